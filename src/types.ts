@@ -1,0 +1,200 @@
+// Every type that crosses a boundary (client ⇄ workflow ⇄ activities ⇄ history) lives here, and nothing else:
+// workflow code imports this module, so it must stay free of runtime dependencies.
+import type { ContentBlockParam, MessageParam } from '@anthropic-ai/sdk/resources/messages';
+
+export type { ContentBlockParam, MessageParam };
+
+/** Where a run stands. The values are the strings stored in the `DurableAgentStatus` search attribute. */
+export const RunStatus = {
+  running: 'running',
+  completed: 'completed',
+  paused: 'paused',
+  cancelled: 'cancelled',
+  error: 'error',
+} as const;
+export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
+
+/** `running` only appears while an execution is open (live progress, `show` of a running run). */
+export type StepStatus = 'completed' | 'cancelled' | 'error' | 'running';
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** A tool as the workflow sees it: a name plus the run policy the client chose; the implementation lives on the worker. */
+export interface ToolRef {
+  name: string;
+  /** The tool's own time limit inside the activity; past it the tool is aborted and the model sees an error result. */
+  timeoutMs?: number;
+  /** Attempts of the tool activity for infrastructure failures (worker crash, heartbeat timeout). */
+  maxAttempts?: number;
+}
+
+export interface TaskSpec {
+  description: string;
+  tools: ToolRef[];
+  system?: string;
+  /** Upper bound on steps (model calls + tool calls) across all executions of the run. */
+  maxSteps?: number;
+  maxTokens?: number;
+}
+
+export interface RunInput {
+  task: TaskSpec;
+  /** Anthropic model id without provider prefix, e.g. `claude-sonnet-4-6`. */
+  model: string;
+  sessionId?: string;
+  userId?: string;
+  /** Upsert the DurableAgent* search attributes (the server must have them registered). */
+  searchAttributes?: boolean;
+  /** Present on a continuation: what the earlier executions already did. */
+  seed?: ContinuationSeed;
+}
+
+export interface ModelCallInput {
+  runId: string;
+  stepIndex: number;
+  turn: number;
+  model: string;
+  maxTokens: number;
+  system?: string;
+  toolNames: string[];
+  /**
+   * Only the messages the worker has not been sent yet: the transcript is `base` earlier messages + `messages`.
+   * Sending the whole transcript every turn would make history grow quadratically with the conversation.
+   */
+  transcript: { base: number; messages: MessageParam[] };
+}
+
+export interface ModelCallResult {
+  content: ContentBlockParam[];
+  stopReason: string | null;
+  usage: Usage;
+  model: string;
+}
+
+/** What the model call reports when it is cut by a cancel (ActivityTaskCanceled details, last heartbeat). */
+export interface ModelCallProgress {
+  partialText: string;
+  usage: Usage;
+  events: number;
+}
+
+export interface ToolCallInput {
+  runId: string;
+  stepIndex: number;
+  toolName: string;
+  toolUseId: string;
+  input: unknown;
+  timeoutMs?: number;
+  /** Set only when the model asked for a tool this run was not given: the activity answers with an error result. */
+  availableTools?: string[];
+}
+
+export interface ToolCallResult {
+  /** What the model reads as the tool_result content. */
+  content: string;
+  isError: boolean;
+}
+
+export type StepOutcome = { kind: 'model'; result: ModelCallResult } | { kind: 'tool'; result: ToolCallResult };
+
+export interface ContinuationSeed {
+  /** Result of every step completed by an earlier execution, keyed by its deterministic activity id. */
+  completed: Record<string, StepOutcome>;
+  /** Step results of the earlier executions, in order, so the continued output keeps them. */
+  previousSteps: StepResult[];
+  /** Usage of the earlier executions, including the partial usage of calls a cancel cut. */
+  usage: Usage;
+  /** How many executions came before this one. */
+  executions: number;
+  /** Temporal run id of the execution this one continues. */
+  continuedFrom: string;
+}
+
+export interface StepResult {
+  index: number;
+  /** `model` or `tool:<name>`. */
+  name: string;
+  status: StepStatus;
+  /** Deterministic Temporal activity id, e.g. `step-3-model`. */
+  activityId: string;
+  /** 1 for the first execution of the run, 2 for its first continuation, ... */
+  execution: number;
+  startedAt?: string;
+  endedAt?: string;
+  durationMs?: number;
+  attempts?: number;
+  usage?: Usage;
+  toolUseId?: string;
+  toolInput?: unknown;
+  /** Tool result text or, for a model step, the text it produced. */
+  output?: string;
+  error?: string;
+}
+
+export interface RunError {
+  /** Stable error name, e.g. `ModelCallFailedError`, `MaxStepsReachedError`. */
+  name: string;
+  message: string;
+  stepIndex?: number;
+  activityId?: string;
+}
+
+export interface RunOutput {
+  runId: string;
+  /** Temporal run id of the execution this output describes (the last one of the chain). */
+  executionRunId: string;
+  status: RunStatus;
+  isCancelled: boolean;
+  isCompleted: boolean;
+  isError: boolean;
+  isPaused: boolean;
+  /** Final text of the run (or its parsed structured result); null until the run completes. */
+  output: unknown;
+  stepResults: StepResult[];
+  messages: MessageParam[];
+  usage: Usage;
+  error?: RunError;
+  /** Number of executions of this run id, the first one included. */
+  executions: number;
+}
+
+/** What the workflow returns when it completes; the rest of RunOutput is read from its history. */
+export interface AgentRunResult {
+  output: string;
+  stopReason: string | null;
+  steps: number;
+}
+
+export const SEARCH_ATTRIBUTES = {
+  sessionId: 'DurableAgentSessionId',
+  userId: 'DurableAgentUserId',
+  status: 'DurableAgentStatus',
+} as const;
+
+export const WORKFLOW_TYPE = 'agentRun';
+export const DEFAULT_TASK_QUEUE = 'durable-agent';
+export const DEFAULT_MAX_STEPS = 50;
+export const DEFAULT_MAX_TOKENS = 4096;
+
+/** ApplicationFailure types raised by the activities and the loop: stable names users can match on. */
+export const FailureTypes = {
+  toolNotRegistered: 'ToolNotRegisteredError',
+  maxStepsReached: 'MaxStepsReachedError',
+  modelCallFailed: 'ModelCallFailedError',
+  toolCallFailed: 'ToolCallFailedError',
+  payloadTooLarge: 'PayloadTooLargeError',
+  modelStreamStalled: 'ModelStreamStalledError',
+  badRequest: 'AnthropicBadRequestError',
+  authentication: 'AnthropicAuthenticationError',
+  permission: 'AnthropicPermissionError',
+  notFound: 'AnthropicNotFoundError',
+  requestTooLarge: 'AnthropicRequestTooLargeError',
+  rateLimited: 'AnthropicRateLimitError',
+  overloaded: 'AnthropicOverloadedError',
+  serverError: 'AnthropicServerError',
+  connection: 'AnthropicConnectionError',
+  streamError: 'AnthropicStreamError',
+} as const;

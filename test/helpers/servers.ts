@@ -1,0 +1,34 @@
+// Real Temporal servers for tests, installed by scripts/install-*.sh (never downloaded by the SDK, never mocked).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { sessionSearchAttribute, statusSearchAttribute, userSearchAttribute } from '../../src/workflows/definitions.js';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const TEMPORAL_CLI = `${ROOT}.tools/bin/temporal`;
+export const TEST_SERVER = `${ROOT}.tools/test-server/temporal-test-server`;
+
+function requireTool(path: string): string {
+  if (!existsSync(path)) throw new Error(`${path} is missing: run \`make test\` (or npm run install-tools) first.`);
+  return path;
+}
+
+/** Temporal's Java test server: workflow timers are skipped whenever the workflow waits on nothing else. */
+export function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: requireTool(TEST_SERVER) } },
+  });
+}
+
+/** The Temporal CLI dev server (full server: visibility, search attributes), in memory. */
+export function startLocal(options: { dbFilename?: string; port?: number } = {}): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: requireTool(TEMPORAL_CLI) },
+      searchAttributes: [statusSearchAttribute, sessionSearchAttribute, userSearchAttribute],
+      ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
+      ...(options.port ? { port: options.port } : {}),
+      extraArgs: ['--dynamic-config-value', 'frontend.enableServerVersionCheck=false', '--log-level', 'error'],
+    },
+  });
+}
