@@ -11,4 +11,4 @@ npx eslint . --max-warnings 0
 echo "== tests" >&2
 if [[ $# -gt 0 ]]; then files=("$@"); else files=(test/*.test.ts); fi
 # One file at a time: each starts its own Temporal server, and this machine has two cores.
-exec node --import tsx --import ./test/helpers/quiet-runtime.ts --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+exec node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"

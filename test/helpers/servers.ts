@@ -2,7 +2,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { installQuietRuntime } from '../../src/worker/quiet-runtime.js';
 import { sessionSearchAttribute, statusSearchAttribute, userSearchAttribute } from '../../src/workflows/definitions.js';
+
+installQuietRuntime();
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const TEMPORAL_CLI = `${ROOT}.tools/bin/temporal`;

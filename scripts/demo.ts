@@ -1,0 +1,64 @@
+// The quick start, end to end: dev server + worker, run the task, cancel it after 2 s, show the cancelled steps,
+// continue it from a new Agent, show the result and where both executions are in the Web UI.
+import { resolve } from 'node:path';
+import { Agent, Task, cancelRun, closeConnections, createWorker, RunStatus } from '../src/index.js';
+import { startDevServer } from '../src/client/cli/dev-server.js';
+import { stepsTable } from '../src/client/cli/format.js';
+import { resolveModelBackend } from '../src/client/cli/model-backend.js';
+import { longRunningTask } from '../src/examples/tools.js';
+import { installQuietRuntime } from '../src/worker/quiet-runtime.js';
+
+installQuietRuntime();
+
+const taskQueue = 'durable-agent-demo';
+const server = await startDevServer({ dbFilename: resolve('.data/demo.db') });
+console.log(`Temporal dev server ${server.started ? 'started' : 'already running'} at ${server.address}; Web UI: ${server.uiUrl}`);
+const backend = await resolveModelBackend();
+console.log(`Model: ${backend.description}`);
+
+const worker = await createWorker({
+  address: server.address,
+  taskQueue,
+  tools: [longRunningTask],
+  ...(backend.settings ? { anthropic: backend.settings } : {}),
+});
+const workerRun = worker.run();
+const connection = { address: server.address, taskQueue, searchAttributes: true };
+
+try {
+  const agent = new Agent('anthropic/claude-sonnet-4-6', { sessionId: 'session_1', userId: 'user_1', ...connection });
+  const task = new Task({ description: 'Call long_running_task with 10 seconds.', tools: [longRunningTask] });
+
+  const timer = setTimeout(() => {
+    if (agent.runId) {
+      console.log(`\n[2 s] cancelRun(${agent.runId})`);
+      void cancelRun(agent.runId, connection);
+    }
+  }, 2000);
+  const pending = agent.do(task);
+  console.log(`run id: ${agent.runId}`);
+  const output = await pending;
+  clearTimeout(timer);
+
+  console.log(`\nstatus: ${output.status} (isCancelled=${output.isCancelled})`);
+  console.log(stepsTable(output.stepResults));
+
+  if (output.status === RunStatus.cancelled) {
+    console.log('\nContinuing from a new Agent (completed steps come from history; the cut tool call runs again)...');
+    const result = await new Agent('anthropic/claude-sonnet-4-6', connection).continueRun({ runId: output.runId });
+    console.log(`\nstatus: ${result.status}`);
+    console.log(stepsTable(result.stepResults));
+    console.log(`\noutput: ${String(result.output)}`);
+    console.log(`steps: ${result.stepResults.map((s) => `${s.name}: ${s.status}`).join(', ')}`);
+    console.log(`usage: ${result.usage.inputTokens} input / ${result.usage.outputTokens} output tokens over ${result.executions} executions`);
+    console.log(`\nWeb UI: ${server.uiUrl}/namespaces/default/workflows/${result.runId}`);
+    console.log(`  the cancelled execution: ${server.uiUrl}/namespaces/default/workflows/${output.runId}/${output.executionRunId}/history`);
+    console.log(`  its continuation:        ${server.uiUrl}/namespaces/default/workflows/${result.runId}/${result.executionRunId}/history`);
+  }
+} finally {
+  worker.shutdown();
+  await workerRun;
+  await closeConnections();
+  await backend.close();
+  await server.stop();
+}

@@ -1,0 +1,53 @@
+// Builds the worker's activity implementations around its tools and its Anthropic client.
+import Anthropic from '@anthropic-ai/sdk';
+import type { AgentActivities } from './contract.js';
+import { createModelActivity } from './model-call.js';
+import { createToolActivity } from './tool-call.js';
+import type { Tool } from './tool-definition.js';
+import { ToolRegistry } from './tool-registry.js';
+import { TranscriptCache } from './transcript-cache.js';
+
+export interface AnthropicSettings {
+  /** Defaults to ANTHROPIC_API_KEY. Read on the worker only: it never enters a workflow payload. */
+  apiKey?: string;
+  /** Defaults to ANTHROPIC_BASE_URL, then the SDK's default. Point it at the fake server in tests. */
+  baseURL?: string;
+  /** A ready client; it should be built with maxRetries: 0 so Temporal's retry policy is the only one. */
+  client?: Anthropic;
+}
+
+export interface ActivityOptions {
+  tools?: Tool[];
+  anthropic?: AnthropicSettings;
+  heartbeatIntervalMs?: number;
+  streamIdleTimeoutMs?: number;
+}
+
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 200;
+
+export function createActivities(options: ActivityOptions = {}): AgentActivities {
+  const registry = new ToolRegistry(options.tools ?? []);
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
+  let client = options.anthropic?.client;
+  const anthropic = (): Anthropic => {
+    client ??= new Anthropic({
+      apiKey: options.anthropic?.apiKey ?? process.env.ANTHROPIC_API_KEY ?? null,
+      baseURL: options.anthropic?.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? null,
+      maxRetries: 0,
+    });
+    return client;
+  };
+  return {
+    callModel: createModelActivity({
+      anthropic,
+      registry,
+      transcripts: new TranscriptCache(),
+      heartbeatIntervalMs,
+      streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? 60_000,
+    }),
+    callTool: createToolActivity(registry, heartbeatIntervalMs),
+  };
+}
+
+export { tool, sleep, isTool } from './tool-definition.js';
+export type { Tool, ToolContext, ToolOptions } from './tool-definition.js';

@@ -1,0 +1,100 @@
+// The model activity: one streamed Anthropic Messages call. It heartbeats on every stream event and on a timer,
+// aborts the HTTP request when Temporal cancels it, and reports the partial text and usage when it is cut.
+import type Anthropic from '@anthropic-ai/sdk';
+import type { Tool as AnthropicTool } from '@anthropic-ai/sdk/resources/messages';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { FailureTypes, type ContentBlockParam, type ModelCallInput, type ModelCallProgress, type ModelCallResult } from '../types.js';
+import { startHeartbeatLoop } from './heartbeat-loop.js';
+import { classifyModelError, ModelStreamStalledError } from './model-errors.js';
+import type { ToolRegistry } from './tool-registry.js';
+import type { TranscriptCache } from './transcript-cache.js';
+
+export interface ModelActivityDeps {
+  anthropic: () => Anthropic;
+  registry: ToolRegistry;
+  transcripts: TranscriptCache;
+  heartbeatIntervalMs: number;
+  /** A stream silent for this long is abandoned and retried: a hung connection must not hold the step forever. */
+  streamIdleTimeoutMs: number;
+}
+
+/** Keeps the fields the API accepts back in a later request; drops response-only decoration. */
+function toParam(block: Anthropic.Messages.ContentBlock): ContentBlockParam {
+  switch (block.type) {
+    case 'text':
+      return { type: 'text', text: block.text };
+    case 'tool_use':
+      return { type: 'tool_use', id: block.id, name: block.name, input: block.input };
+    case 'thinking':
+      return { type: 'thinking', thinking: block.thinking, signature: block.signature };
+    default:
+      return block as ContentBlockParam;
+  }
+}
+
+export function createModelActivity(deps: ModelActivityDeps) {
+  return async function callModel(input: ModelCallInput): Promise<ModelCallResult> {
+    const ctx = Context.current();
+    const tools: AnthropicTool[] = input.toolNames.map((name) => {
+      const tool = deps.registry.get(name);
+      if (!tool) {
+        throw ApplicationFailure.create({
+          type: FailureTypes.toolNotRegistered,
+          nonRetryable: true,
+          message:
+            `The run names tool "${name}" but the worker polling task queue "${ctx.info.taskQueue}" has no such tool ` +
+            `(it has: ${deps.registry.names().join(', ') || 'no tools'}). Pass it to createWorker({ tools: [...] }).`,
+        });
+      }
+      return { name: tool.name, description: tool.description, input_schema: tool.inputSchema as AnthropicTool['input_schema'] };
+    });
+    const messages = await deps.transcripts.resolve(input);
+
+    const progress: ModelCallProgress = { partialText: '', usage: { inputTokens: 0, outputTokens: 0 }, events: 0 };
+    let lastEventAt = Date.now();
+    const loop = startHeartbeatLoop(deps.heartbeatIntervalMs, () => progress);
+    const idleCheck = setInterval(() => {
+      if (Date.now() - lastEventAt > deps.streamIdleTimeoutMs) {
+        loop.abort(new ModelStreamStalledError(`no stream event for ${deps.streamIdleTimeoutMs} ms`));
+      }
+    }, Math.min(1000, deps.streamIdleTimeoutMs));
+    try {
+      const stream = deps.anthropic().messages.stream(
+        {
+          model: input.model,
+          max_tokens: input.maxTokens,
+          messages,
+          ...(input.system !== undefined ? { system: input.system } : {}),
+          ...(tools.length ? { tools } : {}),
+        },
+        { signal: loop.signal },
+      );
+      for await (const event of stream) {
+        lastEventAt = Date.now();
+        progress.events++;
+        if (event.type === 'message_start') {
+          progress.usage = { inputTokens: event.message.usage.input_tokens, outputTokens: event.message.usage.output_tokens };
+        } else if (event.type === 'message_delta') {
+          progress.usage = { ...progress.usage, outputTokens: event.usage.output_tokens };
+        } else if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
+          progress.partialText += event.delta.text;
+        }
+        ctx.heartbeat(progress);
+      }
+      const message = await stream.finalMessage();
+      return {
+        content: message.content.map(toParam),
+        stopReason: message.stop_reason,
+        usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens },
+        model: message.model,
+      };
+    } catch (err) {
+      if (ctx.cancellationSignal.aborted) throw new CancelledFailure('model call cancelled', [progress]);
+      const reason: unknown = loop.signal.aborted ? loop.signal.reason : err;
+      throw classifyModelError(reason);
+    } finally {
+      clearInterval(idleCheck);
+      loop.stop();
+    }
+  };
+}

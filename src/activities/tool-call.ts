@@ -1,0 +1,93 @@
+// The tool activity. What the tool does wrong (bad input, a throw, a timeout, an unserialisable result) becomes an
+// `is_error` tool_result the model sees and the run goes on; only a cancel or a missing tool stops the step.
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { z } from 'zod';
+import { FailureTypes, type ToolCallInput, type ToolCallResult } from '../types.js';
+import { startHeartbeatLoop, whenAborted } from './heartbeat-loop.js';
+import type { ToolRegistry } from './tool-registry.js';
+
+export const DEFAULT_TOOL_TIMEOUT_MS = 5 * 60_000;
+/** Keeps one tool result well inside Temporal's 2 MB payload limit, with room for the rest of the event. */
+export const MAX_TOOL_RESULT_BYTES = 1_000_000;
+
+class ToolTimeoutError extends Error {
+  override name = 'ToolTimeoutError';
+}
+
+function errorResult(content: string): ToolCallResult {
+  return { content, isError: true };
+}
+
+function serialise(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined) return '';
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new TypeError(`a value of type ${typeof value} has no JSON form`);
+  return json;
+}
+
+export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: number) {
+  return async function callTool(input: ToolCallInput): Promise<ToolCallResult> {
+    const ctx = Context.current();
+    if (input.availableTools) {
+      const names = input.availableTools.length ? input.availableTools.join(', ') : 'none';
+      return errorResult(`Tool "${input.toolName}" is not available in this run. Available tools: ${names}.`);
+    }
+    const tool = registry.get(input.toolName);
+    if (!tool) {
+      throw ApplicationFailure.create({
+        type: FailureTypes.toolNotRegistered,
+        nonRetryable: true,
+        message:
+          `Tool "${input.toolName}" is not registered on the worker polling task queue "${ctx.info.taskQueue}" ` +
+          `(it has: ${registry.names().join(', ') || 'no tools'}). Pass it to createWorker({ tools: [...] }).`,
+      });
+    }
+    const parsed = tool.input.safeParse(input.input);
+    if (!parsed.success) {
+      return errorResult(`Invalid input for tool ${tool.name}: ${z.prettifyError(parsed.error)}`);
+    }
+
+    let progress: unknown = undefined;
+    const loop = startHeartbeatLoop(heartbeatIntervalMs, () => progress);
+    const timeoutMs = input.timeoutMs ?? tool.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+    const timeout = setTimeout(() => loop.abort(new ToolTimeoutError(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    try {
+      const run = Promise.resolve().then(() =>
+        tool.run(parsed.data, {
+          signal: loop.signal,
+          heartbeat: (details) => {
+            progress = details;
+            ctx.heartbeat(details);
+          },
+          runId: input.runId,
+          toolUseId: input.toolUseId,
+          attempt: ctx.info.attempt,
+        }),
+      );
+      // Racing the abort means a tool that ignores its signal is abandoned at once rather than awaited.
+      const value = await Promise.race([run, whenAborted(loop.signal)]);
+      let content: string;
+      try {
+        content = serialise(value);
+      } catch (err) {
+        return errorResult(`Tool ${tool.name} returned a value that cannot be serialised: ${(err as Error).message}`);
+      }
+      if (Buffer.byteLength(content) > MAX_TOOL_RESULT_BYTES) {
+        return errorResult(
+          `Tool ${tool.name} returned ${Buffer.byteLength(content)} bytes, over the ${MAX_TOOL_RESULT_BYTES}-byte limit ` +
+            `for one result (Temporal payloads are capped at 2 MB). Ask for less, or have the tool store large output elsewhere.`,
+        );
+      }
+      return { content, isError: false };
+    } catch (err) {
+      if (ctx.cancellationSignal.aborted) throw new CancelledFailure(`tool ${tool.name} cancelled`, [progress]);
+      if (err instanceof ToolTimeoutError) return errorResult(`Tool ${tool.name} ${err.message} and was stopped.`);
+      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      return errorResult(`Tool ${tool.name} failed: ${message}`);
+    } finally {
+      clearTimeout(timeout);
+      loop.stop();
+    }
+  };
+}

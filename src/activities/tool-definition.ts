@@ -1,0 +1,70 @@
+// `tool()`: a typed tool whose input the model fills from a zod schema. Tools are code: the worker owns their
+// implementations (createWorker({ tools })) and a run refers to them by name.
+import { z } from 'zod';
+
+export interface ToolContext {
+  /** Aborted when the run is cancelled, the tool's timeout passes or the worker shuts down: pass it on. */
+  signal: AbortSignal;
+  /** Reports progress to Temporal (recorded as heartbeat details). The wrapper also heartbeats on a timer. */
+  heartbeat(details?: unknown): void;
+  runId: string;
+  toolUseId: string;
+  /** 1 on the first attempt of this step. */
+  attempt: number;
+}
+
+export interface ToolOptions<I> {
+  /** What the model calls it: 1–64 characters of letters, digits, `_` and `-`. */
+  name: string;
+  description: string;
+  input: z.ZodType<I>;
+  run(input: I, context: ToolContext): unknown;
+  /** The tool is aborted and the model gets an error result after this long. Default 5 minutes. */
+  timeoutMs?: number;
+  /** Activity attempts on infrastructure failures (worker crash, lost heartbeat). Default 3. */
+  maxAttempts?: number;
+}
+
+export interface Tool<I = unknown> extends ToolOptions<I> {
+  readonly kind: 'durable-agent-tool';
+  /** The JSON schema sent to the model as `input_schema`. */
+  readonly inputSchema: Record<string, unknown>;
+}
+
+const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+export function tool<I>(options: ToolOptions<I>): Tool<I> {
+  if (!TOOL_NAME.test(options.name)) {
+    throw new TypeError(`Invalid tool name ${JSON.stringify(options.name)}: use 1-64 letters, digits, "_" or "-".`);
+  }
+  if (!options.description.trim()) throw new TypeError(`Tool ${options.name} needs a description: the model reads it.`);
+  const schema = z.toJSONSchema(options.input, { target: 'draft-7', unrepresentable: 'any' }) as Record<string, unknown>;
+  if (schema.type !== 'object') {
+    throw new TypeError(`Tool ${options.name}: its input must be a z.object(...) schema (the API takes objects).`);
+  }
+  const { $schema: _ignored, ...inputSchema } = schema;
+  return { ...options, kind: 'durable-agent-tool', inputSchema };
+}
+
+export function isTool(value: unknown): value is Tool {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'durable-agent-tool';
+}
+
+/** Resolves `ms` later, or rejects with the signal's reason as soon as it aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

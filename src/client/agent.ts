@@ -1,0 +1,160 @@
+// Agent: starts runs, waits for them, continues cancelled ones. Every method talks to Temporal only, so any process
+// with a client can continue a run another process started or cancelled.
+import { randomUUID } from 'node:crypto';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  type Client,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
+import type { agentRun } from '../workflows/agent-run.js';
+import { sessionSearchAttribute, statusSearchAttribute, userSearchAttribute } from '../workflows/definitions.js';
+import { RunStatus, WORKFLOW_TYPE, type RunInput, type RunOutput, type StepResult } from '../types.js';
+import { getClient, resolveTaskQueue, type ConnectionOptions } from './connection.js';
+import { RunAlreadyCompletedError, RunNotFoundError, RunStillRunningError, TaskNotRunError } from './errors.js';
+import { readExecution, toRunOutput, toSeed } from './history-reader.js';
+import type { Task } from './task.js';
+import { stepsQuery } from '../workflows/definitions.js';
+
+export interface AgentOptions extends ConnectionOptions {
+  sessionId?: string;
+  userId?: string;
+  /** Set the DurableAgent* search attributes (they must be registered on the server; `durable-agent dev` does). */
+  searchAttributes?: boolean;
+  /** Makes run ids; default `run-<uuid>`. The run id is the Temporal workflow id. */
+  newRunId?: () => string;
+}
+
+export type ContinueTarget = { runId: string } | { task: Task };
+
+/** A started run: its ids, its live steps, and its output once it closes. */
+export interface RunHandle {
+  runId: string;
+  executionRunId: string;
+  steps(): Promise<StepResult[]>;
+  result(): Promise<RunOutput>;
+}
+
+const PROVIDER = 'anthropic/';
+const SUMMARY_LIMIT = 200;
+
+function modelId(model: string): string {
+  if (model.startsWith(PROVIDER)) return model.slice(PROVIDER.length);
+  if (model.includes('/')) throw new TypeError(`Unsupported model "${model}": durable-agent speaks to Anthropic models ("anthropic/<model>").`);
+  if (!model) throw new TypeError('Agent needs a model, e.g. "anthropic/claude-sonnet-4-6".');
+  return model;
+}
+
+function summary(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > SUMMARY_LIMIT ? `${line.slice(0, SUMMARY_LIMIT - 1)}…` : line;
+}
+
+export class Agent {
+  readonly model: string;
+  /** The id of this agent's latest run; set as soon as its start is sent, before anything slow is awaited. */
+  runId: string | undefined;
+  private readonly options: AgentOptions;
+
+  constructor(model: string, options: AgentOptions = {}) {
+    this.model = modelId(model);
+    this.options = options;
+  }
+
+  /** Runs the task to its end (completed, cancelled or error) and returns what happened. */
+  async do(task: Task): Promise<RunOutput> {
+    return (await this.start(task)).result();
+  }
+
+  /** Starts the task and returns at once with a handle. */
+  async start(task: Task): Promise<RunHandle> {
+    const runId = (this.options.newRunId ?? (() => `run-${randomUUID()}`))();
+    this.runId = runId;
+    task.runId = runId;
+    const input: RunInput = {
+      task: task.toSpec(),
+      model: this.model,
+      ...(this.options.sessionId !== undefined ? { sessionId: this.options.sessionId } : {}),
+      ...(this.options.userId !== undefined ? { userId: this.options.userId } : {}),
+      searchAttributes: this.useSearchAttributes(),
+    };
+    return this.startExecution(input, summary(task.description));
+  }
+
+  /**
+   * Continues a cancelled (or failed) run from where it stopped: completed steps are taken from its history,
+   * the cut-off step and what follows run. Same run id; a new Temporal execution.
+   */
+  async continueRun(target: ContinueTarget): Promise<RunOutput> {
+    return (await this.startContinuation(target)).result();
+  }
+
+  async startContinuation(target: ContinueTarget): Promise<RunHandle> {
+    const runId = 'runId' in target ? target.runId : target.task.runId;
+    if (!runId) throw new TaskNotRunError();
+    const client = await getClient(this.options);
+    const record = await readExecution(client, runId);
+    if (record.state === 'running') throw new RunStillRunningError(runId);
+    if (record.state === 'completed') throw new RunAlreadyCompletedError(runId);
+    this.runId = runId;
+    if ('task' in target) target.task.runId = runId;
+    const input: RunInput = { ...record.input, seed: toSeed(record) };
+    return this.startExecution(input, summary(`continue: ${record.input.task.description}`));
+  }
+
+  private useSearchAttributes(): boolean {
+    return this.options.searchAttributes ?? ['1', 'true'].includes(process.env.DURABLE_AGENT_SEARCH_ATTRIBUTES ?? '');
+  }
+
+  private async startExecution(input: RunInput, staticSummary: string): Promise<RunHandle> {
+    const client = await getClient(this.options);
+    const runId = this.runId;
+    if (!runId) throw new Error('unreachable: runId is set before start');
+    const searchAttributes: SearchAttributePair[] = [];
+    if (input.searchAttributes) {
+      searchAttributes.push({ key: statusSearchAttribute, value: RunStatus.running });
+      if (input.sessionId !== undefined) searchAttributes.push({ key: sessionSearchAttribute, value: input.sessionId });
+      if (input.userId !== undefined) searchAttributes.push({ key: userSearchAttribute, value: input.userId });
+    }
+    let handle: WorkflowHandleWithFirstExecutionRunId<typeof agentRun>;
+    try {
+      handle = await client.workflow.start<typeof agentRun>(WORKFLOW_TYPE, {
+        workflowId: runId,
+        taskQueue: resolveTaskQueue(this.options),
+        args: [input],
+        staticSummary,
+        memo: {
+          task: input.task.description,
+          model: input.model,
+          ...(input.sessionId !== undefined ? { sessionId: input.sessionId } : {}),
+          ...(input.userId !== undefined ? { userId: input.userId } : {}),
+          execution: (input.seed?.executions ?? 0) + 1,
+        },
+        ...(searchAttributes.length ? { typedSearchAttributes: searchAttributes } : {}),
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) throw new RunStillRunningError(runId);
+      throw err;
+    }
+    const executionRunId = handle.firstExecutionRunId;
+    return {
+      runId,
+      executionRunId,
+      steps: () => client.workflow.getHandle(runId, executionRunId).query(stepsQuery),
+      result: () => waitForOutput(client, runId, executionRunId),
+    };
+  }
+}
+
+async function waitForOutput(client: Client, runId: string, executionRunId: string): Promise<RunOutput> {
+  try {
+    await client.workflow.getHandle(runId, executionRunId).result();
+  } catch (err) {
+    // Cancelled and failed runs are outcomes, not exceptions: their RunOutput says what happened.
+    if (!(err instanceof WorkflowFailedError)) throw err;
+  }
+  const record = await readExecution(client, runId, executionRunId);
+  if (record.state === 'running') throw new RunNotFoundError(runId, 'its execution is still open after it returned');
+  return toRunOutput(record);
+}

@@ -1,0 +1,41 @@
+// Plain-text rendering of steps and outputs, shared by `run`, `continue` and `show`.
+import type { RunOutput, StepResult } from '../../types.js';
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined) return '-';
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function formatTokens(step: StepResult): string {
+  return step.usage ? `${step.usage.inputTokens}/${step.usage.outputTokens}` : '-';
+}
+
+export function stepsTable(steps: StepResult[]): string {
+  const header = ['#', 'step', 'status', 'exec', 'duration', 'tokens in/out'];
+  const rows = steps.map((s) => [
+    String(s.index),
+    s.name,
+    s.status,
+    String(s.execution),
+    formatDuration(s.durationMs),
+    formatTokens(s),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows].map((r) => r.map((cell, i) => pad(cell, widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+export function outputSummary(output: RunOutput): string {
+  const lines = [
+    `run ${output.runId}: ${output.status} (${output.executions} execution${output.executions === 1 ? '' : 's'}, ` +
+      `tokens ${output.usage.inputTokens} in / ${output.usage.outputTokens} out)`,
+  ];
+  if (output.error) lines.push(`error: ${output.error.name}: ${output.error.message}`);
+  if (output.output !== null && output.output !== undefined) {
+    lines.push(`output: ${typeof output.output === 'string' ? output.output : JSON.stringify(output.output)}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,189 @@
+// `durable-agent` command line: dev, worker, run, cancel, continue, show, list.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Agent } from '../agent.js';
+import { closeConnections, getClient } from '../connection.js';
+import { DurableAgentError } from '../errors.js';
+import { cancelRun, getRunOutput } from '../run-control.js';
+import { Task } from '../task.js';
+import { createWorker } from '../../worker/create-worker.js';
+import { RunStatus, SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type RunOutput } from '../../types.js';
+import { startDevServer } from './dev-server.js';
+import { outputSummary, stepsTable } from './format.js';
+import { loadTools } from './load-tools.js';
+import { resolveModelBackend } from './model-backend.js';
+import { followProgress } from './progress.js';
+import type { RunHandle } from '../agent.js';
+
+const USAGE = `durable-agent <command> [options]
+
+  dev       [--db FILE] [--port 7233] [--ui-port 8233] [--tools MODULE]
+            Start the Temporal dev server (SQLite file, Web UI) and a worker with the example tools.
+  worker    [--tools MODULE]            Run a worker (TEMPORAL_ADDRESS, DURABLE_AGENT_TASK_QUEUE).
+  run       "<task>" [--tools MODULE] [--session S] [--user U] [--model M] [--max-steps N]
+            Start a run, print its id, follow its steps, print the result.
+  cancel    <runId>                     Cancel a running run.
+  continue  <runId>                     Continue a cancelled run from where it stopped.
+  show      <runId>                     Steps table and result of a run.
+  list      [--session S] [--user U] [--status S] [--limit N]
+
+Environment: TEMPORAL_ADDRESS (localhost:7233), TEMPORAL_NAMESPACE (default), DURABLE_AGENT_TASK_QUEUE
+(durable-agent), ANTHROPIC_API_KEY (else the offline fake model), DURABLE_AGENT_SEARCH_ATTRIBUTES.`;
+
+class UsageError extends Error {}
+
+function positional(args: string[], what: string): string {
+  const value = args[0];
+  if (!value) throw new UsageError(`missing ${what}`);
+  return value;
+}
+
+async function finish(handle: RunHandle, printSteps: boolean): Promise<RunOutput> {
+  await followProgress(handle, process.stdout);
+  const output = await handle.result();
+  if (printSteps) console.log(stepsTable(output.stepResults));
+  console.log(outputSummary(output));
+  if (output.isCancelled) console.log(`continue it with: durable-agent continue ${output.runId}`);
+  return output;
+}
+
+function exitCodeOf(output: RunOutput): number {
+  return output.status === RunStatus.completed ? 0 : output.status === RunStatus.cancelled ? 3 : 1;
+}
+
+async function runWorkerUntilSignal(toolsModule: string | undefined, extra: { address?: string } = {}): Promise<void> {
+  const backend = await resolveModelBackend();
+  const tools = await loadTools(toolsModule);
+  const worker = await createWorker({ tools, ...(backend.settings ? { anthropic: backend.settings } : {}), ...extra });
+  console.log(`worker: task queue ${worker.options.taskQueue}, tools: ${tools.map((t) => t.name).join(', ')}; model: ${backend.description}`);
+  const stop = (): void => worker.shutdown();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await worker.run();
+  } finally {
+    await backend.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'dev': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { db: { type: 'string' }, port: { type: 'string' }, 'ui-port': { type: 'string' }, tools: { type: 'string' } },
+      });
+      const server = await startDevServer({
+        dbFilename: resolve(values.db ?? '.data/temporal.db'),
+        port: Number(values.port ?? 7233),
+        uiPort: Number(values['ui-port'] ?? 8233),
+      });
+      console.log(`Temporal dev server ${server.started ? 'started' : 'already running'} at ${server.address}; Web UI: ${server.uiUrl}`);
+      process.env.DURABLE_AGENT_SEARCH_ATTRIBUTES ??= 'true';
+      try {
+        await runWorkerUntilSignal(values.tools, { address: server.address });
+      } finally {
+        await server.stop();
+      }
+      return 0;
+    }
+    case 'worker': {
+      const { values } = parseArgs({ args: rest, options: { tools: { type: 'string' } } });
+      await runWorkerUntilSignal(values.tools);
+      return 0;
+    }
+    case 'run': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          tools: { type: 'string' },
+          session: { type: 'string' },
+          user: { type: 'string' },
+          model: { type: 'string' },
+          'max-steps': { type: 'string' },
+        },
+      });
+      const description = positionals.join(' ').trim();
+      if (!description) throw new UsageError('missing the task text: durable-agent run "<task>"');
+      const maxSteps = values['max-steps'] === undefined ? undefined : Number(values['max-steps']);
+      const task = new Task({ description, tools: await loadTools(values.tools), ...(maxSteps !== undefined ? { maxSteps } : {}) });
+      const agent = new Agent(values.model ?? 'anthropic/claude-sonnet-4-6', {
+        ...(values.session !== undefined ? { sessionId: values.session } : {}),
+        ...(values.user !== undefined ? { userId: values.user } : {}),
+      });
+      const handle = await agent.start(task);
+      console.log(`run id: ${handle.runId}`);
+      console.log(`cancel it with: durable-agent cancel ${handle.runId}`);
+      return exitCodeOf(await finish(handle, true));
+    }
+    case 'continue': {
+      const runId = positional(rest, 'run id');
+      const handle = await new Agent('anthropic/claude-sonnet-4-6').startContinuation({ runId });
+      console.log(`run id: ${handle.runId} (continuing, execution ${handle.executionRunId})`);
+      return exitCodeOf(await finish(handle, true));
+    }
+    case 'cancel': {
+      const runId = positional(rest, 'run id');
+      await cancelRun(runId);
+      console.log(`cancellation of ${runId} requested`);
+      return 0;
+    }
+    case 'show': {
+      const output = await getRunOutput(positional(rest, 'run id'));
+      console.log(stepsTable(output.stepResults));
+      console.log(outputSummary(output));
+      return 0;
+    }
+    case 'list': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { session: { type: 'string' }, user: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' } },
+      });
+      const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`];
+      const quote = (v: string): string => `'${v.replace(/'/g, "\\'")}'`;
+      if (values.session) clauses.push(`${SEARCH_ATTRIBUTES.sessionId} = ${quote(values.session)}`);
+      if (values.user) clauses.push(`${SEARCH_ATTRIBUTES.userId} = ${quote(values.user)}`);
+      if (values.status) clauses.push(`${SEARCH_ATTRIBUTES.status} = ${quote(values.status)}`);
+      const client = await getClient();
+      const limit = Number(values.limit ?? 50);
+      let count = 0;
+      console.log(['run id', 'status', 'started', 'task'].join('\t'));
+      for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
+        const status = wf.typedSearchAttributes.get?.({ name: SEARCH_ATTRIBUTES.status, valueType: 'KEYWORD' } as never) ?? wf.status.name;
+        const memo = (wf.memo ?? {}) as { task?: string };
+        console.log([wf.workflowId, String(status), wf.startTime.toISOString(), memo.task ?? ''].join('\t'));
+        if (++count >= limit) break;
+      }
+      return 0;
+    }
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2))
+  .then(async (code) => {
+    await closeConnections();
+    process.exitCode = code;
+  })
+  .catch(async (err: unknown) => {
+    await closeConnections().catch(() => undefined);
+    if (err instanceof UsageError) {
+      console.error(`durable-agent: ${err.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else if (err instanceof DurableAgentError) {
+      console.error(`${err.name}: ${err.message}`);
+      process.exitCode = 4;
+    } else {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      process.exitCode = 1;
+    }
+  });

@@ -1,0 +1,44 @@
+// Errors the client API throws, each with a stable `name` to match on (also across processes, by name).
+export class DurableAgentError extends Error {
+  override name = 'DurableAgentError';
+}
+
+export class RunNotFoundError extends DurableAgentError {
+  override name = 'RunNotFoundError';
+  constructor(readonly runId: string, detail = '') {
+    super(`No run with id "${runId}" was found${detail ? `: ${detail}` : ''}.`);
+  }
+}
+
+export class RunStillRunningError extends DurableAgentError {
+  override name = 'RunStillRunningError';
+  constructor(readonly runId: string) {
+    super(`Run "${runId}" is still running: cancel it first (cancelRun("${runId}")) or wait for it to finish.`);
+  }
+}
+
+export class RunAlreadyCompletedError extends DurableAgentError {
+  override name = 'RunAlreadyCompletedError';
+  constructor(readonly runId: string) {
+    super(
+      `Run "${runId}" already completed, so there is nothing to continue. ` +
+        `Read its result with getRunOutput("${runId}") or \`durable-agent show ${runId}\`.`,
+    );
+  }
+}
+
+/** cancelRun() on a run whose latest execution is already closed. */
+export class RunNotRunningError extends DurableAgentError {
+  override name = 'RunNotRunningError';
+  constructor(readonly runId: string, readonly status: string) {
+    super(`Run "${runId}" is not running (its latest execution is ${status}); there is nothing to cancel.`);
+  }
+}
+
+/** A Task passed to continueRun({ task }) that was never run by any Agent in this process. */
+export class TaskNotRunError extends DurableAgentError {
+  override name = 'TaskNotRunError';
+  constructor() {
+    super('This task has not been run yet, so it has no run to continue: pass { runId } or run it with agent.do(task).');
+  }
+}

@@ -1,0 +1,28 @@
+// durable-agent's public API.
+export { Agent, type AgentOptions, type ContinueTarget, type RunHandle } from './client/agent.js';
+export { Task, type TaskOptions } from './client/task.js';
+export { cancelRun, getRunOutput, getLiveSteps } from './client/run-control.js';
+export { closeConnections, type ConnectionOptions } from './client/connection.js';
+export {
+  DurableAgentError,
+  RunNotFoundError,
+  RunStillRunningError,
+  RunAlreadyCompletedError,
+  RunNotRunningError,
+  TaskNotRunError,
+} from './client/errors.js';
+export { tool, sleep, type Tool, type ToolContext, type ToolOptions } from './activities/index.js';
+export type { AnthropicSettings } from './activities/index.js';
+export { createWorker, type CreateWorkerOptions } from './worker/create-worker.js';
+export {
+  RunStatus,
+  FailureTypes,
+  SEARCH_ATTRIBUTES,
+  DEFAULT_TASK_QUEUE,
+  type RunOutput,
+  type StepResult,
+  type StepStatus,
+  type Usage,
+  type RunError,
+  type MessageParam,
+} from './types.js';

@@ -1,0 +1,29 @@
+// Building blocks for scripts: turns, a by-turn responder and deterministic token counts.
+import type { FakeResponder, FakeTurn, FakeUsage, RecordedRequest, TextTurn, ToolUseTurn } from './types.js';
+
+export function textTurn(text: string, options: Omit<TextTurn, 'kind' | 'text'> = {}): TextTurn {
+  return { kind: 'text', text, ...options };
+}
+
+export function toolTurn(toolUses: ToolUseTurn['toolUses'], options: Omit<ToolUseTurn, 'kind' | 'toolUses'> = {}): ToolUseTurn {
+  return { kind: 'tool_use', toolUses, ...options };
+}
+
+export class ScriptExhaustedError extends Error {
+  override name = 'ScriptExhaustedError';
+}
+
+/** Answers turn N of a conversation with turns[N]: a re-sent request for the same turn gets the same answer. */
+export function scriptedResponder(turns: FakeTurn[]): FakeResponder {
+  return (request: RecordedRequest) => {
+    const turn = turns[request.turn];
+    if (!turn) throw new ScriptExhaustedError(`the script has ${turns.length} turns; turn ${request.turn} was requested`);
+    return turn;
+  };
+}
+
+/** Deterministic stand-in for token counting: about four characters a token. */
+export function estimateTokens(body: { messages?: unknown; system?: unknown; tools?: unknown }, outputChars = 0): FakeUsage {
+  const input = JSON.stringify([body.messages ?? [], body.system ?? '', body.tools ?? []]).length;
+  return { input_tokens: Math.ceil(input / 4), output_tokens: Math.max(1, Math.ceil(outputChars / 4)) };
+}

@@ -1,0 +1,56 @@
+// The fake's vocabulary: scripted turns, injected faults and the record of what it received.
+import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
+
+export interface FakeUsage {
+  input_tokens: number;
+  output_tokens: number;
+}
+
+export interface TextTurn {
+  kind?: 'text';
+  text: string;
+  usage?: FakeUsage;
+  chunkDelayMs?: number;
+  stopReason?: 'end_turn' | 'max_tokens';
+}
+
+export interface ToolUseTurn {
+  kind: 'tool_use';
+  text?: string;
+  toolUses: Array<{ id?: string; name: string; input: unknown }>;
+  usage?: FakeUsage;
+  chunkDelayMs?: number;
+}
+
+export type FakeTurn = TextTurn | ToolUseTurn;
+
+export type FakeFault =
+  | { kind: 'http'; status: 400 | 401 | 403 | 404 | 413 | 429 | 500 | 503 | 529; retryAfterSeconds?: number; message?: string }
+  | { kind: 'midStreamError'; afterEvents: number; errorType?: string }
+  | { kind: 'connectionReset'; afterEvents?: number }
+  | { kind: 'hang'; afterEvents?: number };
+
+export interface RecordedRequest {
+  index: number;
+  body: MessageCreateParams;
+  headers: Record<string, string>;
+  stream: boolean;
+  /** Assistant messages in the request: which turn of the conversation it asks for. */
+  turn: number;
+  /** The client went away before the response was finished. */
+  aborted: boolean;
+  /** The full response was written. */
+  completed: boolean;
+  fault?: FakeFault;
+}
+
+export type FakeResponder = (request: RecordedRequest) => FakeTurn | Promise<FakeTurn>;
+
+export interface FakeAnthropicOptions {
+  port?: number;
+  responder?: FakeResponder;
+  /** Delay before the response headers. */
+  latencyMs?: number;
+  /** Delay between SSE events. */
+  chunkDelayMs?: number;
+}

@@ -1,0 +1,74 @@
+// createWorker(): the one place a Temporal worker for durable-agent is assembled. Users pass their tools here;
+// a run refers to tools by name and the worker supplies their implementations.
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type AnthropicSettings } from '../activities/index.js';
+import type { Tool } from '../activities/tool-definition.js';
+import { DEFAULT_TASK_QUEUE } from '../types.js';
+import { prebuiltBundlePath, workflowsPath } from './workflow-source.js';
+
+export interface CreateWorkerOptions {
+  /** The tools this worker can run. A run that names a tool missing here fails with ToolNotRegisteredError. */
+  tools?: Tool[];
+  /** Defaults to a NativeConnection to `address`, TEMPORAL_ADDRESS or localhost:7233. */
+  connection?: NativeConnection;
+  address?: string;
+  namespace?: string;
+  taskQueue?: string;
+  anthropic?: AnthropicSettings;
+  /** How often activities heartbeat; bounds how long a cancel takes to reach a running model or tool call. */
+  heartbeatIntervalMs?: number;
+  streamIdleTimeoutMs?: number;
+  /** Prebuilt workflow code (tests bundle once per suite); defaults to dist/workflow-bundle.js or the sources. */
+  workflowBundle?: { code: string } | { codePath: string };
+  /** Any other Temporal worker option, passed through. */
+  workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities'>>;
+}
+
+/** A Temporal Worker; when createWorker opened the connection itself, `run()` closes it on the way out. */
+export async function createWorker(options: CreateWorkerOptions = {}): Promise<Worker> {
+  const ownConnection = options.connection
+    ? undefined
+    : await NativeConnection.connect({ address: options.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
+  const connection = options.connection ?? ownConnection;
+  if (!connection) throw new Error('unreachable: no connection');
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 200;
+  const taskQueue = options.taskQueue ?? process.env.DURABLE_AGENT_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
+  const prebuilt = prebuiltBundlePath();
+  const workflowSource = options.workflowBundle
+    ? { workflowBundle: options.workflowBundle }
+    : prebuilt
+      ? { workflowBundle: { codePath: prebuilt } }
+      : { workflowsPath: workflowsPath() };
+  try {
+    const worker = await Worker.create({
+      ...workflowSource,
+      // A heartbeat carries Temporal's cancel back to the activity, so throttle no longer than our own interval.
+      maxHeartbeatThrottleInterval: heartbeatIntervalMs,
+      defaultHeartbeatThrottleInterval: heartbeatIntervalMs,
+      ...options.workerOptions,
+      connection,
+      namespace: options.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default',
+      taskQueue,
+      activities: createActivities({
+        tools: options.tools ?? [],
+        heartbeatIntervalMs,
+        ...(options.anthropic ? { anthropic: options.anthropic } : {}),
+        ...(options.streamIdleTimeoutMs !== undefined ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),
+      }),
+    });
+    if (ownConnection) {
+      const run = worker.run.bind(worker);
+      worker.run = async () => {
+        try {
+          await run();
+        } finally {
+          await ownConnection.close();
+        }
+      };
+    }
+    return worker;
+  } catch (err) {
+    await ownConnection?.close();
+    throw err;
+  }
+}

@@ -1,0 +1,43 @@
+// Activity policies as constants: a change here changes the commands the loop emits, so treat it like loop code.
+import { ActivityCancellationType } from '@temporalio/workflow';
+import type { ActivityOptions } from '@temporalio/workflow';
+import { FailureTypes } from '../types.js';
+
+const NON_RETRYABLE = [
+  FailureTypes.toolNotRegistered,
+  FailureTypes.payloadTooLarge,
+  FailureTypes.badRequest,
+  FailureTypes.authentication,
+  FailureTypes.permission,
+  FailureTypes.notFound,
+  FailureTypes.requestTooLarge,
+];
+
+export const MODEL_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '10 minutes',
+  // The activity heartbeats on a timer and on every stream event; a silent worker is a dead worker.
+  heartbeatTimeout: '20 seconds',
+  // Wait for the activity to acknowledge the cancel so its partial usage is recorded before the run closes.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
+};
+
+export const TOOL_ACTIVITY_OPTIONS: ActivityOptions = {
+  // A backstop: the activity enforces the tool's own timeout and answers the model with an error result.
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '20 seconds',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
+};

@@ -1,0 +1,166 @@
+// The agent loop: model turn → tool calls (in parallel) → model turn … until the model ends its turn.
+// Deterministic by construction: every decision comes from the input, the seed and activity results.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { AgentActivities } from '../activities/contract.js';
+import {
+  DEFAULT_MAX_STEPS,
+  DEFAULT_MAX_TOKENS,
+  FailureTypes,
+  type AgentRunResult,
+  type ModelCallResult,
+  type RunInput,
+  type RunStatus,
+  type StepOutcome,
+  type StepResult,
+  type ToolCallResult,
+} from '../types.js';
+import { MODEL_ACTIVITY_OPTIONS, TOOL_ACTIVITY_OPTIONS } from './activity-options.js';
+import { Conversation, type StepPlan, type ToolStepPlan } from './conversation.js';
+import { statusSearchAttribute, stepsQuery, transcriptQuery } from './definitions.js';
+import { stepFailure } from './step-failure.js';
+
+const SUMMARY_LIMIT = 120;
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > SUMMARY_LIMIT ? `${flat.slice(0, SUMMARY_LIMIT - 1)}…` : flat;
+}
+
+export async function agentRun(input: RunInput): Promise<AgentRunResult> {
+  const { task, seed } = input;
+  const execution = (seed?.executions ?? 0) + 1;
+  const maxSteps = task.maxSteps ?? DEFAULT_MAX_STEPS;
+  const conversation = new Conversation(task);
+  const liveSteps: StepResult[] = [];
+  const toolPolicies = new Map(task.tools.map((ref) => [ref.name, ref]));
+  const runId = workflowInfo().workflowId;
+  // Messages the worker was already sent in this execution; the next model call carries only what follows.
+  let sentMessages = 0;
+
+  setHandler(stepsQuery, () => [...(seed?.previousSteps ?? []), ...liveSteps]);
+  setHandler(transcriptQuery, (count) => conversation.messages.slice(0, count));
+
+  const markStatus = (status: RunStatus): void => {
+    if (input.searchAttributes) upsertSearchAttributes([{ key: statusSearchAttribute, value: status }]);
+  };
+
+  const seeded = (activityId: string): StepOutcome | undefined => seed?.completed[activityId];
+
+  async function track<T>(plan: StepPlan, call: () => Promise<T>): Promise<T> {
+    const step: StepResult = {
+      index: plan.index,
+      name: plan.name,
+      status: 'running',
+      activityId: plan.activityId,
+      execution,
+      startedAt: new Date().toISOString(),
+      ...(plan.kind === 'tool' ? { toolUseId: plan.toolUseId, toolInput: plan.input } : {}),
+    };
+    liveSteps.push(step);
+    try {
+      const result = await call();
+      step.status = 'completed';
+      return result;
+    } catch (err) {
+      step.status = isCancellation(err) ? 'cancelled' : 'error';
+      if (isCancellation(err)) throw err;
+      throw stepFailure(plan, err);
+    } finally {
+      step.endedAt = new Date().toISOString();
+    }
+  }
+
+  async function modelTurn(): Promise<{ result: ModelCallResult; tools: ToolStepPlan[] }> {
+    const plan = conversation.planModelStep();
+    const recorded = seeded(plan.activityId);
+    let result: ModelCallResult;
+    if (recorded?.kind === 'model') {
+      result = recorded.result;
+    } else {
+      const base = sentMessages;
+      const messages = conversation.messages.slice(base);
+      sentMessages = conversation.messages.length;
+      const { callModel } = proxyActivities<AgentActivities>({
+        ...MODEL_ACTIVITY_OPTIONS,
+        activityId: plan.activityId,
+        summary: `model ${input.model} turn ${plan.turn + 1}`,
+      });
+      result = await track(plan, () =>
+        callModel({
+          runId,
+          stepIndex: plan.index,
+          turn: plan.turn,
+          model: input.model,
+          maxTokens: task.maxTokens ?? DEFAULT_MAX_TOKENS,
+          ...(task.system !== undefined ? { system: task.system } : {}),
+          toolNames: task.tools.map((ref) => ref.name),
+          transcript: { base, messages },
+        }),
+      );
+    }
+    return { result, tools: conversation.applyModelResult(result) };
+  }
+
+  function toolCall(plan: ToolStepPlan): Promise<ToolCallResult> {
+    const recorded = seeded(plan.activityId);
+    if (recorded?.kind === 'tool') return Promise.resolve(recorded.result);
+    const policy = toolPolicies.get(plan.toolName);
+    const { callTool } = proxyActivities<AgentActivities>({
+      ...TOOL_ACTIVITY_OPTIONS,
+      ...(policy?.maxAttempts !== undefined ? { retry: { ...TOOL_ACTIVITY_OPTIONS.retry, maximumAttempts: policy.maxAttempts } } : {}),
+      activityId: plan.activityId,
+      summary: oneLine(`tool ${plan.toolName} ${JSON.stringify(plan.input) ?? ''}`),
+    });
+    return track(plan, () =>
+      callTool({
+        runId,
+        stepIndex: plan.index,
+        toolName: plan.toolName,
+        toolUseId: plan.toolUseId,
+        input: plan.input,
+        ...(policy?.timeoutMs !== undefined ? { timeoutMs: policy.timeoutMs } : {}),
+        // A tool the run was not given is answered with an error result, not run: the model only learns the names.
+        ...(policy ? {} : { availableTools: [...toolPolicies.keys()] }),
+      }),
+    );
+  }
+
+  try {
+    for (;;) {
+      if (conversation.stepCount >= maxSteps) {
+        throw ApplicationFailure.create({
+          type: FailureTypes.maxStepsReached,
+          message: `Run ${runId} reached its limit of ${maxSteps} steps without the model ending its turn.`,
+          nonRetryable: true,
+        });
+      }
+      const { tools } = await modelTurn();
+      if (tools.length === 0) break;
+      // Wait for every call of the turn to settle, so a cancel records each one before the run closes.
+      const settled = await Promise.allSettled(tools.map(toolCall));
+      const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (rejected) throw rejected.reason;
+      conversation.applyToolResults(
+        tools,
+        settled.map((s) => (s as PromiseFulfilledResult<ToolCallResult>).value),
+      );
+    }
+  } catch (err) {
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(async () => markStatus('cancelled'));
+      throw err;
+    }
+    markStatus('error');
+    throw err;
+  }
+  markStatus('completed');
+  return { output: conversation.finalText, stopReason: conversation.stopReason, steps: conversation.stepCount };
+}

@@ -1,0 +1,83 @@
+// One real Temporal server + the fake Anthropic server + a durable-agent worker, wired for a test file.
+import type { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { Agent, type AgentOptions } from '../../src/client/agent.js';
+import type { Tool } from '../../src/activities/tool-definition.js';
+import { createWorker, type CreateWorkerOptions } from '../../src/worker/create-worker.js';
+import { FakeAnthropicServer } from '../../src/testing/fake-anthropic/index.js';
+import { workflowBundle } from './bundle.js';
+import { startLocal, startTimeSkipping } from './servers.js';
+
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  client: Client;
+  fake: FakeAnthropicServer;
+  taskQueue: string;
+  agent(options?: AgentOptions): Agent;
+  startWorker(overrides?: Partial<CreateWorkerOptions>): Promise<void>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  server?: 'local' | 'time-skipping';
+  tools?: Tool[];
+  worker?: Partial<CreateWorkerOptions>;
+  /** Start without a worker (tests that start/stop it themselves). */
+  noWorker?: boolean;
+}
+
+let queues = 0;
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const env = options.server === 'time-skipping' ? await startTimeSkipping() : await startLocal();
+  const fake = await FakeAnthropicServer.start();
+  const taskQueue = `agent-test-${process.pid}-${++queues}`;
+  const bundle = await workflowBundle();
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+
+  const harness: Harness = {
+    env,
+    client: env.client,
+    fake,
+    taskQueue,
+    agent: (agentOptions = {}) => new Agent('anthropic/claude-sonnet-4-6', { client: env.client, taskQueue, ...agentOptions }),
+    async startWorker(overrides = {}) {
+      worker = await createWorker({
+        connection: env.nativeConnection,
+        taskQueue,
+        tools: options.tools ?? [],
+        anthropic: { baseURL: fake.url, apiKey: 'test-key' },
+        workflowBundle: bundle,
+        ...options.worker,
+        ...overrides,
+      });
+      running = worker.run();
+    },
+    async stopWorker() {
+      if (!worker) return;
+      worker.shutdown();
+      await running;
+      worker = undefined;
+      running = undefined;
+    },
+    async close() {
+      await harness.stopWorker();
+      await fake.close();
+      await env.teardown();
+    },
+  };
+  if (!options.noWorker) await harness.startWorker();
+  return harness;
+}
+
+/** Resolves once `predicate` holds, polling; fails loudly instead of hanging. */
+export async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,29 @@
+// Replay safety: recorded histories of representative runs must replay without nondeterminism against the
+// current workflow code. A loop change that would break runs in flight fails here. Re-record with
+// `node --import tsx scripts/record-histories.ts` only when a change is meant to be incompatible (and version it).
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Worker } from '@temporalio/worker';
+import { workflowBundle } from './helpers/bundle.js';
+import { ROOT } from './helpers/servers.js';
+
+const dir = join(ROOT, 'test', 'histories');
+const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+
+test('saved histories cover the representative runs', () => {
+  for (const kind of ['completed', 'cancelled', 'continued', 'errored', 'parallel-tools']) {
+    assert.ok(files.some((f) => f.startsWith(kind)), `no saved history for a ${kind} run in test/histories`);
+  }
+});
+
+test('every saved history replays against the current workflow code', async () => {
+  const histories = files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: JSON.parse(readFileSync(join(dir, file), 'utf8')) as object }));
+  const replayed: string[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+    assert.equal(result.error, undefined, `${result.workflowId} failed to replay: ${String(result.error)}`);
+    replayed.push(result.workflowId);
+  }
+  assert.deepEqual(replayed.sort(), histories.map((h) => h.workflowId).sort());
+});
