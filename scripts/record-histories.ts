@@ -10,6 +10,7 @@ import { sleep, tool } from '../src/activities/tool-definition.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { startHarness, waitFor } from '../test/helpers/harness.js';
 import { ROOT } from '../test/helpers/servers.js';
+import { historyToFile } from '../test/helpers/history-files.js';
 
 let started = 0;
 // Lets the continuation's re-run of the cut tool finish at once.
@@ -28,7 +29,7 @@ const wait = tool({
 const h = await startHarness({ tools: [wait] });
 const save = async (name: string, runId: string, executionRunId: string): Promise<void> => {
   const history = await h.client.workflow.getHandle(runId, executionRunId).fetchHistory();
-  writeFileSync(join(ROOT, 'test', 'histories', `${name}.json`), JSON.stringify(history, null, 1));
+  writeFileSync(join(ROOT, 'test', 'histories', `${name}.json`), historyToFile(history));
   console.log(`saved ${name} (${history.events?.length ?? 0} events)`);
 };
 const agent = (): Agent => h.agent({ newRunId: () => `replay-${Date.now()}` });

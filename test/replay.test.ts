@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { workflowBundle } from './helpers/bundle.js';
 import { ROOT } from './helpers/servers.js';
+import { historyFromFile } from './helpers/history-files.js';
 
 const dir = join(ROOT, 'test', 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
@@ -19,7 +20,7 @@ test('saved histories cover the representative runs', () => {
 });
 
 test('every saved history replays against the current workflow code', async () => {
-  const histories = files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: JSON.parse(readFileSync(join(dir, file), 'utf8')) as object }));
+  const histories = files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromFile(readFileSync(join(dir, file), 'utf8')) }));
   const replayed: string[] = [];
   for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
     assert.equal(result.error, undefined, `${result.workflowId} failed to replay: ${String(result.error)}`);
