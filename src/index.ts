@@ -10,6 +10,9 @@ export {
   RunAlreadyCompletedError,
   RunNotRunningError,
   TaskNotRunError,
+  RunPausedError,
+  InvalidRequirementError,
+  InvalidForkError,
 } from './client/errors.js';
 export { tool, sleep, type Tool, type ToolContext, type ToolOptions } from './activities/index.js';
 export type { AnthropicSettings } from './activities/index.js';
@@ -25,4 +28,7 @@ export {
   type Usage,
   type RunError,
   type MessageParam,
+  type Requirement,
+  type RequirementKind,
+  type RequirementResolution,
 } from './types.js';

@@ -29,6 +29,33 @@ export interface ToolRef {
   timeoutMs?: number;
   /** Attempts of the tool activity for infrastructure failures (worker crash, heartbeat timeout). */
   maxAttempts?: number;
+  /** A human must act before the call runs: the run pauses until a Temporal update resolves it. */
+  requires?: RequirementKind;
+}
+
+/** `confirmation`: approve or reject; `userInput`: supply values; `externalExecution`: supply the result. */
+export type RequirementKind = 'confirmation' | 'userInput' | 'externalExecution';
+
+/** A tool call the run is paused on. `id` is the model's tool_use id. */
+export interface Requirement {
+  id: string;
+  kind: RequirementKind;
+  stepIndex: number;
+  activityId: string;
+  toolName: string;
+  toolInput: unknown;
+}
+
+/** A human's answer to a Requirement, sent as a Temporal update from any process. */
+export interface RequirementResolution {
+  id: string;
+  /** confirmation: true to run the call, false to reject it (the model is told, with `note`). */
+  approve?: boolean;
+  note?: string;
+  /** userInput: values validated against the tool's `requiresUserInput` schema, merged into its input. */
+  values?: Record<string, unknown>;
+  /** externalExecution: the tool's result, computed outside the worker. */
+  result?: unknown;
 }
 
 export interface TaskSpec {
@@ -50,6 +77,8 @@ export interface RunInput {
   searchAttributes?: boolean;
   /** Present on a continuation: what the earlier executions already did. */
   seed?: ContinuationSeed;
+  /** Present on a fork: the run and step it branched from. */
+  forkedFrom?: { runId: string; executionRunId: string; fromStep: number };
 }
 
 export interface ModelCallInput {
@@ -90,6 +119,8 @@ export interface ToolCallInput {
   timeoutMs?: number;
   /** Set only when the model asked for a tool this run was not given: the activity answers with an error result. */
   availableTools?: string[];
+  /** What a human decided for a tool that required it. */
+  human?: RequirementResolution;
 }
 
 export interface ToolCallResult {
@@ -159,6 +190,9 @@ export interface RunOutput {
   error?: RunError;
   /** Number of executions of this run id, the first one included. */
   executions: number;
+  /** What a paused run waits for; resolve with agent.continueRun({ runId, requirements }). */
+  requirements: Requirement[];
+  forkedFrom?: { runId: string; executionRunId: string; fromStep: number };
 }
 
 /** What the workflow returns when it completes; the rest of RunOutput is read from its history. */
@@ -197,4 +231,5 @@ export const FailureTypes = {
   serverError: 'AnthropicServerError',
   connection: 'AnthropicConnectionError',
   streamError: 'AnthropicStreamError',
+  invalidUserInput: 'InvalidUserInputError',
 } as const;

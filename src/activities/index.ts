@@ -3,6 +3,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { AgentActivities } from './contract.js';
 import { createModelActivity } from './model-call.js';
 import { createToolActivity } from './tool-call.js';
+import { createUserInputCheck } from './human-resolution.js';
 import type { Tool } from './tool-definition.js';
 import { ToolRegistry } from './tool-registry.js';
 import { TranscriptCache } from './transcript-cache.js';
@@ -46,6 +47,7 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
       streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? 60_000,
     }),
     callTool: createToolActivity(registry, heartbeatIntervalMs),
+    checkUserInput: createUserInputCheck(registry),
   };
 }
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { FailureTypes, type ToolCallInput, type ToolCallResult } from '../types.js';
 import { startHeartbeatLoop, whenAborted } from './heartbeat-loop.js';
 import type { ToolRegistry } from './tool-registry.js';
+import { applyHumanResolution } from './human-resolution.js';
 
 export const DEFAULT_TOOL_TIMEOUT_MS = 5 * 60_000;
 /** Keeps one tool result well inside Temporal's 2 MB payload limit, with room for the rest of the event. */
@@ -43,7 +44,9 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
           `(it has: ${registry.names().join(', ') || 'no tools'}). Pass it to createWorker({ tools: [...] }).`,
       });
     }
-    const parsed = tool.input.safeParse(input.input);
+    const human = applyHumanResolution(tool, input, serialise);
+    if (!human.run) return human.result;
+    const parsed = tool.input.safeParse(human.input);
     if (!parsed.success) {
       return errorResult(`Invalid input for tool ${tool.name}: ${z.prettifyError(parsed.error)}`);
     }

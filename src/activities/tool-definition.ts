@@ -1,6 +1,7 @@
 // `tool()`: a typed tool whose input the model fills from a zod schema. Tools are code: the worker owns their
 // implementations (createWorker({ tools })) and a run refers to them by name.
 import { z } from 'zod';
+import type { RequirementKind } from '../types.js';
 
 export interface ToolContext {
   /** Aborted when the run is cancelled, the tool's timeout passes or the worker shuts down: pass it on. */
@@ -23,6 +24,12 @@ export interface ToolOptions<I> {
   timeoutMs?: number;
   /** Activity attempts on infrastructure failures (worker crash, lost heartbeat). Default 3. */
   maxAttempts?: number;
+  /** Pause the run until a human approves (or rejects) each call. */
+  requiresConfirmation?: boolean;
+  /** Pause the run until a human supplies these values; they are merged into the model's input. */
+  requiresUserInput?: z.ZodType<Record<string, unknown>>;
+  /** Never run on the worker: pause until the result is submitted from outside. */
+  externalExecution?: boolean;
 }
 
 export interface Tool<I = unknown> extends ToolOptions<I> {
@@ -43,7 +50,18 @@ export function tool<I>(options: ToolOptions<I>): Tool<I> {
     throw new TypeError(`Tool ${options.name}: its input must be a z.object(...) schema (the API takes objects).`);
   }
   const { $schema: _ignored, ...inputSchema } = schema;
+  const humanOptions = [options.requiresConfirmation, options.requiresUserInput, options.externalExecution].filter(Boolean);
+  if (humanOptions.length > 1) {
+    throw new TypeError(`Tool ${options.name}: choose one of requiresConfirmation, requiresUserInput, externalExecution.`);
+  }
   return { ...options, kind: 'durable-agent-tool', inputSchema };
+}
+
+export function requirementKind(t: Tool): RequirementKind | undefined {
+  if (t.requiresConfirmation) return 'confirmation';
+  if (t.requiresUserInput) return 'userInput';
+  if (t.externalExecution) return 'externalExecution';
+  return undefined;
 }
 
 export function isTool(value: unknown): value is Tool {

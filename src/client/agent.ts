@@ -4,18 +4,34 @@ import { randomUUID } from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
+  WorkflowUpdateFailedError,
   type Client,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { agentRun } from '../workflows/agent-run.js';
-import { sessionSearchAttribute, statusSearchAttribute, userSearchAttribute } from '../workflows/definitions.js';
-import { RunStatus, WORKFLOW_TYPE, type RunInput, type RunOutput, type StepResult } from '../types.js';
+import {
+  requirementsQuery,
+  resolveRequirementUpdate,
+  sessionSearchAttribute,
+  statusSearchAttribute,
+  stepsQuery,
+  userSearchAttribute,
+} from '../workflows/definitions.js';
+import { stepIndexOf } from '../workflows/conversation.js';
+import { RunStatus, WORKFLOW_TYPE, type RequirementResolution, type RunInput, type RunOutput, type StepResult } from '../types.js';
 import { getClient, resolveTaskQueue, type ConnectionOptions } from './connection.js';
-import { RunAlreadyCompletedError, RunNotFoundError, RunStillRunningError, TaskNotRunError } from './errors.js';
-import { readExecution, toRunOutput, toSeed } from './history-reader.js';
+import {
+  InvalidForkError,
+  InvalidRequirementError,
+  RunAlreadyCompletedError,
+  RunNotFoundError,
+  RunPausedError,
+  RunStillRunningError,
+  TaskNotRunError,
+} from './errors.js';
+import { readExecution, toRunOutput, toSeed, type ExecutionRecord } from './history-reader.js';
 import type { Task } from './task.js';
-import { stepsQuery } from '../workflows/definitions.js';
 
 export interface AgentOptions extends ConnectionOptions {
   sessionId?: string;
@@ -26,7 +42,14 @@ export interface AgentOptions extends ConnectionOptions {
   newRunId?: () => string;
 }
 
-export type ContinueTarget = { runId: string } | { task: Task };
+interface ContinueOptions {
+  /** Answers for a paused run (see RunOutput.requirements). */
+  requirements?: RequirementResolution[];
+  /** Fork: start a new run that reuses steps before this index of a closed run, and runs the rest anew. */
+  fromStep?: number;
+}
+
+export type ContinueTarget = ({ runId: string } | { task: Task }) & ContinueOptions;
 
 /** A started run: its ids, its live steps, and its output once it closes. */
 export interface RunHandle {
@@ -95,12 +118,42 @@ export class Agent {
     if (!runId) throw new TaskNotRunError();
     const client = await getClient(this.options);
     const record = await readExecution(client, runId);
-    if (record.state === 'running') throw new RunStillRunningError(runId);
+    if (target.fromStep !== undefined) return this.fork(record, target.fromStep);
+    if (record.state === 'running') {
+      const current = toRunOutput(record);
+      if (current.status !== RunStatus.paused) throw new RunStillRunningError(runId);
+      if (!target.requirements?.length) throw new RunPausedError(runId, current.requirements);
+      await resolveRequirements(client, runId, record.executionRunId, target.requirements);
+      this.runId = runId;
+      return this.handleFor(client, runId, record.executionRunId, record.input);
+    }
     if (record.state === 'completed') throw new RunAlreadyCompletedError(runId);
     this.runId = runId;
     if ('task' in target) target.task.runId = runId;
     const input: RunInput = { ...record.input, seed: toSeed(record) };
     return this.startExecution(input, summary(`continue: ${record.input.task.description}`));
+  }
+
+  private async fork(record: ExecutionRecord, fromStep: number): Promise<RunHandle> {
+    if (record.state === 'running') throw new RunStillRunningError(record.runId);
+    const seed = toSeed(record);
+    const steps = seed.previousSteps.filter((s) => s.index < fromStep);
+    if (!Number.isInteger(fromStep) || fromStep < 0 || !seed.previousSteps.some((s) => s.index >= fromStep - 1)) {
+      throw new InvalidForkError(`Run "${record.runId}" has no step ${fromStep - 1} to fork after (steps 0..${Math.max(...seed.previousSteps.map((s) => s.index))}).`);
+    }
+    const completed = Object.fromEntries(Object.entries(seed.completed).filter(([id]) => (stepIndexOf(id) ?? Infinity) < fromStep));
+    const usage = steps.reduce(
+      (sum, s) => ({ inputTokens: sum.inputTokens + (s.usage?.inputTokens ?? 0), outputTokens: sum.outputTokens + (s.usage?.outputTokens ?? 0) }),
+      { inputTokens: 0, outputTokens: 0 },
+    );
+    const { seed: _parentSeed, forkedFrom: _parentFork, ...base } = record.input;
+    const input: RunInput = {
+      ...base,
+      seed: { completed, previousSteps: steps, usage, executions: 0, continuedFrom: record.executionRunId },
+      forkedFrom: { runId: record.runId, executionRunId: record.executionRunId, fromStep },
+    };
+    this.runId = (this.options.newRunId ?? (() => `run-${randomUUID()}`))();
+    return this.startExecution(input, summary(`fork of ${record.runId} at step ${fromStep}: ${record.input.task.description}`));
   }
 
   private useSearchAttributes(): boolean {
@@ -137,24 +190,61 @@ export class Agent {
       if (err instanceof WorkflowExecutionAlreadyStartedError) throw new RunStillRunningError(runId);
       throw err;
     }
-    const executionRunId = handle.firstExecutionRunId;
+    return this.handleFor(client, runId, handle.firstExecutionRunId, input);
+  }
+
+  private handleFor(client: Client, runId: string, executionRunId: string, input: RunInput): RunHandle {
+    const canPause = input.task.tools.some((t) => t.requires);
     return {
       runId,
       executionRunId,
       steps: () => client.workflow.getHandle(runId, executionRunId).query(stepsQuery),
-      result: () => waitForOutput(client, runId, executionRunId),
+      result: () => waitForOutput(client, runId, executionRunId, canPause),
     };
   }
 }
 
-async function waitForOutput(client: Client, runId: string, executionRunId: string): Promise<RunOutput> {
-  try {
-    await client.workflow.getHandle(runId, executionRunId).result();
-  } catch (err) {
-    // Cancelled and failed runs are outcomes, not exceptions: their RunOutput says what happened.
-    if (!(err instanceof WorkflowFailedError)) throw err;
+const PAUSE_POLL_MS = 250;
+
+/** Resolves when the execution closes, or (for runs with human-gated tools) as soon as it pauses. */
+async function waitForOutput(client: Client, runId: string, executionRunId: string, canPause: boolean): Promise<RunOutput> {
+  const handle = client.workflow.getHandle(runId, executionRunId);
+  const closed = handle.result().then(
+    () => true,
+    (err: unknown) => {
+      // Cancelled and failed runs are outcomes, not exceptions: their RunOutput says what happened.
+      if (err instanceof WorkflowFailedError) return true;
+      throw err;
+    },
+  );
+  if (canPause) {
+    for (;;) {
+      const done = await Promise.race([closed, new Promise<false>((r) => setTimeout(() => r(false), PAUSE_POLL_MS))]);
+      if (done) break;
+      const waiting = await handle.query(requirementsQuery).catch(() => []);
+      if (waiting.length) {
+        const output = toRunOutput(await readExecution(client, runId, executionRunId));
+        if (output.status === RunStatus.paused) return output;
+      }
+    }
   }
+  await closed;
   const record = await readExecution(client, runId, executionRunId);
   if (record.state === 'running') throw new RunNotFoundError(runId, 'its execution is still open after it returned');
   return toRunOutput(record);
+}
+
+async function resolveRequirements(client: Client, runId: string, executionRunId: string, answers: RequirementResolution[]): Promise<void> {
+  const handle = client.workflow.getHandle(runId, executionRunId);
+  for (const answer of answers) {
+    try {
+      await handle.executeUpdate(resolveRequirementUpdate, { args: [answer] });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) {
+        const cause = err.cause instanceof Error ? err.cause.message : err.message;
+        throw new InvalidRequirementError(runId, answer.id, cause);
+      }
+      throw err;
+    }
+  }
 }

@@ -1,3 +1,5 @@
+import type { Requirement } from '../types.js';
+
 // Errors the client API throws, each with a stable `name` to match on (also across processes, by name).
 export class DurableAgentError extends Error {
   override name = 'DurableAgentError';
@@ -41,4 +43,28 @@ export class TaskNotRunError extends DurableAgentError {
   constructor() {
     super('This task has not been run yet, so it has no run to continue: pass { runId } or run it with agent.do(task).');
   }
+}
+
+/** continueRun() on a paused run without answers for what it waits for. */
+export class RunPausedError extends DurableAgentError {
+  override name = 'RunPausedError';
+  constructor(readonly runId: string, readonly requirements: Requirement[]) {
+    super(
+      `Run "${runId}" is paused, waiting for: ${requirements.map((r) => `${r.kind} of ${r.toolName} (id ${r.id})`).join(', ')}. ` +
+        'Pass continueRun({ runId, requirements: [{ id, ... }] }).',
+    );
+  }
+}
+
+/** A human's answer that the run refused (unknown id, wrong shape, values that fail the tool's schema). */
+export class InvalidRequirementError extends DurableAgentError {
+  override name = 'InvalidRequirementError';
+  constructor(readonly runId: string, readonly requirementId: string, detail: string) {
+    super(`Run "${runId}" refused the answer for ${requirementId}: ${detail} The run stays paused.`);
+  }
+}
+
+/** continueRun({ fromStep }) outside the run's steps. */
+export class InvalidForkError extends DurableAgentError {
+  override name = 'InvalidForkError';
 }

@@ -16,6 +16,7 @@ import {
   type ModelCallInput,
   type ModelCallProgress,
   type ModelCallResult,
+  type Requirement,
   type RunError,
   type RunInput,
   type RunOutput,
@@ -26,7 +27,7 @@ import {
   type ToolCallResult,
   type Usage,
 } from '../types.js';
-import { replayConversation, textOf } from '../workflows/conversation.js';
+import { replayConversation, textOf, type ToolStepPlan } from '../workflows/conversation.js';
 import { RunNotFoundError } from './errors.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -102,6 +103,8 @@ function runErrorOf(err: Error | undefined): RunError | undefined {
 }
 
 const GRPC_NOT_FOUND = 5;
+/** Activities that are steps; others (e.g. checking a human's input) are not part of the transcript. */
+const STEP_ACTIVITIES = new Set(['callModel', 'callTool']);
 
 export function isNotFound(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND);
@@ -138,6 +141,7 @@ export async function readExecution(client: Client, runId: string, executionRunI
   for (const event of events) {
     const at = isoTime(event.eventTime as Timestamp);
     const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled && !STEP_ACTIVITIES.has(scheduled.activityType?.name ?? '')) continue;
     if (scheduled) {
       const activity: ActivityRecord = {
         activityId: scheduled.activityId ?? '',
@@ -275,10 +279,22 @@ function completedOutcomes(record: ExecutionRecord): Record<string, StepOutcome>
   return completed;
 }
 
-function statusOf(record: ExecutionRecord): RunStatus {
+/** Tool calls of an open execution that wait for a human: planned, needing one, and not yet scheduled. */
+function pendingRequirements(record: ExecutionRecord, openToolSteps: ToolStepPlan[]): Requirement[] {
+  if (record.state !== 'running') return [];
+  const scheduled = new Set(record.activities.map((a) => a.activityId));
+  const policies = new Map(record.input.task.tools.map((t) => [t.name, t]));
+  return openToolSteps.flatMap((plan) => {
+    const kind = policies.get(plan.toolName)?.requires;
+    if (!kind || scheduled.has(plan.activityId)) return [];
+    return [{ id: plan.toolUseId, kind, stepIndex: plan.index, activityId: plan.activityId, toolName: plan.toolName, toolInput: plan.input }];
+  });
+}
+
+function statusOf(record: ExecutionRecord, requirements: Requirement[]): RunStatus {
   switch (record.state) {
     case 'running':
-      return RunStatus.running;
+      return requirements.length ? RunStatus.paused : RunStatus.running;
     case 'completed':
       return RunStatus.completed;
     case 'cancelled':
@@ -294,8 +310,9 @@ export function toRunOutput(record: ExecutionRecord): RunOutput {
   const stepResults = [...(seed?.previousSteps ?? []), ...record.activities.map((a) => stepResultOf(a, execution))];
   const usage = record.activities.reduce((sum, a) => addUsage(sum, activityUsage(a)), seed?.usage ?? { inputTokens: 0, outputTokens: 0 });
   const completed = completedOutcomes(record);
-  const { conversation } = replayConversation(record.input.task, (id) => completed[id]);
-  const status = statusOf(record);
+  const { conversation, openToolSteps } = replayConversation(record.input.task, (id) => completed[id]);
+  const requirements = pendingRequirements(record, openToolSteps);
+  const status = statusOf(record, requirements);
   return {
     runId: record.runId,
     executionRunId: record.executionRunId,
@@ -310,6 +327,8 @@ export function toRunOutput(record: ExecutionRecord): RunOutput {
     usage,
     ...(record.failure ? { error: record.failure } : {}),
     executions: execution,
+    requirements,
+    ...(record.input.forkedFrom ? { forkedFrom: record.input.forkedFrom } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Tool } from '../activities/tool-definition.js';
+import { requirementKind, type Tool } from '../activities/tool-definition.js';
 import type { TaskSpec } from '../types.js';
 
 export interface TaskOptions {
@@ -43,6 +43,7 @@ export class Task {
       description: this.description,
       tools: this.tools.map((t) => ({
         name: t.name,
+        ...(requirementKind(t) ? { requires: requirementKind(t) } : {}),
         ...(t.timeoutMs !== undefined ? { timeoutMs: t.timeoutMs } : {}),
         ...(t.maxAttempts !== undefined ? { maxAttempts: t.maxAttempts } : {}),
       })),

@@ -3,6 +3,7 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  condition,
   isCancellation,
   proxyActivities,
   setHandler,
@@ -16,6 +17,9 @@ import {
   FailureTypes,
   type AgentRunResult,
   type ModelCallResult,
+  type Requirement,
+  type RequirementKind,
+  type RequirementResolution,
   type RunInput,
   type RunStatus,
   type StepOutcome,
@@ -24,7 +28,14 @@ import {
 } from '../types.js';
 import { MODEL_ACTIVITY_OPTIONS, TOOL_ACTIVITY_OPTIONS } from './activity-options.js';
 import { Conversation, type StepPlan, type ToolStepPlan } from './conversation.js';
-import { statusSearchAttribute, stepsQuery, transcriptQuery } from './definitions.js';
+import {
+  requirementsQuery,
+  resolveRequirementUpdate,
+  statusSearchAttribute,
+  stepsQuery,
+  transcriptQuery,
+} from './definitions.js';
+import { checkResolutionShape } from './requirements.js';
 import { stepFailure } from './step-failure.js';
 
 const SUMMARY_LIMIT = 120;
@@ -47,6 +58,40 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
 
   setHandler(stepsQuery, () => [...(seed?.previousSteps ?? []), ...liveSteps]);
   setHandler(transcriptQuery, (count) => conversation.messages.slice(0, count));
+
+  // Tool calls waiting for a human, by tool_use id.
+  const waiting = new Map<string, { requirement: Requirement; resolution?: RequirementResolution }>();
+  setHandler(requirementsQuery, () => [...waiting.values()].filter((w) => !w.resolution).map((w) => w.requirement));
+  setHandler(
+    resolveRequirementUpdate,
+    async (resolution) => {
+      const entry = waiting.get(resolution.id);
+      if (!entry) throw ApplicationFailure.create({ type: FailureTypes.invalidUserInput, message: `Nothing waits for ${resolution.id}.`, nonRetryable: true });
+      if (entry.requirement.kind === 'userInput') {
+        const { checkUserInput } = proxyActivities<AgentActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 3 } });
+        const problem = await checkUserInput({ toolName: entry.requirement.toolName, values: resolution.values ?? {} });
+        if (problem) throw ApplicationFailure.create({ type: FailureTypes.invalidUserInput, message: problem, nonRetryable: true });
+      }
+      entry.resolution = resolution;
+    },
+    { validator: (resolution) => checkResolutionShape(resolution, waiting.get(resolution.id)?.requirement, [...waiting.keys()]) },
+  );
+
+  async function awaitHuman(plan: ToolStepPlan, kind: RequirementKind): Promise<RequirementResolution> {
+    const entry: { requirement: Requirement; resolution?: RequirementResolution } = {
+      requirement: { id: plan.toolUseId, kind, stepIndex: plan.index, activityId: plan.activityId, toolName: plan.toolName, toolInput: plan.input },
+    };
+    waiting.set(plan.toolUseId, entry);
+    markStatus('paused');
+    try {
+      // Durable: the wait costs nothing while the run sits paused for hours or days.
+      await condition(() => entry.resolution !== undefined);
+    } finally {
+      waiting.delete(plan.toolUseId);
+    }
+    if (waiting.size === 0) markStatus('running');
+    return entry.resolution as RequirementResolution;
+  }
 
   const markStatus = (status: RunStatus): void => {
     if (input.searchAttributes) upsertSearchAttributes([{ key: statusSearchAttribute, value: status }]);
@@ -109,10 +154,11 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     return { result, tools: conversation.applyModelResult(result) };
   }
 
-  function toolCall(plan: ToolStepPlan): Promise<ToolCallResult> {
+  async function toolCall(plan: ToolStepPlan): Promise<ToolCallResult> {
     const recorded = seeded(plan.activityId);
-    if (recorded?.kind === 'tool') return Promise.resolve(recorded.result);
+    if (recorded?.kind === 'tool') return recorded.result;
     const policy = toolPolicies.get(plan.toolName);
+    const human = policy?.requires ? await awaitHuman(plan, policy.requires) : undefined;
     const { callTool } = proxyActivities<AgentActivities>({
       ...TOOL_ACTIVITY_OPTIONS,
       ...(policy?.maxAttempts !== undefined ? { retry: { ...TOOL_ACTIVITY_OPTIONS.retry, maximumAttempts: policy.maxAttempts } } : {}),
@@ -129,6 +175,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
         ...(policy?.timeoutMs !== undefined ? { timeoutMs: policy.timeoutMs } : {}),
         // A tool the run was not given is answered with an error result, not run: the model only learns the names.
         ...(policy ? {} : { availableTools: [...toolPolicies.keys()] }),
+        ...(human ? { human } : {}),
       }),
     );
   }

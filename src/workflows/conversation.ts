@@ -113,20 +113,33 @@ export type OutcomeLookup = (activityId: string) => { kind: 'model'; result: Mod
  * Replays the loop over recorded results, stopping at the first step that has none.
  * Returns the conversation as far as it got and the plans of the steps that had no result.
  */
-export function replayConversation(task: TaskSpec, lookup: OutcomeLookup): { conversation: Conversation; finished: boolean } {
+export interface Replay {
+  conversation: Conversation;
+  finished: boolean;
+  /** The tool calls of the turn the replay stopped in (empty when it stopped at a model step). */
+  openToolSteps: ToolStepPlan[];
+}
+
+export function replayConversation(task: TaskSpec, lookup: OutcomeLookup): Replay {
   const conversation = new Conversation(task);
   for (;;) {
     const modelStep = conversation.planModelStep();
     const modelOutcome = lookup(modelStep.activityId);
-    if (modelOutcome?.kind !== 'model') return { conversation, finished: false };
+    if (modelOutcome?.kind !== 'model') return { conversation, finished: false, openToolSteps: [] };
     const toolSteps = conversation.applyModelResult(modelOutcome.result);
-    if (toolSteps.length === 0) return { conversation, finished: true };
+    if (toolSteps.length === 0) return { conversation, finished: true, openToolSteps: [] };
     const results: ToolCallResult[] = [];
     for (const step of toolSteps) {
       const outcome = lookup(step.activityId);
-      if (outcome?.kind !== 'tool') return { conversation, finished: false };
+      if (outcome?.kind !== 'tool') return { conversation, finished: false, openToolSteps: toolSteps };
       results.push(outcome.result);
     }
     conversation.applyToolResults(toolSteps, results);
   }
+}
+
+/** The step index encoded in a deterministic activity id (`step-<index>-...`). */
+export function stepIndexOf(activityId: string): number | undefined {
+  const match = /^step-(\d+)-/.exec(activityId);
+  return match ? Number(match[1]) : undefined;
 }

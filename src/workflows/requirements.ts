@@ -1,0 +1,19 @@
+// The update validator for human answers: runs before the update is accepted, so a malformed answer is refused
+// without touching history and the run stays paused.
+import type { Requirement, RequirementResolution } from '../types.js';
+
+export function checkResolutionShape(resolution: RequirementResolution, requirement: Requirement | undefined, waitingFor: string[]): void {
+  if (!requirement) {
+    throw new Error(`Nothing waits for "${resolution.id}". The run waits for: ${waitingFor.join(', ') || 'nothing'}.`);
+  }
+  const where = `${requirement.toolName} (${requirement.id})`;
+  if (requirement.kind === 'confirmation' && typeof resolution.approve !== 'boolean') {
+    throw new Error(`${where} needs a confirmation: { id, approve: true | false, note? }.`);
+  }
+  if (requirement.kind === 'userInput' && (typeof resolution.values !== 'object' || resolution.values === null)) {
+    throw new Error(`${where} needs user input: { id, values: { ... } }.`);
+  }
+  if (requirement.kind === 'externalExecution' && resolution.result === undefined) {
+    throw new Error(`${where} is executed outside the worker: submit { id, result }.`);
+  }
+}
