@@ -16,6 +16,7 @@ import {
   DEFAULT_MAX_TOKENS,
   FailureTypes,
   type AgentRunResult,
+  type ModelCallInput,
   type ModelCallResult,
   type Requirement,
   type RequirementKind,
@@ -36,6 +37,7 @@ import {
   transcriptQuery,
 } from './definitions.js';
 import { checkResolutionShape } from './requirements.js';
+import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from './payload-size.js';
 import { stepFailure } from './step-failure.js';
 
 const SUMMARY_LIMIT = 120;
@@ -138,18 +140,29 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
         activityId: plan.activityId,
         summary: `model ${input.model} turn ${plan.turn + 1}`,
       });
-      result = await track(plan, () =>
-        callModel({
-          runId,
-          stepIndex: plan.index,
-          turn: plan.turn,
-          model: input.model,
-          maxTokens: task.maxTokens ?? DEFAULT_MAX_TOKENS,
-          ...(task.system !== undefined ? { system: task.system } : {}),
-          toolNames: task.tools.map((ref) => ref.name),
-          transcript: { base, messages },
-        }),
-      );
+      const callInput: ModelCallInput = {
+        runId,
+        stepIndex: plan.index,
+        turn: plan.turn,
+        model: input.model,
+        maxTokens: task.maxTokens ?? DEFAULT_MAX_TOKENS,
+        ...(task.system !== undefined ? { system: task.system } : {}),
+        toolNames: task.tools.map((ref) => ref.name),
+        transcript: { base, messages },
+      };
+      const bytes = jsonPayloadBytes(callInput);
+      if (bytes > MAX_PAYLOAD_BYTES) {
+        throw ApplicationFailure.create({
+          type: FailureTypes.payloadTooLarge,
+          message:
+            `Step ${plan.index} (model turn ${plan.turn + 1}) would send ${bytes} bytes of new messages in one Temporal payload, ` +
+            `over the ${MAX_PAYLOAD_BYTES}-byte budget under Temporal's 2 MB limit: the tool results of the previous turn are too ` +
+            'large together. Have the tools return less (or store large output elsewhere and return a reference).',
+          nonRetryable: true,
+          details: [{ stepIndex: plan.index, activityId: plan.activityId }],
+        });
+      }
+      result = await track(plan, () => callModel(callInput));
     }
     return { result, tools: conversation.applyModelResult(result) };
   }
