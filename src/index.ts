@@ -17,6 +17,8 @@ export {
 export { tool, sleep, type Tool, type ToolContext, type ToolOptions } from './activities/index.js';
 export type { AnthropicSettings } from './activities/index.js';
 export { createWorker, type CreateWorkerOptions } from './worker/create-worker.js';
+export { AesGcmCodec, encryptedDataConverter, codecFromEnv, PayloadDecryptionError } from './codec/aes-gcm-codec.js';
+export { startCodecServer, type CodecServer, type CodecServerOptions } from './codec/codec-server.js';
 export {
   RunStatus,
   FailureTypes,

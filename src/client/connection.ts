@@ -1,5 +1,7 @@
-// One Temporal client per address/namespace for the whole process: Agent, cancelRun and the CLI share it.
+// One Temporal client per address/namespace/payload codec for the whole process: Agent, cancelRun and the CLI share it.
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { codecFromEnv, type AesGcmCodec } from '../codec/aes-gcm-codec.js';
 import { DEFAULT_TASK_QUEUE } from '../types.js';
 
 export interface ConnectionOptions {
@@ -11,9 +13,23 @@ export interface ConnectionOptions {
   namespace?: string;
   /** Default DURABLE_AGENT_TASK_QUEUE or `durable-agent`. */
   taskQueue?: string;
+  /** Default: payloads encrypted with DURABLE_AGENT_CODEC_KEY when it is set, plain JSON otherwise. Must match the worker's. */
+  dataConverter?: DataConverter;
 }
 
 const clients = new Map<string, Promise<Client>>();
+const converterIds = new WeakMap<DataConverter, number>();
+let converterCount = 0;
+
+/** A client that cannot decode what the worker wrote is a different client: the codec is part of the cache key. */
+function converterTag(dataConverter: DataConverter | undefined, envCodec: AesGcmCodec | undefined): string {
+  if (dataConverter) {
+    let id = converterIds.get(dataConverter);
+    if (id === undefined) converterIds.set(dataConverter, (id = ++converterCount));
+    return `converter-${id}`;
+  }
+  return envCodec ? `codec-${envCodec.keyId}-${envCodec.fingerprint}` : 'plain';
+}
 
 export function resolveTaskQueue(options: ConnectionOptions = {}): string {
   return options.taskQueue ?? process.env.DURABLE_AGENT_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
@@ -23,10 +39,12 @@ export function getClient(options: ConnectionOptions = {}): Promise<Client> {
   if (options.client) return Promise.resolve(options.client);
   const address = options.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
   const namespace = options.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default';
-  const key = `${address}/${namespace}`;
+  const envCodec = options.dataConverter ? undefined : codecFromEnv();
+  const key = `${address}/${namespace}/${converterTag(options.dataConverter, envCodec)}`;
   let client = clients.get(key);
   if (!client) {
-    client = Connection.connect({ address }).then((connection) => new Client({ connection, namespace }));
+    const dataConverter = options.dataConverter ?? (envCodec ? { payloadCodecs: [envCodec] } : undefined);
+    client = Connection.connect({ address }).then((connection) => new Client({ connection, namespace, ...(dataConverter ? { dataConverter } : {}) }));
     // A failed connect must not poison later attempts.
     client.catch(() => clients.delete(key));
     clients.set(key, client);

@@ -1,6 +1,8 @@
 // createWorker(): the one place a Temporal worker for durable-agent is assembled. Users pass their tools here;
 // a run refers to tools by name and the worker supplies their implementations.
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { encryptedDataConverter } from '../codec/aes-gcm-codec.js';
 import { createActivities, type AnthropicSettings } from '../activities/index.js';
 import type { Tool } from '../activities/tool-definition.js';
 import { DEFAULT_TASK_QUEUE } from '../types.js';
@@ -18,10 +20,20 @@ export interface CreateWorkerOptions {
   /** How often activities heartbeat; bounds how long a cancel takes to reach a running model or tool call. */
   heartbeatIntervalMs?: number;
   streamIdleTimeoutMs?: number;
+  /**
+   * Default: payloads encrypted with DURABLE_AGENT_CODEC_KEY when it is set, plain JSON otherwise. Clients of the
+   * same runs need the same converter. Codecs run outside the workflow sandbox: a prebuilt bundle stays valid.
+   */
+  dataConverter?: DataConverter;
   /** Prebuilt workflow code (tests bundle once per suite); defaults to dist/workflow-bundle.js or the sources. */
   workflowBundle?: { code: string } | { codePath: string };
   /** Any other Temporal worker option, passed through. */
   workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities'>>;
+}
+
+function dataConverterOption(options: CreateWorkerOptions): { dataConverter?: DataConverter } {
+  const dataConverter = options.dataConverter ?? options.workerOptions?.dataConverter ?? encryptedDataConverter();
+  return dataConverter ? { dataConverter } : {};
 }
 
 /** A Temporal Worker; when createWorker opened the connection itself, `run()` closes it on the way out. */
@@ -46,6 +58,7 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
       maxHeartbeatThrottleInterval: heartbeatIntervalMs,
       defaultHeartbeatThrottleInterval: heartbeatIntervalMs,
       ...options.workerOptions,
+      ...dataConverterOption(options),
       connection,
       namespace: options.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default',
       taskQueue,

@@ -1,5 +1,6 @@
 // One real Temporal server + the fake Anthropic server + a durable-agent worker, wired for a test file.
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { Agent, type AgentOptions } from '../../src/client/agent.js';
@@ -26,24 +27,30 @@ export interface HarnessOptions {
   worker?: Partial<CreateWorkerOptions>;
   /** Start without a worker (tests that start/stop it themselves). */
   noWorker?: boolean;
+  /** Local server only: also serve the Temporal Web UI on this port. */
+  uiPort?: number;
+  /** Used by the worker and by `client` (then a client of its own; `env.client` stays plain). */
+  dataConverter?: DataConverter;
 }
 
 let queues = 0;
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const env = options.server === 'time-skipping' ? await startTimeSkipping() : await startLocal();
+  const env = options.server === 'time-skipping' ? await startTimeSkipping() : await startLocal(options.uiPort ? { uiPort: options.uiPort } : {});
   const fake = await FakeAnthropicServer.start();
   const taskQueue = `agent-test-${process.pid}-${++queues}`;
   const bundle = await workflowBundle();
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
+  const { dataConverter } = options;
+  const client = dataConverter ? new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter }) : env.client;
 
   const harness: Harness = {
     env,
-    client: env.client,
+    client,
     fake,
     taskQueue,
-    agent: (agentOptions = {}) => new Agent('anthropic/claude-sonnet-4-6', { client: env.client, taskQueue, ...agentOptions }),
+    agent: (agentOptions = {}) => new Agent('anthropic/claude-sonnet-4-6', { client, taskQueue, ...agentOptions }),
     async startWorker(overrides = {}) {
       worker = await createWorker({
         connection: env.nativeConnection,
@@ -51,6 +58,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         tools: options.tools ?? [],
         anthropic: { baseURL: fake.url, apiKey: 'test-key' },
         workflowBundle: bundle,
+        // Pinned to the client's, so a DURABLE_AGENT_CODEC_KEY in the developer's shell cannot split worker and client.
+        dataConverter: dataConverter ?? {},
         ...options.worker,
         ...overrides,
       });

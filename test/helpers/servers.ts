@@ -23,14 +23,16 @@ export function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-/** The Temporal CLI dev server (full server: visibility, search attributes), in memory. */
-export function startLocal(options: { dbFilename?: string; port?: number } = {}): Promise<TestWorkflowEnvironment> {
+/** The Temporal CLI dev server (full server: visibility, search attributes), in memory; `uiPort` also serves the Web UI. */
+export function startLocal(options: { dbFilename?: string; port?: number; uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: requireTool(TEMPORAL_CLI) },
       searchAttributes: [statusSearchAttribute, sessionSearchAttribute, userSearchAttribute],
       ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
       ...(options.port ? { port: options.port } : {}),
+      // The SDK starts the dev server `--headless` unless `ui` is true (a uiPort alone is not enough).
+      ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
       extraArgs: ['--dynamic-config-value', 'frontend.enableServerVersionCheck=false', '--log-level', 'error'],
     },
   });

@@ -8,6 +8,7 @@ import { cancelRun, getRunOutput } from '../run-control.js';
 import { Task } from '../task.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { RunStatus, SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type RunOutput } from '../../types.js';
+import { startCodecServer } from '../../codec/codec-server.js';
 import { startDevServer } from './dev-server.js';
 import { outputSummary, stepsTable } from './format.js';
 import { loadTools } from './load-tools.js';
@@ -26,6 +27,8 @@ const USAGE = `durable-agent <command> [options]
   continue  <runId>                     Continue a cancelled run from where it stopped.
   show      <runId>                     Steps table and result of a run.
   list      [--session S] [--user U] [--status S] [--limit N]
+  codec-server [--port 8888] [--host 127.0.0.1] [--cors-origin http://localhost:8233]
+            Decrypt payloads for the Web UI (DURABLE_AGENT_CODEC_KEY, DURABLE_AGENT_CODEC_TOKEN).
 
 Environment: TEMPORAL_ADDRESS (localhost:7233), TEMPORAL_NAMESPACE (default), DURABLE_AGENT_TASK_QUEUE
 (durable-agent), ANTHROPIC_API_KEY (else the offline fake model), DURABLE_AGENT_SEARCH_ATTRIBUTES.`;
@@ -156,6 +159,21 @@ async function main(argv: string[]): Promise<number> {
         console.log([wf.workflowId, String(status), wf.startTime.toISOString(), memo.task ?? ''].join('\t'));
         if (++count >= limit) break;
       }
+      return 0;
+    }
+    case 'codec-server': {
+      const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, host: { type: 'string' }, 'cors-origin': { type: 'string' } } });
+      const server = await startCodecServer({
+        port: Number(values.port ?? 8888),
+        ...(values.host ? { host: values.host } : {}),
+        ...(values['cors-origin'] ? { corsOrigin: values['cors-origin'].split(',') } : {}),
+      });
+      console.log(`codec server on ${server.url} (POST /decode, POST /encode): Web UI → Settings → Codec Server`);
+      await new Promise<void>((done) => {
+        process.once('SIGINT', () => done());
+        process.once('SIGTERM', () => done());
+      });
+      await server.close();
       return 0;
     }
     case undefined:
