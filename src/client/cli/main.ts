@@ -9,6 +9,7 @@ import { Task } from '../task.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { RunStatus, SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type RunOutput } from '../../types.js';
 import { startCodecServer } from '../../codec/codec-server.js';
+import { statusSearchAttribute } from '../../workflows/definitions.js';
 import { startDevServer } from './dev-server.js';
 import { outputSummary, stepsTable } from './format.js';
 import { loadTools } from './load-tools.js';
@@ -152,11 +153,13 @@ async function main(argv: string[]): Promise<number> {
       const client = await getClient();
       const limit = Number(values.limit ?? 50);
       let count = 0;
-      console.log(['run id', 'status', 'started', 'task'].join('\t'));
+      // One line per execution: a continued run shows its cancelled execution and its continuation.
+      console.log(['run id', 'status', 'execution', 'started', 'task'].join('\t'));
       for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
-        const status = wf.typedSearchAttributes.get?.({ name: SEARCH_ATTRIBUTES.status, valueType: 'KEYWORD' } as never) ?? wf.status.name;
+        // Runs started without search attributes have no agent status: fall back to Temporal's.
+        const status = wf.typedSearchAttributes.get(statusSearchAttribute) ?? wf.status.name.toLowerCase();
         const memo = (wf.memo ?? {}) as { task?: string };
-        console.log([wf.workflowId, String(status), wf.startTime.toISOString(), memo.task ?? ''].join('\t'));
+        console.log([wf.workflowId, status, `${wf.runId} ${wf.status.name}`, wf.startTime.toISOString(), memo.task ?? ''].join('\t'));
         if (++count >= limit) break;
       }
       return 0;

@@ -1,0 +1,131 @@
+// The CLI as a user types it, each command its own OS process against the CLI dev server: `run` in one process,
+// `cancel` from another while the tool works, `show`, then `continue` from a third process, and `list` by
+// session. The worker (with the example tools) and the fake model live in this test process.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { exampleTools } from '../src/examples/tools.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
+import { startHarness, waitFor, type Harness } from './helpers/harness.js';
+import { ROOT } from './helpers/servers.js';
+
+interface Child {
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+  pid: number;
+}
+
+let h: Harness;
+let env: NodeJS.ProcessEnv;
+
+function cli(...args: string[]): Child {
+  const child = spawn(process.execPath, ['bin/durable-agent.js', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { stdout: () => out, stderr: () => err, exit, pid: child.pid! };
+}
+
+async function finished(child: Child): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const code = await child.exit;
+  return { code, stdout: child.stdout(), stderr: child.stderr() };
+}
+
+before(async () => {
+  h = await startHarness({ tools: exampleTools });
+  env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: h.env.address,
+    DURABLE_AGENT_TASK_QUEUE: h.taskQueue,
+    DURABLE_AGENT_SEARCH_ATTRIBUTES: 'true',
+    // The sources, not a possibly stale dist/ build.
+    DURABLE_AGENT_CLI_SOURCE: '1',
+  };
+  delete env.ANTHROPIC_API_KEY;
+});
+after(async () => {
+  await h?.close();
+});
+
+describe('durable-agent CLI, one process per command', () => {
+  test('run → cancel from another process → show → continue from a third process → list', async () => {
+    h.fake.setResponder(
+      scriptedResponder([toolTurn([{ name: 'long_running_task', input: { seconds: 3 } }]), textTurn('The task completed after 3 seconds.')]),
+    );
+    const session = `cli-session-${process.pid}`;
+    const run = cli('run', 'Call long_running_task with 3 seconds.', '--session', session, '--user', 'cli-user');
+    await waitFor(() => /run id: (\S+)/.test(run.stdout()), 'the run id line', 30_000);
+    const runId = /run id: (\S+)/.exec(run.stdout())![1]!;
+    assert.match(run.stdout(), new RegExp(`cancel it with: durable-agent cancel ${runId}`));
+    // Plain progress lines (stdout is not a TTY here).
+    await waitFor(() => run.stdout().includes('step 1 tool:long_running_task running'), 'the tool step to show as running', 30_000);
+
+    const cancel = await finished(cli('cancel', runId));
+    assert.equal(cancel.code, 0, cancel.stderr);
+    assert.match(cancel.stdout, new RegExp(`cancellation of ${runId} requested`));
+
+    const ran = await finished(run);
+    assert.equal(ran.code, 3, `run exits 3 when cancelled: ${ran.stderr}`);
+    assert.match(ran.stdout, /step 0 model completed/);
+    assert.match(ran.stdout, /1\s+tool:long_running_task\s+cancelled\s+1/);
+    assert.match(ran.stdout, new RegExp(`run ${runId}: cancelled \\(1 execution`));
+    assert.match(ran.stdout, new RegExp(`continue it with: durable-agent continue ${runId}`));
+
+    const shown = await finished(cli('show', runId));
+    assert.equal(shown.code, 0, shown.stderr);
+    const rows = shown.stdout.split('\n').filter((l) => /^\d+\s/.test(l));
+    assert.deepEqual(
+      rows.map((r) => r.split(/\s{2,}/).slice(0, 4).join(' | ')),
+      ['0 | model | completed | 1', '1 | tool:long_running_task | cancelled | 1'],
+    );
+    assert.match(shown.stdout, /#\s+step\s+status\s+exec\s+duration\s+tokens in\/out/);
+
+    const continued = await finished(cli('continue', runId));
+    assert.equal(continued.code, 0, continued.stderr);
+    assert.match(continued.stdout, new RegExp(`run id: ${runId} \\(continuing`));
+    assert.match(continued.stdout, /1\s+tool:long_running_task\s+completed\s+2/);
+    assert.match(continued.stdout, new RegExp(`run ${runId}: completed \\(2 executions`));
+    assert.match(continued.stdout, /output: The task completed after 3 seconds\./);
+    assert.deepEqual(h.fake.requests.map((r) => r.turn), [0, 1], 'the first model turn was not asked again');
+
+    const again = await finished(cli('continue', runId));
+    assert.equal(again.code, 4);
+    assert.match(again.stderr, new RegExp(`RunAlreadyCompletedError: Run "${runId}" already completed`));
+
+    // Visibility is eventually consistent: poll until the completed status is indexed.
+    let listed = '';
+    await waitFor(
+      async () => {
+        listed = (await finished(cli('list', '--session', session))).stdout;
+        return listed.includes(`${runId}\tcompleted`);
+      },
+      'the run to be listed by session with status completed',
+      30_000,
+    ).catch((err: unknown) => {
+      throw new Error(`${(err as Error).message}; last listing:\n${listed}`);
+    });
+    assert.match(listed, /Call long_running_task with 3 seconds\./);
+    // Both executions of the chain, each with the agent status its search attribute recorded.
+    assert.match(listed, new RegExp(`${runId}\tcancelled\t\\S+ CANCELLED`));
+    assert.match(listed, new RegExp(`${runId}\tcompleted\t\\S+ COMPLETED`));
+    const other = await finished(cli('list', '--session', 'nobody-has-this-session'));
+    assert.equal(other.stdout.includes(runId), false);
+  });
+
+  test('bad input gets clear errors and exit codes', async () => {
+    const unknown = await finished(cli('cancel', 'run-that-does-not-exist'));
+    assert.equal(unknown.code, 4);
+    assert.match(unknown.stderr, /RunNotFoundError: No run with id "run-that-does-not-exist" was found/);
+
+    const noTask = await finished(cli('run'));
+    assert.equal(noTask.code, 2);
+    assert.match(noTask.stderr, /missing the task text/);
+
+    const bogus = await finished(cli('frobnicate'));
+    assert.equal(bogus.code, 2);
+    assert.match(bogus.stderr, /unknown command "frobnicate"/);
+  });
+});
