@@ -12,3 +12,4 @@ if [[ ! -f node_modules/.durable-agent-lock || "$(cat node_modules/.durable-agen
 fi
 bash scripts/install-temporal-cli.sh
 bash scripts/install-test-server.sh
+bash scripts/install-compose.sh

@@ -1,0 +1,170 @@
+// docker-compose.yml, checked the way Docker Compose itself reads it: the pinned Compose v2 (scripts/install-compose.sh)
+// resolves the file with `config --format json`, and the test asserts the services and how they are wired.
+// No Docker engine is needed: `config` only parses, validates and interpolates.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { SEARCH_ATTRIBUTES } from '../src/types.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const COMPOSE = join(ROOT, '.tools/bin/docker-compose');
+const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  environment?: Record<string, string | null>;
+  depends_on?: Record<string, { condition: string; required: boolean }>;
+  healthcheck?: { test: string[] };
+  entrypoint?: string[] | null;
+  command?: string[] | null;
+  ports?: { target: number; published?: string }[];
+  restart?: string;
+}
+interface ComposeConfig {
+  services: Record<string, Service>;
+}
+
+/** `docker-compose config --format json` with a controlled environment (nothing of the caller's leaks in). */
+function composeConfig(env: Record<string, string>, extraArgs: string[] = []): ComposeConfig {
+  if (!existsSync(COMPOSE)) {
+    assert.fail(`${COMPOSE} is missing: run \`bash scripts/install-compose.sh\` (scripts/setup.sh and \`make test\` call it).`);
+  }
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !/^(COMPOSE_|DOCKER_|TEMPORAL_|DURABLE_AGENT_|ANTHROPIC_)/.test(k),
+    ),
+  ) as Record<string, string>;
+  const stdout = execFileSync(COMPOSE, ['-f', COMPOSE_FILE, 'config', '--format', 'json', ...extraArgs], {
+    cwd: ROOT,
+    env: { ...clean, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return JSON.parse(stdout) as ComposeConfig;
+}
+
+const DUMMY_KEY = `sk-ant-dummy-${process.pid}`;
+let cached: ComposeConfig | undefined;
+const config = (): ComposeConfig => (cached ??= composeConfig({ ANTHROPIC_API_KEY: DUMMY_KEY }));
+
+function service(name: string): Service {
+  const s = config().services[name];
+  assert.ok(s, `docker-compose.yml has a "${name}" service (has: ${Object.keys(config().services).join(', ')})`);
+  return s;
+}
+
+function env(s: Service, name: string): string {
+  const value = s.environment?.[name];
+  assert.equal(typeof value, 'string', `environment variable ${name} is set (got ${JSON.stringify(s.environment)})`);
+  return value as string;
+}
+
+/** `host:port` → the service it names and that service's container port. */
+function assertPointsAt(address: string, serviceName: string, what: string): void {
+  const [host, port] = address.split(':');
+  assert.equal(host, serviceName, `${what}: host is the ${serviceName} service`);
+  const target = service(serviceName).ports?.map((p) => p.target) ?? [];
+  assert.ok(target.includes(Number(port)), `${what}: port ${port} is one ${serviceName} listens on (${target.join(', ')})`);
+}
+
+function dependsOn(s: Service, on: string, condition: string, who: string): void {
+  assert.equal(s.depends_on?.[on]?.condition, condition, `${who} waits for ${on} (${condition})`);
+}
+
+describe('docker-compose.yml', () => {
+  test('has postgres, temporal, the Web UI, the search-attribute step and the worker; images are pinned', () => {
+    for (const name of ['postgres', 'temporal', 'temporal-ui', 'register-search-attributes', 'worker']) service(name);
+    for (const [name, s] of Object.entries(config().services)) {
+      if (s.build) continue;
+      assert.match(s.image ?? '', /^[\w./-]+:[\w.-]+$/, `${name} names an image with a tag`);
+      assert.doesNotMatch(s.image ?? '', /:latest$/, `${name} pins a version, not latest`);
+    }
+    assert.match(service('temporal').image!, /^temporalio\/(auto-setup|server):/);
+    assert.match(service('temporal-ui').image!, /^temporalio\/ui:/);
+    assert.match(service('postgres').image!, /^postgres:/);
+  });
+
+  test('temporal runs on postgres with the credentials postgres is created with', () => {
+    const temporal = service('temporal');
+    const postgres = service('postgres');
+    assert.match(env(temporal, 'DB'), /^postgres(ql|12)/);
+    assert.equal(env(temporal, 'POSTGRES_SEEDS'), 'postgres', 'the DB host is the postgres service');
+    assert.equal(env(temporal, 'DB_PORT'), '5432');
+    assert.equal(env(temporal, 'POSTGRES_USER'), env(postgres, 'POSTGRES_USER'));
+    assert.equal(env(temporal, 'POSTGRES_PWD'), env(postgres, 'POSTGRES_PASSWORD'));
+    assert.ok(postgres.healthcheck?.test.join(' ').includes('pg_isready'), 'postgres has a pg_isready healthcheck');
+    dependsOn(temporal, 'postgres', 'service_healthy', 'temporal');
+    assert.ok(temporal.healthcheck?.test.length, 'temporal has a healthcheck, so service_healthy can be waited for');
+  });
+
+  test('the Web UI and the worker point at the temporal service', () => {
+    const ui = service('temporal-ui');
+    assertPointsAt(env(ui, 'TEMPORAL_ADDRESS'), 'temporal', 'Web UI TEMPORAL_ADDRESS');
+    dependsOn(ui, 'temporal', 'service_healthy', 'the Web UI');
+
+    const worker = service('worker');
+    assertPointsAt(env(worker, 'TEMPORAL_ADDRESS'), 'temporal', 'worker TEMPORAL_ADDRESS');
+    assert.ok(env(worker, 'DURABLE_AGENT_TASK_QUEUE').length > 0, 'the worker has a task queue');
+    assert.equal(env(worker, 'DURABLE_AGENT_TASK_QUEUE'), 'durable-agent', 'default task queue, as clients default to');
+    assert.equal(env(worker, 'TEMPORAL_NAMESPACE'), env(service('temporal'), 'DEFAULT_NAMESPACE'), 'the namespace auto-setup creates');
+    assert.equal(env(worker, 'DURABLE_AGENT_SEARCH_ATTRIBUTES'), 'true');
+    dependsOn(worker, 'temporal', 'service_healthy', 'the worker');
+    dependsOn(worker, 'register-search-attributes', 'service_completed_successfully', 'the worker');
+  });
+
+  test('a one-shot step registers the three Keyword search attributes after the server is healthy', () => {
+    const step = service('register-search-attributes');
+    dependsOn(step, 'temporal', 'service_healthy', 'search-attribute registration');
+    assertPointsAt(env(step, 'TEMPORAL_ADDRESS'), 'temporal', 'registration TEMPORAL_ADDRESS');
+    assert.equal(step.restart ?? 'no', 'no', 'one-shot: not restarted');
+    const argv = [...(step.entrypoint ?? []), ...(step.command ?? [])];
+    assert.match(argv.join(' '), /\btemporal operator search-attribute create\b/);
+    const namespace = argv[argv.indexOf('--namespace') + 1];
+    assert.equal(namespace, env(service('worker'), 'TEMPORAL_NAMESPACE'), 'registered in the worker’s namespace');
+    const names = argv.flatMap((a, i) => (a === '--name' ? [argv[i + 1]] : []));
+    const types = argv.flatMap((a, i) => (a === '--type' ? [argv[i + 1]] : []));
+    assert.equal(names.length, types.length, '--name and --type pair up');
+    const registered = Object.fromEntries(names.map((n, i) => [n, types[i]]));
+    assert.deepEqual(
+      registered,
+      Object.fromEntries(Object.values(SEARCH_ATTRIBUTES).map((n) => [n, 'Keyword'])),
+      'exactly the search attributes durable-agent writes, all Keyword',
+    );
+  });
+
+  test('the worker is built from ./Dockerfile, whose CMD runs the worker', () => {
+    const worker = service('worker');
+    assert.equal(worker.image, undefined, 'the worker is built, not pulled');
+    assert.equal(worker.build?.context.replace(/\/$/, ''), ROOT.replace(/\/$/, ''), 'build context is the repository root');
+    assert.equal(worker.build?.dockerfile, 'Dockerfile');
+
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const instructions = dockerfile.split('\n').filter((l) => /^[A-Z]+\s/.test(l));
+    const froms = instructions.filter((l) => l.startsWith('FROM '));
+    assert.ok(froms.length > 0 && froms.every((l) => /^FROM node:20[\w.-]*\b/.test(l)), `node:20 base images: ${froms.join(' | ')}`);
+    assert.ok(instructions.some((l) => /^RUN .*\bnpm ci\b/.test(l)), 'installs from the lock file (npm ci)');
+    assert.ok(instructions.some((l) => /^RUN .*\bnpm run build\b/.test(l)), 'compiles with npm run build');
+    const lastStage = instructions.slice(instructions.lastIndexOf(froms.at(-1)!));
+    const cmds = lastStage.filter((l) => l.startsWith('CMD '));
+    assert.equal(cmds.length, 1, 'the final stage has one CMD');
+    assert.deepEqual(JSON.parse(cmds[0]!.slice(4)) as unknown, ['node', 'bin/durable-agent.js', 'worker']);
+    assert.ok(existsSync(join(ROOT, 'bin/durable-agent.js')), 'the CMD’s entry point exists');
+    assert.ok(lastStage.some((l) => /^COPY .*\bbin\b/.test(l)) && lastStage.some((l) => /^COPY .*\bdist\b/.test(l)), 'the runtime stage has bin/ and dist/');
+
+    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    for (const p of ['node_modules', '.tools', '.data', 'dist', '.artifacts', '.git']) assert.ok(ignored.includes(p), `.dockerignore lists ${p}`);
+  });
+
+  test('the Anthropic API key comes from the host environment, never from the file', () => {
+    assert.equal(env(service('worker'), 'ANTHROPIC_API_KEY'), DUMMY_KEY, 'the key set in the environment reaches the worker');
+    const unset = composeConfig({});
+    assert.equal(unset.services.worker?.environment?.ANTHROPIC_API_KEY, '', 'no key in the environment: empty (offline fake model)');
+    const raw = composeConfig({}, ['--no-interpolate']);
+    assert.match(String(raw.services.worker?.environment?.ANTHROPIC_API_KEY), /^\$\{ANTHROPIC_API_KEY(:-)?\}$/);
+    assert.doesNotMatch(readFileSync(COMPOSE_FILE, 'utf8'), /sk-ant-/, 'no key is written in docker-compose.yml');
+  });
+});
