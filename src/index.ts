@@ -2,6 +2,7 @@
 export { Agent, type AgentOptions, type ContinueTarget, type RunHandle } from './client/agent.js';
 export { Task, type TaskOptions } from './client/task.js';
 export { cancelRun, getRunOutput, getLiveSteps } from './client/run-control.js';
+export { streamRun, type StreamOptions } from './client/run-stream.js';
 export { closeConnections, type ConnectionOptions } from './client/connection.js';
 export {
   DurableAgentError,
@@ -33,4 +34,5 @@ export {
   type Requirement,
   type RequirementKind,
   type RequirementResolution,
+  type StreamEvent,
 } from './types.js';

@@ -108,6 +108,8 @@ export interface ModelCallProgress {
   partialText: string;
   usage: Usage;
   events: number;
+  /** The attempt that reported it: Temporal keeps the last heartbeat across attempts, so readers must check. */
+  attempt?: number;
 }
 
 export interface ToolCallInput {
@@ -233,3 +235,29 @@ export const FailureTypes = {
   streamError: 'AnthropicStreamError',
   invalidUserInput: 'InvalidUserInputError',
 } as const;
+
+/**
+ * What `agent.stream()` and friends yield. Every event has a place in the run's event log: `offset` is where it
+ * starts and `nextOffset` where the next one starts, so a client that stopped (or restarted) resumes with
+ * `{ fromOffset: lastEvent.nextOffset }` and gets every later event exactly once. Text counts one unit per character,
+ * every other event one unit (`paused` none: it is a state, sent again on reconnect while it lasts).
+ * The log spans every execution of the run id, so it runs on across cancel and continue.
+ */
+export type StreamEvent =
+  | (StreamEventBase & { type: 'run_started'; executionRunId: string })
+  | (StreamEventBase & { type: 'step_started'; step: { index: number; name: string; activityId: string } })
+  | (StreamEventBase & { type: 'text_delta'; activityId: string; index: number; text: string })
+  /** The step's current attempt started over after a failure: drop the step's text received so far. */
+  | (StreamEventBase & { type: 'step_restarted'; activityId: string; index: number; attempt: number })
+  | (StreamEventBase & { type: 'step_completed'; step: StepResult })
+  | (StreamEventBase & { type: 'tool_result'; activityId: string; index: number; toolName: string; content: string; isError: boolean })
+  | (StreamEventBase & { type: 'paused'; requirements: Requirement[] })
+  | (StreamEventBase & { type: 'cancelled' | 'completed' | 'error'; output: RunOutput });
+
+export interface StreamEventBase {
+  runId: string;
+  /** 1 for the run's first execution, 2 for its first continuation, ... */
+  execution: number;
+  offset: number;
+  nextOffset: number;
+}

@@ -50,7 +50,7 @@ export function createModelActivity(deps: ModelActivityDeps) {
     });
     const messages = await deps.transcripts.resolve(input);
 
-    const progress: ModelCallProgress = { partialText: '', usage: { inputTokens: 0, outputTokens: 0 }, events: 0 };
+    const progress: ModelCallProgress = { partialText: '', usage: { inputTokens: 0, outputTokens: 0 }, events: 0, attempt: ctx.info.attempt };
     let lastEventAt = Date.now();
     const loop = startHeartbeatLoop(deps.heartbeatIntervalMs, () => progress);
     const idleCheck = setInterval(() => {

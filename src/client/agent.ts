@@ -19,7 +19,7 @@ import {
   userSearchAttribute,
 } from '../workflows/definitions.js';
 import { stepIndexOf } from '../workflows/conversation.js';
-import { RunStatus, WORKFLOW_TYPE, type RequirementResolution, type RunInput, type RunOutput, type StepResult } from '../types.js';
+import { RunStatus, WORKFLOW_TYPE, type RequirementResolution, type RunInput, type RunOutput, type StepResult, type StreamEvent } from '../types.js';
 import { getClient, resolveTaskQueue, type ConnectionOptions } from './connection.js';
 import {
   InvalidForkError,
@@ -31,6 +31,7 @@ import {
   TaskNotRunError,
 } from './errors.js';
 import { readExecution, toRunOutput, toSeed, type ExecutionRecord } from './history-reader.js';
+import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-stream.js';
 import type { Task } from './task.js';
 
 export interface AgentOptions extends ConnectionOptions {
@@ -103,6 +104,33 @@ export class Agent {
       searchAttributes: this.useSearchAttributes(),
     };
     return this.startExecution(input, summary(task.description));
+  }
+
+  /**
+   * Starts the task and yields its events as they happen (see StreamEvent). The stream ends when the run completes,
+   * is cancelled, fails or pauses; resume it anywhere with `streamRun({ runId, fromOffset: last.nextOffset })`.
+   */
+  async *stream(task: Task, options: Omit<StreamOptions, keyof ConnectionOptions | 'fromOffset'> = {}): AsyncGenerator<StreamEvent> {
+    const handle = await this.start(task);
+    yield* streamEvents(await getClient(this.options), handle.runId, { ...options, fromOffset: 0 });
+  }
+
+  /**
+   * continueRun() as a stream: by default it yields what happens from the continuation on; pass `fromOffset`
+   * (the `nextOffset` of the last event a client saw) to pick up exactly where that client left off.
+   */
+  async *continueRunStream(target: ContinueTarget & Pick<StreamOptions, 'fromOffset' | 'pollIntervalMs' | 'stopAtPause'>): AsyncGenerator<StreamEvent> {
+    const client = await getClient(this.options);
+    const runId = 'runId' in target ? target.runId : target.task.runId;
+    const fromOffset = target.fromOffset ?? (runId ? await logEnd(client, runId) : 0);
+    const handle = await this.startContinuation(target);
+    yield* streamEvents(client, handle.runId, { ...target, fromOffset });
+  }
+
+  /** Follows a run another client started, from any offset of its event log (reconnect after a restart). */
+  streamRun(target: { runId: string } & Pick<StreamOptions, 'fromOffset' | 'pollIntervalMs' | 'stopAtPause'>): AsyncGenerator<StreamEvent> {
+    this.runId = target.runId;
+    return streamRun(target.runId, { ...this.options, ...target });
   }
 
   /**

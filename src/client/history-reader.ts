@@ -44,6 +44,9 @@ export interface ActivityRecord {
   startedAt?: string;
   endedAt?: string;
   attempts: number;
+  /** History event ids: where the step starts and ends in the run's order of events (the stream's order). */
+  scheduledEventId: number;
+  closedEventId?: number;
   outcome?: StepOutcome;
   /** Heartbeat/cancel details of a cut model call: its partial text and usage. */
   progress?: ModelCallProgress;
@@ -149,6 +152,7 @@ export async function readExecution(client: Client, runId: string, executionRunI
         input: (await decodeFirst<ModelCallInput | ToolCallInput>(converter, scheduled.input)) as ModelCallInput | ToolCallInput,
         status: 'running',
         attempts: 0,
+        scheduledEventId: numberOf(event.eventId),
         ...(at ? { scheduledAt: at } : {}),
       };
       bySchedule.set(numberOf(event.eventId), activity);
@@ -170,6 +174,7 @@ export async function readExecution(client: Client, runId: string, executionRunI
       if (activity) {
         const result = await decodeFirst<ModelCallResult | ToolCallResult>(converter, completed.result);
         activity.status = 'completed';
+        activity.closedEventId = numberOf(event.eventId);
         activity.outcome =
           activity.activityType === 'callModel'
             ? { kind: 'model', result: result as ModelCallResult }
@@ -183,6 +188,7 @@ export async function readExecution(client: Client, runId: string, executionRunI
       const activity = bySchedule.get(numberOf(failed.scheduledEventId));
       if (activity) {
         activity.status = 'error';
+        activity.closedEventId = numberOf(event.eventId);
         const error = describeError(await decodeFailure(converter, failed.failure));
         if (error) activity.error = error;
         if (at) activity.endedAt = at;
@@ -194,6 +200,7 @@ export async function readExecution(client: Client, runId: string, executionRunI
       const activity = bySchedule.get(numberOf(cancelled.scheduledEventId));
       if (activity) {
         activity.status = 'cancelled';
+        activity.closedEventId = numberOf(event.eventId);
         const details = await decodeFirst<ModelCallProgress>(converter, cancelled.details);
         if (activity.activityType === 'callModel' && details?.usage) activity.progress = details;
         if (at) activity.endedAt = at;
