@@ -1,0 +1,129 @@
+// History growth: a 100-turn conversation (each model turn ~2 KB of text plus a tool call, each tool result ~2 KB).
+// The encoded size of the history after t turns is read off the finished run's history (it is append-only: the
+// prefix up to turn t's tool completion is exactly what fetchHistory would have returned at that moment).
+import proto from '@temporalio/proto';
+import { Task } from '../src/client/task.js';
+import { scriptedResponder, textTurn, toolTurn, type FakeTurn } from '../src/testing/fake-anthropic/index.js';
+import { RunStatus } from '../src/types.js';
+import { stepIndexOf } from '../src/workflows/conversation.js';
+import { eventBytes, historyBytes, historyJsonBytes, now, type BenchContext, type Row, type SectionResult } from './context.js';
+import { bytes, ms, polyfit, round, rSquared } from './stats.js';
+import { filler } from './tools.js';
+
+const { temporal } = proto;
+const TURN_BYTES = 2048;
+/** Linear: the last quarter's bytes per turn within 25 % of the first quarter's. */
+const LINEAR_TOLERANCE = 1.25;
+
+function script(turns: number): FakeTurn[] {
+  return [
+    ...Array.from({ length: turns }, (_, i) => toolTurn([{ name: 'blob', input: { n: i, bytes: TURN_BYTES } }], { text: filler(TURN_BYTES, i) })),
+    textTurn('done'),
+  ];
+}
+
+function num(value: { toString(): string } | number | null | undefined): number {
+  return value === null || value === undefined ? 0 : Number(value.toString());
+}
+
+export async function historySection(ctx: BenchContext): Promise<SectionResult> {
+  const turns = ctx.quick ? 20 : 100;
+  const blob = ctx.tools.find((t) => t.name === 'blob')!;
+  ctx.fake.reset();
+  ctx.fake.setResponder(scriptedResponder(script(turns)));
+  const agent = ctx.agent();
+  const t0 = now();
+  const output = await agent.do(new Task({ description: `Call blob ${turns} times.`, tools: [blob], maxSteps: turns * 2 + 5 }));
+  const runMs = now() - t0;
+  if (output.status !== RunStatus.completed) throw new Error(`history run ended ${output.status}: ${output.error?.message ?? ''}`);
+  const history = await ctx.client.workflow.getHandle(output.runId, output.executionRunId).fetchHistory();
+  const events = history.events ?? [];
+
+  // Cumulative encoded size after each completed turn (model call + its tool call).
+  const activityIds = new Map<number, string>();
+  const atTurn: number[] = [];
+  let cumulative = 0;
+  let beforeFirstActivity: number | undefined;
+  const byType = new Map<string, number>();
+  for (const event of events) {
+    const type = String(temporal.api.enums.v1.EventType[Number(event.eventType)] ?? event.eventType).replace(/^EVENT_TYPE_/, '');
+    byType.set(type, (byType.get(type) ?? 0) + eventBytes(event));
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled) {
+      beforeFirstActivity ??= cumulative;
+      activityIds.set(num(event.eventId), scheduled.activityId ?? '');
+    }
+    cumulative += eventBytes(event);
+    const completed = event.activityTaskCompletedEventAttributes;
+    if (completed) {
+      const id = activityIds.get(num(completed.scheduledEventId)) ?? '';
+      const index = stepIndexOf(id);
+      if (id.includes('-tool-') && index !== undefined) atTurn[(index + 1) / 2] = cumulative;
+    }
+  }
+  atTurn[0] = beforeFirstActivity ?? 0;
+  const total = historyBytes(history);
+  if (Math.abs(total - cumulative) > 0) throw new Error(`per-event sizes (${cumulative}) do not add up to the history (${total})`);
+  for (let t = 0; t <= turns; t++) if (atTurn[t] === undefined) throw new Error(`no tool completion found for turn ${t}`);
+
+  const quarter = turns / 4;
+  const marks = [1, 2, 3, 4].map((q) => q * quarter);
+  const perTurn = marks.map((m) => (atTurn[m]! - atTurn[m - quarter]!) / quarter);
+  const xs = Array.from({ length: turns + 1 }, (_, t) => t);
+  const ys = xs.map((t) => atTurn[t]!);
+  const lin = polyfit(xs, ys, 1);
+  const quad = polyfit(xs, ys, 2);
+  const quadraticShare = (quad[2]! * turns * turns) / atTurn[turns]!;
+  const growth = perTurn[3]! / perTurn[0]!;
+  const linear = growth <= LINEAR_TOLERANCE;
+
+  const perTurnByType = Object.fromEntries([...byType.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v / turns)]));
+  const top = Object.entries(perTurnByType).slice(0, 4);
+  const rows: Row[] = [
+    {
+      section: 'history',
+      metric: `history size at ${marks.join('/')} turns (${TURN_BYTES} B text + ${TURN_BYTES} B result a turn)`,
+      measured: marks.map((m) => bytes(atTurn[m]!)).join(' / '),
+    },
+    {
+      section: 'history',
+      metric: 'bytes per turn, by quarter',
+      goal: 'linear (constant per turn)',
+      measured: `${perTurn.map((b) => bytes(b)).join(' / ')} (last ÷ first ${round(growth, 2)}×)`,
+      pass: linear,
+    },
+    {
+      section: 'history',
+      metric: 'least-squares fit over every turn',
+      measured:
+        `linear ${Math.round(lin[1]!)} B/turn, R² ${rSquared(xs, ys, lin).toFixed(5)}; ` +
+        `quadratic term ${(quadraticShare * 100).toFixed(2)} % of the size at ${turns} turns`,
+    },
+    {
+      section: 'history',
+      metric: 'where a turn\'s bytes go (average per turn, by event type)',
+      measured: top.map(([k, v]) => `${k} ${bytes(v)}`).join(', '),
+    },
+  ];
+  return {
+    rows,
+    data: {
+      turns,
+      turnBytes: TURN_BYTES,
+      runMs,
+      runWall: ms(runMs),
+      events: events.length,
+      totalBytes: total,
+      totalJsonBytes: historyJsonBytes(history),
+      bytesAtTurn: atTurn,
+      bytesPerTurnByEventType: perTurnByType,
+      quarterMarks: marks,
+      bytesPerTurnByQuarter: perTurn,
+      lastOverFirstQuarter: growth,
+      linearFit: lin,
+      quadraticFit: quad,
+      quadraticShare,
+      linear,
+    },
+  };
+}

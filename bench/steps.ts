@@ -1,0 +1,255 @@
+// Per-step overhead: a 21-step agent run (10 × model → tool, then the final answer; instant fake model, instant
+// tool) against the bare Temporal round trip of a no-op activity (bench/noop-workflow.ts, 20 sequential no-op
+// activities) on the same server, in the same process; plus the same loop with no Temporal at all (Conversation
+// driving the real activity functions in MockActivityEnvironment against the same fake server).
+// Measured twice: on the stock dev server, whose transfer-queue poll limit paces any single workflow at ~100 ms a
+// step (see bench/server.ts), and on one with that limit raised, where the worker-side cost shows.
+import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../src/activities/index.js';
+import { Agent } from '../src/client/agent.js';
+import { Task } from '../src/client/task.js';
+import { scriptedResponder, textTurn, toolTurn, type FakeTurn } from '../src/testing/fake-anthropic/index.js';
+import { RunStatus, type ModelCallResult, type ToolCallResult } from '../src/types.js';
+import { createWorker } from '../src/worker/create-worker.js';
+import { Conversation } from '../src/workflows/conversation.js';
+import { workflowBundle } from '../test/helpers/bundle.js';
+import { now, timedResponder, type BenchContext, type ModelRequestLog, type Row, type SectionResult } from './context.js';
+import type { noopLoop } from './noop-workflow.js';
+import { startBenchServer } from './server.js';
+import { median, ms } from './stats.js';
+
+const GOAL_RATIO = 1.5;
+const TOOL_TURNS = 10;
+const STEPS = TOOL_TURNS * 2 + 1;
+const NOOP_ACTIVITIES = 20;
+
+function script(): FakeTurn[] {
+  return [...Array.from({ length: TOOL_TURNS }, (_, i) => toolTurn([{ name: 'instant', input: { n: i } }])), textTurn('all done')];
+}
+
+interface AgentSample {
+  wallPerStep: number;
+  steadyPerStep: number;
+  doWall: number;
+  readOutput: number;
+}
+
+interface NoopSample {
+  wallPerActivity: number;
+  steadyPerActivity: number;
+}
+
+interface Target {
+  label: string;
+  client: Client;
+  connection: NativeConnection;
+  taskQueue: string;
+  agent(): Agent;
+}
+
+interface Measurement {
+  label: string;
+  agentPerStepMs: number;
+  agentSteadyPerStepMs: number;
+  noopPerActivityMs: number;
+  noopSteadyPerActivityMs: number;
+  ratio: number;
+  steadyRatio: number;
+  readOutputMs: number;
+  agentSamples: AgentSample[];
+  noopSamples: NoopSample[];
+}
+
+async function measure(ctx: BenchContext, target: Target, reps: number): Promise<Measurement> {
+  const instant = ctx.tools.find((t) => t.name === 'instant')!;
+  const log: ModelRequestLog[] = [];
+  ctx.fake.setResponder(timedResponder(scriptedResponder(script()), log));
+
+  // Agent runs (the first one is a warm-up and not counted).
+  const agentSamples: AgentSample[] = [];
+  for (let rep = 0; rep <= reps; rep++) {
+    ctx.fake.reset();
+    log.length = 0;
+    const t0 = now();
+    const handle = await target.agent().start(new Task({ description: 'Call instant ten times.', tools: [instant] }));
+    await target.client.workflow.getHandle(handle.runId, handle.executionRunId).result();
+    const closed = now();
+    const output = await handle.result();
+    const read = now();
+    if (output.status !== RunStatus.completed || output.stepResults.length !== STEPS) {
+      throw new Error(`agent run ended ${output.status} with ${output.stepResults.length} steps, expected completed with ${STEPS}`);
+    }
+    const first = log.find((e) => e.turn === 0)!;
+    const last = log.find((e) => e.turn === TOOL_TURNS)!;
+    if (rep > 0) {
+      agentSamples.push({
+        wallPerStep: (closed - t0) / STEPS,
+        // Model request 0 → model request 10 spans exactly 20 steps (10 model + 10 tool).
+        steadyPerStep: (last.at - first.at) / (TOOL_TURNS * 2),
+        doWall: read - t0,
+        readOutput: read - closed,
+      });
+    }
+  }
+
+  // The no-op baseline on its own task queue, same connection, same process.
+  const noopTimes: number[] = [];
+  const noopBundle = await workflowBundle(fileURLToPath(new URL('./noop-workflow.ts', import.meta.url)));
+  const noopQueue = `${target.taskQueue}-noop`;
+  const noopWorker = await Worker.create({
+    connection: target.connection,
+    taskQueue: noopQueue,
+    workflowBundle: noopBundle,
+    activities: {
+      noop: async (index: number) => {
+        noopTimes.push(now());
+        return index;
+      },
+    },
+  });
+  const noopSamples: NoopSample[] = [];
+  await noopWorker.runUntil(async () => {
+    for (let rep = 0; rep <= reps; rep++) {
+      noopTimes.length = 0;
+      const t0 = now();
+      const done = await target.client.workflow.execute<typeof noopLoop>('noopLoop', {
+        taskQueue: noopQueue,
+        workflowId: `bench-noop-${process.pid}-${Date.now()}-${rep}`,
+        args: [NOOP_ACTIVITIES],
+      });
+      const t1 = now();
+      if (done !== NOOP_ACTIVITIES) throw new Error(`noop loop ran ${done} activities`);
+      if (rep > 0) {
+        noopSamples.push({
+          wallPerActivity: (t1 - t0) / NOOP_ACTIVITIES,
+          steadyPerActivity: (noopTimes[NOOP_ACTIVITIES - 1]! - noopTimes[0]!) / (NOOP_ACTIVITIES - 1),
+        });
+      }
+    }
+  });
+
+  const agentPerStepMs = median(agentSamples.map((s) => s.wallPerStep));
+  const agentSteadyPerStepMs = median(agentSamples.map((s) => s.steadyPerStep));
+  const noopPerActivityMs = median(noopSamples.map((s) => s.wallPerActivity));
+  const noopSteadyPerActivityMs = median(noopSamples.map((s) => s.steadyPerActivity));
+  ctx.log(`steps: ${target.label}: agent ${ms(agentPerStepMs)}/step, no-op ${ms(noopPerActivityMs)}/activity`);
+  return {
+    label: target.label,
+    agentPerStepMs,
+    agentSteadyPerStepMs,
+    noopPerActivityMs,
+    noopSteadyPerActivityMs,
+    ratio: agentPerStepMs / noopPerActivityMs,
+    steadyRatio: agentSteadyPerStepMs / noopSteadyPerActivityMs,
+    readOutputMs: median(agentSamples.map((s) => s.readOutput)),
+    agentSamples,
+    noopSamples,
+  };
+}
+
+/** The same loop in-process, no Temporal: Conversation + the activity functions, against the same fake server. */
+async function inProcess(ctx: BenchContext, reps: number): Promise<number[]> {
+  const instant = ctx.tools.find((t) => t.name === 'instant')!;
+  ctx.fake.setResponder(scriptedResponder(script()));
+  const activities = createActivities({ tools: ctx.tools, anthropic: { baseURL: ctx.fake.url, apiKey: 'bench-key' } });
+  const samples: number[] = [];
+  for (let rep = 0; rep <= reps; rep++) {
+    ctx.fake.reset();
+    const runId = `bench-inproc-${rep}`;
+    const env = new MockActivityEnvironment({ workflowExecution: { workflowId: runId, runId: `exec-${rep}` } });
+    const spec = new Task({ description: 'Call instant ten times.', tools: [instant] }).toSpec();
+    const conversation = new Conversation(spec);
+    let sent = 0;
+    const t0 = now();
+    for (;;) {
+      const plan = conversation.planModelStep();
+      const base = sent;
+      const messages = conversation.messages.slice(base);
+      sent = conversation.messages.length;
+      const result: ModelCallResult = await env.run(activities.callModel, {
+        runId,
+        stepIndex: plan.index,
+        turn: plan.turn,
+        model: 'claude-sonnet-4-6',
+        maxTokens: 4096,
+        toolNames: spec.tools.map((t) => t.name),
+        transcript: { base, messages },
+      });
+      const plans = conversation.applyModelResult(result);
+      if (!plans.length) break;
+      const results: ToolCallResult[] = await Promise.all(
+        plans.map(
+          (p): Promise<ToolCallResult> =>
+            env.run(activities.callTool, { runId, stepIndex: p.index, toolName: p.toolName, toolUseId: p.toolUseId, input: p.input }),
+        ),
+      );
+      conversation.applyToolResults(plans, results);
+    }
+    const t1 = now();
+    if (conversation.stepCount !== STEPS) throw new Error(`in-process loop took ${conversation.stepCount} steps`);
+    if (rep > 0) samples.push((t1 - t0) / STEPS);
+  }
+  return samples;
+}
+
+export async function stepsSection(ctx: BenchContext): Promise<SectionResult> {
+  const reps = ctx.quick ? 2 : 5;
+  const measurements: Measurement[] = [];
+  measurements.push(
+    await measure(ctx, { label: ctx.tunedServer ? 'transfer-queue limit raised' : 'stock dev server', client: ctx.client, connection: ctx.connection, taskQueue: ctx.taskQueue, agent: ctx.agent }, reps),
+  );
+  if (!ctx.tunedServer) {
+    // A second dev server with the transfer-queue poll limit raised, its own agent worker, same fake, same tools.
+    const env = await startBenchServer(true);
+    const taskQueue = `${ctx.taskQueue}-tuned`;
+    const worker = await createWorker({
+      connection: env.nativeConnection,
+      taskQueue,
+      tools: ctx.tools,
+      anthropic: { baseURL: ctx.fake.url, apiKey: 'bench-key' },
+      workflowBundle: ctx.bundle,
+    });
+    try {
+      await worker.runUntil(async () => {
+        measurements.push(
+          await measure(
+            ctx,
+            {
+              label: 'transfer-queue limit raised',
+              client: env.client,
+              connection: env.nativeConnection,
+              taskQueue,
+              agent: () => new Agent('anthropic/claude-sonnet-4-6', { client: env.client, taskQueue }),
+            },
+            reps,
+          ),
+        );
+      });
+    } finally {
+      await env.teardown();
+    }
+  }
+  const local = median(await inProcess(ctx, reps));
+
+  const rows: Row[] = [];
+  for (const m of measurements) {
+    rows.push({
+      section: 'steps',
+      metric: `${m.label}: agent step vs no-op activity round trip`,
+      measured: `${ms(m.agentPerStepMs)} vs ${ms(m.noopPerActivityMs)} (steady state ${ms(m.agentSteadyPerStepMs)} vs ${ms(m.noopSteadyPerActivityMs)}), median of ${reps}`,
+    });
+    rows.push({
+      section: 'steps',
+      metric: `${m.label}: agent step ÷ no-op round trip`,
+      goal: `≤ ${GOAL_RATIO}×`,
+      measured: `${m.ratio.toFixed(2)}× (steady state ${m.steadyRatio.toFixed(2)}×)`,
+      pass: m.ratio <= GOAL_RATIO,
+    });
+  }
+  rows.push({ section: 'steps', metric: 'same loop in-process, no Temporal (per step)', measured: `${ms(local)}, median of ${reps}` });
+  rows.push({ section: 'steps', metric: 'do() reading the history into a RunOutput after close', measured: ms(measurements[0]!.readOutputMs) });
+  return { rows, data: { reps, steps: STEPS, noopActivities: NOOP_ACTIVITIES, measurements, inProcessPerStepMs: local } };
+}

@@ -1,0 +1,84 @@
+// The benchmark's tools and the probe that timestamps what they do (in the bench process, on performance.now()).
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { sleep, tool, type Tool } from '../src/activities/tool-definition.js';
+
+export interface ToolEvent {
+  runId: string;
+  tool: string;
+  at: number;
+}
+
+export class ToolProbe {
+  readonly starts: ToolEvent[] = [];
+  readonly aborts: ToolEvent[] = [];
+  /** Runs whose `gate` tool returns at once (a continuation) instead of blocking until cancelled. */
+  readonly released = new Set<string>();
+
+  startsOf(runId: string, name?: string): ToolEvent[] {
+    return this.starts.filter((e) => e.runId === runId && (name === undefined || e.tool === name));
+  }
+
+  abortsOf(runId: string, name?: string): ToolEvent[] {
+    return this.aborts.filter((e) => e.runId === runId && (name === undefined || e.tool === name));
+  }
+
+  reset(): void {
+    this.starts.length = 0;
+    this.aborts.length = 0;
+    this.released.clear();
+  }
+}
+
+/** The 2 KB-ish text used by the history-growth section (tool results and model text). */
+export function filler(size: number, seed: number): string {
+  const unit = `turn ${seed} lorem ipsum dolor sit amet, consectetur adipiscing elit. `;
+  return unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+}
+
+export function benchTools(probe: ToolProbe): Tool[] {
+  const started = (runId: string, name: string, signal: AbortSignal): void => {
+    probe.starts.push({ runId, tool: name, at: performance.now() });
+    signal.addEventListener('abort', () => probe.aborts.push({ runId, tool: name, at: performance.now() }), { once: true });
+  };
+  return [
+    tool({
+      name: 'sleeper',
+      description: 'Sleeps for the given milliseconds, honouring its abort signal.',
+      input: z.object({ ms: z.number().int() }),
+      run: async ({ ms }, { signal, runId }) => {
+        started(runId, 'sleeper', signal);
+        await sleep(ms, signal);
+        return `slept ${ms} ms`;
+      },
+    }),
+    tool({
+      name: 'instant',
+      description: 'Returns at once.',
+      input: z.object({ n: z.number().int() }),
+      run: ({ n }, { signal, runId }) => {
+        started(runId, 'instant', signal);
+        return `ok ${n}`;
+      },
+    }),
+    tool({
+      name: 'blob',
+      description: 'Returns a text of the given size.',
+      input: z.object({ n: z.number().int(), bytes: z.number().int() }),
+      run: ({ n, bytes }, { signal, runId }) => {
+        started(runId, 'blob', signal);
+        return filler(bytes, n);
+      },
+    }),
+    tool({
+      name: 'gate',
+      description: 'Blocks for a minute unless the run was released; returns at once once it was.',
+      input: z.object({}),
+      run: async (_input, { signal, runId }) => {
+        started(runId, 'gate', signal);
+        if (!probe.released.has(runId)) await sleep(60_000, signal);
+        return 'gate passed';
+      },
+    }),
+  ];
+}
