@@ -229,3 +229,15 @@ describe('typed errors', () => {
     });
   });
 });
+
+describe('one Agent, many runs', () => {
+  test('concurrent start() calls start distinct runs (the run id is not read back from the Agent)', async () => {
+    h.fake.setResponder(scriptedResponder([textTurn('parallel hello')]));
+    const agent = h.agent();
+    const handles = await Promise.all([1, 2, 3].map((n) => agent.start(new Task(`Say hello ${n}.`))));
+    assert.equal(new Set(handles.map((x) => x.runId)).size, 3);
+    const outputs = await Promise.all(handles.map((x) => x.result()));
+    assert.deepEqual(outputs.map((o) => o.status), [RunStatus.completed, RunStatus.completed, RunStatus.completed]);
+    assert.deepEqual(outputs.map((o) => o.runId), handles.map((x) => x.runId));
+  });
+});

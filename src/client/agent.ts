@@ -103,7 +103,7 @@ export class Agent {
       ...(this.options.userId !== undefined ? { userId: this.options.userId } : {}),
       searchAttributes: this.useSearchAttributes(),
     };
-    return this.startExecution(input, summary(task.description));
+    return this.startExecution(runId, input, summary(task.description));
   }
 
   /**
@@ -159,7 +159,7 @@ export class Agent {
     this.runId = runId;
     if ('task' in target) target.task.runId = runId;
     const input: RunInput = { ...record.input, seed: toSeed(record) };
-    return this.startExecution(input, summary(`continue: ${record.input.task.description}`));
+    return this.startExecution(runId, input, summary(`continue: ${record.input.task.description}`));
   }
 
   private async fork(record: ExecutionRecord, fromStep: number): Promise<RunHandle> {
@@ -180,18 +180,19 @@ export class Agent {
       seed: { completed, previousSteps: steps, usage, executions: 0, continuedFrom: record.executionRunId },
       forkedFrom: { runId: record.runId, executionRunId: record.executionRunId, fromStep },
     };
-    this.runId = (this.options.newRunId ?? (() => `run-${randomUUID()}`))();
-    return this.startExecution(input, summary(`fork of ${record.runId} at step ${fromStep}: ${record.input.task.description}`));
+    const runId = (this.options.newRunId ?? (() => `run-${randomUUID()}`))();
+    this.runId = runId;
+    return this.startExecution(runId, input, summary(`fork of ${record.runId} at step ${fromStep}: ${record.input.task.description}`));
   }
 
   private useSearchAttributes(): boolean {
     return this.options.searchAttributes ?? ['1', 'true'].includes(process.env.DURABLE_AGENT_SEARCH_ATTRIBUTES ?? '');
   }
 
-  private async startExecution(input: RunInput, staticSummary: string): Promise<RunHandle> {
+  // The run id is passed in, not read back from `this.runId`: another start() on this Agent may have replaced it
+  // while this one awaited the client.
+  private async startExecution(runId: string, input: RunInput, staticSummary: string): Promise<RunHandle> {
     const client = await getClient(this.options);
-    const runId = this.runId;
-    if (!runId) throw new Error('unreachable: runId is set before start');
     const searchAttributes: SearchAttributePair[] = [];
     if (input.searchAttributes) {
       searchAttributes.push({ key: statusSearchAttribute, value: RunStatus.running });
