@@ -79,7 +79,7 @@ export function createModelActivity(deps: ModelActivityDeps) {
         } else if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
           progress.partialText += event.delta.text;
         }
-        ctx.heartbeat(progress);
+        // The heartbeat timer sends `progress` as it stands; heartbeating per event would only queue more RPCs.
       }
       const message = await stream.finalMessage();
       return {
