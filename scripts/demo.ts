@@ -1,8 +1,12 @@
 // The quick start, end to end: dev server + worker, run the task, cancel it after 2 s, show the cancelled steps,
 // continue it from a new Agent, show the result and where both executions are in the Web UI.
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { Agent, Task, cancelRun, closeConnections, createWorker, RunStatus } from '../src/index.js';
 import { startDevServer } from '../src/client/cli/dev-server.js';
+import { followProgress } from '../src/client/cli/progress.js';
+import { getClient } from '../src/client/connection.js';
+import { logEnd } from '../src/client/run-stream.js';
 import { stepsTable } from '../src/client/cli/format.js';
 import { resolveModelBackend } from '../src/client/cli/model-backend.js';
 import { longRunningTask } from '../src/examples/tools.js';
@@ -10,8 +14,15 @@ import { installQuietRuntime } from '../src/worker/quiet-runtime.js';
 
 installQuietRuntime();
 
+// Defaults are the usual dev-server ports; tests run the demo on free ones.
+const { values: flags } = parseArgs({ options: { port: { type: 'string' }, 'ui-port': { type: 'string' }, db: { type: 'string' } } });
+const dbFile = flags.db ?? '.data/demo.db';
 const taskQueue = 'durable-agent-demo';
-const server = await startDevServer({ dbFilename: resolve('.data/demo.db') });
+const server = await startDevServer({
+  dbFilename: resolve(dbFile),
+  ...(flags.port ? { port: Number(flags.port) } : {}),
+  ...(flags['ui-port'] ? { uiPort: Number(flags['ui-port']) } : {}),
+});
 console.log(`Temporal dev server ${server.started ? 'started' : 'already running'} at ${server.address}; Web UI: ${server.uiUrl}`);
 const backend = await resolveModelBackend();
 console.log(`Model: ${backend.description}`);
@@ -45,7 +56,11 @@ try {
 
   if (output.status === RunStatus.cancelled) {
     console.log('\nContinuing from a new Agent (completed steps come from history; the cut tool call runs again)...');
-    const result = await new Agent('anthropic/claude-sonnet-4-6', connection).continueRun({ runId: output.runId });
+    const client = await getClient(connection);
+    const from = await logEnd(client, output.runId);
+    const handle = await new Agent('anthropic/claude-sonnet-4-6', connection).startContinuation({ runId: output.runId });
+    await followProgress(client, handle.runId, from, process.stdout);
+    const result = await handle.result();
     console.log(`\nstatus: ${result.status}`);
     console.log(stepsTable(result.stepResults));
     console.log(`\noutput: ${String(result.output)}`);
@@ -54,6 +69,10 @@ try {
     console.log(`\nWeb UI: ${server.uiUrl}/namespaces/default/workflows/${result.runId}`);
     console.log(`  the cancelled execution: ${server.uiUrl}/namespaces/default/workflows/${output.runId}/${output.executionRunId}/history`);
     console.log(`  its continuation:        ${server.uiUrl}/namespaces/default/workflows/${result.runId}/${result.executionRunId}/history`);
+    if (server.started) {
+      console.log(`\nThe demo stops its dev server on exit; both executions stay in ${dbFile}. To browse them:`);
+      console.log(`  npx durable-agent dev --db ${dbFile}     (then open the links above)`);
+    }
   }
 } finally {
   worker.shutdown();

@@ -87,6 +87,12 @@ describe('durable-agent CLI, one process per command', () => {
     assert.equal(continued.code, 0, continued.stderr);
     assert.match(continued.stdout, new RegExp(`run id: ${runId} \\(continuing`));
     assert.match(continued.stdout, /1\s+tool:long_running_task\s+completed\s+2/);
+    // Live progress of the continuation only: its execution, the re-run tool with its result, the model's answer.
+    assert.match(continued.stdout, /execution 2 started/);
+    assert.doesNotMatch(continued.stdout, /execution 1 started/);
+    assert.match(continued.stdout, /step 1 tool:long_running_task completed \(\d/);
+    assert.match(continued.stdout, / {2}result: Completed after 3 seconds/);
+    assert.match(continued.stdout, / {2}model: The task completed after 3 seconds\./);
     assert.match(continued.stdout, new RegExp(`run ${runId}: completed \\(2 executions`));
     assert.match(continued.stdout, /output: The task completed after 3 seconds\./);
     assert.deepEqual(h.fake.requests.map((r) => r.turn), [0, 1], 'the first model turn was not asked again');

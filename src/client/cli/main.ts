@@ -15,6 +15,7 @@ import { outputSummary, stepsTable } from './format.js';
 import { loadTools } from './load-tools.js';
 import { resolveModelBackend } from './model-backend.js';
 import { followProgress } from './progress.js';
+import { logEnd } from '../run-stream.js';
 import type { RunHandle } from '../agent.js';
 
 const USAGE = `durable-agent <command> [options]
@@ -42,8 +43,8 @@ function positional(args: string[], what: string): string {
   return value;
 }
 
-async function finish(handle: RunHandle, printSteps: boolean): Promise<RunOutput> {
-  await followProgress(handle, process.stdout);
+async function finish(handle: RunHandle, fromOffset: number, printSteps: boolean): Promise<RunOutput> {
+  await followProgress(await getClient(), handle.runId, fromOffset, process.stdout);
   const output = await handle.result();
   if (printSteps) console.log(stepsTable(output.stepResults));
   console.log(outputSummary(output));
@@ -120,13 +121,15 @@ async function main(argv: string[]): Promise<number> {
       const handle = await agent.start(task);
       console.log(`run id: ${handle.runId}`);
       console.log(`cancel it with: durable-agent cancel ${handle.runId}`);
-      return exitCodeOf(await finish(handle, true));
+      return exitCodeOf(await finish(handle, 0, true));
     }
     case 'continue': {
       const runId = positional(rest, 'run id');
+      // Follow only what the continuation adds to the run's log.
+      const from = await logEnd(await getClient(), runId);
       const handle = await new Agent('anthropic/claude-sonnet-4-6').startContinuation({ runId });
       console.log(`run id: ${handle.runId} (continuing, execution ${handle.executionRunId})`);
-      return exitCodeOf(await finish(handle, true));
+      return exitCodeOf(await finish(handle, from, true));
     }
     case 'cancel': {
       const runId = positional(rest, 'run id');

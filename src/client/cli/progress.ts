@@ -1,45 +1,67 @@
-// Live step progress while a run works: redrawn in place on a TTY, one line per change otherwise.
-import type { RunHandle } from '../agent.js';
-import type { StepResult } from '../../types.js';
-import { formatDuration } from './format.js';
+// Live progress while a run works, read from the run's event stream (the same log any client can resume): on a TTY
+// the model's text appears as it streams; otherwise one plain line per step change, for logs and scripts.
+import type { Client } from '@temporalio/client';
+import type { StreamEvent } from '../../types.js';
+import { streamEvents } from '../run-stream.js';
+import { formatDuration, formatTokens } from './format.js';
 
-function stepLine(step: StepResult, now: number): string {
-  const elapsed = step.startedAt ? (step.endedAt ? Date.parse(step.endedAt) : now) - Date.parse(step.startedAt) : undefined;
-  const mark = step.status === 'running' ? '…' : step.status === 'completed' ? '✓' : step.status === 'cancelled' ? '⨯' : '!';
-  return `  ${mark} step ${step.index} ${step.name} ${step.status} ${formatDuration(elapsed)}`;
+const RESULT_PREVIEW = 100;
+
+function preview(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > RESULT_PREVIEW ? `${line.slice(0, RESULT_PREVIEW - 1)}…` : line;
 }
 
-export async function followProgress(handle: RunHandle, out: NodeJS.WriteStream, intervalMs = 250): Promise<void> {
-  const tty = out.isTTY === true;
-  const printed = new Map<string, string>();
-  let drawnLines = 0;
-  let done = false;
-  const result = handle.result().finally(() => {
-    done = true;
-  });
-  result.catch(() => undefined);
-  while (!done) {
-    let steps: StepResult[] = [];
-    try {
-      steps = await handle.steps();
-    } catch {
-      // The execution closed between polls (queries need an open run); the final table follows.
+/** Renders one event; returns whether the cursor is left in the middle of a line of streamed text. */
+function render(event: StreamEvent, out: NodeJS.WritableStream, tty: boolean, midLine: boolean): boolean {
+  const newline = (): void => {
+    if (midLine) out.write('\n');
+  };
+  switch (event.type) {
+    case 'run_started':
+      newline();
+      out.write(`execution ${event.execution} started (${event.executionRunId})\n`);
+      return false;
+    case 'step_started':
+      newline();
+      out.write(`step ${event.step.index} ${event.step.name} running\n`);
+      return false;
+    case 'text_delta':
+      if (!tty) return midLine;
+      out.write(`${midLine ? '' : '  │ '}${event.text.replace(/\n/g, '\n  │ ')}`);
+      return true;
+    case 'step_restarted':
+      newline();
+      out.write(`step ${event.index} restarted (attempt ${event.attempt})\n`);
+      return false;
+    case 'step_completed': {
+      newline();
+      const s = event.step;
+      const attempts = s.attempts && s.attempts > 1 ? `, ${s.attempts} attempts` : '';
+      out.write(`step ${s.index} ${s.name} ${s.status} (${formatDuration(s.durationMs)}, tokens ${formatTokens(s)}${attempts})\n`);
+      if (!tty && s.name === 'model' && s.output) out.write(`  model: ${preview(s.output)}\n`);
+      if (s.status === 'error' && s.error) out.write(`  error: ${preview(s.error)}\n`);
+      return false;
     }
-    if (tty) {
-      const lines = steps.map((s) => stepLine(s, Date.now()));
-      if (drawnLines) out.write(`\x1b[${drawnLines}A\x1b[J`);
-      out.write(lines.length ? `${lines.join('\n')}\n` : '');
-      drawnLines = lines.length;
-    } else {
-      for (const s of steps) {
-        const key = `${s.execution}:${s.activityId}`;
-        if (printed.get(key) !== s.status) {
-          printed.set(key, s.status);
-          out.write(`step ${s.index} ${s.name} ${s.status}\n`);
-        }
-      }
-    }
-    await Promise.race([result.then(() => undefined, () => undefined), new Promise((r) => setTimeout(r, intervalMs))]);
+    case 'tool_result':
+      out.write(`  ${event.isError ? 'tool error' : 'result'}: ${preview(event.content)}\n`);
+      return false;
+    case 'paused':
+      newline();
+      for (const r of event.requirements) out.write(`paused: ${r.kind} needed for ${r.toolName} (id ${r.id})\n`);
+      return false;
+    default:
+      newline();
+      return false;
   }
-  if (tty && drawnLines) out.write(`\x1b[${drawnLines}A\x1b[J`);
+}
+
+/** Follows the run's events from `fromOffset` until its execution closes or pauses. */
+export async function followProgress(client: Client, runId: string, fromOffset: number, out: NodeJS.WriteStream): Promise<void> {
+  const tty = out.isTTY === true;
+  let midLine = false;
+  for await (const event of streamEvents(client, runId, { fromOffset, pollIntervalMs: tty ? 100 : 250 })) {
+    midLine = render(event, out, tty, midLine);
+  }
+  if (midLine) out.write('\n');
 }
