@@ -121,6 +121,43 @@ describe('durable-agent CLI, one process per command', () => {
     assert.equal(other.stdout.includes(runId), false);
   });
 
+  test('a paused run: run exits 5 and says how to answer; continue --reject answers from another process; --from-step forks', async () => {
+    h.fake.reset();
+    h.fake.setResponder(
+      scriptedResponder([
+        toolTurn([{ name: 'send_email', input: { to: 'bob@example.com', subject: 'Quarterly numbers' } }]),
+        textTurn('Understood: the email was not sent.'),
+      ]),
+    );
+    const paused = await finished(cli('run', 'Email Bob the quarterly numbers.'));
+    assert.equal(paused.code, 5, `run exits 5 when the run pauses: ${paused.stderr}`);
+    const runId = /run id: (\S+)/.exec(paused.stdout)![1]!;
+    assert.match(paused.stdout, /paused: confirmation needed for send_email \(id toolu_fake_0_0\)/);
+    assert.match(paused.stdout, /waiting for: confirmation of send_email \{"to":"bob@example.com","subject":"Quarterly numbers"\} \(id toolu_fake_0_0, step 1\)/);
+    assert.match(paused.stdout, new RegExp(`answer it with: durable-agent continue ${runId} --approve toolu_fake_0_0`));
+
+    const shown = await finished(cli('show', runId));
+    assert.match(shown.stdout, new RegExp(`run ${runId}: paused`));
+
+    const badJson = await finished(cli('continue', runId, '--result', 'toolu_fake_0_0=not json'));
+    assert.equal(badJson.code, 2);
+    assert.match(badJson.stderr, /--result takes <id>=<JSON>; "not json" is not JSON/);
+
+    const answered = await finished(cli('continue', runId, '--reject', 'toolu_fake_0_0', '--note', 'not before the audit'));
+    assert.equal(answered.code, 0, answered.stderr);
+    assert.match(answered.stdout, /\(resuming, execution/);
+    assert.match(answered.stdout, /tool error: The user rejected this call to send_email\. Their note: not before the audit/);
+    assert.match(answered.stdout, /output: Understood: the email was not sent\./);
+
+    h.fake.setResponder(scriptedResponder([textTurn('unused'), textTurn('Forked answer.')]));
+    const fork = await finished(cli('continue', runId, '--from-step', '2'));
+    assert.equal(fork.code, 0, fork.stderr);
+    const forkId = /run id: (\S+) \(fork of/.exec(fork.stdout)?.[1];
+    assert.ok(forkId && forkId !== runId, `the fork is a new run: ${fork.stdout}`);
+    assert.match(fork.stdout, /output: Forked answer\./);
+    assert.deepEqual(h.fake.requests.map((r) => r.turn), [0, 1, 1], 'the fork asked only its step 2 (turn 1) again');
+  });
+
   test('bad input gets clear errors and exit codes', async () => {
     const unknown = await finished(cli('cancel', 'run-that-does-not-exist'));
     assert.equal(unknown.code, 4);

@@ -12,5 +12,15 @@ export const longRunningTask = tool({
   },
 });
 
-export const exampleTools = [longRunningTask];
+/** Pauses the run until a human approves or rejects each call (`durable-agent continue <runId> --approve <id>`). */
+export const sendEmail = tool({
+  name: 'send_email',
+  description: 'Sends an email. A human confirms every email before it goes out.',
+  input: z.object({ to: z.string(), subject: z.string() }),
+  requiresConfirmation: true,
+  // An example: it reports what it would send rather than sending anything.
+  run: ({ to, subject }) => `Email "${subject}" to ${to} approved and handed to the outbox.`,
+});
+
+export const exampleTools = [longRunningTask, sendEmail];
 export default exampleTools;

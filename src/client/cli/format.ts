@@ -34,6 +34,9 @@ export function outputSummary(output: RunOutput): string {
       `tokens ${output.usage.inputTokens} in / ${output.usage.outputTokens} out)`,
   ];
   if (output.error) lines.push(`error: ${output.error.name}: ${output.error.message}`);
+  for (const r of output.requirements) {
+    lines.push(`waiting for: ${r.kind} of ${r.toolName} ${JSON.stringify(r.toolInput)} (id ${r.id}, step ${r.stepIndex})`);
+  }
   if (output.output !== null && output.output !== undefined) {
     lines.push(`output: ${typeof output.output === 'string' ? output.output : JSON.stringify(output.output)}`);
   }

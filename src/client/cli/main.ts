@@ -7,7 +7,7 @@ import { DurableAgentError } from '../errors.js';
 import { cancelRun, getRunOutput } from '../run-control.js';
 import { Task } from '../task.js';
 import { createWorker } from '../../worker/create-worker.js';
-import { RunStatus, SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type RunOutput } from '../../types.js';
+import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type Requirement, type RequirementResolution, type RunOutput, type RunStatus } from '../../types.js';
 import { startCodecServer } from '../../codec/codec-server.js';
 import { statusSearchAttribute } from '../../workflows/definitions.js';
 import { startDevServer } from './dev-server.js';
@@ -26,12 +26,15 @@ const USAGE = `durable-agent <command> [options]
   run       "<task>" [--tools MODULE] [--session S] [--user U] [--model M] [--max-steps N]
             Start a run, print its id, follow its steps, print the result.
   cancel    <runId>                     Cancel a running run.
-  continue  <runId>                     Continue a cancelled run from where it stopped.
+  continue  <runId> [--from-step K]     Continue a cancelled run from where it stopped (or fork it from step K).
+            [--approve ID] [--reject ID --note TEXT] [--input ID=JSON] [--result ID=JSON]
+            Answer what a paused run waits for (see \`show\`); repeat a flag for several answers.
   show      <runId>                     Steps table and result of a run.
   list      [--session S] [--user U] [--status S] [--limit N]
   codec-server [--port 8888] [--host 127.0.0.1] [--cors-origin http://localhost:8233]
             Decrypt payloads for the Web UI (DURABLE_AGENT_CODEC_KEY, DURABLE_AGENT_CODEC_TOKEN).
 
+Exit codes: 0 completed, 1 error, 2 usage, 3 cancelled, 4 durable-agent error (e.g. RunNotFoundError), 5 paused.
 Environment: TEMPORAL_ADDRESS (localhost:7233), TEMPORAL_NAMESPACE (default), DURABLE_AGENT_TASK_QUEUE
 (durable-agent), ANTHROPIC_API_KEY (else the offline fake model), DURABLE_AGENT_SEARCH_ATTRIBUTES.`;
 
@@ -49,11 +52,55 @@ async function finish(handle: RunHandle, fromOffset: number, printSteps: boolean
   if (printSteps) console.log(stepsTable(output.stepResults));
   console.log(outputSummary(output));
   if (output.isCancelled) console.log(`continue it with: durable-agent continue ${output.runId}`);
+  for (const r of output.requirements) console.log(`answer it with: durable-agent continue ${output.runId} ${answerHint(r)}`);
   return output;
 }
 
+const EXIT_CODES: Record<RunStatus, number> = { completed: 0, error: 1, cancelled: 3, paused: 5, running: 6 };
+
+function answerHint(r: Requirement): string {
+  switch (r.kind) {
+    case 'confirmation':
+      return `--approve ${r.id}   (or --reject ${r.id} --note "why")`;
+    case 'userInput':
+      return `--input '${r.id}={...}'`;
+    case 'externalExecution':
+      return `--result '${r.id}=<JSON result>'`;
+  }
+}
+
 function exitCodeOf(output: RunOutput): number {
-  return output.status === RunStatus.completed ? 0 : output.status === RunStatus.cancelled ? 3 : 1;
+  return EXIT_CODES[output.status];
+}
+
+function parseJson(flag: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UsageError(`${flag} takes <id>=<JSON>; "${text}" is not JSON`);
+  }
+}
+
+/** `--approve ID`, `--reject ID [--note TEXT]`, `--input ID=JSON`, `--result ID=JSON`: answers for a paused run. */
+function answersFrom(values: { approve?: string[]; reject?: string[]; note?: string; input?: string[]; result?: string[] }): RequirementResolution[] {
+  const pair = (flag: string, spec: string): [string, unknown] => {
+    const at = spec.indexOf('=');
+    if (at <= 0) throw new UsageError(`${flag} takes <id>=<JSON>, got "${spec}"`);
+    return [spec.slice(0, at), parseJson(flag, spec.slice(at + 1))];
+  };
+  return [
+    ...(values.approve ?? []).map((id) => ({ id, approve: true })),
+    ...(values.reject ?? []).map((id) => ({ id, approve: false, ...(values.note !== undefined ? { note: values.note } : {}) })),
+    ...(values.input ?? []).map((spec) => {
+      const [id, input] = pair('--input', spec);
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new UsageError(`--input ${id}= takes a JSON object`);
+      return { id, values: input as Record<string, unknown> };
+    }),
+    ...(values.result ?? []).map((spec) => {
+      const [id, result] = pair('--result', spec);
+      return { id, result };
+    }),
+  ];
 }
 
 async function runWorkerUntilSignal(toolsModule: string | undefined, extra: { address?: string } = {}): Promise<void> {
@@ -124,11 +171,30 @@ async function main(argv: string[]): Promise<number> {
       return exitCodeOf(await finish(handle, 0, true));
     }
     case 'continue': {
-      const runId = positional(rest, 'run id');
-      // Follow only what the continuation adds to the run's log.
-      const from = await logEnd(await getClient(), runId);
-      const handle = await new Agent('anthropic/claude-sonnet-4-6').startContinuation({ runId });
-      console.log(`run id: ${handle.runId} (continuing, execution ${handle.executionRunId})`);
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          approve: { type: 'string', multiple: true },
+          reject: { type: 'string', multiple: true },
+          note: { type: 'string' },
+          input: { type: 'string', multiple: true },
+          result: { type: 'string', multiple: true },
+          'from-step': { type: 'string' },
+        },
+      });
+      const runId = positional(positionals, 'run id');
+      const requirements = answersFrom(values);
+      const fromStep = values['from-step'] === undefined ? undefined : Number(values['from-step']);
+      // Follow only what the continuation adds to the run's log (a fork has a log of its own).
+      const from = fromStep === undefined ? await logEnd(await getClient(), runId) : 0;
+      const handle = await new Agent('anthropic/claude-sonnet-4-6').startContinuation({
+        runId,
+        ...(requirements.length ? { requirements } : {}),
+        ...(fromStep !== undefined ? { fromStep } : {}),
+      });
+      const what = fromStep !== undefined ? `fork of ${runId} from step ${fromStep}` : requirements.length ? 'resuming' : 'continuing';
+      console.log(`run id: ${handle.runId} (${what}, execution ${handle.executionRunId})`);
       return exitCodeOf(await finish(handle, from, true));
     }
     case 'cancel': {
@@ -141,6 +207,7 @@ async function main(argv: string[]): Promise<number> {
       const output = await getRunOutput(positional(rest, 'run id'));
       console.log(stepsTable(output.stepResults));
       console.log(outputSummary(output));
+      for (const r of output.requirements) console.log(`answer it with: durable-agent continue ${output.runId} ${answerHint(r)}`);
       return 0;
     }
     case 'list': {
