@@ -1,5 +1,6 @@
-// Records the histories test/replay.test.ts replays: a completed run, a cancelled one, its continuation, a failed one
-// and one with parallel tool calls, on the CLI dev server with the fake model.
+// Records the histories test/replay.test.ts replays: a completed run, a cancelled one, its continuation, a failed one,
+// one with parallel tool calls, one paused for a human and confirmed, and a fork, on the CLI dev server with the fake
+// model. `--only name,...` records just those (keep the others: they were recorded by earlier versions of the loop).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -26,8 +27,22 @@ const wait = tool({
   },
 });
 
-const h = await startHarness({ tools: [wait] });
+const confirm = tool({
+  name: 'confirm_wait',
+  description: 'Waits, once a human agrees.',
+  input: z.object({ ms: z.number() }),
+  requiresConfirmation: true,
+  run: async ({ ms }, { signal }) => {
+    await sleep(ms, signal);
+    return `waited ${ms} after approval`;
+  },
+});
+
+const only = process.argv.includes('--only') ? new Set(process.argv[process.argv.indexOf('--only') + 1]?.split(',')) : undefined;
+const wanted = (name: string): boolean => !only || only.has(name);
+const h = await startHarness({ tools: [wait, confirm] });
 const save = async (name: string, runId: string, executionRunId: string): Promise<void> => {
+  if (!wanted(name)) return;
   const history = await h.client.workflow.getHandle(runId, executionRunId).fetchHistory();
   writeFileSync(join(ROOT, 'test', 'histories', `${name}.json`), historyToFile(history));
   console.log(`saved ${name} (${history.events?.length ?? 0} events)`);
@@ -58,6 +73,18 @@ try {
   const continued = await a.continueRun({ runId: cancelled.runId });
   if (continued.status !== 'completed') throw new Error(`continuation ended ${continued.status}`);
   await save('continued', continued.runId, continued.executionRunId);
+
+  h.fake.setResponder(scriptedResponder([toolTurn([{ name: 'confirm_wait', input: { ms: 5 } }]), textTurn('approved and waited')]));
+  const human = agent();
+  const paused = await human.do(new Task({ description: 'wait after approval', tools: [confirm] }));
+  if (paused.status !== 'paused') throw new Error(`expected a paused run, got ${paused.status}`);
+  const confirmed = await human.continueRun({ runId: paused.runId, requirements: [{ id: paused.requirements[0]!.id, approve: true }] });
+  await save('human-confirmed', confirmed.runId, confirmed.executionRunId);
+
+  h.fake.setResponder(scriptedResponder([textTurn('unused'), textTurn('forked ending')]));
+  const fork = await agent().continueRun({ runId: completed.runId, fromStep: 2 });
+  if (fork.status !== 'completed') throw new Error(`fork ended ${fork.status}`);
+  await save('forked', fork.runId, fork.executionRunId);
 
   h.fake.injectFaults({ kind: 'http', status: 400, message: 'bad request for the record' });
   h.fake.setResponder(scriptedResponder([textTurn('never')]));
