@@ -2,7 +2,7 @@
 // `cancel` from another while the tool works, `show`, then `continue` from a third process, and `list` by
 // session. The worker (with the example tools) and the fake model live in this test process.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { exampleTools } from '../src/examples/tools.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
@@ -18,6 +18,7 @@ interface Child {
 
 let h: Harness;
 let env: NodeJS.ProcessEnv;
+const spawned: ChildProcess[] = [];
 
 function cli(...args: string[]): Child {
   const child = spawn(process.execPath, ['bin/durable-agent.js', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -26,7 +27,13 @@ function cli(...args: string[]): Child {
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  spawned.push(child);
   return { stdout: () => out, stderr: () => err, exit, pid: child.pid! };
+}
+
+/** The fake's requests of one task (by its first message), so runs of other tests cannot blur the count. */
+function requestsFor(task: string) {
+  return h.fake.requests.filter((r) => r.body.messages[0]?.content === task);
 }
 
 async function finished(child: Child): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -47,6 +54,7 @@ before(async () => {
   delete env.ANTHROPIC_API_KEY;
 });
 after(async () => {
+  for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await h?.close();
 });
 
@@ -57,9 +65,10 @@ describe('durable-agent CLI, one process per command', () => {
     );
     const session = `cli-session-${process.pid}`;
     const run = cli('run', 'Call long_running_task with 3 seconds.', '--session', session, '--user', 'cli-user');
-    await waitFor(() => /run id: (\S+)/.test(run.stdout()), 'the run id line', 30_000);
+    // The run id comes first, then how to cancel; both before any progress (stdout may arrive in pieces).
+    await waitFor(() => /cancel it with: durable-agent cancel \S+\n/.test(run.stdout()), 'the run id and cancel hint', 30_000);
     const runId = /run id: (\S+)/.exec(run.stdout())![1]!;
-    assert.match(run.stdout(), new RegExp(`cancel it with: durable-agent cancel ${runId}`));
+    assert.match(run.stdout(), new RegExp(`^run id: ${runId}\ncancel it with: durable-agent cancel ${runId}\n`));
     // Plain progress lines (stdout is not a TTY here).
     await waitFor(() => run.stdout().includes('step 1 tool:long_running_task running'), 'the tool step to show as running', 30_000);
 
@@ -95,7 +104,7 @@ describe('durable-agent CLI, one process per command', () => {
     assert.match(continued.stdout, / {2}model: The task completed after 3 seconds\./);
     assert.match(continued.stdout, new RegExp(`run ${runId}: completed \\(2 executions`));
     assert.match(continued.stdout, /output: The task completed after 3 seconds\./);
-    assert.deepEqual(h.fake.requests.map((r) => r.turn), [0, 1], 'the first model turn was not asked again');
+    assert.deepEqual(requestsFor('Call long_running_task with 3 seconds.').map((r) => r.turn), [0, 1], 'the first model turn was not asked again');
 
     const again = await finished(cli('continue', runId));
     assert.equal(again.code, 4);
@@ -155,7 +164,7 @@ describe('durable-agent CLI, one process per command', () => {
     const forkId = /run id: (\S+) \(fork of/.exec(fork.stdout)?.[1];
     assert.ok(forkId && forkId !== runId, `the fork is a new run: ${fork.stdout}`);
     assert.match(fork.stdout, /output: Forked answer\./);
-    assert.deepEqual(h.fake.requests.map((r) => r.turn), [0, 1, 1], 'the fork asked only its step 2 (turn 1) again');
+    assert.deepEqual(requestsFor('Email Bob the quarterly numbers.').map((r) => r.turn), [0, 1, 1], 'the fork asked only its step 2 (turn 1) again');
   });
 
   test('bad input gets clear errors and exit codes', async () => {

@@ -32,6 +32,7 @@ import {
 } from './errors.js';
 import { readExecution, toRunOutput, toSeed, type ExecutionRecord } from './history-reader.js';
 import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-stream.js';
+import { searchAttributesRegistered } from './search-attributes.js';
 import type { Task } from './task.js';
 
 export interface AgentOptions extends ConnectionOptions {
@@ -101,7 +102,7 @@ export class Agent {
       model: this.model,
       ...(this.options.sessionId !== undefined ? { sessionId: this.options.sessionId } : {}),
       ...(this.options.userId !== undefined ? { userId: this.options.userId } : {}),
-      searchAttributes: this.useSearchAttributes(),
+      searchAttributes: await this.useSearchAttributes(),
     };
     return this.startExecution(runId, input, summary(task.description));
   }
@@ -185,8 +186,12 @@ export class Agent {
     return this.startExecution(runId, input, summary(`fork of ${record.runId} at step ${fromStep}: ${record.input.task.description}`));
   }
 
-  private useSearchAttributes(): boolean {
-    return this.options.searchAttributes ?? ['1', 'true'].includes(process.env.DURABLE_AGENT_SEARCH_ATTRIBUTES ?? '');
+  /** The option, else DURABLE_AGENT_SEARCH_ATTRIBUTES, else whether the namespace has them registered. */
+  private async useSearchAttributes(): Promise<boolean> {
+    if (this.options.searchAttributes !== undefined) return this.options.searchAttributes;
+    const env = process.env.DURABLE_AGENT_SEARCH_ATTRIBUTES;
+    if (env !== undefined && env !== '') return ['1', 'true'].includes(env);
+    return searchAttributesRegistered(await getClient(this.options));
   }
 
   // The run id is passed in, not read back from `this.runId`: another start() on this Agent may have replaced it

@@ -1,0 +1,79 @@
+// `durable-agent dev` as a newcomer uses it: one terminal starts the dev server (SQLite file, Web UI, search
+// attributes) with a worker and the offline model; another runs a task against it and lists it by session; Ctrl-C
+// stops both. Nothing is set up by hand: the run finds the registered search attributes by itself.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { waitFor } from './helpers/harness.js';
+import { ROOT } from './helpers/servers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'durable-agent-dev-'));
+const children: ChildProcess[] = [];
+after(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function cli(env: NodeJS.ProcessEnv, ...args: string[]): { child: ChildProcess; out: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['bin/durable-agent.js', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  return { child, out: () => out, exit: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+}
+
+test('dev starts server + worker with the offline model; run and list work against it; SIGINT stops it', async () => {
+  const [port, uiPort] = [await freePort(), await freePort()];
+  const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${port}`, DURABLE_AGENT_TASK_QUEUE: `dev-test-${process.pid}`, DURABLE_AGENT_CLI_SOURCE: '1' };
+  delete env.ANTHROPIC_API_KEY;
+  delete env.ANTHROPIC_BASE_URL;
+  delete env.DURABLE_AGENT_SEARCH_ATTRIBUTES;
+  const db = join(dir, 'dev.db');
+
+  const dev = cli(env, 'dev', '--db', db, '--port', String(port), '--ui-port', String(uiPort));
+  await waitFor(() => dev.out().includes('worker: task queue'), 'the dev worker to start', 60_000).catch((err: unknown) => {
+    throw new Error(`${(err as Error).message}\n${dev.out()}`);
+  });
+  assert.match(dev.out(), new RegExp(`Temporal dev server started at 127\\.0\\.0\\.1:${port}; Web UI: http://127\\.0\\.0\\.1:${uiPort}`));
+  assert.match(dev.out(), /tools: long_running_task, send_email; model: the offline Anthropic-compatible fake/);
+  assert.ok(existsSync(db), 'the dev server keeps its state in the SQLite file');
+
+  const run = cli(env, 'run', 'Call long_running_task with 1 seconds.', '--session', 'dev-session', '--user', 'dev-user');
+  assert.equal(await run.exit, 0, run.out());
+  assert.match(run.out(), /output: The long_running_task finished: Completed after 1 seconds\./);
+  const runId = /run id: (\S+)/.exec(run.out())![1]!;
+
+  let listed = '';
+  await waitFor(
+    async () => {
+      const list = cli(env, 'list', '--session', 'dev-session', '--user', 'dev-user', '--status', 'completed');
+      await list.exit;
+      listed = list.out();
+      return listed.includes(runId);
+    },
+    'the run to be listed by its search attributes',
+    30_000,
+  ).catch((err: unknown) => {
+    throw new Error(`${(err as Error).message}\n${listed}`);
+  });
+  assert.match(listed, new RegExp(`${runId}\tcompleted\t`));
+
+  dev.child.kill('SIGINT');
+  assert.equal(await dev.exit, 0, dev.out());
+});
