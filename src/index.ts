@@ -14,6 +14,7 @@ export {
   RunPausedError,
   InvalidRequirementError,
   InvalidForkError,
+  RunTooLargeToContinueError,
 } from './client/errors.js';
 export { tool, sleep, type Tool, type ToolContext, type ToolOptions } from './activities/index.js';
 export type { AnthropicSettings } from './activities/index.js';

@@ -19,6 +19,7 @@ import {
   userSearchAttribute,
 } from '../workflows/definitions.js';
 import { stepIndexOf } from '../workflows/conversation.js';
+import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from '../workflows/payload-size.js';
 import { RunStatus, WORKFLOW_TYPE, type RequirementResolution, type RunInput, type RunOutput, type StepResult, type StreamEvent } from '../types.js';
 import { getClient, resolveTaskQueue, type ConnectionOptions } from './connection.js';
 import {
@@ -28,6 +29,7 @@ import {
   RunNotFoundError,
   RunPausedError,
   RunStillRunningError,
+  RunTooLargeToContinueError,
   TaskNotRunError,
 } from './errors.js';
 import { readExecution, toRunOutput, toSeed, type ExecutionRecord } from './history-reader.js';
@@ -197,6 +199,11 @@ export class Agent {
   // The run id is passed in, not read back from `this.runId`: another start() on this Agent may have replaced it
   // while this one awaited the client.
   private async startExecution(runId: string, input: RunInput, staticSummary: string): Promise<RunHandle> {
+    if (input.seed) {
+      // The server would refuse the start with a bare gRPC error; say what it means instead.
+      const bytes = jsonPayloadBytes(input);
+      if (bytes > MAX_PAYLOAD_BYTES) throw new RunTooLargeToContinueError(input.forkedFrom?.runId ?? runId, bytes, MAX_PAYLOAD_BYTES);
+    }
     const client = await getClient(this.options);
     const searchAttributes: SearchAttributePair[] = [];
     if (input.searchAttributes) {

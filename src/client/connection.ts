@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { codecFromEnv, type AesGcmCodec } from '../codec/aes-gcm-codec.js';
 import { DEFAULT_TASK_QUEUE } from '../types.js';
+import { closeHistoryReaders } from './history-pages.js';
 
 export interface ConnectionOptions {
   /** A ready client; wins over address/namespace. */
@@ -56,5 +57,6 @@ export function getClient(options: ConnectionOptions = {}): Promise<Client> {
 export async function closeConnections(): Promise<void> {
   const open = [...clients.values()];
   clients.clear();
+  await closeHistoryReaders();
   await Promise.all(open.map(async (c) => (await c.catch(() => undefined))?.connection.close()));
 }

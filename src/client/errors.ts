@@ -68,3 +68,15 @@ export class InvalidRequirementError extends DurableAgentError {
 export class InvalidForkError extends DurableAgentError {
   override name = 'InvalidForkError';
 }
+
+/** A continuation (or fork) whose seed — the results of the steps it keeps — would not fit in one Temporal payload. */
+export class RunTooLargeToContinueError extends DurableAgentError {
+  override name = 'RunTooLargeToContinueError';
+  constructor(readonly runId: string, readonly bytes: number, readonly limit: number) {
+    super(
+      `Run "${runId}" cannot be continued: the results of its completed steps come to ${bytes} bytes, over the ` +
+        `${limit}-byte budget of one Temporal payload (2 MB). Its history is intact (getRunOutput("${runId}")); ` +
+        'start a new run, or fork it from an earlier step (continueRun({ runId, fromStep })) to keep fewer results.',
+    );
+  }
+}

@@ -29,6 +29,7 @@ import {
 } from '../types.js';
 import { replayConversation, textOf, type ToolStepPlan } from '../workflows/conversation.js';
 import { RunNotFoundError } from './errors.js';
+import { fetchEvents } from './history-pages.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Timestamp = { seconds?: { toString(): string } | number | null; nanos?: number | null } | null | undefined;
@@ -116,14 +117,13 @@ export function isNotFound(err: unknown): boolean {
 /** Reads one execution (the latest when `executionRunId` is omitted) of a run from the Temporal server. */
 export async function readExecution(client: Client, runId: string, executionRunId?: string): Promise<ExecutionRecord> {
   const converter = client.options.loadedDataConverter;
-  let history: temporal.api.history.v1.IHistory;
+  let events: HistoryEvent[];
   try {
-    history = await client.workflow.getHandle(runId, executionRunId).fetchHistory();
+    events = await fetchEvents(client, runId, executionRunId);
   } catch (err) {
     if (isNotFound(err)) throw new RunNotFoundError(runId);
     throw err;
   }
-  const events: HistoryEvent[] = history.events ?? [];
   const first = events[0]?.workflowExecutionStartedEventAttributes;
   if (!first) throw new RunNotFoundError(runId, 'its history has no start event');
   const input = await decodeFirst<RunInput>(converter, first.input);

@@ -1,0 +1,67 @@
+// Runs that carry large tool results, on the dev server. Their history is bigger than one gRPC message (4 MB), which
+// the reader must page through; and a continuation whose seed would not fit in one Temporal payload is refused with
+// a typed error instead of a bare gRPC failure.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { z } from 'zod';
+import { sleep, tool } from '../src/activities/tool-definition.js';
+import proto from '@temporalio/proto';
+import { RunTooLargeToContinueError } from '../src/client/errors.js';
+import { fetchEvents } from '../src/client/history-pages.js';
+import { cancelRun, getRunOutput } from '../src/client/run-control.js';
+import { Task } from '../src/client/task.js';
+import { RunStatus } from '../src/types.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
+import { startHarness, waitFor, type Harness } from './helpers/harness.js';
+
+const RESULT_BYTES = 900_000;
+let started = 0;
+const bulky = tool({
+  name: 'bulky',
+  description: 'Returns a large document; part 9 takes a minute.',
+  input: z.object({ part: z.number() }),
+  run: async ({ part }, { signal }) => {
+    started++;
+    if (part === 9) await sleep(60_000, signal);
+    return String(part).repeat(RESULT_BYTES);
+  },
+});
+
+let h: Harness;
+before(async () => {
+  h = await startHarness({ tools: [bulky] });
+});
+after(async () => {
+  await h?.close();
+});
+
+test('a history over 4 MB is read in pages; continuing a run whose seed exceeds 2 MB fails with RunTooLargeToContinueError', async () => {
+  h.fake.setResponder(
+    scriptedResponder([...[1, 2, 3, 9].map((part) => toolTurn([{ name: 'bulky', input: { part } }])), textTurn('read it all')]),
+  );
+  const agent = h.agent();
+  const pending = agent.do(new Task({ description: 'Read parts 1, 2, 3 and 9, one at a time.', tools: [bulky] }));
+  await waitFor(() => started === 4, 'the fourth part to start', 60_000);
+  await cancelRun(agent.runId!, { client: h.client });
+  const cancelled = await pending;
+
+  assert.equal(cancelled.status, RunStatus.cancelled);
+  assert.deepEqual(
+    cancelled.stepResults.map((s) => `${s.name}:${s.status}:${s.output?.length ?? 0}`),
+    ['model:completed:0', `tool:bulky:completed:${RESULT_BYTES}`, 'model:completed:0', `tool:bulky:completed:${RESULT_BYTES}`,
+      'model:completed:0', `tool:bulky:completed:${RESULT_BYTES}`, 'model:completed:0', 'tool:bulky:cancelled:0'],
+  );
+  const events = await fetchEvents(h.client, cancelled.runId);
+  const bytes = events.reduce((n, e) => n + proto.temporal.api.history.v1.HistoryEvent.encode(e).finish().length, 0);
+  assert.ok(bytes > 4 * 1024 * 1024, `the history (${bytes} bytes) is larger than a default gRPC message`);
+
+  await assert.rejects(agent.continueRun({ runId: cancelled.runId }), (err: unknown) => {
+    assert.ok(err instanceof RunTooLargeToContinueError);
+    assert.equal(err.runId, cancelled.runId);
+    assert.ok(err.bytes > 3 * RESULT_BYTES, `${err.bytes} bytes`);
+    assert.match(err.message, /cannot be continued: the results of its completed steps come to \d+ bytes/);
+    return true;
+  });
+  // Nothing was started: the run is still the cancelled execution.
+  assert.equal((await getRunOutput(cancelled.runId, { client: h.client })).executionRunId, cancelled.executionRunId);
+});
