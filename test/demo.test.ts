@@ -3,27 +3,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, test } from 'node:test';
-import { ROOT } from './helpers/servers.js';
+import { freePort, ROOT } from './helpers/servers.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'durable-agent-demo-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 test('the demo runs the quick start end to end and exits 0', async () => {
   const [port, uiPort] = [await freePort(), await freePort()];

@@ -4,7 +4,6 @@
 // Screenshots: .artifacts/web-ui/*.png. Needs /usr/bin/chromium (scripts/install-chromium.sh); skipped without it.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -14,7 +13,7 @@ import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthr
 import { RunStatus, WORKFLOW_TYPE, type RunOutput } from '../src/types.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
-import { ROOT } from './helpers/servers.js';
+import { freePort, ROOT } from './helpers/servers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, '.artifacts', 'web-ui');
@@ -32,17 +31,6 @@ const longRunningTask = tools[0]!;
 let h: Harness | undefined;
 let browser: Browser | undefined;
 let uiUrl = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 before(async () => {
   if (skip) return;

@@ -1,5 +1,6 @@
 // Real Temporal servers for tests, installed by scripts/install-*.sh (never downloaded by the SDK, never mocked).
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { installQuietRuntime } from '../../src/worker/quiet-runtime.js';
@@ -36,4 +37,17 @@ export function startLocal(options: { dbFilename?: string; port?: number; uiPort
       extraArgs: ['--dynamic-config-value', 'frontend.enableServerVersionCheck=false', '--log-level', 'error'],
     },
   });
+}
+
+/** A TCP port nothing listens on right now (for servers that must come back on the same one, or fixed UI ports). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
 }

@@ -2,9 +2,10 @@
 // plus the side-effect log its tools write and a few bounded waits.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ROOT } from './servers.js';
+
+export { freePort } from './servers.js';
 
 /** One line of the side-effect log: a tool started or completed, in which attempt, in which worker process. */
 export interface SideEffect {
@@ -95,19 +96,6 @@ export function readSideEffects(file: string): SideEffect[] {
 
 export function sideEffectsOf(file: string, key: string, event?: SideEffect['event']): SideEffect[] {
   return readSideEffects(file).filter((e) => e.key === key && (event === undefined || e.event === event));
-}
-
-/** A TCP port nothing listens on right now (the dev server must come back on the same one after a restart). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** Rejects with `what` if `promise` has not settled within `timeoutMs`: a stuck run fails the test instead of hanging. */
