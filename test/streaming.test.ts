@@ -208,7 +208,7 @@ describe('streaming', () => {
     const before = events.slice(0, restartAt).filter((e) => e.type === 'text_delta').map((e) => (e.type === 'text_delta' ? e.text : '')).join('');
     assert.ok(before.length > 0 && FINAL_TEXT.startsWith(before), 'attempt 1 streamed a prefix before it broke');
     const after = events.slice(restartAt + 1).filter((e) => e.type === 'text_delta').map((e) => (e.type === 'text_delta' ? e.text : '')).join('');
-    assert.equal(after, FINAL_TEXT, 'after the restart the whole text arrives once');
+    assert.equal(after, FINAL_TEXT, `after the restart the whole text arrives once: ${JSON.stringify(events.map((e) => [e.type, e.offset, e.type === 'text_delta' ? e.text : '']))}`);
     // The restart rewinds to where the step's text began; from there offsets are contiguous again.
     const firstText = events.find((e) => e.type === 'text_delta')!;
     assert.equal(restart.offset, firstText.offset);

@@ -83,11 +83,12 @@ function executionItems(record: ExecutionRecord, live: LiveText | undefined): Lo
       items.push(...endItems(runId, execution, activity));
     }
   }
-  // A model call in flight is always the last thing happening: its growing text ends the log.
+  // A model call in flight is always the last thing happening: its growing text ends the log. Without a live reading
+  // (no heartbeat yet, or the call finished between reading history and asking for it) its text is left out for now
+  // rather than shown as empty, which would read as a restart.
   for (const activity of record.activities) {
-    if (activity.status === 'running' && activity.activityType === 'callModel') {
-      const mine = live?.activityId === activity.activityId ? live : undefined;
-      items.push(textItem(runId, execution, activity, mine?.text ?? '', mine?.attempt ?? activity.attempts));
+    if (activity.status === 'running' && activity.activityType === 'callModel' && live?.activityId === activity.activityId) {
+      items.push(textItem(runId, execution, activity, live.text, live.attempt));
     }
   }
   if (record.state !== 'running') {
