@@ -44,7 +44,8 @@ const LONG_TEXT = 'Working through the plan step by step, checking each intermed
 const script = scriptedResponder([
   toolTurn([{ name: 'fetch_a', input: { key: 'alpha' } }, { name: 'fetch_b', input: { key: 'beta' } }], { text: LONG_TEXT, ...STREAM }),
   toolTurn([{ name: 'fetch_c', input: { key: 'gamma' } }], { text: LONG_TEXT, ...STREAM }),
-  textTurn(`Final answer: ALPHA, BETA and GAMMA. ${LONG_TEXT}`, STREAM),
+  // The last turn streams longest: a cancel aimed at its middle must not arrive after the run has completed.
+  textTurn(`Final answer: ALPHA, BETA and GAMMA. ${LONG_TEXT}`, { chunkDelayMs: 80 }),
 ]);
 
 function newTask(): Task {
