@@ -5,7 +5,8 @@ import type { Agent } from '../src/client/agent.js';
 import { RunAlreadyCompletedError, RunNotFoundError, RunNotRunningError, RunStillRunningError, TaskNotRunError } from '../src/client/errors.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
-import { RunStatus, type RunOutput } from '../src/types.js';
+import { RunStatus, type ModelCallInput, type RunOutput } from '../src/types.js';
+import { readExecution } from '../src/client/history-reader.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
@@ -239,5 +240,21 @@ describe('one Agent, many runs', () => {
     const outputs = await Promise.all(handles.map((x) => x.result()));
     assert.deepEqual(outputs.map((o) => o.status), [RunStatus.completed, RunStatus.completed, RunStatus.completed]);
     assert.deepEqual(outputs.map((o) => o.runId), handles.map((x) => x.runId));
+  });
+});
+
+describe('history stays lean', () => {
+  test('a model call carries only what its worker has not seen: not the earlier turns, not its own last answer', async () => {
+    h.fake.setResponder(scriptedResponder([toolTurn([{ name: 'lookup', input: { key: 'k' } }]), textTurn('found k')]));
+    const output = await h.agent().do(new Task({ description: 'Look k up.', tools: [lookup] }));
+    assert.equal(output.status, RunStatus.completed);
+    const record = await readExecution(h.client, output.runId);
+    const inputs = record.activities.filter((a) => a.activityType === 'callModel').map((a) => (a.input as ModelCallInput).transcript);
+    assert.deepEqual(inputs[0], { base: 0, messages: [{ role: 'user', content: 'Look k up.' }] });
+    // Turn 2 sends the tool result alone; the worker already has the task and its own answer.
+    assert.equal(inputs[1]!.base, 2);
+    assert.deepEqual(inputs[1]!.messages.map((m) => m.role), ['user']);
+    // ... and the model still got the whole conversation.
+    assert.deepEqual(h.fake.requests[1]!.body.messages, output.messages.slice(0, 3));
   });
 });

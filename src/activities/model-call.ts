@@ -82,8 +82,10 @@ export function createModelActivity(deps: ModelActivityDeps) {
         // The heartbeat timer sends `progress` as it stands; heartbeating per event would only queue more RPCs.
       }
       const message = await stream.finalMessage();
+      const content = message.content.map(toParam);
+      deps.transcripts.append(input, { role: 'assistant', content });
       return {
-        content: message.content.map(toParam),
+        content,
         stopReason: message.stop_reason,
         usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens },
         model: message.model,

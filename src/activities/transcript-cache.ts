@@ -9,6 +9,20 @@ export class TranscriptCache {
 
   constructor(private readonly capacity = 1000) {}
 
+  /** Adds the model's answer to the transcript this call was given (the workflow will not send it back). */
+  append(input: ModelCallInput, message: MessageParam): void {
+    const key = this.keyOf();
+    const entry = this.entries.get(key);
+    // Only onto the transcript this very call resolved: anything else is left to the transcript query.
+    if (entry && entry.length === input.transcript.base + input.transcript.messages.length) this.entries.set(key, [...entry, message]);
+  }
+
+  private keyOf(): string {
+    const execution = Context.current().info.workflowExecution;
+    if (!execution) throw new Error('callModel runs only as a workflow activity');
+    return `${execution.workflowId}/${execution.runId}`;
+  }
+
   async resolve(input: ModelCallInput): Promise<MessageParam[]> {
     const ctx = Context.current();
     const execution = ctx.info.workflowExecution;

@@ -164,7 +164,11 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       }
       result = await track(plan, () => callModel(callInput));
     }
-    return { result, tools: conversation.applyModelResult(result) };
+    const tools = conversation.applyModelResult(result);
+    // The worker that made the call keeps its own answer with the transcript, so the next call need not carry it
+    // back; a worker that lacks it asks the transcript query, as for anything else it has not seen.
+    if (recorded?.kind !== 'model') sentMessages = conversation.messages.length;
+    return { result, tools };
   }
 
   async function toolCall(plan: ToolStepPlan): Promise<ToolCallResult> {
