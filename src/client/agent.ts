@@ -32,7 +32,7 @@ import {
   RunTooLargeToContinueError,
   TaskNotRunError,
 } from './errors.js';
-import { readExecution, toRunOutput, toSeed, type ExecutionRecord } from './history-reader.js';
+import { addUsage, readExecution, toRunOutput, toSeed, type ExecutionRecord } from './history-reader.js';
 import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-stream.js';
 import { searchAttributesRegistered } from './search-attributes.js';
 import type { Task } from './task.js';
@@ -173,10 +173,7 @@ export class Agent {
       throw new InvalidForkError(`Run "${record.runId}" has no step ${fromStep - 1} to fork after (steps 0..${Math.max(...seed.previousSteps.map((s) => s.index))}).`);
     }
     const completed = Object.fromEntries(Object.entries(seed.completed).filter(([id]) => (stepIndexOf(id) ?? Infinity) < fromStep));
-    const usage = steps.reduce(
-      (sum, s) => ({ inputTokens: sum.inputTokens + (s.usage?.inputTokens ?? 0), outputTokens: sum.outputTokens + (s.usage?.outputTokens ?? 0) }),
-      { inputTokens: 0, outputTokens: 0 },
-    );
+    const usage = steps.reduce((sum, s) => addUsage(sum, s.usage), { inputTokens: 0, outputTokens: 0 });
     const { seed: _parentSeed, forkedFrom: _parentFork, ...base } = record.input;
     const input: RunInput = {
       ...base,

@@ -99,9 +99,18 @@ function executionItems(record: ExecutionRecord, live: LiveText | undefined): Lo
   return items;
 }
 
+// A closed execution's items never change, and a stream polls every 100 ms: build them once per record (the streamer
+// keeps closed records) instead of replaying that execution's conversation on every poll.
+const closedItems = new WeakMap<ExecutionRecord, LogItem[]>();
+
 /** The log of a run id's executions, oldest first; only the last may still be open. */
 export function eventLog(chain: ExecutionRecord[], live?: LiveText): LogItem[] {
-  return chain.flatMap((record, i) => executionItems(record, i === chain.length - 1 ? live : undefined));
+  return chain.flatMap((record, i) => {
+    if (record.state === 'running') return executionItems(record, i === chain.length - 1 ? live : undefined);
+    let items = closedItems.get(record);
+    if (!items) closedItems.set(record, (items = executionItems(record, undefined)));
+    return items;
+  });
 }
 
 export function logSize(items: LogItem[]): number {

@@ -28,6 +28,7 @@ import {
   type Usage,
 } from '../types.js';
 import { replayConversation, textOf, type ToolStepPlan } from '../workflows/conversation.js';
+import { requirementOf } from '../workflows/requirements.js';
 import { RunNotFoundError } from './errors.js';
 import { fetchEvents } from './history-pages.js';
 
@@ -275,7 +276,7 @@ export function stepResultOf(activity: ActivityRecord, execution: number): StepR
   };
 }
 
-function addUsage(a: Usage, b: Usage | undefined): Usage {
+export function addUsage(a: Usage, b: Usage | undefined): Usage {
   return b ? { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens } : a;
 }
 
@@ -294,7 +295,7 @@ function pendingRequirements(record: ExecutionRecord, openToolSteps: ToolStepPla
   return openToolSteps.flatMap((plan) => {
     const kind = policies.get(plan.toolName)?.requires;
     if (!kind || scheduled.has(plan.activityId)) return [];
-    return [{ id: plan.toolUseId, kind, stepIndex: plan.index, activityId: plan.activityId, toolName: plan.toolName, toolInput: plan.input }];
+    return [requirementOf(plan, kind)];
   });
 }
 

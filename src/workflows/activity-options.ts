@@ -41,3 +41,9 @@ export const TOOL_ACTIVITY_OPTIONS: ActivityOptions = {
     nonRetryableErrorTypes: NON_RETRYABLE,
   },
 };
+
+/** Checking a human's values against the tool's schema: quick, and a failure leaves the run paused, not failed. */
+export const USER_INPUT_CHECK_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 3 },
+};

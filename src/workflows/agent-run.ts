@@ -27,7 +27,7 @@ import {
   type StepResult,
   type ToolCallResult,
 } from '../types.js';
-import { MODEL_ACTIVITY_OPTIONS, TOOL_ACTIVITY_OPTIONS } from './activity-options.js';
+import { MODEL_ACTIVITY_OPTIONS, TOOL_ACTIVITY_OPTIONS, USER_INPUT_CHECK_OPTIONS } from './activity-options.js';
 import { Conversation, type StepPlan, type ToolStepPlan } from './conversation.js';
 import {
   requirementsQuery,
@@ -36,7 +36,7 @@ import {
   stepsQuery,
   transcriptQuery,
 } from './definitions.js';
-import { checkResolutionShape } from './requirements.js';
+import { checkResolutionShape, requirementOf } from './requirements.js';
 import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from './payload-size.js';
 import { stepFailure } from './step-failure.js';
 
@@ -70,7 +70,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       const entry = waiting.get(resolution.id);
       if (!entry) throw ApplicationFailure.create({ type: FailureTypes.invalidUserInput, message: `Nothing waits for ${resolution.id}.`, nonRetryable: true });
       if (entry.requirement.kind === 'userInput') {
-        const { checkUserInput } = proxyActivities<AgentActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 3 } });
+        const { checkUserInput } = proxyActivities<AgentActivities>(USER_INPUT_CHECK_OPTIONS);
         const problem = await checkUserInput({ toolName: entry.requirement.toolName, values: resolution.values ?? {} });
         if (problem) throw ApplicationFailure.create({ type: FailureTypes.invalidUserInput, message: problem, nonRetryable: true });
       }
@@ -81,7 +81,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
 
   async function awaitHuman(plan: ToolStepPlan, kind: RequirementKind): Promise<RequirementResolution> {
     const entry: { requirement: Requirement; resolution?: RequirementResolution } = {
-      requirement: { id: plan.toolUseId, kind, stepIndex: plan.index, activityId: plan.activityId, toolName: plan.toolName, toolInput: plan.input },
+      requirement: requirementOf(plan, kind),
     };
     waiting.set(plan.toolUseId, entry);
     markStatus('paused');

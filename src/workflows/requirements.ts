@@ -1,6 +1,12 @@
 // The update validator for human answers: runs before the update is accepted, so a malformed answer is refused
 // without touching history and the run stays paused.
-import type { Requirement, RequirementResolution } from '../types.js';
+import type { Requirement, RequirementKind, RequirementResolution } from '../types.js';
+import type { ToolStepPlan } from './conversation.js';
+
+/** The requirement a human-gated tool call raises: the loop waits on it, the history reader reports it. */
+export function requirementOf(plan: ToolStepPlan, kind: RequirementKind): Requirement {
+  return { id: plan.toolUseId, kind, stepIndex: plan.index, activityId: plan.activityId, toolName: plan.toolName, toolInput: plan.input };
+}
 
 export function checkResolutionShape(resolution: RequirementResolution, requirement: Requirement | undefined, waitingFor: string[]): void {
   if (!requirement) {
