@@ -21,7 +21,11 @@ let env: NodeJS.ProcessEnv;
 const spawned: ChildProcess[] = [];
 
 function cli(...args: string[]): Child {
-  const child = spawn(process.execPath, ['bin/durable-agent.js', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return cliWith(env, ...args);
+}
+
+function cliWith(childEnv: NodeJS.ProcessEnv, ...args: string[]): Child {
+  const child = spawn(process.execPath, ['bin/durable-agent.js', ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -165,6 +169,24 @@ describe('durable-agent CLI, one process per command', () => {
     assert.ok(forkId && forkId !== runId, `the fork is a new run: ${fork.stdout}`);
     assert.match(fork.stdout, /output: Forked answer\./);
     assert.deepEqual(requestsFor('Email Bob the quarterly numbers.').map((r) => r.turn), [0, 1, 1], 'the fork asked only its step 2 (turn 1) again');
+  });
+
+  test('worker: refuses to start without ANTHROPIC_API_KEY; --offline answers with the scripted model', async () => {
+    const refused = await finished(cli('worker'));
+    assert.equal(refused.code, 2, `worker without a key exits 2: ${refused.stdout}${refused.stderr}`);
+    assert.match(refused.stderr, /ANTHROPIC_API_KEY is not set.*Set it.*or pass --offline/s);
+    assert.doesNotMatch(refused.stdout, /worker: task queue/, 'it never started polling');
+
+    const queue = `offline-${process.pid}`;
+    const offlineEnv = { ...env, DURABLE_AGENT_TASK_QUEUE: queue };
+    const worker = cliWith(offlineEnv, 'worker', '--offline');
+    await waitFor(() => worker.stdout().includes('worker: task queue'), 'the offline worker to start', 30_000);
+    assert.match(worker.stdout(), new RegExp(`worker: task queue ${queue},.*model: the offline Anthropic-compatible fake at http://127\\.0\\.0\\.1:\\d+ \\(--offline; answers are scripted\\)`));
+    const ran = await finished(cliWith(offlineEnv, 'run', 'Call long_running_task with 1 seconds.'));
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.match(ran.stdout, /output: The long_running_task finished: Completed after 1 seconds\./);
+    process.kill(worker.pid, 'SIGTERM');
+    assert.equal(await worker.exit, 0, `the worker stops cleanly on SIGTERM: ${worker.stderr()}`);
   });
 
   test('bad input gets clear errors and exit codes', async () => {

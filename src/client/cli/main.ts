@@ -13,16 +13,19 @@ import { statusSearchAttribute } from '../../workflows/definitions.js';
 import { startDevServer } from './dev-server.js';
 import { outputSummary, stepsTable } from './format.js';
 import { loadTools } from './load-tools.js';
-import { resolveModelBackend } from './model-backend.js';
+import { MissingApiKeyError, resolveModelBackend, type ModelBackendOptions } from './model-backend.js';
 import { followProgress } from './progress.js';
 import { logEnd } from '../run-stream.js';
 import type { RunHandle } from '../agent.js';
 
 const USAGE = `durable-agent <command> [options]
 
-  dev       [--db FILE] [--port 7233] [--ui-port 8233] [--tools MODULE]
-            Start the Temporal dev server (SQLite file, Web UI) and a worker with the example tools.
-  worker    [--tools MODULE]            Run a worker (TEMPORAL_ADDRESS, DURABLE_AGENT_TASK_QUEUE).
+  dev       [--db FILE] [--port 7233] [--ui-port 8233] [--tools MODULE] [--offline]
+            Start the Temporal dev server (SQLite file, Web UI) and a worker with the example tools
+            (Claude with ANTHROPIC_API_KEY, else the scripted offline model).
+  worker    [--tools MODULE] [--offline]
+            Run a worker (TEMPORAL_ADDRESS, DURABLE_AGENT_TASK_QUEUE). Needs ANTHROPIC_API_KEY, or --offline for
+            the scripted offline model.
   run       "<task>" [--tools MODULE] [--session S] [--user U] [--model M] [--max-steps N]
             Start a run, print its id, follow its steps, print the result.
   cancel    <runId>                     Cancel a running run.
@@ -36,7 +39,7 @@ const USAGE = `durable-agent <command> [options]
 
 Exit codes: 0 completed, 1 error, 2 usage, 3 cancelled, 4 durable-agent error (e.g. RunNotFoundError), 5 paused.
 Environment: TEMPORAL_ADDRESS (localhost:7233), TEMPORAL_NAMESPACE (default), DURABLE_AGENT_TASK_QUEUE
-(durable-agent), ANTHROPIC_API_KEY (else the offline fake model), DURABLE_AGENT_SEARCH_ATTRIBUTES.`;
+(durable-agent), ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, DURABLE_AGENT_SEARCH_ATTRIBUTES.`;
 
 class UsageError extends Error {}
 
@@ -103,8 +106,8 @@ function answersFrom(values: { approve?: string[]; reject?: string[]; note?: str
   ];
 }
 
-async function runWorkerUntilSignal(toolsModule: string | undefined, extra: { address?: string } = {}): Promise<void> {
-  const backend = await resolveModelBackend();
+async function runWorkerUntilSignal(toolsModule: string | undefined, model: ModelBackendOptions, extra: { address?: string } = {}): Promise<void> {
+  const backend = await resolveModelBackend(model);
   const tools = await loadTools(toolsModule);
   const worker = await createWorker({ tools, ...(backend.settings ? { anthropic: backend.settings } : {}), ...extra });
   console.log(`worker: task queue ${worker.options.taskQueue}, tools: ${tools.map((t) => t.name).join(', ')}; model: ${backend.description}`);
@@ -124,7 +127,13 @@ async function main(argv: string[]): Promise<number> {
     case 'dev': {
       const { values } = parseArgs({
         args: rest,
-        options: { db: { type: 'string' }, port: { type: 'string' }, 'ui-port': { type: 'string' }, tools: { type: 'string' } },
+        options: {
+          db: { type: 'string' },
+          port: { type: 'string' },
+          'ui-port': { type: 'string' },
+          tools: { type: 'string' },
+          offline: { type: 'boolean' },
+        },
       });
       const server = await startDevServer({
         dbFilename: resolve(values.db ?? '.data/temporal.db'),
@@ -134,15 +143,15 @@ async function main(argv: string[]): Promise<number> {
       console.log(`Temporal dev server ${server.started ? 'started' : 'already running'} at ${server.address}; Web UI: ${server.uiUrl}`);
       process.env.DURABLE_AGENT_SEARCH_ATTRIBUTES ??= 'true';
       try {
-        await runWorkerUntilSignal(values.tools, { address: server.address });
+        await runWorkerUntilSignal(values.tools, { offline: values.offline ?? false }, { address: server.address });
       } finally {
         await server.stop();
       }
       return 0;
     }
     case 'worker': {
-      const { values } = parseArgs({ args: rest, options: { tools: { type: 'string' } } });
-      await runWorkerUntilSignal(values.tools);
+      const { values } = parseArgs({ args: rest, options: { tools: { type: 'string' }, offline: { type: 'boolean' } } });
+      await runWorkerUntilSignal(values.tools, { offline: values.offline ?? false, requireKey: true });
       return 0;
     }
     case 'run': {
@@ -267,7 +276,10 @@ main(process.argv.slice(2))
   })
   .catch(async (err: unknown) => {
     await closeConnections().catch(() => undefined);
-    if (err instanceof UsageError) {
+    if (err instanceof MissingApiKeyError) {
+      console.error(`durable-agent: ${err.message}`);
+      process.exitCode = 2;
+    } else if (err instanceof UsageError) {
       console.error(`durable-agent: ${err.message}\n\n${USAGE}`);
       process.exitCode = 2;
     } else if (err instanceof DurableAgentError) {
