@@ -36,4 +36,5 @@ export {
   type RequirementKind,
   type RequirementResolution,
   type StreamEvent,
+  type StepTimeouts,
 } from './types.js';

@@ -58,6 +58,22 @@ export interface RequirementResolution {
   result?: unknown;
 }
 
+/**
+ * Temporal timeouts of the run's steps (model and tool activities). Unset fields keep the defaults of
+ * src/workflows/activity-options.ts.
+ */
+export interface StepTimeouts {
+  /**
+   * A step whose worker sends no heartbeat for this long is taken to be on a dead worker and retried on another one.
+   * Default 20 s. Workers heartbeat every 200 ms (createWorker's heartbeatIntervalMs), so a few seconds is safe.
+   */
+  heartbeatTimeoutMs?: number;
+  /** Backstop on one attempt of a model call. Default 10 minutes. */
+  modelCallTimeoutMs?: number;
+  /** Backstop on one attempt of a tool call (each tool's own `timeoutMs` answers the model first). Default 30 minutes. */
+  toolCallTimeoutMs?: number;
+}
+
 export interface TaskSpec {
   description: string;
   tools: ToolRef[];
@@ -65,6 +81,7 @@ export interface TaskSpec {
   /** Upper bound on steps (model calls + tool calls) across all executions of the run. */
   maxSteps?: number;
   maxTokens?: number;
+  timeouts?: StepTimeouts;
 }
 
 export interface RunInput {

@@ -36,7 +36,12 @@ const MODEL = 'anthropic/claude-sonnet-4-6';
 const { fastTool, slowTool } = crashTools(() => {
   throw new Error('tools run in the worker process, never in the test process');
 });
-/** Heartbeat timeout of model and tool activities (src/workflows/activity-options.ts) + retry + worker start. */
+/**
+ * The SIGKILL tests only need the dead worker noticed: a 3 s heartbeat timeout (the default is 20 s) does that, and the
+ * history still has to show the step's first attempt ended by a heartbeat timeout.
+ */
+const SHORT_HEARTBEAT = { heartbeatTimeoutMs: 3_000 };
+/** Heartbeat timeout (20 s by default) + retry + worker start. */
 const RETRY_AFTER_CRASH_MS = 90_000;
 const TEST_TIMEOUT_MS = 240_000;
 
@@ -116,20 +121,29 @@ function pids(effects: { pid: number }[]): number[] {
   return effects.map((e) => e.pid);
 }
 
-/** The ActivityTaskStarted event of an activity: with retries, Temporal writes it once, for the attempt that closed. */
-async function startedEventOf(runId: string, executionRunId: string, activityId: string): Promise<HistoryEvent> {
+/**
+ * The ActivityTaskScheduled and ActivityTaskStarted events of an activity: with retries, Temporal writes the started
+ * event once, for the attempt that closed.
+ */
+async function eventsOf(runId: string, executionRunId: string, activityId: string): Promise<{ scheduled: HistoryEvent; started: HistoryEvent }> {
   const history = await client.workflow.getHandle(runId, executionRunId).fetchHistory();
   const events = history.events ?? [];
   const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityId === activityId);
   assert.ok(scheduled, `history has a scheduled event for ${activityId}`);
   const started = events.find((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled.eventId));
   assert.ok(started, `history has a started event for ${activityId}`);
-  return started;
+  return { scheduled, started };
 }
 
-/** Asserts the history shows the step retried after a lost heartbeat: attempt 2, the last failure a heartbeat timeout. */
+/**
+ * Asserts the history shows the step retried after a lost heartbeat: scheduled with the task's heartbeat timeout,
+ * attempt 2, the last failure a heartbeat timeout.
+ */
 async function assertRetriedAfterHeartbeatTimeout(output: RunOutput, activityId: string): Promise<void> {
-  const started = (await startedEventOf(output.runId, output.executionRunId, activityId)).activityTaskStartedEventAttributes;
+  const events = await eventsOf(output.runId, output.executionRunId, activityId);
+  const timeout = events.scheduled.activityTaskScheduledEventAttributes?.heartbeatTimeout;
+  assert.equal(Number(timeout?.seconds ?? 0) * 1000 + Math.round((timeout?.nanos ?? 0) / 1e6), SHORT_HEARTBEAT.heartbeatTimeoutMs, 'the task set the heartbeat timeout');
+  const started = events.started.activityTaskStartedEventAttributes;
   assert.equal(started?.attempt, 2, `${activityId} ran a second attempt`);
   assert.equal(
     started?.lastFailure?.timeoutFailureInfo?.timeoutType,
@@ -152,7 +166,7 @@ describe('worker killed with SIGKILL, then restarted', () => {
       ]),
     );
     const first = await s.spawnWorker();
-    const handle = await s.agent().start(new Task({ description: 'Run A, then B.', tools: [fastTool, slowTool] }));
+    const handle = await s.agent().start(new Task({ description: 'Run A, then B.', tools: [fastTool, slowTool], timeouts: SHORT_HEARTBEAT }));
 
     await waitFor(() => sideEffectsOf(s.sideEffects, 'B', 'start').length === 1, 'tool B to start', 60_000);
     assert.equal(sideEffectsOf(s.sideEffects, 'A', 'complete').length, 1, 'A completed before the crash');
@@ -202,7 +216,7 @@ describe('worker killed with SIGKILL, then restarted', () => {
       ]),
     );
     const first = await s.spawnWorker();
-    const handle = await s.agent().start(new Task({ description: 'Run A, then C.', tools: [fastTool, slowTool] }));
+    const handle = await s.agent().start(new Task({ description: 'Run A, then C.', tools: [fastTool, slowTool], timeouts: SHORT_HEARTBEAT }));
 
     // Mid-stream for sure: the fake is still sending, and the worker already heartbeated some of the text it got.
     await waitFor(
@@ -288,7 +302,7 @@ describe('Temporal server stopped and restarted (SQLite file, same port)', () =>
     // An outage shorter than the heartbeat timeout is no failure for Temporal: S's one attempt was accepted.
     assert.ok(outageMs < 20_000, `outage ${outageMs} ms`);
     assert.deepEqual(output.stepResults.map((step) => step.attempts), [1, 1, 1, 1, 1], `outage ${outageMs} ms`);
-    const started = (await startedEventOf(output.runId, output.executionRunId, output.stepResults[3]!.activityId)).activityTaskStartedEventAttributes;
+    const started = (await eventsOf(output.runId, output.executionRunId, output.stepResults[3]!.activityId)).started.activityTaskStartedEventAttributes;
     assert.equal(started?.attempt, 1);
     assert.equal(started?.lastFailure ?? null, null, 'no failure was recorded for S');
   });

@@ -4,7 +4,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type { Tool as AnthropicTool } from '@anthropic-ai/sdk/resources/messages';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { FailureTypes, type ContentBlockParam, type ModelCallInput, type ModelCallProgress, type ModelCallResult } from '../types.js';
-import { startHeartbeatLoop } from './heartbeat-loop.js';
+import { startHeartbeatLoop, whenAborted } from './heartbeat-loop.js';
 import { classifyModelError, ModelStreamStalledError } from './model-errors.js';
 import type { ToolRegistry } from './tool-registry.js';
 import type { TranscriptCache } from './transcript-cache.js';
@@ -48,17 +48,19 @@ export function createModelActivity(deps: ModelActivityDeps) {
       }
       return { name: tool.name, description: tool.description, input_schema: tool.inputSchema as AnthropicTool['input_schema'] };
     });
-    const messages = await deps.transcripts.resolve(input);
-
     const progress: ModelCallProgress = { partialText: '', usage: { inputTokens: 0, outputTokens: 0 }, events: 0, attempt: ctx.info.attempt };
-    let lastEventAt = Date.now();
+    // Heartbeat from the start: a worker that lacks the transcript asks the workflow for it (a query the worker answers
+    // by replaying the run), which can outlast a short heartbeat timeout on a worker that has just started.
     const loop = startHeartbeatLoop(deps.heartbeatIntervalMs, () => progress);
-    const idleCheck = setInterval(() => {
-      if (Date.now() - lastEventAt > deps.streamIdleTimeoutMs) {
-        loop.abort(new ModelStreamStalledError(`no stream event for ${deps.streamIdleTimeoutMs} ms`));
-      }
-    }, Math.min(1000, deps.streamIdleTimeoutMs));
+    let idleCheck: NodeJS.Timeout | undefined;
     try {
+      const messages = await Promise.race([deps.transcripts.resolve(input), whenAborted(loop.signal)]);
+      let lastEventAt = Date.now();
+      idleCheck = setInterval(() => {
+        if (Date.now() - lastEventAt > deps.streamIdleTimeoutMs) {
+          loop.abort(new ModelStreamStalledError(`no stream event for ${deps.streamIdleTimeoutMs} ms`));
+        }
+      }, Math.min(1000, deps.streamIdleTimeoutMs));
       const stream = deps.anthropic().messages.stream(
         {
           model: input.model,

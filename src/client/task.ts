@@ -1,5 +1,5 @@
 import { requirementKind, type Tool } from '../activities/tool-definition.js';
-import type { TaskSpec } from '../types.js';
+import type { StepTimeouts, TaskSpec } from '../types.js';
 
 export interface TaskOptions {
   description: string;
@@ -8,6 +8,23 @@ export interface TaskOptions {
   /** Steps (model + tool calls) the run may take before it ends with MaxStepsReachedError. Default 50. */
   maxSteps?: number;
   maxTokens?: number;
+  /** Temporal timeouts of the run's model and tool steps, e.g. a short heartbeat timeout to notice dead workers sooner. */
+  timeouts?: StepTimeouts;
+}
+
+const TIMEOUT_FIELDS = ['heartbeatTimeoutMs', 'modelCallTimeoutMs', 'toolCallTimeoutMs'] as const;
+
+function checkTimeouts(timeouts: StepTimeouts | undefined): StepTimeouts | undefined {
+  if (timeouts === undefined) return undefined;
+  const unknown = Object.keys(timeouts).filter((k) => !(TIMEOUT_FIELDS as readonly string[]).includes(k));
+  if (unknown.length) throw new TypeError(`Task timeouts has no ${unknown.join(', ')} (it takes ${TIMEOUT_FIELDS.join(', ')}).`);
+  for (const field of TIMEOUT_FIELDS) {
+    const value = timeouts[field];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1000)) {
+      throw new TypeError(`Task timeouts.${field} must be a whole number of milliseconds, at least 1000, got ${String(value)}.`);
+    }
+  }
+  return timeouts;
 }
 
 /** What to do. A Task remembers the id of its latest run, so continueRun({ task }) finds it from any Agent. */
@@ -17,6 +34,7 @@ export class Task {
   readonly system: string | undefined;
   readonly maxSteps: number | undefined;
   readonly maxTokens: number | undefined;
+  readonly timeouts: StepTimeouts | undefined;
   /** Set by agent.do(task) as soon as the run is started. */
   runId: string | undefined;
 
@@ -36,6 +54,7 @@ export class Task {
     this.system = o.system;
     this.maxSteps = o.maxSteps;
     this.maxTokens = o.maxTokens;
+    this.timeouts = checkTimeouts(o.timeouts);
   }
 
   toSpec(): TaskSpec {
@@ -50,6 +69,7 @@ export class Task {
       ...(this.system !== undefined ? { system: this.system } : {}),
       ...(this.maxSteps !== undefined ? { maxSteps: this.maxSteps } : {}),
       ...(this.maxTokens !== undefined ? { maxTokens: this.maxTokens } : {}),
+      ...(this.timeouts !== undefined ? { timeouts: { ...this.timeouts } } : {}),
     };
   }
 }

@@ -1,7 +1,7 @@
 // Activity policies as constants: a change here changes the commands the loop emits, so treat it like loop code.
 import { ActivityCancellationType } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/workflow';
-import { FailureTypes } from '../types.js';
+import { FailureTypes, type StepTimeouts } from '../types.js';
 
 const NON_RETRYABLE = [
   FailureTypes.toolNotRegistered,
@@ -41,6 +41,19 @@ export const TOOL_ACTIVITY_OPTIONS: ActivityOptions = {
     nonRetryableErrorTypes: NON_RETRYABLE,
   },
 };
+
+/**
+ * The task's own timeouts over a step's defaults. With none set the options are the constants themselves, so runs that
+ * set none schedule exactly the commands recorded before timeouts were configurable.
+ */
+export function withTimeouts(options: ActivityOptions, kind: 'model' | 'tool', timeouts: StepTimeouts | undefined): ActivityOptions {
+  const startToClose = kind === 'model' ? timeouts?.modelCallTimeoutMs : timeouts?.toolCallTimeoutMs;
+  return {
+    ...options,
+    ...(timeouts?.heartbeatTimeoutMs !== undefined ? { heartbeatTimeout: timeouts.heartbeatTimeoutMs } : {}),
+    ...(startToClose !== undefined ? { startToCloseTimeout: startToClose } : {}),
+  };
+}
 
 /** Checking a human's values against the tool's schema: quick, and a failure leaves the run paused, not failed. */
 export const USER_INPUT_CHECK_OPTIONS: ActivityOptions = {

@@ -27,7 +27,7 @@ import {
   type StepResult,
   type ToolCallResult,
 } from '../types.js';
-import { MODEL_ACTIVITY_OPTIONS, TOOL_ACTIVITY_OPTIONS, USER_INPUT_CHECK_OPTIONS } from './activity-options.js';
+import { MODEL_ACTIVITY_OPTIONS, TOOL_ACTIVITY_OPTIONS, USER_INPUT_CHECK_OPTIONS, withTimeouts } from './activity-options.js';
 import { Conversation, type StepPlan, type ToolStepPlan } from './conversation.js';
 import {
   requirementsQuery,
@@ -55,6 +55,8 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   const liveSteps: StepResult[] = [];
   const toolPolicies = new Map(task.tools.map((ref) => [ref.name, ref]));
   const runId = workflowInfo().workflowId;
+  const modelOptions = withTimeouts(MODEL_ACTIVITY_OPTIONS, 'model', task.timeouts);
+  const toolOptions = withTimeouts(TOOL_ACTIVITY_OPTIONS, 'tool', task.timeouts);
   // Messages the worker was already sent in this execution; the next model call carries only what follows.
   let sentMessages = 0;
 
@@ -136,7 +138,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       const messages = conversation.messages.slice(base);
       sentMessages = conversation.messages.length;
       const { callModel } = proxyActivities<AgentActivities>({
-        ...MODEL_ACTIVITY_OPTIONS,
+        ...modelOptions,
         activityId: plan.activityId,
         summary: `model ${input.model} turn ${plan.turn + 1}`,
       });
@@ -177,8 +179,8 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     const policy = toolPolicies.get(plan.toolName);
     const human = policy?.requires ? await awaitHuman(plan, policy.requires) : undefined;
     const { callTool } = proxyActivities<AgentActivities>({
-      ...TOOL_ACTIVITY_OPTIONS,
-      ...(policy?.maxAttempts !== undefined ? { retry: { ...TOOL_ACTIVITY_OPTIONS.retry, maximumAttempts: policy.maxAttempts } } : {}),
+      ...toolOptions,
+      ...(policy?.maxAttempts !== undefined ? { retry: { ...toolOptions.retry, maximumAttempts: policy.maxAttempts } } : {}),
       activityId: plan.activityId,
       summary: oneLine(`tool ${plan.toolName} ${JSON.stringify(plan.input) ?? ''}`),
     });
