@@ -1,12 +1,13 @@
 .PHONY: demo test setup bench build
-# Both targets install what they need first (npm packages, Temporal CLI, Java test server).
+# Each target installs what it needs first: demo and bench the npm packages and the Temporal CLI; test also the Java
+# time-skipping test server, Docker Compose and Chromium (scripts/setup.sh).
 demo:
 	bash scripts/demo.sh
 test:
 	bash scripts/test.sh
 setup:
-	bash scripts/setup.sh
+	bash scripts/setup.sh test
 bench:
 	bash scripts/bench.sh
 build:
-	bash scripts/setup.sh && npm run build
+	bash scripts/setup.sh demo && npm run build

@@ -5,6 +5,9 @@
 # Idempotent: a no-op when /usr/bin/chromium exists. Installs only as root on a system with apt-get, and never when
 # DURABLE_AGENT_SKIP_CHROMIUM is set.
 set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/step.sh
+source "$ROOT/scripts/lib/step.sh"
 CHROMIUM=/usr/bin/chromium
 
 if [[ -x "$CHROMIUM" ]]; then
@@ -22,12 +25,10 @@ if [[ "$(id -u)" != 0 ]]; then
   echo "install-chromium: run as root (or: sudo apt-get install -y chromium) to install $CHROMIUM." >&2
   exit 1
 fi
-start=$(date +%s)
-echo "install-chromium: apt-get update && apt-get install -y chromium (Debian's package)..." >&2
-apt-get update -qq >&2
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
-if [[ ! -x "$CHROMIUM" ]]; then
-  echo "install-chromium: the chromium package installed, but $CHROMIUM is missing." >&2
-  exit 1
-fi
-echo "install-chromium: $("$CHROMIUM" --version 2>/dev/null | head -n1) in $(( $(date +%s) - start ))s" >&2
+install_chromium() {
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  [[ -x "$CHROMIUM" ]] || { echo "the chromium package installed, but $CHROMIUM is missing" >&2; return 1; }
+  "$CHROMIUM" --version
+}
+step "Chromium (Debian's package, for the Web UI browser tests)" chromium -- install_chromium

@@ -6,8 +6,10 @@
 # Not Debian's `docker-compose` package: on bookworm that is Compose v1 (1.29.2, Python), which has no
 # `config --format json` and reads files differently from the v2 plugin users run.
 set -euo pipefail
-VERSION="${DOCKER_COMPOSE_VERSION:-v2.40.3}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/step.sh
+source "$ROOT/scripts/lib/step.sh"
+VERSION="${DOCKER_COMPOSE_VERSION:-v2.40.3}"
 BIN_DIR="$ROOT/.tools/bin"
 TARGET="$BIN_DIR/docker-compose"
 STAMP="$BIN_DIR/.docker-compose-version"
@@ -16,30 +18,21 @@ if [[ -x "$TARGET" && -f "$STAMP" && "$(cat "$STAMP")" == "$VERSION" ]]; then
   exit 0
 fi
 mkdir -p "$BIN_DIR"
-start=$(date +%s)
+command -v go >/dev/null 2>&1 || { echo "install-compose: Go is required to build Docker Compose $VERSION (https://go.dev/doc/install)." >&2; exit 1; }
 
-if command -v go >/dev/null 2>&1; then
-  echo "install-compose: building docker compose $VERSION from the Go module proxy (first time only; a few minutes)..." >&2
-  # `go install .../cmd@VERSION` refuses Compose's module: its go.mod has `exclude` directives (v2.35+), which are only
-  # honoured for the main module. So fetch the module source through the proxy and build it as the main module, with
-  # its own go.mod/go.sum; the version is stamped the way Compose's Makefile does it.
+# `go install .../cmd@VERSION` refuses Compose's module: its go.mod has `exclude` directives (v2.35+), which are only
+# honoured for the main module. So fetch the module source through the proxy and build it as the main module, with its
+# own go.mod/go.sum; the version is stamped the way Compose's Makefile does it.
+build() (
+  set -euo pipefail
   dir="$(go mod download -json "github.com/docker/compose/v2@$VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-  if [[ -z "$dir" || ! -f "$dir/go.mod" ]]; then
-    echo "install-compose: could not fetch github.com/docker/compose/v2@$VERSION from the Go module proxy." >&2
-    exit 1
-  fi
+  [[ -n "$dir" && -f "$dir/go.mod" ]] || { echo "could not fetch github.com/docker/compose/v2@$VERSION from the Go module proxy" >&2; exit 1; }
   tmp="$TARGET.tmp.$$"
   trap 'rm -f "$tmp"' EXIT
-  if ! (cd "$dir" && CGO_ENABLED=0 go build -trimpath -o "$tmp" \
-      -ldflags "-s -w -X github.com/docker/compose/v2/internal.Version=$VERSION" ./cmd >&2); then
-    echo "install-compose: building github.com/docker/compose/v2@$VERSION failed (see above)." >&2
-    exit 1
-  fi
+  cd "$dir"
+  CGO_ENABLED=0 go build -trimpath -o "$tmp" -ldflags "-s -w -X github.com/docker/compose/v2/internal.Version=$VERSION" ./cmd
   mv -f "$tmp" "$TARGET"
-  echo "$VERSION" > "$STAMP"
-else
-  echo "install-compose: Go is required to build Docker Compose $VERSION (https://go.dev/doc/install);" >&2
-  echo "install-compose: the project's other tools (the Temporal CLI) need it too." >&2
-  exit 1
-fi
-echo "install-compose: $("$TARGET" version 2>&1 | head -n1) in $(( $(date +%s) - start ))s" >&2
+  "$TARGET" version
+)
+step "Docker Compose $VERSION built from the Go module proxy (checks docker-compose.yml; a few minutes the first time)" docker-compose -- build
+echo "$VERSION" > "$STAMP"

@@ -4,6 +4,8 @@
 # Idempotent: a second run compares the pom's hash with the recorded one and returns at once.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/step.sh
+source "$ROOT/scripts/lib/step.sh"
 POM="$ROOT/scripts/test-server/pom.xml"
 DEST="$ROOT/.tools/test-server"
 STAMP="$DEST/.pom-sha256"
@@ -19,11 +21,10 @@ for tool in java mvn; do
     exit 1
   fi
 done
-echo "install-test-server: fetching io.temporal:temporal-test-server from Maven Central (first time only)..." >&2
-start=$(date +%s)
 rm -rf "$DEST/lib"
 mkdir -p "$DEST/lib"
-mvn -q -B -f "$POM" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$DEST/lib" >&2
+step "Temporal's Java time-skipping test server (Maven Central, pinned in scripts/test-server/pom.xml)" test-server -- \
+  mvn -B -f "$POM" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$DEST/lib"
 # The SDK passes the port as the first argument and later kills the process by pid: `exec` keeps that pid the JVM's.
 # C1-only JIT and the serial GC cut JVM start-up on small machines, where the SDK allows a server 5 s to answer.
 cat > "$WRAPPER" <<'WRAP'
@@ -33,4 +34,3 @@ exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto ${TEMPORAL_TEST_
 WRAP
 chmod +x "$WRAPPER"
 echo "$want" > "$STAMP"
-echo "install-test-server: $(ls "$DEST/lib" | wc -l) jars in $(( $(date +%s) - start ))s" >&2

@@ -1,15 +1,32 @@
 #!/usr/bin/env bash
-# Everything a fresh clone needs, idempotently: npm packages (from the lock file), the Temporal CLI and the
-# Java time-skipping test server. A second run is a no-op.
+# Installs what one README command needs, idempotently, pinned, into ignored folders (node_modules/, .tools/):
+#   setup.sh demo    npm packages and the Temporal CLI (dev server + Web UI)        — `make demo`, `make bench`
+#   setup.sh test    the above, Temporal's Java time-skipping test server, Docker Compose (to check
+#                    docker-compose.yml) and Debian's Chromium (Web UI browser tests)  — `make test`
+# One line per step with what it cost; a tool's own output only when it fails (kept in .tools/logs/<step>.log).
+# A second run is a no-op.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=lib/step.sh
+source "$ROOT/scripts/lib/step.sh"
+profile="${1:-test}"
+case "$profile" in demo | test) ;; *) echo "usage: setup.sh demo|test" >&2; exit 2 ;; esac
+
 lock_sha="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [[ ! -f node_modules/.durable-agent-lock || "$(cat node_modules/.durable-agent-lock)" != "$lock_sha" ]]; then
-  echo "setup: installing npm packages (npm ci)..." >&2
-  npm ci --no-audit --no-fund --loglevel=error >&2
+  step "npm packages (npm ci, from package-lock.json)" npm -- npm ci --no-audit --no-fund --loglevel=error
   echo "$lock_sha" > node_modules/.durable-agent-lock
 fi
 bash scripts/install-temporal-cli.sh
-bash scripts/install-test-server.sh
-bash scripts/install-compose.sh
+[[ "$profile" == demo ]] && exit 0
+
+# The test suite's other tools install side by side: Maven and apt mostly wait on the network, the Compose build on CPU.
+pids=()
+bash scripts/install-test-server.sh & pids+=($!)
+bash scripts/install-compose.sh & pids+=($!)
+# Chromium only serves the Web UI tests, which skip (and say why) without it: a failed install is not fatal.
+(bash scripts/install-chromium.sh || echo "setup: Chromium could not be installed; the Web UI tests will skip." >&2) & pids+=($!)
+status=0
+for pid in "${pids[@]}"; do wait "$pid" || status=$?; done
+exit "$status"

@@ -3,9 +3,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-bash scripts/setup.sh
-# Chromium only serves the Web UI test, which skips (and says why) without it: a failed install is not fatal.
-bash scripts/install-chromium.sh || echo "test: Chromium could not be installed; the Web UI test will skip." >&2
+bash scripts/setup.sh test
 echo "== typecheck" >&2
 npx tsc -p tsconfig.json --noEmit
 echo "== lint" >&2

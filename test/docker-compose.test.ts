@@ -76,16 +76,41 @@ function dependsOn(s: Service, on: string, condition: string, who: string): void
 }
 
 describe('docker-compose.yml', () => {
-  test('has postgres, temporal, the Web UI, the search-attribute step and the worker; images are pinned', () => {
-    for (const name of ['postgres', 'temporal', 'temporal-ui', 'register-search-attributes', 'worker']) service(name);
+  test('has postgres, the schema step, temporal, the Web UI, the search-attribute step and the worker; images are pinned', () => {
+    for (const name of ['postgres', 'temporal-schema', 'temporal', 'temporal-ui', 'register-search-attributes', 'worker']) service(name);
     for (const [name, s] of Object.entries(config().services)) {
       if (s.build) continue;
       assert.match(s.image ?? '', /^[\w./-]+:[\w.-]+$/, `${name} names an image with a tag`);
       assert.doesNotMatch(s.image ?? '', /:latest$/, `${name} pins a version, not latest`);
     }
-    assert.match(service('temporal').image!, /^temporalio\/(auto-setup|server):/);
+    assert.match(service('temporal').image!, /^temporalio\/server:/);
     assert.match(service('temporal-ui').image!, /^temporalio\/ui:/);
     assert.match(service('postgres').image!, /^postgres:/);
+  });
+
+  test('one Temporal server version everywhere: the compose server and its admin tools are the dev server\'s', () => {
+    const reported = execFileSync(join(ROOT, '.tools/bin/temporal'), ['--version'], { encoding: 'utf8' });
+    const devServer = /\(Server (\d+\.\d+\.\d+),/.exec(reported)?.[1];
+    assert.ok(devServer, `the dev server names its Temporal server version: ${reported}`);
+    assert.equal(service('temporal').image, `temporalio/server:${devServer}`);
+    for (const name of ['temporal-schema', 'register-search-attributes']) {
+      assert.equal(service(name).image, `temporalio/admin-tools:${devServer}`, `${name} uses the same server version's tools`);
+    }
+  });
+
+  test('a one-shot step creates and migrates the schemas with Temporal\'s schema tool before the server starts', () => {
+    const schema = service('temporal-schema');
+    const postgres = service('postgres');
+    dependsOn(schema, 'postgres', 'service_healthy', 'the schema step');
+    dependsOn(service('temporal'), 'temporal-schema', 'service_completed_successfully', 'temporal');
+    assert.equal(schema.restart ?? 'no', 'no', 'one-shot: not restarted');
+    assert.equal(env(schema, 'SQL_HOST'), 'postgres');
+    assert.equal(env(schema, 'SQL_USER'), env(postgres, 'POSTGRES_USER'));
+    assert.equal(env(schema, 'SQL_PASSWORD'), env(postgres, 'POSTGRES_PASSWORD'));
+    const script = readFileSync(join(ROOT, 'deploy/temporal/setup-postgres.sh'), 'utf8');
+    assert.match(script, /temporal-sql-tool --plugin postgres12/);
+    assert.match(script, /for db in temporal temporal_visibility/);
+    assert.match(script, /update-schema -d/);
   });
 
   test('temporal runs on postgres with the credentials postgres is created with', () => {
@@ -110,21 +135,25 @@ describe('docker-compose.yml', () => {
     assertPointsAt(env(worker, 'TEMPORAL_ADDRESS'), 'temporal', 'worker TEMPORAL_ADDRESS');
     assert.ok(env(worker, 'DURABLE_AGENT_TASK_QUEUE').length > 0, 'the worker has a task queue');
     assert.equal(env(worker, 'DURABLE_AGENT_TASK_QUEUE'), 'durable-agent', 'default task queue, as clients default to');
-    assert.equal(env(worker, 'TEMPORAL_NAMESPACE'), env(service('temporal'), 'DEFAULT_NAMESPACE'), 'the namespace auto-setup creates');
+    assert.equal(env(worker, 'TEMPORAL_NAMESPACE'), env(service('temporal'), 'DEFAULT_NAMESPACE'), 'the namespace the server is told of');
     assert.equal(env(worker, 'DURABLE_AGENT_SEARCH_ATTRIBUTES'), 'true');
     dependsOn(worker, 'temporal', 'service_healthy', 'the worker');
     dependsOn(worker, 'register-search-attributes', 'service_completed_successfully', 'the worker');
   });
 
-  test('a one-shot step registers the three Keyword search attributes after the server is healthy', () => {
+  test('a one-shot step creates the namespace and registers the three Keyword search attributes after the server is healthy', () => {
     const step = service('register-search-attributes');
     dependsOn(step, 'temporal', 'service_healthy', 'search-attribute registration');
     assertPointsAt(env(step, 'TEMPORAL_ADDRESS'), 'temporal', 'registration TEMPORAL_ADDRESS');
     assert.equal(step.restart ?? 'no', 'no', 'one-shot: not restarted');
-    const argv = [...(step.entrypoint ?? []), ...(step.command ?? [])];
-    assert.match(argv.join(' '), /\btemporal operator search-attribute create\b/);
+    assert.deepEqual(step.entrypoint, ['/bin/sh', '-c']);
+    const script = (step.command ?? []).join(' ');
+    const create = script.slice(script.indexOf('temporal operator search-attribute create'));
+    assert.ok(create.length > 0, `the step runs \`temporal operator search-attribute create\`: ${script}`);
+    const argv = create.split(/\s+/);
     const namespace = argv[argv.indexOf('--namespace') + 1];
     assert.equal(namespace, env(service('worker'), 'TEMPORAL_NAMESPACE'), 'registered in the worker’s namespace');
+    assert.match(script, new RegExp(`temporal operator namespace create --namespace ${namespace}\\b`), 'the namespace is created first when missing');
     const names = argv.flatMap((a, i) => (a === '--name' ? [argv[i + 1]] : []));
     const types = argv.flatMap((a, i) => (a === '--type' ? [argv[i + 1]] : []));
     assert.equal(names.length, types.length, '--name and --type pair up');
@@ -162,7 +191,7 @@ describe('docker-compose.yml', () => {
   test('the Anthropic API key comes from the host environment, never from the file', () => {
     assert.equal(env(service('worker'), 'ANTHROPIC_API_KEY'), DUMMY_KEY, 'the key set in the environment reaches the worker');
     const unset = composeConfig({});
-    assert.equal(unset.services.worker?.environment?.ANTHROPIC_API_KEY, '', 'no key in the environment: empty (offline fake model)');
+    assert.equal(unset.services.worker?.environment?.ANTHROPIC_API_KEY, '', 'no key in the environment: empty (the worker refuses to start)');
     const raw = composeConfig({}, ['--no-interpolate']);
     assert.match(String(raw.services.worker?.environment?.ANTHROPIC_API_KEY), /^\$\{ANTHROPIC_API_KEY(:-)?\}$/);
     assert.doesNotMatch(readFileSync(COMPOSE_FILE, 'utf8'), /sk-ant-/, 'no key is written in docker-compose.yml');

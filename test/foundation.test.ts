@@ -40,7 +40,7 @@ describe('time-skipping test server (Java, from Maven Central)', () => {
   });
 });
 
-describe('local dev server (Temporal CLI, from the Go module proxy)', () => {
+describe('local dev server (the pinned Temporal CLI)', () => {
   let env: TestWorkflowEnvironment;
   before(async () => {
     env = await startLocal();

@@ -1,6 +1,7 @@
 // The user story as a Temporal user sees it in the Web UI: a run cancelled while its tool runs, then continued to
 // completion, shows up as two executions of one workflow id — the first Canceled, the continuation Completed.
-// Drives headless Chromium (playwright-core) against the Web UI the pinned Temporal CLI dev server embeds.
+// Drives headless Chromium (playwright-core) against the Web UI the pinned Temporal CLI dev server embeds (UI 2.54.1,
+// which shows statuses in capitals: they are matched without regard to case).
 // Screenshots: .artifacts/web-ui/*.png. Needs /usr/bin/chromium (scripts/install-chromium.sh); skipped without it.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -130,19 +131,22 @@ describe('the Web UI shows a cancelled run and its continuation', () => {
       for (const row of [cancelledRow, continuedRow]) {
         assert.ok(row.includes(workflowId) && row.includes(WORKFLOW_TYPE), `row names the workflow id and type: ${row}`);
       }
-      assert.match(cancelledRow, /\bCanceled\b/, `the cancelled execution's row: ${cancelledRow}`);
-      assert.doesNotMatch(cancelledRow, /\bCompleted\b/);
-      assert.match(continuedRow, /\bCompleted\b/, `the continuation's row: ${continuedRow}`);
-      assert.doesNotMatch(continuedRow, /\bCancel/);
+      assert.match(cancelledRow, /\bCanceled\b/i, `the cancelled execution's row: ${cancelledRow}`);
+      assert.doesNotMatch(cancelledRow, /\bCompleted\b/i);
+      assert.match(continuedRow, /\bCompleted\b/i, `the continuation's row: ${continuedRow}`);
+      assert.doesNotMatch(continuedRow, /\bCancel/i);
 
       // Follow the cancelled execution's Run ID link, as a user would.
       await page.locator('tr').filter({ hasText: cancelled.executionRunId }).getByRole('link', { name: cancelled.executionRunId }).click();
       await page.waitForURL(`**/workflows/${workflowId}/${cancelled.executionRunId}/**`);
+      // The execution opens on its timeline; its events are under the Event History tab.
+      await page.getByRole('tab', { name: /Event History/ }).click();
+      await page.waitForURL(`**/workflows/${workflowId}/${cancelled.executionRunId}/history`);
       const text = await pageShows(
         page,
         new URL(page.url()).pathname,
         [
-          new RegExp(`Canceled\\s+${escape(workflowId)}`),
+          new RegExp(`Canceled\\s+${escape(workflowId)}`, 'i'),
           new RegExp(`Run ID\\s+${escape(cancelled.executionRunId)}`),
           /Workflow Execution Cancel Requested/,
           /Activity Task Canceled/,
@@ -165,7 +169,7 @@ describe('the Web UI shows a cancelled run and its continuation', () => {
         page,
         `/namespaces/${NAMESPACE}/workflows/${continued.runId}/${continued.executionRunId}/history`,
         [
-          new RegExp(`Completed\\s+${escape(continued.runId)}`),
+          new RegExp(`Completed\\s+${escape(continued.runId)}`, 'i'),
           new RegExp(`Run ID\\s+${escape(continued.executionRunId)}`),
           /Workflow Execution Completed/,
           // Input: seeded with the cancelled execution's completed model step. Result: the final answer.
