@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite: set-up, type check, lint, then every test file against the real servers.
+# Prints how long the installs took and how long the checks and tests took, separately.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+t0=$(date +%s)
 bash scripts/setup.sh test
+t1=$(date +%s)
+echo "setup: installs done in $((t1 - t0)) s" >&2
 echo "== typecheck" >&2
 npx tsc -p tsconfig.json --noEmit
 echo "== lint" >&2
@@ -11,4 +15,7 @@ npx eslint . --max-warnings 0
 echo "== tests" >&2
 if [[ $# -gt 0 ]]; then files=("$@"); else files=(test/*.test.ts); fi
 # One file at a time: each starts its own Temporal server, and this machine has two cores.
-exec node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+status=0
+node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}" || status=$?
+echo "test: installs $((t1 - t0)) s; type check, lint and tests $(($(date +%s) - t1)) s" >&2
+exit "$status"
