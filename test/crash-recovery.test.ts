@@ -155,6 +155,47 @@ async function assertRetriedAfterHeartbeatTimeout(output: RunOutput, activityId:
   assert.equal(step?.status, 'completed');
 }
 
+describe('worker stopped with SIGTERM (graceful shutdown)', () => {
+  test('mid-tool: the tool is handed back at once and another worker finishes it; nothing completed runs twice', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const s = scenario('sigterm');
+    fake.setResponder(
+      scriptedResponder([
+        toolTurn([{ name: 'fast_tool', input: { key: 'A' } }]),
+        toolTurn([{ name: 'slow_tool', input: { key: 'B', seconds: 30, secondsOnRetry: 1 } }]),
+        textTurn('A and B are both done.'),
+      ]),
+    );
+    // The default 20 s heartbeat timeout: a handover that waited for it would show a heartbeat timeout in history.
+    const first = await s.spawnWorker();
+    const handle = await s.agent().start(new Task({ description: 'Run A, then B.', tools: [fastTool, slowTool] }));
+    await waitFor(() => sideEffectsOf(s.sideEffects, 'B', 'start').length === 1, 'tool B to start', 60_000);
+    const second = await s.spawnWorker();
+
+    const stopped = await first.terminate();
+    assert.deepEqual(stopped, { code: 0, signal: null }, `the first worker shut down cleanly:\n${first.output()}`);
+    const output = await withDeadline(handle.result(), RETRY_AFTER_CRASH_MS, 'the run to complete on the second worker');
+
+    assert.equal(output.status, RunStatus.completed, JSON.stringify(output.error));
+    assert.equal(output.output, 'A and B are both done.');
+    assert.deepEqual(pids(sideEffectsOf(s.sideEffects, 'A', 'complete')), [first.pid], 'A completed exactly once');
+    const bStarts = sideEffectsOf(s.sideEffects, 'B', 'start');
+    assert.deepEqual(bStarts.map((e) => `${e.pid}#${e.attempt}`), [`${first.pid}#1`, `${second.pid}#2`], 'B handed over to the second worker');
+    assert.deepEqual(pids(sideEffectsOf(s.sideEffects, 'B', 'complete')), [second.pid], 'B completed exactly once');
+    assert.deepEqual(requestsByTurn(), { 0: 1, 1: 1, 2: 1 }, 'no model turn was asked twice');
+
+    const bActivity = output.stepResults[3]!.activityId;
+    const started = (await eventsOf(output.runId, output.executionRunId, bActivity)).started.activityTaskStartedEventAttributes;
+    assert.equal(started?.attempt, 2);
+    // The SDK cancels a shutting-down worker's activities at once (shutdownGraceTime 0) and reports them to the server
+    // as a retryable `WorkerShutdown` failure: the retry policy's first interval later, another worker has the step.
+    assert.equal(
+      started?.lastFailure?.applicationFailureInfo?.type,
+      'WorkerShutdown',
+      `the first attempt was handed back by the shutdown, not lost to a heartbeat timeout: ${JSON.stringify(started?.lastFailure)}`,
+    );
+  });
+});
+
 describe('worker killed with SIGKILL, then restarted', () => {
   test('during a tool call: the tool is retried on the new worker, nothing completed runs twice', { timeout: TEST_TIMEOUT_MS }, async () => {
     const s = scenario('tool');

@@ -25,6 +25,8 @@ export interface WorkerProcess {
   output(): string;
   /** SIGKILL: no shutdown hook, no graceful drain, exactly like a crashed host. Resolves once it is gone. */
   kill(): Promise<void>;
+  /** SIGTERM: the worker shuts down gracefully (as `durable-agent worker` does). Resolves with how it exited. */
+  terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 const ENTRY = fileURLToPath(new URL('../fixtures/crash-worker.ts', import.meta.url));
@@ -62,6 +64,12 @@ export async function spawnWorkerProcess(options: WorkerProcessOptions): Promise
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
       live.delete(proc);
+    },
+    async terminate() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const how = await exited;
+      live.delete(proc);
+      return how;
     },
   };
   live.add(proc);
