@@ -1,8 +1,10 @@
 // An Anthropic-Messages-compatible HTTP server on loopback for tests and the offline demo: scripted answers,
-// real SSE framing, artificial latency, injected faults, and a record of every request.
+// real SSE framing, artificial latency, injected faults, and a record of every request. It refuses what the real API
+// refuses (request-rules.ts), so a test cannot pass with a transcript Claude would not accept.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
+import { requestProblem } from './request-rules.js';
 import { estimateTokens, scriptedResponder } from './turns.js';
 import type { FakeAnthropicOptions, FakeFault, FakeResponder, FakeTurn, RecordedRequest } from './types.js';
 import { buildMessage, errorBody, outputChars, sse, streamEvents } from './wire.js';
@@ -106,6 +108,13 @@ export class FakeAnthropicServer {
     res.on('close', () => {
       if (!record.completed) record.aborted = true;
     });
+    const refusal = requestProblem(body, headers);
+    if (refusal) {
+      record.invalid = refusal.message;
+      FakeAnthropicServer.json(res, refusal.status, errorBody(refusal.status, refusal.message));
+      record.completed = true;
+      return;
+    }
 
     if (this.options.latencyMs) await delay(this.options.latencyMs);
     const fault = this.faults.shift();

@@ -42,6 +42,8 @@ export interface RecordedRequest {
   /** The full response was written. */
   completed: boolean;
   fault?: FakeFault;
+  /** Why the fake refused the request as the real API would (400 invalid_request_error; 401 without a key). */
+  invalid?: string;
 }
 
 export type FakeResponder = (request: RecordedRequest) => FakeTurn | Promise<FakeTurn>;
