@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what one README command needs, idempotently, pinned, into ignored folders (node_modules/, .tools/):
 #   setup.sh demo    npm packages and the Temporal CLI (dev server + Web UI)        — `make demo`, `make bench`
-#   setup.sh test    the above, Temporal's Java time-skipping test server, Docker Compose (to check
+#   setup.sh test    the above, Temporal's Java time-skipping test server, Compose's file loader (to check
 #                    docker-compose.yml) and Debian's Chromium (Web UI browser tests)  — `make test`
 # One line per step with what it cost; a tool's own output only when it fails (kept in .tools/logs/<step>.log).
 # A second run is a no-op.
@@ -21,10 +21,10 @@ fi
 bash scripts/install-temporal-cli.sh
 [[ "$profile" == demo ]] && exit 0
 
-# The test suite's other tools install side by side: Maven and apt mostly wait on the network, the Compose build on CPU.
+# The test suite's other tools install side by side: Maven and apt mostly wait on the network, the Go build on CPU.
 pids=()
 bash scripts/install-test-server.sh & pids+=($!)
-bash scripts/install-compose.sh & pids+=($!)
+bash scripts/install-compose-config.sh & pids+=($!)
 # Chromium only serves the Web UI tests, which skip (and say why) without it: a failed install is not fatal.
 (bash scripts/install-chromium.sh || echo "setup: Chromium could not be installed; the Web UI tests will skip." >&2) & pids+=($!)
 status=0

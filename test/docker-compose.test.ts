@@ -1,6 +1,7 @@
-// docker-compose.yml, checked the way Docker Compose itself reads it: the pinned Compose v2 (scripts/install-compose.sh)
-// resolves the file with `config --format json`, and the test asserts the services and how they are wired.
-// No Docker engine is needed: `config` only parses, validates and interpolates.
+// docker-compose.yml, checked the way Docker Compose itself reads it: Compose's own loader library (tools/compose-config,
+// built by scripts/install-compose-config.sh) resolves the file into what `docker compose config --format json`
+// prints, and the test asserts the services and how they are wired. No Docker engine is needed: loading only parses,
+// validates and interpolates.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { SEARCH_ATTRIBUTES } from '../src/types.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const COMPOSE = join(ROOT, '.tools/bin/docker-compose');
+const COMPOSE = join(ROOT, '.tools/bin/compose-config');
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
 
 interface Service {
@@ -28,17 +29,17 @@ interface ComposeConfig {
   services: Record<string, Service>;
 }
 
-/** `docker-compose config --format json` with a controlled environment (nothing of the caller's leaks in). */
+/** The file as `docker compose config --format json` prints it, in a controlled environment (nothing of the caller's leaks in). */
 function composeConfig(env: Record<string, string>, extraArgs: string[] = []): ComposeConfig {
   if (!existsSync(COMPOSE)) {
-    assert.fail(`${COMPOSE} is missing: run \`bash scripts/install-compose.sh\` (scripts/setup.sh and \`make test\` call it).`);
+    assert.fail(`${COMPOSE} is missing: run \`bash scripts/install-compose-config.sh\` (scripts/setup.sh and \`make test\` call it).`);
   }
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
       ([k]) => !/^(COMPOSE_|DOCKER_|TEMPORAL_|DURABLE_AGENT_|ANTHROPIC_)/.test(k),
     ),
   ) as Record<string, string>;
-  const stdout = execFileSync(COMPOSE, ['-f', COMPOSE_FILE, 'config', '--format', 'json', ...extraArgs], {
+  const stdout = execFileSync(COMPOSE, ['-f', COMPOSE_FILE, ...extraArgs], {
     cwd: ROOT,
     env: { ...clean, ...env },
     encoding: 'utf8',
