@@ -65,10 +65,12 @@ after(async () => {
 describe('durable-agent CLI, one process per command', () => {
   test('run → cancel from another process → show → continue from a third process → list', async () => {
     h.fake.setResponder(
-      scriptedResponder([toolTurn([{ name: 'long_running_task', input: { seconds: 3 } }]), textTurn('The task completed after 3 seconds.')]),
+      scriptedResponder([toolTurn([{ name: 'long_running_task', input: { seconds: 8 } }]), textTurn('The task completed after 8 seconds.')]),
     );
     const session = `cli-session-${process.pid}`;
-    const run = cli('run', 'Call long_running_task with 3 seconds.', '--session', session, '--user', 'cli-user');
+    // 8 s: long enough that the separate `cancel` process, started once the tool runs, lands before the tool ends even
+    // on a loaded machine (3 s was not, with Go builds running beside the suite).
+    const run = cli('run', 'Call long_running_task with 8 seconds.', '--session', session, '--user', 'cli-user');
     // The run id comes first, then how to cancel; both before any progress (stdout may arrive in pieces).
     await waitFor(() => /cancel it with: durable-agent cancel \S+\n/.test(run.stdout()), 'the run id and cancel hint', 30_000);
     const runId = /run id: (\S+)/.exec(run.stdout())![1]!;
@@ -104,11 +106,11 @@ describe('durable-agent CLI, one process per command', () => {
     assert.match(continued.stdout, /execution 2 started/);
     assert.doesNotMatch(continued.stdout, /execution 1 started/);
     assert.match(continued.stdout, /step 1 tool:long_running_task completed \(\d/);
-    assert.match(continued.stdout, / {2}result: Completed after 3 seconds/);
-    assert.match(continued.stdout, / {2}model: The task completed after 3 seconds\./);
+    assert.match(continued.stdout, / {2}result: Completed after 8 seconds/);
+    assert.match(continued.stdout, / {2}model: The task completed after 8 seconds\./);
     assert.match(continued.stdout, new RegExp(`run ${runId}: completed \\(2 executions`));
-    assert.match(continued.stdout, /output: The task completed after 3 seconds\./);
-    assert.deepEqual(requestsFor('Call long_running_task with 3 seconds.').map((r) => r.turn), [0, 1], 'the first model turn was not asked again');
+    assert.match(continued.stdout, /output: The task completed after 8 seconds\./);
+    assert.deepEqual(requestsFor('Call long_running_task with 8 seconds.').map((r) => r.turn), [0, 1], 'the first model turn was not asked again');
 
     const again = await finished(cli('continue', runId));
     assert.equal(again.code, 4);
@@ -126,7 +128,7 @@ describe('durable-agent CLI, one process per command', () => {
     ).catch((err: unknown) => {
       throw new Error(`${(err as Error).message}; last listing:\n${listed}`);
     });
-    assert.match(listed, /Call long_running_task with 3 seconds\./);
+    assert.match(listed, /Call long_running_task with 8 seconds\./);
     // Both executions of the chain, each with the agent status its search attribute recorded.
     assert.match(listed, new RegExp(`${runId}\tcancelled\t\\S+ CANCELLED`));
     assert.match(listed, new RegExp(`${runId}\tcompleted\t\\S+ COMPLETED`));
