@@ -3,6 +3,7 @@
 // stops both. Nothing is set up by hand: the run finds the registered search attributes by itself.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,9 @@ test('dev starts server + worker with the offline model; run and list work again
   delete env.ANTHROPIC_API_KEY;
   delete env.ANTHROPIC_BASE_URL;
   delete env.DURABLE_AGENT_SEARCH_ATTRIBUTES;
+  // Encrypted payloads: dev gives its Web UI a codec endpoint that the UI may call without a token.
+  env.DURABLE_AGENT_CODEC_KEY = randomBytes(32).toString('hex');
+  delete env.DURABLE_AGENT_CODEC_TOKEN;
   const db = join(dir, 'dev.db');
 
   const dev = cli(env, 'dev', '--db', db, '--port', String(port), '--ui-port', String(uiPort));
@@ -41,6 +45,15 @@ test('dev starts server + worker with the offline model; run and list work again
   assert.match(dev.out(), new RegExp(`Temporal dev server started at 127\\.0\\.0\\.1:${port}; Web UI: http://127\\.0\\.0\\.1:${uiPort}`));
   assert.match(dev.out(), /tools: long_running_task, send_email; model: the offline Anthropic-compatible fake/);
   assert.ok(existsSync(db), 'the dev server keeps its state in the SQLite file');
+  const codecUrl = /the Web UI decrypts them through the codec endpoint (http:\/\/127\.0\.0\.1:\d+)/.exec(dev.out())?.[1];
+  assert.ok(codecUrl, `dev says where the Web UI decrypts payloads:\n${dev.out()}`);
+  const settings = (await (await fetch(`http://127.0.0.1:${uiPort}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
+  assert.equal(settings.Codec?.Endpoint, codecUrl, 'the Web UI is configured with that codec endpoint');
+  const ui = `http://127.0.0.1:${uiPort}`;
+  const decode = (origin: string): Promise<Response> =>
+    fetch(`${codecUrl}/decode`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '{"payloads":[]}' });
+  assert.equal((await decode(ui)).status, 200, 'the local UI may call it without a token');
+  assert.equal((await decode('http://evil.example')).status, 401, 'another origin may not');
 
   const run = cli(env, 'run', 'Call long_running_task with 1 seconds.', '--session', 'dev-session', '--user', 'dev-user');
   assert.equal(await run.exit, 0, run.out());

@@ -21,8 +21,14 @@ export interface CodecServerOptions {
   /** Default DURABLE_AGENT_CODEC_KEY_ID, else the key's fingerprint (what the worker writes by default). */
   keyId?: string;
   codec?: PayloadCodec;
-  /** Required bearer token; default DURABLE_AGENT_CODEC_TOKEN. */
+  /** Bearer token; default DURABLE_AGENT_CODEC_TOKEN. Required unless `trustedLocalOrigins` are given. */
   token?: string;
+  /**
+   * Web UI origins that may call without a token (`durable-agent dev` names its own UI). Only for a server that listens
+   * on loopback, and only for a request whose Origin is one of these and whose Host names this loopback server: a page
+   * of any other origin, any other host, and a DNS-rebinding page (its Host is its own name) all need the token.
+   */
+  trustedLocalOrigins?: string[];
   /** Origins allowed to call from a browser; default DURABLE_AGENT_CODEC_CORS_ORIGIN (comma-separated) or the dev UI. */
   corsOrigin?: string | string[];
   /** Largest request body accepted; default 16 MiB. */
@@ -52,6 +58,14 @@ class HttpError extends Error {
 }
 
 const ALLOWED_HEADERS = 'authorization, content-type, x-namespace';
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function normaliseOrigin(origin: string): string {
+  return origin.trim().replace(/\/$/, '');
+}
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
@@ -98,16 +112,22 @@ function resolveCodec(options: CodecServerOptions): PayloadCodec {
 
 function resolveOrigins(options: CodecServerOptions): string[] {
   const configured = options.corsOrigin ?? process.env[CODEC_CORS_ENV]?.split(',') ?? DEFAULT_UI_ORIGIN;
-  return (Array.isArray(configured) ? configured : [configured]).map((o) => o.trim().replace(/\/$/, '')).filter(Boolean);
+  return [...(Array.isArray(configured) ? configured : [configured]), ...(options.trustedLocalOrigins ?? [])].map(normaliseOrigin).filter(Boolean);
 }
 
-/** Starts the endpoint: `POST /decode` and `POST /encode`, bearer-token protected, CORS for the Web UI. */
+/** Starts the endpoint: `POST /decode` and `POST /encode`, bearer-token protected (or local-UI only), CORS for the Web UI. */
 export async function startCodecServer(options: CodecServerOptions = {}): Promise<CodecServer> {
   const codec = resolveCodec(options);
   const token = options.token ?? process.env[CODEC_TOKEN_ENV];
-  // Whoever can call /decode can read every run, so there is no unauthenticated mode.
-  if (!token) throw new TypeError(`The codec server needs a bearer token: pass { token } or set ${CODEC_TOKEN_ENV}.`);
-  const expected = digest(token);
+  const host = options.host ?? '127.0.0.1';
+  const trusted = (options.trustedLocalOrigins ?? []).map(normaliseOrigin);
+  if (trusted.length && !isLoopback(host)) {
+    throw new TypeError(`The codec server trusts local UI origins only when it listens on loopback, not on ${host}: pass a token instead.`);
+  }
+  // Whoever can call /decode can read every run: without a token, only the named local UI can.
+  if (!token && !trusted.length) throw new TypeError(`The codec server needs a bearer token: pass { token } or set ${CODEC_TOKEN_ENV}.`);
+  const expected = token ? digest(token) : undefined;
+  let port = 0;
   const origins = resolveOrigins(options);
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
 
@@ -123,12 +143,25 @@ export async function startCodecServer(options: CodecServerOptions = {}): Promis
     };
   };
 
+  /** The local Web UI calling this loopback server: its own origin, and a Host that names this server. */
+  const fromTrustedUi = (req: IncomingMessage): boolean => {
+    const origin = req.headers.origin;
+    if (!origin || !trusted.includes(normaliseOrigin(origin))) return false;
+    const hostHeader = req.headers.host ?? '';
+    const at = hostHeader.lastIndexOf(':');
+    const name = hostHeader.slice(0, at).replace(/^\[(.*)\]$/, '$1');
+    return isLoopback(name) && hostHeader.slice(at + 1) === String(port);
+  };
+
   const authorise = (req: IncomingMessage): void => {
     const header = req.headers.authorization;
     const match = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
-    if (!match?.[1]) throw new HttpError(401, 'missing bearer token', { 'WWW-Authenticate': 'Bearer' });
+    if (!match?.[1]) {
+      if (fromTrustedUi(req)) return;
+      throw new HttpError(401, expected ? 'missing bearer token' : 'only the local Web UI may call this codec server', { 'WWW-Authenticate': 'Bearer' });
+    }
     // Comparing digests keeps the check constant-time whatever the token lengths.
-    if (!timingSafeEqual(digest(match[1]), expected)) throw new HttpError(403, 'invalid bearer token');
+    if (!expected || !timingSafeEqual(digest(match[1]), expected)) throw new HttpError(403, 'invalid bearer token');
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -180,12 +213,11 @@ export async function startCodecServer(options: CodecServerOptions = {}): Promis
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  ({ port } = server.address() as AddressInfo);
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,

@@ -29,6 +29,8 @@ export interface HarnessOptions {
   noWorker?: boolean;
   /** Local server only: also serve the Temporal Web UI on this port. */
   uiPort?: number;
+  /** Local server only: the codec endpoint the Web UI decodes payloads with. */
+  uiCodecEndpoint?: string;
   /** Used by the worker and by `client` (then a client of its own; `env.client` stays plain). */
   dataConverter?: DataConverter;
 }
@@ -36,7 +38,13 @@ export interface HarnessOptions {
 let queues = 0;
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const env = options.server === 'time-skipping' ? await startTimeSkipping() : await startLocal(options.uiPort ? { uiPort: options.uiPort } : {});
+  const env =
+    options.server === 'time-skipping'
+      ? await startTimeSkipping()
+      : await startLocal({
+          ...(options.uiPort ? { uiPort: options.uiPort } : {}),
+          ...(options.uiCodecEndpoint ? { uiCodecEndpoint: options.uiCodecEndpoint } : {}),
+        });
   const fake = await FakeAnthropicServer.start();
   const taskQueue = `agent-test-${process.pid}-${++queues}`;
   const bundle = await workflowBundle();

@@ -25,7 +25,7 @@ export function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
 }
 
 /** The Temporal CLI dev server (full server: visibility, search attributes), in memory; `uiPort` also serves the Web UI. */
-export function startLocal(options: { dbFilename?: string; port?: number; uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
+export function startLocal(options: { dbFilename?: string; port?: number; uiPort?: number; uiCodecEndpoint?: string } = {}): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: requireTool(TEMPORAL_CLI) },
@@ -34,7 +34,11 @@ export function startLocal(options: { dbFilename?: string; port?: number; uiPort
       ...(options.port ? { port: options.port } : {}),
       // The SDK starts the dev server `--headless` unless `ui` is true (a uiPort alone is not enough).
       ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
-      extraArgs: ['--dynamic-config-value', 'frontend.enableServerVersionCheck=false', '--log-level', 'error'],
+      extraArgs: [
+        '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
+        '--log-level', 'error',
+        ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
+      ],
     },
   });
 }

@@ -12,6 +12,8 @@ export interface DevServerOptions {
   uiPort?: number;
   /** Path of the `temporal` binary; default TEMPORAL_CLI_PATH, the project's .tools/bin/temporal, then PATH. */
   binary?: string;
+  /** A codec endpoint the Web UI sends payloads to for decoding (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
 }
 
 export interface DevServer {
@@ -59,6 +61,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     // any run at ~100 ms a step (measured by `npm run bench`); a development server can afford to poll faster.
     '--dynamic-config-value', 'history.transferProcessorMaxPollRPS=1000',
     ...Object.values(SEARCH_ATTRIBUTES).flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+    ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
   ];
   const child: ChildProcess = spawn(options.binary ?? temporalBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

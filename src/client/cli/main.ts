@@ -8,6 +8,7 @@ import { cancelRun, getRunOutput } from '../run-control.js';
 import { Task } from '../task.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type Requirement, type RequirementResolution, type RunOutput, type RunStatus } from '../../types.js';
+import { CODEC_KEY_ENV, codecFromEnv } from '../../codec/aes-gcm-codec.js';
 import { startCodecServer } from '../../codec/codec-server.js';
 import { statusSearchAttribute } from '../../workflows/definitions.js';
 import { startDevServer } from './dev-server.js';
@@ -135,17 +136,25 @@ async function main(argv: string[]): Promise<number> {
           offline: { type: 'boolean' },
         },
       });
+      const uiPort = Number(values['ui-port'] ?? 8233);
+      // Encrypted payloads stay readable in the dev Web UI: a loopback codec endpoint that trusts only that UI.
+      const codec = codecFromEnv()
+        ? await startCodecServer({ trustedLocalOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`] })
+        : undefined;
       const server = await startDevServer({
         dbFilename: resolve(values.db ?? '.data/temporal.db'),
         port: Number(values.port ?? 7233),
-        uiPort: Number(values['ui-port'] ?? 8233),
+        uiPort,
+        ...(codec ? { uiCodecEndpoint: codec.url } : {}),
       });
       console.log(`Temporal dev server ${server.started ? 'started' : 'already running'} at ${server.address}; Web UI: ${server.uiUrl}`);
+      if (codec) console.log(`payloads are encrypted (${CODEC_KEY_ENV}); the Web UI decrypts them through the codec endpoint ${codec.url}`);
       process.env.DURABLE_AGENT_SEARCH_ATTRIBUTES ??= 'true';
       try {
         await runWorkerUntilSignal(values.tools, { offline: values.offline ?? false }, { address: server.address });
       } finally {
         await server.stop();
+        await codec?.close();
       }
       return 0;
     }
