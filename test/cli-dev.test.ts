@@ -2,29 +2,26 @@
 // attributes) with a worker and the offline model; another runs a task against it and lists it by session; Ctrl-C
 // stops both. Nothing is set up by hand: the run finds the registered search attributes by itself.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { waitFor } from './helpers/harness.js';
-import { freePort, ROOT } from './helpers/servers.js';
+import { killCliProcesses, startCli } from './helpers/cli-process.js';
+import { freePort } from './helpers/servers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'durable-agent-dev-'));
-const children: ChildProcess[] = [];
 after(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  killCliProcesses();
   rmSync(dir, { recursive: true, force: true });
 });
 
 function cli(env: NodeJS.ProcessEnv, ...args: string[]): { child: ChildProcess; out: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['bin/durable-agent.js', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  return { child, out: () => out, exit: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+  const p = startCli(env, args);
+  // One stream, as a terminal shows it.
+  return { child: p.child, out: () => p.stdout() + p.stderr(), exit: p.exit };
 }
 
 test('dev starts server + worker with the offline model; run and list work against it; SIGINT stops it', async () => {

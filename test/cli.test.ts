@@ -2,47 +2,26 @@
 // `cancel` from another while the tool works, `show`, then `continue` from a third process, and `list` by
 // session. The worker (with the example tools) and the fake model live in this test process.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { exampleTools } from '../src/examples/tools.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
-import { ROOT } from './helpers/servers.js';
-
-interface Child {
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-  pid: number;
-}
+import { finished, killCliProcesses, startCli, type CliProcess } from './helpers/cli-process.js';
 
 let h: Harness;
 let env: NodeJS.ProcessEnv;
-const spawned: ChildProcess[] = [];
 
-function cli(...args: string[]): Child {
-  return cliWith(env, ...args);
+function cli(...args: string[]): CliProcess {
+  return startCli(env, args);
 }
 
-function cliWith(childEnv: NodeJS.ProcessEnv, ...args: string[]): Child {
-  const child = spawn(process.execPath, ['bin/durable-agent.js', ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  spawned.push(child);
-  return { stdout: () => out, stderr: () => err, exit, pid: child.pid! };
+function cliWith(childEnv: NodeJS.ProcessEnv, ...args: string[]): CliProcess {
+  return startCli(childEnv, args);
 }
 
 /** The fake's requests of one task (by its first message), so runs of other tests cannot blur the count. */
 function requestsFor(task: string) {
   return h.fake.requests.filter((r) => r.body.messages[0]?.content === task);
-}
-
-async function finished(child: Child): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const code = await child.exit;
-  return { code, stdout: child.stdout(), stderr: child.stderr() };
 }
 
 before(async () => {
@@ -58,7 +37,7 @@ before(async () => {
   delete env.ANTHROPIC_API_KEY;
 });
 after(async () => {
-  for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  killCliProcesses();
   await h?.close();
 });
 
@@ -171,6 +150,14 @@ describe('durable-agent CLI, one process per command', () => {
     assert.ok(forkId && forkId !== runId, `the fork is a new run: ${fork.stdout}`);
     assert.match(fork.stdout, /output: Forked answer\./);
     assert.deepEqual(requestsFor('Email Bob the quarterly numbers.').map((r) => r.turn), [0, 1, 1], 'the fork asked only its step 2 (turn 1) again');
+    // The fork's own steps count its own executions; the ones it took over say they are its parent's.
+    const forkShown = await finished(cli('show', forkId));
+    assert.equal(forkShown.code, 0, forkShown.stderr);
+    assert.deepEqual(
+      forkShown.stdout.split('\n').filter((l) => /^\d+\s/.test(l)).map((r) => r.split(/\s{2,}/).slice(0, 4).join(' | ')),
+      ['0 | model | completed | parent 1', '1 | tool:send_email | completed | parent 1', '2 | model | completed | 1'],
+    );
+    assert.match(forkShown.stdout, new RegExp(`forked from run ${runId} at step 2`));
   });
 
   test('worker: refuses to start without ANTHROPIC_API_KEY; --offline answers with the scripted model', async () => {
@@ -189,6 +176,8 @@ describe('durable-agent CLI, one process per command', () => {
     assert.match(ran.stdout, /output: The long_running_task finished: Completed after 1 seconds\./);
     process.kill(worker.pid, 'SIGTERM');
     assert.equal(await worker.exit, 0, `the worker stops cleanly on SIGTERM: ${worker.stderr()}`);
+    // The library keeps the SDK's INFO chatter out of the CLI's output.
+    assert.doesNotMatch(worker.stdout() + worker.stderr(), /Worker state changed|No Nexus services registered|\[INFO\]/);
   });
 
   test('bad input gets clear errors and exit codes', async () => {
