@@ -1,5 +1,5 @@
 // Records the histories test/replay.test.ts replays: a completed run, a cancelled one, its continuation, a failed one,
-// one with parallel tool calls, one paused for a human and confirmed, and a fork, on the CLI dev server with the fake
+// one with parallel tool calls, one paused for a human and confirmed, a fork, and one stopped by maxSteps, on the CLI dev server with the fake
 // model. `--only name,...` records just those (keep the others: they were recorded by earlier versions of the loop).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,6 +85,12 @@ try {
   const fork = await agent().continueRun({ runId: completed.runId, fromStep: 2 });
   if (fork.status !== 'completed') throw new Error(`fork ended ${fork.status}`);
   await save('forked', fork.runId, fork.executionRunId);
+
+  // A model that always calls a tool, stopped by maxSteps before a turn's tool call would pass it (a patch marker).
+  h.fake.setResponder(() => toolTurn([{ name: 'wait', input: { ms: 1 } }]));
+  const bounded = await agent().do(new Task({ description: 'wait forever', tools: [wait], maxSteps: 3 }));
+  if (bounded.error?.name !== 'MaxStepsReachedError') throw new Error(`expected MaxStepsReachedError, got ${bounded.status}`);
+  await save('max-steps', bounded.runId, bounded.executionRunId);
 
   h.fake.injectFaults({ kind: 'http', status: 400, message: 'bad request for the record' });
   h.fake.setResponder(scriptedResponder([textTurn('never')]));

@@ -1,7 +1,7 @@
 // durable-agent's public API.
 export { Agent, type AgentOptions, type ContinueTarget, type RunHandle } from './client/agent.js';
 export { Task, type TaskOptions } from './client/task.js';
-export { cancelRun, getRunOutput, getLiveSteps } from './client/run-control.js';
+export { cancelRun, getRunOutput, getLiveSteps, type CancelOptions } from './client/run-control.js';
 export { streamRun, type StreamOptions } from './client/run-stream.js';
 export { closeConnections, type ConnectionOptions } from './client/connection.js';
 export {
@@ -15,6 +15,8 @@ export {
   InvalidRequirementError,
   InvalidForkError,
   RunTooLargeToContinueError,
+  InvalidRunIdError,
+  RunEncryptedError,
 } from './client/errors.js';
 export { tool, sleep, type Tool, type ToolContext, type ToolOptions } from './activities/index.js';
 export type { AnthropicSettings } from './activities/index.js';
@@ -26,6 +28,12 @@ export {
   FailureTypes,
   SEARCH_ATTRIBUTES,
   DEFAULT_TASK_QUEUE,
+  WORKFLOW_TYPE,
+  type RunInput as AgentRunInput,
+  type AgentRunResult,
+  type TaskSpec,
+  type ToolRef,
+  type ContinuationSeed,
   type RunOutput,
   type StepResult,
   type StepStatus,

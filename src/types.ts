@@ -170,8 +170,10 @@ export interface StepResult {
   status: StepStatus;
   /** Deterministic Temporal activity id, e.g. `step-3-model`. */
   activityId: string;
-  /** 1 for the first execution of the run, 2 for its first continuation, ... */
+  /** 1 for the first execution of the run, 2 for its first continuation, ... (of `inheritedFrom` when that is set). */
   execution: number;
+  /** Set on a fork's steps taken over from the run it forked: that run's id (`execution` numbers its executions). */
+  inheritedFrom?: string;
   startedAt?: string;
   endedAt?: string;
   durationMs?: number;

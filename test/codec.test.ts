@@ -9,12 +9,15 @@ import { z } from 'zod';
 import { sleep, tool } from '../src/activities/tool-definition.js';
 import { AesGcmCodec, CODEC_KEY_ENV, encryptedDataConverter, keyFingerprint, parseCodecKey, PayloadDecryptionError } from '../src/codec/aes-gcm-codec.js';
 import { startCodecServer, type CodecServer } from '../src/codec/codec-server.js';
+import { Agent } from '../src/client/agent.js';
 import { closeConnections, getClient } from '../src/client/connection.js';
+import { RunEncryptedError } from '../src/client/errors.js';
 import { cancelRun, getRunOutput } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { RunStatus, type RunOutput } from '../src/types.js';
 import { workflowBundle } from './helpers/bundle.js';
+import { finished, killCliProcesses, startCli } from './helpers/cli-process.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import { historyToFile } from './helpers/history-files.js';
 import { historyAsPlaintext } from './helpers/history-plaintext.js';
@@ -137,6 +140,7 @@ before(async () => {
 });
 
 after(async () => {
+  killCliProcesses();
   await codecServer?.close();
   await closeConnections();
   await h?.close();
@@ -204,7 +208,24 @@ describe('AES-GCM codec', () => {
     assert.equal(output.status, RunStatus.completed);
     assert.equal(output.output, FINAL_TEXT);
     assert.deepEqual(output.stepResults, continued.stepResults);
-    await assert.rejects(getRunOutput(cancelled.runId, { client: h.env.client }), /binary\/encrypted/);
+    // Without the key: a typed error that says the run is encrypted and which variable to set, for reading and continuing.
+    const encrypted = (err: unknown): boolean => {
+      assert.ok(err instanceof RunEncryptedError, String(err));
+      assert.equal(err.runId, cancelled.runId);
+      assert.match(err.message, /is encrypted.*set DURABLE_AGENT_CODEC_KEY/);
+      return true;
+    };
+    await assert.rejects(getRunOutput(cancelled.runId, { client: h.env.client }), encrypted);
+    await assert.rejects(new Agent('anthropic/claude-sonnet-4-6', { client: h.env.client }).continueRun({ runId: cancelled.runId }), encrypted);
+  });
+
+  test('durable-agent show without the key says the run is encrypted and names the variable, no stack trace', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: h.env.address, DURABLE_AGENT_CLI_SOURCE: '1' };
+    delete env[CODEC_KEY_ENV];
+    const shown = await finished(startCli(env, ['show', cancelled.runId]));
+    assert.equal(shown.code, 4, shown.stderr);
+    assert.match(shown.stderr, new RegExp(`^RunEncryptedError: Run "${cancelled.runId}" is encrypted .*DURABLE_AGENT_CODEC_KEY`));
+    assert.doesNotMatch(shown.stderr, /\n\s+at /, 'no stack trace');
   });
 
   test('a client with the wrong key gets an error naming the key id', async () => {

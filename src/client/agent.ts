@@ -1,9 +1,9 @@
 // Agent: starts runs, waits for them, continues cancelled ones. Every method talks to Temporal only, so any process
 // with a client can continue a run another process started or cancelled.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   WorkflowExecutionAlreadyStartedError,
-  WorkflowFailedError,
   WorkflowUpdateFailedError,
   type Client,
   type WorkflowHandleWithFirstExecutionRunId,
@@ -22,6 +22,8 @@ import { stepIndexOf } from '../workflows/conversation.js';
 import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from '../workflows/payload-size.js';
 import { RunStatus, WORKFLOW_TYPE, type RequirementResolution, type RunInput, type RunOutput, type StepResult, type StreamEvent } from '../types.js';
 import { getClient, resolveTaskQueue, type ConnectionOptions } from './connection.js';
+import { awaitClose } from './run-close.js';
+import { checkRunId } from './run-id.js';
 import {
   InvalidForkError,
   InvalidRequirementError,
@@ -47,6 +49,16 @@ export interface AgentOptions extends ConnectionOptions {
 }
 
 interface ContinueOptions {
+  /**
+   * The task queue the continuation (or fork) runs on. Default: the run's own, as recorded in its history — a
+   * continuation belongs with the workers that have the run's tools, whatever queue this Agent starts its own runs on.
+   */
+  taskQueue?: string;
+  /**
+   * A run whose cancel was requested but that has not stopped yet is waited for (so `await cancelRun(id)` followed by
+   * `continueRun({ runId: id })` works) for at most this long. Default 30 s.
+   */
+  stopWaitMs?: number;
   /** Answers for a paused run (see RunOutput.requirements). */
   requirements?: RequirementResolution[];
   /** Fork: start a new run that reuses steps before this index of a closed run, and runs the rest anew. */
@@ -96,7 +108,7 @@ export class Agent {
 
   /** Starts the task and returns at once with a handle. */
   async start(task: Task): Promise<RunHandle> {
-    const runId = (this.options.newRunId ?? (() => `run-${randomUUID()}`))();
+    const runId = this.newRunId();
     this.runId = runId;
     task.runId = runId;
     const input: RunInput = {
@@ -106,7 +118,11 @@ export class Agent {
       ...(this.options.userId !== undefined ? { userId: this.options.userId } : {}),
       searchAttributes: await this.useSearchAttributes(),
     };
-    return this.startExecution(runId, input, summary(task.description));
+    return this.startExecution(runId, input, summary(task.description), resolveTaskQueue(this.options));
+  }
+
+  private newRunId(): string {
+    return checkRunId((this.options.newRunId ?? (() => `run-${randomUUID()}`))());
   }
 
   /**
@@ -145,11 +161,12 @@ export class Agent {
   }
 
   async startContinuation(target: ContinueTarget): Promise<RunHandle> {
-    const runId = 'runId' in target ? target.runId : target.task.runId;
+    const runId = 'runId' in target ? checkRunId(target.runId) : target.task.runId;
     if (!runId) throw new TaskNotRunError();
     const client = await getClient(this.options);
-    const record = await readExecution(client, runId);
-    if (target.fromStep !== undefined) return this.fork(record, target.fromStep);
+    let record = await readExecution(client, runId);
+    if (record.state === 'running' && record.cancelRequested) record = await this.waitForStop(client, record, target.stopWaitMs);
+    if (target.fromStep !== undefined) return this.fork(record, target.fromStep, target.taskQueue ?? record.taskQueue);
     if (record.state === 'running') {
       const current = toRunOutput(record);
       if (current.status !== RunStatus.paused) throw new RunStillRunningError(runId);
@@ -162,13 +179,29 @@ export class Agent {
     this.runId = runId;
     if ('task' in target) target.task.runId = runId;
     const input: RunInput = { ...record.input, seed: toSeed(record) };
-    return this.startExecution(runId, input, summary(`continue: ${record.input.task.description}`));
+    return this.startExecution(runId, input, summary(`continue: ${record.input.task.description}`), target.taskQueue ?? record.taskQueue);
   }
 
-  private async fork(record: ExecutionRecord, fromStep: number): Promise<RunHandle> {
+  /** A run whose cancel was requested closes within about a heartbeat once a worker sees it: wait, then read it again. */
+  private async waitForStop(client: Client, record: ExecutionRecord, stopWaitMs = DEFAULT_STOP_WAIT_MS): Promise<ExecutionRecord> {
+    try {
+      await awaitClose(client, record.runId, record.executionRunId, AbortSignal.timeout(stopWaitMs));
+    } catch (err) {
+      if (!(err instanceof DOMException && err.name === 'TimeoutError')) throw err;
+      throw new RunStillRunningError(
+        record.runId,
+        `Run "${record.runId}" was asked to cancel but has not stopped after ${stopWaitMs} ms: is a worker polling its task ` +
+          `queue "${record.taskQueue}"? Continue it once it has stopped (cancelRun("${record.runId}", { wait: true }) waits for that).`,
+      );
+    }
+    return readExecution(client, record.runId, record.executionRunId);
+  }
+
+  private async fork(record: ExecutionRecord, fromStep: number, taskQueue: string): Promise<RunHandle> {
     if (record.state === 'running') throw new RunStillRunningError(record.runId);
     const seed = toSeed(record);
-    const steps = seed.previousSteps.filter((s) => s.index < fromStep);
+    // Inherited steps keep the parent's execution numbers; `inheritedFrom` tells them from the fork's own.
+    const steps = seed.previousSteps.filter((s) => s.index < fromStep).map((s) => ({ ...s, inheritedFrom: s.inheritedFrom ?? record.runId }));
     if (!Number.isInteger(fromStep) || fromStep < 0 || !seed.previousSteps.some((s) => s.index >= fromStep - 1)) {
       throw new InvalidForkError(`Run "${record.runId}" has no step ${fromStep - 1} to fork after (steps 0..${Math.max(...seed.previousSteps.map((s) => s.index))}).`);
     }
@@ -180,9 +213,9 @@ export class Agent {
       seed: { completed, previousSteps: steps, usage, executions: 0, continuedFrom: record.executionRunId },
       forkedFrom: { runId: record.runId, executionRunId: record.executionRunId, fromStep },
     };
-    const runId = (this.options.newRunId ?? (() => `run-${randomUUID()}`))();
+    const runId = this.newRunId();
     this.runId = runId;
-    return this.startExecution(runId, input, summary(`fork of ${record.runId} at step ${fromStep}: ${record.input.task.description}`));
+    return this.startExecution(runId, input, summary(`fork of ${record.runId} at step ${fromStep}: ${record.input.task.description}`), taskQueue);
   }
 
   /** The option, else DURABLE_AGENT_SEARCH_ATTRIBUTES, else whether the namespace has them registered. */
@@ -195,7 +228,7 @@ export class Agent {
 
   // The run id is passed in, not read back from `this.runId`: another start() on this Agent may have replaced it
   // while this one awaited the client.
-  private async startExecution(runId: string, input: RunInput, staticSummary: string): Promise<RunHandle> {
+  private async startExecution(runId: string, input: RunInput, staticSummary: string, taskQueue: string): Promise<RunHandle> {
     if (input.seed) {
       // The server would refuse the start with a bare gRPC error; say what it means instead.
       const bytes = jsonPayloadBytes(input);
@@ -212,7 +245,7 @@ export class Agent {
     try {
       handle = await client.workflow.start<typeof agentRun>(WORKFLOW_TYPE, {
         workflowId: runId,
-        taskQueue: resolveTaskQueue(this.options),
+        taskQueue,
         args: [input],
         staticSummary,
         memo: {
@@ -243,30 +276,32 @@ export class Agent {
 }
 
 const PAUSE_POLL_MS = 250;
+const DEFAULT_STOP_WAIT_MS = 30_000;
 
 /** Resolves when the execution closes, or (for runs with human-gated tools) as soon as it pauses. */
 async function waitForOutput(client: Client, runId: string, executionRunId: string, canPause: boolean): Promise<RunOutput> {
-  const handle = client.workflow.getHandle(runId, executionRunId);
-  const closed = handle.result().then(
-    () => true,
-    (err: unknown) => {
-      // Cancelled and failed runs are outcomes, not exceptions: their RunOutput says what happened.
-      if (err instanceof WorkflowFailedError) return true;
-      throw err;
-    },
-  );
   if (canPause) {
-    for (;;) {
-      const done = await Promise.race([closed, new Promise<false>((r) => setTimeout(() => r(false), PAUSE_POLL_MS))]);
-      if (done) break;
-      const waiting = await handle.query(requirementsQuery).catch(() => []);
-      if (waiting.length) {
-        const output = toRunOutput(await readExecution(client, runId, executionRunId));
-        if (output.status === RunStatus.paused) return output;
+    const handle = client.workflow.getHandle(runId, executionRunId);
+    // A pause returns early: the long-poll for the close is then stopped, not left open.
+    const stop = new AbortController();
+    const closed = awaitClose(client, runId, executionRunId, stop.signal).then(() => true);
+    try {
+      for (;;) {
+        const done = await Promise.race([closed, sleep(PAUSE_POLL_MS, false)]);
+        if (done) break;
+        const waiting = await handle.query(requirementsQuery).catch(() => []);
+        if (waiting.length) {
+          const output = toRunOutput(await readExecution(client, runId, executionRunId));
+          if (output.status === RunStatus.paused) return output;
+        }
       }
+    } finally {
+      stop.abort();
+      closed.catch(() => undefined);
     }
+  } else {
+    await awaitClose(client, runId, executionRunId);
   }
-  await closed;
   const record = await readExecution(client, runId, executionRunId);
   if (record.state === 'running') throw new RunNotFoundError(runId, 'its execution is still open after it returned');
   return toRunOutput(record);

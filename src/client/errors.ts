@@ -14,8 +14,28 @@ export class RunNotFoundError extends DurableAgentError {
 
 export class RunStillRunningError extends DurableAgentError {
   override name = 'RunStillRunningError';
+  constructor(readonly runId: string, detail?: string) {
+    super(detail ?? `Run "${runId}" is still running: cancel it first (cancelRun("${runId}")) or wait for it to finish.`);
+  }
+}
+
+/** A run id Temporal would refuse (empty, too long, not valid UTF-16 text), caught before any request is sent. */
+export class InvalidRunIdError extends DurableAgentError {
+  override name = 'InvalidRunIdError';
+  constructor(readonly runId: unknown, reason: string) {
+    const shown = typeof runId === 'string' ? JSON.stringify(runId.length > 40 ? `${runId.slice(0, 40)}…` : runId) : String(runId);
+    super(`Invalid run id ${shown}: ${reason}.`);
+  }
+}
+
+/** The run's payloads are encrypted and this client has no key to read them. */
+export class RunEncryptedError extends DurableAgentError {
+  override name = 'RunEncryptedError';
   constructor(readonly runId: string) {
-    super(`Run "${runId}" is still running: cancel it first (cancelRun("${runId}")) or wait for it to finish.`);
+    super(
+      `Run "${runId}" is encrypted (its payloads are binary/encrypted) and this client has no key to read it: set ` +
+        'DURABLE_AGENT_CODEC_KEY to the key its workers use (or pass the same dataConverter as they do).',
+    );
   }
 }
 

@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import type { LoadedDataConverter, ProtoFailure } from '@temporalio/common';
-import { ApplicationFailure, TemporalFailure, TimeoutFailure } from '@temporalio/common';
+import { ApplicationFailure, TemporalFailure, TimeoutFailure, ValueError } from '@temporalio/common';
 import {
   decodeArrayFromPayloads,
   decodeOptionalFailureToOptionalError,
@@ -29,7 +29,7 @@ import {
 } from '../types.js';
 import { replayConversation, textOf, type ToolStepPlan } from '../workflows/conversation.js';
 import { requirementOf } from '../workflows/requirements.js';
-import { RunNotFoundError } from './errors.js';
+import { RunEncryptedError, RunNotFoundError } from './errors.js';
 import { fetchEvents } from './history-pages.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -59,6 +59,10 @@ export interface ExecutionRecord {
   runId: string;
   executionRunId: string;
   state: ExecutionState;
+  /** The task queue the execution was started on: where its continuation belongs unless the caller moves it. */
+  taskQueue: string;
+  /** Someone asked Temporal to cancel this execution (it may still be stopping). */
+  cancelRequested: boolean;
   input: RunInput;
   activities: ActivityRecord[];
   result?: AgentRunResult;
@@ -115,8 +119,24 @@ export function isNotFound(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND);
 }
 
+const ENCRYPTED_ENCODING = 'binary/encrypted';
+
+/** A payload converter that meets an encrypted payload it has no codec for says "Unknown encoding: binary/encrypted". */
+function isUndecodableEncrypted(err: unknown): boolean {
+  return err instanceof ValueError && err.message.includes(ENCRYPTED_ENCODING);
+}
+
 /** Reads one execution (the latest when `executionRunId` is omitted) of a run from the Temporal server. */
 export async function readExecution(client: Client, runId: string, executionRunId?: string): Promise<ExecutionRecord> {
+  try {
+    return await readAndDecode(client, runId, executionRunId);
+  } catch (err) {
+    if (isUndecodableEncrypted(err)) throw new RunEncryptedError(runId);
+    throw err;
+  }
+}
+
+async function readAndDecode(client: Client, runId: string, executionRunId?: string): Promise<ExecutionRecord> {
   const converter = client.options.loadedDataConverter;
   let events: HistoryEvent[];
   try {
@@ -134,6 +154,8 @@ export async function readExecution(client: Client, runId: string, executionRunI
     runId,
     executionRunId: executionRunId ?? first.originalExecutionRunId ?? '',
     state: 'running',
+    taskQueue: first.taskQueue?.name ?? '',
+    cancelRequested: false,
     input,
     activities: [],
     historyEvents: events.length,
@@ -206,6 +228,10 @@ export async function readExecution(client: Client, runId: string, executionRunI
         if (activity.activityType === 'callModel' && details?.usage) activity.progress = details;
         if (at) activity.endedAt = at;
       }
+      continue;
+    }
+    if (event.workflowExecutionCancelRequestedEventAttributes) {
+      record.cancelRequested = true;
       continue;
     }
     if (event.workflowExecutionCompletedEventAttributes) {

@@ -4,22 +4,43 @@ import { stepsQuery } from '../workflows/definitions.js';
 import { getClient, type ConnectionOptions } from './connection.js';
 import { RunNotFoundError, RunNotRunningError } from './errors.js';
 import { isNotFound, readExecution, toRunOutput } from './history-reader.js';
+import { awaitClose } from './run-close.js';
+import { checkRunId } from './run-id.js';
+
+export interface CancelOptions extends ConnectionOptions {
+  /**
+   * Resolve only once the run has stopped, with its RunOutput: status `cancelled`, or `completed` / `error` when the run
+   * finished before the cancel took effect (a run's last step can complete while the request travels). Default false:
+   * resolve as soon as Temporal accepted the request.
+   */
+  wait?: boolean;
+  /** With `wait`: give up waiting (an AbortError/TimeoutError rejects) when this signal aborts, e.g. AbortSignal.timeout(30_000). */
+  signal?: AbortSignal;
+}
 
 /**
- * Requests cancellation of the run's open execution and resolves once Temporal accepted the request.
- * The run then stops promptly: running model and tool calls are aborted through their activities' heartbeats.
+ * Requests cancellation of the run's open execution and resolves once Temporal accepted the request — or, with
+ * `{ wait: true }`, once the run stopped, with its output. The run stops promptly: running model and tool calls are
+ * aborted through their activities' heartbeats.
  */
-export async function cancelRun(runId: string, options: ConnectionOptions = {}): Promise<void> {
+export async function cancelRun(runId: string, options: CancelOptions & { wait: true }): Promise<RunOutput>;
+export async function cancelRun(runId: string, options?: CancelOptions): Promise<void>;
+export async function cancelRun(runId: string, options: CancelOptions = {}): Promise<RunOutput | void> {
+  checkRunId(runId);
   const client = await getClient(options);
-  const handle = client.workflow.getHandle(runId);
   let status: string;
+  let executionRunId: string;
   try {
-    status = (await handle.describe()).status.name;
+    const description = await client.workflow.getHandle(runId).describe();
+    status = description.status.name;
+    executionRunId = description.runId;
   } catch (err) {
     if (isNotFound(err)) throw new RunNotFoundError(runId);
     throw err;
   }
   if (status !== 'RUNNING') throw new RunNotRunningError(runId, status);
+  // The execution described, not "the latest": a continuation started meanwhile is not this request's to cancel.
+  const handle = client.workflow.getHandle(runId, executionRunId);
   try {
     await handle.cancel();
   } catch (err) {
@@ -27,15 +48,20 @@ export async function cancelRun(runId: string, options: ConnectionOptions = {}):
     if (isNotFound(err)) throw new RunNotRunningError(runId, 'closed');
     throw err;
   }
+  if (!options.wait) return;
+  await awaitClose(client, runId, executionRunId, options.signal);
+  return toRunOutput(await readExecution(client, runId, executionRunId));
 }
 
 /** The run as its history shows it now (latest execution), running or closed. */
 export async function getRunOutput(runId: string, options: ConnectionOptions = {}): Promise<RunOutput> {
+  checkRunId(runId);
   return toRunOutput(await readExecution(await getClient(options), runId));
 }
 
 /** The live step list of an open run (a query); earlier executions' steps included. */
 export async function getLiveSteps(runId: string, options: ConnectionOptions = {}): Promise<StepResult[]> {
+  checkRunId(runId);
   const client = await getClient(options);
   try {
     return await client.workflow.getHandle(runId).query(stepsQuery);

@@ -6,6 +6,7 @@ import type { LoadedDataConverter } from '@temporalio/common';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { RunStatus, type ModelCallProgress, type StreamEvent } from '../types.js';
 import { getClient, type ConnectionOptions } from './connection.js';
+import { checkRunId } from './run-id.js';
 import { eventLog, logSize, type LiveText } from './event-log.js';
 import { executionNumber, isNotFound, readExecution, toRunOutput, type ExecutionRecord } from './history-reader.js';
 
@@ -114,5 +115,6 @@ export async function* streamEvents(client: Client, runId: string, options: Stre
 
 /** Reconnect to a run's stream from any process: `streamRun(runId, { fromOffset: last.nextOffset })`. */
 export async function* streamRun(runId: string, options: StreamOptions = {}): AsyncGenerator<StreamEvent> {
+  checkRunId(runId);
   yield* streamEvents(await getClient(options), runId, options);
 }

@@ -5,6 +5,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -41,6 +42,8 @@ import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from './payload-size.js';
 import { stepFailure } from './step-failure.js';
 
 const SUMMARY_LIMIT = 120;
+/** Patch id of the maxSteps check before a turn's tool calls (see the loop). */
+const MAX_STEPS_BOUNDS_TOOL_CALLS = 'durable-agent/max-steps-bounds-tool-calls';
 
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ');
@@ -199,17 +202,27 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     );
   }
 
+  const maxStepsReached = (detail: string): ApplicationFailure =>
+    ApplicationFailure.create({
+      type: FailureTypes.maxStepsReached,
+      message: `Run ${runId} reached its limit of ${maxSteps} steps without the model ending its turn${detail}.`,
+      nonRetryable: true,
+    });
+
   try {
     for (;;) {
-      if (conversation.stepCount >= maxSteps) {
-        throw ApplicationFailure.create({
-          type: FailureTypes.maxStepsReached,
-          message: `Run ${runId} reached its limit of ${maxSteps} steps without the model ending its turn.`,
-          nonRetryable: true,
-        });
-      }
+      if (conversation.stepCount >= maxSteps) throw maxStepsReached('');
       const { tools } = await modelTurn();
       if (tools.length === 0) break;
+      // maxSteps bounds the steps run, so a turn whose tool calls would pass it runs none of them. Runs recorded before
+      // this check ran such calls; the patch keeps them replaying (it is only consulted where the two differ).
+      if (conversation.stepCount > maxSteps && patched(MAX_STEPS_BOUNDS_TOOL_CALLS)) {
+        const first = tools[0]!.index;
+        throw maxStepsReached(
+          `: its last model turn asked for ${tools.length} tool call${tools.length === 1 ? '' : 's'} (step${tools.length === 1 ? '' : 's'} ` +
+            `${first}${tools.length === 1 ? '' : `-${first + tools.length - 1}`}), which would pass the limit, so none ran`,
+        );
+      }
       // Wait for every call of the turn to settle, so a cancel records each one before the run closes.
       const settled = await Promise.allSettled(tools.map(toolCall));
       const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');

@@ -20,7 +20,8 @@ export function stepsTable(steps: StepResult[]): string {
     String(s.index),
     s.name,
     s.status,
-    String(s.execution),
+    // A fork's inherited steps count their parent's executions; say so rather than print 1, 2, 2, 1, 1.
+    s.inheritedFrom ? `parent ${s.execution}` : String(s.execution),
     formatDuration(s.durationMs),
     formatTokens(s),
   ]);
@@ -33,6 +34,9 @@ export function outputSummary(output: RunOutput): string {
     `run ${output.runId}: ${output.status} (${output.executions} execution${output.executions === 1 ? '' : 's'}, ` +
       `tokens ${output.usage.inputTokens} in / ${output.usage.outputTokens} out)`,
   ];
+  if (output.forkedFrom) {
+    lines.push(`forked from run ${output.forkedFrom.runId} at step ${output.forkedFrom.fromStep} (its steps before that are marked "parent <execution>")`);
+  }
   if (output.error) lines.push(`error: ${output.error.name}: ${output.error.message}`);
   for (const r of output.requirements) {
     lines.push(`waiting for: ${r.kind} of ${r.toolName} ${JSON.stringify(r.toolInput)} (id ${r.id}, step ${r.stepIndex})`);

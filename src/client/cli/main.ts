@@ -11,6 +11,7 @@ import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type Requirement, type RequirementRes
 import { CODEC_KEY_ENV, codecFromEnv } from '../../codec/aes-gcm-codec.js';
 import { startCodecServer } from '../../codec/codec-server.js';
 import { statusSearchAttribute } from '../../workflows/definitions.js';
+import { installQuietRuntime } from '../../worker/quiet-runtime.js';
 import { startDevServer } from './dev-server.js';
 import { outputSummary, stepsTable } from './format.js';
 import { loadTools } from './load-tools.js';
@@ -30,7 +31,9 @@ const USAGE = `durable-agent <command> [options]
   run       "<task>" [--tools MODULE] [--session S] [--user U] [--model M] [--max-steps N]
             Start a run, print its id, follow its steps, print the result.
   cancel    <runId>                     Cancel a running run.
-  continue  <runId> [--from-step K]     Continue a cancelled run from where it stopped (or fork it from step K).
+  continue  <runId> [--from-step K] [--task-queue Q]
+            Continue a cancelled run from where it stopped (or fork it from step K), on the run's own task queue
+            unless --task-queue moves it.
             [--approve ID] [--reject ID --note TEXT] [--input ID=JSON] [--result ID=JSON]
             Answer what a paused run waits for (see \`show\`); repeat a flag for several answers.
   show      <runId>                     Steps table and result of a run.
@@ -124,6 +127,8 @@ async function runWorkerUntilSignal(toolsModule: string | undefined, model: Mode
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // The SDK's INFO chatter ("Worker state changed", "No Nexus services registered") is not the CLI's to print.
+  installQuietRuntime();
   switch (command) {
     case 'dev': {
       const { values } = parseArgs({
@@ -199,6 +204,7 @@ async function main(argv: string[]): Promise<number> {
           input: { type: 'string', multiple: true },
           result: { type: 'string', multiple: true },
           'from-step': { type: 'string' },
+          'task-queue': { type: 'string' },
         },
       });
       const runId = positional(positionals, 'run id');
@@ -210,6 +216,7 @@ async function main(argv: string[]): Promise<number> {
         runId,
         ...(requirements.length ? { requirements } : {}),
         ...(fromStep !== undefined ? { fromStep } : {}),
+        ...(values['task-queue'] !== undefined ? { taskQueue: values['task-queue'] } : {}),
       });
       const what = fromStep !== undefined ? `fork of ${runId} from step ${fromStep}` : requirements.length ? 'resuming' : 'continuing';
       console.log(`run id: ${handle.runId} (${what}, execution ${handle.executionRunId})`);
