@@ -176,6 +176,13 @@ describe('durable-agent CLI, one process per command', () => {
     assert.match(ran.stdout, /output: The long_running_task finished: Completed after 1 seconds\./);
     process.kill(worker.pid, 'SIGTERM');
     assert.equal(await worker.exit, 0, `the worker stops cleanly on SIGTERM: ${worker.stderr()}`);
+    // A key and another endpoint: the worker names the endpoint it will call, not "Claude".
+    const keyed = cliWith({ ...offlineEnv, ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: h.fake.url }, 'worker');
+    await waitFor(() => keyed.stdout().includes('worker: task queue'), 'the keyed worker to start', 30_000);
+    assert.match(keyed.stdout(), new RegExp(`model: the Anthropic-compatible endpoint ${h.fake.url.replace(/\./g, '\\.')} \\(ANTHROPIC_BASE_URL`));
+    assert.doesNotMatch(keyed.stdout(), /Claude/);
+    process.kill(keyed.pid, 'SIGTERM');
+    assert.equal(await keyed.exit, 0, keyed.stderr());
     // The library keeps the SDK's INFO chatter out of the CLI's output.
     assert.doesNotMatch(worker.stdout() + worker.stderr(), /Worker state changed|No Nexus services registered|\[INFO\]/);
   });
