@@ -1,6 +1,6 @@
 // What a new user trips over when driving runs by id (found by trying the package from outside): a continuation
-// must land on the run's own task queue, continue must work right after cancel, maxSteps is an upper bound, and bad
-// run ids get typed errors before any request.
+// must land on the run's own task queue, continue must work right after cancel, a plain Temporal client can start
+// agentRun, and bad run ids get typed errors before any request (maxSteps as an upper bound: test/faults.test.ts).
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -10,7 +10,7 @@ import { cancelRun, getLiveSteps, getRunOutput } from '../src/client/run-control
 import { streamRun } from '../src/client/run-stream.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { FailureTypes, RunStatus, WORKFLOW_TYPE, type RunOutput } from '../src/types.js';
+import { RunStatus, WORKFLOW_TYPE, type RunOutput } from '../src/types.js';
 import type { AgentRunInput, AgentRunResult } from '../src/index.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
@@ -18,7 +18,6 @@ import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 const counter = new ToolCounter();
 const tools = countingTools(counter);
 const longRunningTask = tools[0]!;
-const lookup = tools[1]!;
 
 let h: Harness;
 before(async () => {
@@ -95,22 +94,6 @@ describe('cancel, then continue at once', () => {
     assert.equal(output.status, RunStatus.cancelled);
     assert.equal((await h.client.workflow.getHandle(runId).describe()).status.name, 'CANCELLED');
     assert.equal(counter.aborted.get('long_running_task:5'), 1, 'the tool saw its abort before cancelRun resolved');
-  });
-});
-
-describe('maxSteps', () => {
-  test('is an upper bound: a turn whose tool calls would pass it runs none of them', async () => {
-    // A model that always calls a tool.
-    h.fake.setResponder(() => toolTurn([{ name: 'lookup', input: { key: 'again' } }]));
-    const output = await h.agent().do(new Task({ description: 'Look things up forever.', tools: [lookup], maxSteps: 5 }));
-    assert.equal(output.status, RunStatus.error);
-    assert.equal(output.error?.name, FailureTypes.maxStepsReached);
-    assert.match(output.error?.message ?? '', /limit of 5 steps.*asked for 1 tool call \(step 5\).*none ran/);
-    assert.deepEqual(
-      output.stepResults.map((s) => `${s.index} ${s.name}`),
-      ['0 model', '1 tool:lookup', '2 model', '3 tool:lookup', '4 model'],
-    );
-    assert.equal(counter.started.get('lookup:again'), 2);
   });
 });
 
