@@ -5,9 +5,12 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { openTelemetryWorkflowModules } from '../src/worker/tracing.js';
 
 const entry = fileURLToPath(new URL('../dist/workflows/index.js', import.meta.url));
 const out = fileURLToPath(new URL('../dist/workflow-bundle.js', import.meta.url));
+// The same interceptors as src/worker/workflow-source.ts#workflowInterceptorModules, compiled: telemetry, then OpenTelemetry's.
+const interceptorModules = [fileURLToPath(new URL('../dist/workflows/telemetry-interceptors.js', import.meta.url)), ...openTelemetryWorkflowModules()];
 if (!existsSync(entry)) {
   console.error(`build-workflow-bundle: ${entry} is missing: run \`npm run build\` first.`);
   process.exit(1);
@@ -16,6 +19,7 @@ const started = Date.now();
 const noop = (): void => undefined;
 const { code } = await bundleWorkflowCode({
   workflowsPath: entry,
+  workflowInterceptorModules: interceptorModules,
   logger: { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop },
 });
 const tmp = `${out}.${process.pid}.tmp`;

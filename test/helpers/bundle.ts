@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from '../../src/worker/workflow-source.js';
+import { workflowInterceptorModules, workflowsPath } from '../../src/worker/workflow-source.js';
 import { ROOT } from './servers.js';
 
 function hashTree(dir: string, hash: ReturnType<typeof createHash>): void {
@@ -22,7 +22,7 @@ export async function workflowBundle(entry = workflowsPath()): Promise<{ code: s
   const dir = join(ROOT, '.tools', 'cache');
   const file = join(dir, `workflow-bundle-${hash.digest('hex').slice(0, 16)}.js`);
   if (existsSync(file)) return { code: readFileSync(file, 'utf8') };
-  const { code } = await bundleWorkflowCode({ workflowsPath: entry, logger: quietLogger });
+  const { code } = await bundleWorkflowCode({ workflowsPath: entry, workflowInterceptorModules: workflowInterceptorModules(), logger: quietLogger });
   mkdirSync(dir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, code);
