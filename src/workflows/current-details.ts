@@ -39,6 +39,11 @@ function json(value: unknown): string {
   }
 }
 
+/** Inline code, so markdown leaves JSON as it is (no smart quotes, no emphasis). */
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
+
 function resultText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
@@ -57,7 +62,7 @@ function renderBlocks(role: MessageParam['role'], content: MessageParam['content
     } else if (block.type === 'tool_use') {
       const step = steps.get(block.id);
       const status = step ? ` · ${step.status}${step.execution > 1 ? ` (execution ${step.execution})` : ''}` : '';
-      lines.push(`**Tool call** \`${block.name}\` ${oneLine(json(block.input), INPUT_LIMIT)}${status}`);
+      lines.push(`**Tool call** \`${block.name}\` ${code(oneLine(json(block.input), INPUT_LIMIT))}${status}`);
     } else if (block.type === 'tool_result') {
       const step = steps.get(block.tool_use_id);
       const name = step?.name.replace(/^tool:/, '') ?? block.tool_use_id;
