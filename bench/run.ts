@@ -22,6 +22,7 @@ import { resumeSection } from './resume.js';
 import { startBenchServer, TUNED_DYNAMIC_CONFIG } from './server.js';
 import { ms } from './stats.js';
 import { stepsSection } from './steps.js';
+import { telemetrySection } from './telemetry.js';
 import { benchTools, ToolProbe } from './tools.js';
 
 const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = {
@@ -30,6 +31,7 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
   resume: resumeSection,
   concurrency: concurrencySection,
   history: historySection,
+  telemetry: telemetrySection,
 };
 
 const { values } = parseArgs({

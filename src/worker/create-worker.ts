@@ -41,7 +41,10 @@ export interface CreateWorkerOptions {
   metricsPort?: number;
   /** The address the metrics endpoint binds; default DURABLE_AGENT_METRICS_HOST, else 0.0.0.0. */
   metricsHost?: string;
-  /** Prebuilt workflow code (tests bundle once per suite); defaults to dist/workflow-bundle.js or the sources. */
+  /**
+   * Prebuilt workflow code (tests bundle once per suite); defaults to dist/workflow-bundle.js (-untraced.js with
+   * tracing off) or the sources. Bundle your own with `workflowInterceptorModules()` so it carries the telemetry.
+   */
   workflowBundle?: { code: string } | { codePath: string };
   /** Any other Temporal worker option, passed through. */
   workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities'>>;
@@ -69,13 +72,13 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
   if (!connection) throw new Error('unreachable: no connection');
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 200;
   const taskQueue = options.taskQueue ?? process.env.DURABLE_AGENT_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
-  const prebuilt = prebuiltBundlePath();
+  const tracing = createWorkerTracing(options.tracing);
+  const prebuilt = prebuiltBundlePath({ tracing: tracing.enabled });
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : prebuilt
       ? { workflowBundle: { codePath: prebuilt } }
       : { workflowsPath: workflowsPath() };
-  const tracing = createWorkerTracing(options.tracing);
   const userInterceptors = options.workerOptions?.interceptors;
   try {
     const worker = await Worker.create({
@@ -87,7 +90,7 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
       // Bundles made by this project carry the workflow interceptors already; sources are bundled with them here.
       interceptors: {
         ...userInterceptors,
-        workflowModules: [...('workflowsPath' in workflowSource ? workflowInterceptorModules() : []), ...(userInterceptors?.workflowModules ?? [])],
+        workflowModules: [...('workflowsPath' in workflowSource ? workflowInterceptorModules({ tracing: tracing.enabled }) : []), ...(userInterceptors?.workflowModules ?? [])],
         activity: [...tracing.activityInterceptors, ...(userInterceptors?.activity ?? [])],
       },
       sinks: { ...options.workerOptions?.sinks, ...tracing.sinks },
