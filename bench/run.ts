@@ -90,7 +90,8 @@ const fake = await FakeAnthropicServer.start();
 const probe = new ToolProbe();
 const tools = benchTools(probe);
 const taskQueue = `bench-${process.pid}`;
-const bundle = await workflowBundle();
+// The untraced bundle, as `npm run build` gives a worker with tracing off (the telemetry section bundles its own).
+const bundle = await workflowBundle(undefined, { tracing: false });
 let worker: Worker | undefined;
 let running: Promise<void> | undefined;
 const rows: Row[] = [];

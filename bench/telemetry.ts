@@ -53,12 +53,12 @@ export async function telemetrySection(ctx: BenchContext): Promise<SectionResult
   const noop = (): void => undefined;
   const logger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
   const bundles = {
-    traced: join(dir, 'workflow-bundle.js'),
+    traced: join(dir, 'workflow-bundle-traced.js'),
     untraced: join(dir, 'workflow-bundle-untraced.js'),
     bare: join(dir, 'workflow-bundle-bare.js'),
   };
-  writeFileSync(bundles.traced, ctx.bundle.code);
   const bundle = async (modules: string[]): Promise<string> => (await bundleWorkflowCode({ workflowsPath: workflowsPath(), workflowInterceptorModules: modules, logger })).code;
+  writeFileSync(bundles.traced, await bundle(workflowInterceptorModules({ tracing: true })));
   writeFileSync(bundles.untraced, await bundle(workflowInterceptorModules({ tracing: false })));
   writeFileSync(bundles.bare, await bundle([]));
   const ports = { on: await freePort(), metrics: await freePort() };

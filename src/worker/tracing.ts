@@ -31,7 +31,7 @@ export interface WorkerTracing {
   readonly enabled: boolean;
   readonly sinks: InjectedSinks<OpenTelemetrySinks>;
   readonly activityInterceptors: ActivityInterceptorsFactory[];
-  /** Flushes spans still buffered (a batch processor holds them up to 5 s). */
+  /** Flushes spans still buffered (a batch processor holds them up to 5 s); shuts down the OTLP exporter it made. */
   shutdown(): Promise<void>;
 }
 
@@ -79,7 +79,8 @@ export const noopSinks: InjectedSinks<OpenTelemetrySinks> = { exporter: { export
 
 /** `options === false` turns tracing off; undefined means "on if OTEL_EXPORTER_OTLP_ENDPOINT is set". */
 export function createWorkerTracing(options: TracingOptions | false | undefined): WorkerTracing {
-  const processor = options === false ? undefined : (options?.spanProcessor ?? (otlpEndpointConfigured() ? new BatchSpanProcessor(new OTLPTraceExporter()) : undefined));
+  const given = options === false ? undefined : options?.spanProcessor;
+  const processor = given ?? (options !== false && otlpEndpointConfigured() ? new BatchSpanProcessor(new OTLPTraceExporter()) : undefined);
   // The workflow bundle always carries the interceptors; with tracing off their spans go to a sink that drops them.
   if (!processor) return { enabled: false, sinks: noopSinks, activityInterceptors: [], shutdown: async () => undefined };
 
@@ -98,6 +99,7 @@ export function createWorkerTracing(options: TracingOptions | false | undefined)
     activityInterceptors: [
       (ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx, { tracer }), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) }),
     ],
-    shutdown: () => provider.shutdown(),
+    // Our own exporter is shut down with the worker; a processor the caller passed is only flushed (it may serve others).
+    shutdown: () => (given ? given.forceFlush() : provider.shutdown()),
   };
 }
