@@ -4,7 +4,9 @@
 // an in-memory exporter, and over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT, the worker's default) by a real receiver.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { Client } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { AgentAttributes, AgentEvents, EXECUTION_SPAN_NAME, GenAiAttributes } from '../src/telemetry/attributes.js';
@@ -135,6 +137,22 @@ describe('OpenTelemetry traces of a cancelled-then-continued run', () => {
     const second = executionSpanIds(continued.executionRunId).traceId;
     await waitFor(() => memory.getFinishedSpans().some((s) => s.name === EXECUTION_SPAN_NAME && s.spanContext().traceId === second), 'the continuation’s spans');
     checkTraces(memory.getFinishedSpans().map(fromMemory), cancelled, continued);
+  });
+
+  test('a client that traces: the execution keeps its own trace and links to the client’s span', async () => {
+    const clientSpans = new InMemorySpanExporter();
+    const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(clientSpans)] }).getTracer('app');
+    const client = new Client({ connection: h.env.connection, interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor({ tracer })] } });
+    h.fake.setResponder(scriptedResponder([textTurn('Traced from the client.')]));
+    const output = await h.agent({ client }).do(new Task({ description: 'Say something.', tools: [] }));
+    assert.equal(output.status, RunStatus.completed);
+    const start = clientSpans.getFinishedSpans().find((s) => s.name === 'StartWorkflow:agentRun');
+    assert.ok(start, `the client traced the start: ${clientSpans.getFinishedSpans().map((s) => s.name).join(', ')}`);
+    const ids = executionSpanIds(output.executionRunId);
+    await waitFor(() => memory.getFinishedSpans().some((s) => s.name === 'RunWorkflow:agentRun' && s.spanContext().traceId === ids.traceId), 'the execution’s spans');
+    const run = fromMemory(memory.getFinishedSpans().find((s) => s.name === 'RunWorkflow:agentRun' && s.spanContext().traceId === ids.traceId)!);
+    assert.notEqual(start.spanContext().traceId, ids.traceId, 'the execution is a trace of its own');
+    assert.deepEqual(run.links, [{ traceId: start.spanContext().traceId, spanId: start.spanContext().spanId }], 'linked to the client’s StartWorkflow span');
   });
 
   test('OTLP/HTTP to a real receiver, from OTEL_EXPORTER_OTLP_ENDPOINT alone', async () => {
