@@ -65,7 +65,7 @@ interface CpuUse {
   benchS: number;
 }
 
-async function startChild(config: ChildWorkerConfig): Promise<ChildProcess> {
+export async function startChild(config: ChildWorkerConfig): Promise<ChildProcess> {
   const child = fork(fileURLToPath(new URL('./worker-child.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, BENCH_WORKER_CONFIG: JSON.stringify(config) },
@@ -78,7 +78,7 @@ async function startChild(config: ChildWorkerConfig): Promise<ChildProcess> {
   return child;
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.send('stop');

@@ -22,6 +22,7 @@ import { resumeSection } from './resume.js';
 import { startBenchServer, TUNED_DYNAMIC_CONFIG } from './server.js';
 import { ms } from './stats.js';
 import { stepsSection } from './steps.js';
+import { telemetrySection } from './telemetry.js';
 import { benchTools, ToolProbe } from './tools.js';
 
 const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = {
@@ -30,6 +31,7 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
   resume: resumeSection,
   concurrency: concurrencySection,
   history: historySection,
+  telemetry: telemetrySection,
 };
 
 const { values } = parseArgs({
@@ -88,7 +90,8 @@ const fake = await FakeAnthropicServer.start();
 const probe = new ToolProbe();
 const tools = benchTools(probe);
 const taskQueue = `bench-${process.pid}`;
-const bundle = await workflowBundle();
+// The untraced bundle, as `npm run build` gives a worker with tracing off (the telemetry section bundles its own).
+const bundle = await workflowBundle(undefined, { tracing: false });
 let worker: Worker | undefined;
 let running: Promise<void> | undefined;
 const rows: Row[] = [];

@@ -97,7 +97,7 @@ async function measure(ctx: BenchContext, target: Target, reps: number): Promise
 
   // The no-op baseline on its own task queue, same connection, same process.
   const noopTimes: number[] = [];
-  const noopBundle = await workflowBundle(fileURLToPath(new URL('./noop-workflow.ts', import.meta.url)));
+  const noopBundle = await workflowBundle(fileURLToPath(new URL('./noop-workflow.ts', import.meta.url)), { interceptors: false });
   const noopQueue = `${target.taskQueue}-noop`;
   const noopWorker = await Worker.create({
     connection: target.connection,

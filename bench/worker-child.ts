@@ -1,4 +1,5 @@
-// The concurrency section's worker, in its own process so its memory can be read from /proc/<pid>/status.
+// A worker in its own process: the concurrency section reads its memory from /proc/<pid>/status; the telemetry
+// section runs one with tracing and metrics on and one with both off (a process's Temporal runtime is installed once).
 // Configured through BENCH_WORKER_CONFIG (JSON); tells the parent `ready` over IPC and stops on `stop`.
 import { NativeConnection } from '@temporalio/worker';
 import { createWorker } from '../src/worker/create-worker.js';
@@ -11,10 +12,16 @@ export interface ChildWorkerConfig {
   fakeUrl: string;
   bundlePath: string;
   workerOptions: Record<string, number>;
+  /** Prometheus metrics on this loopback port (Temporal's runtime metrics and the agent's). */
+  metricsPort?: number;
+  /** Traces exported over OTLP/HTTP to this endpoint; tracing is off without it. */
+  otlpEndpoint?: string;
 }
 
-installQuietRuntime();
 const config = JSON.parse(process.env.BENCH_WORKER_CONFIG ?? '') as ChildWorkerConfig;
+installQuietRuntime(config.metricsPort ? { metrics: { port: config.metricsPort, host: '127.0.0.1' } } : {});
+if (config.otlpEndpoint) process.env.OTEL_EXPORTER_OTLP_ENDPOINT = config.otlpEndpoint;
+else delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
 const connection = await NativeConnection.connect({ address: config.address });
 const worker = await createWorker({
   connection,
@@ -23,6 +30,7 @@ const worker = await createWorker({
   anthropic: { baseURL: config.fakeUrl, apiKey: 'bench-key' },
   workflowBundle: { codePath: config.bundlePath },
   workerOptions: config.workerOptions,
+  ...(config.otlpEndpoint ? {} : { tracing: false as const }),
 });
 process.on('message', (message) => {
   if (message === 'stop') worker.shutdown();

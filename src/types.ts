@@ -118,6 +118,8 @@ export interface ModelCallResult {
   stopReason: string | null;
   usage: Usage;
   model: string;
+  /** Prompt-cache tokens, when the API reports them (input tokens read from / written to the cache). */
+  cache?: { readInputTokens: number; creationInputTokens: number };
 }
 
 /** What the model call reports when it is cut by a cancel (ActivityTaskCanceled details, last heartbeat). */

@@ -56,7 +56,7 @@ let client: Client;
 let queues = 0;
 
 before(async () => {
-  await workflowBundle(); // bundle once here; every worker process then reads the cached bundle
+  await workflowBundle(undefined, { tracing: false }); // bundle once here; every worker process then reads the cached bundle
   dir = mkdtempSync(join(tmpdir(), 'durable-agent-crash-'));
   dbFilename = join(dir, 'temporal.db');
   port = await freePort();

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Worker } from '@temporalio/worker';
+import { noopSinks } from '../src/worker/tracing.js';
 import { workflowBundle } from './helpers/bundle.js';
 import { ROOT } from './helpers/servers.js';
 import { historyFromFile } from './helpers/history-files.js';
@@ -19,12 +20,15 @@ test('saved histories cover the representative runs', () => {
   }
 });
 
-test('every saved history replays against the current workflow code', async () => {
-  const histories = files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromFile(readFileSync(join(dir, file), 'utf8')) }));
-  const replayed: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
-    assert.equal(result.error, undefined, `${result.workflowId} failed to replay: ${String(result.error)}`);
-    replayed.push(result.workflowId);
-  }
-  assert.deepEqual(replayed.sort(), histories.map((h) => h.workflowId).sort());
-});
+for (const tracing of [true, false]) {
+  test(`every saved history replays against the current workflow code (${tracing ? 'traced' : 'untraced'} bundle)`, async () => {
+    const histories = files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromFile(readFileSync(join(dir, file), 'utf8')) }));
+    const replayed: string[] = [];
+    const bundle = await workflowBundle(undefined, { tracing });
+    for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, sinks: noopSinks }, histories)) {
+      assert.equal(result.error, undefined, `${result.workflowId} failed to replay: ${String(result.error)}`);
+      replayed.push(result.workflowId);
+    }
+    assert.deepEqual(replayed.sort(), histories.map((h) => h.workflowId).sort());
+  });
+}

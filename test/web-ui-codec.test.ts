@@ -17,6 +17,7 @@ import { RunStatus, type RunOutput } from '../src/types.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 import { freePort, ROOT } from './helpers/servers.js';
+import { currentDetailsShow } from './helpers/web-ui.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, '.artifacts', 'web-ui');
@@ -49,18 +50,22 @@ after(async () => {
   await codec?.close();
 });
 
-/** A POST to the codec server with the headers a caller chooses (Host included, which fetch() will not let us set). */
-function post(path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  const body = JSON.stringify({ payloads: [] });
+/** A request to the codec server with the headers a caller chooses (Host included, which fetch() will not let us set). */
+function send(method: string, path: string, headers: Record<string, string>): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  const body = method === 'POST' ? JSON.stringify({ payloads: [] }) : undefined;
   return new Promise((resolve, reject) => {
-    const req = request(`${codec!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+    const req = request(`${codec!.url}${path}`, { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers } }, (res) => {
       let text = '';
       res.setEncoding('utf8').on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
     });
     req.on('error', reject);
     req.end(body);
   });
+}
+
+function post(path: string, headers: Record<string, string>): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  return send('POST', path, headers);
 }
 
 describe('the Web UI reads encrypted runs through the codec endpoint', () => {
@@ -72,6 +77,15 @@ describe('the Web UI reads encrypted runs through the codec endpoint', () => {
     const raw = JSON.stringify(await harness.env.client.workflow.getHandle(run.runId, run.executionRunId).fetchHistory());
     assert.equal(raw.includes(MARKER), false, 'the marker is nowhere in the raw history');
     assert.equal(raw.includes(Buffer.from(MARKER).toString('base64').slice(0, 12)), false, 'not even base64-encoded');
+    // Current Details reach the UI as the answer of Temporal's metadata query: encrypted by the worker as well.
+    const { queryResult } = await harness.env.client.workflowService.queryWorkflow({
+      namespace: 'default',
+      execution: { workflowId: run.runId, runId: run.executionRunId },
+      query: { queryType: '__temporal_workflow_metadata' },
+    });
+    const answer = queryResult?.payloads?.[0];
+    assert.equal(Buffer.from(answer?.metadata?.encoding ?? []).toString(), 'binary/encrypted', 'the metadata query answer is encrypted');
+    assert.equal(Buffer.from(answer?.data ?? []).toString('latin1').includes(MARKER), false);
   });
 
   test('headless Chromium: the execution page shows the decrypted task and result', { skip }, async () => {
@@ -95,6 +109,43 @@ describe('the Web UI reads encrypted runs through the codec endpoint', () => {
       assert.doesNotMatch(text, /binary\/encrypted/, 'no payload is left encrypted on the page');
     } finally {
       await page.close();
+    }
+  });
+
+  test('headless Chromium: Current Details show the decrypted transcript of the encrypted run', { skip }, async () => {
+    assert.ok(run, 'the encrypted run completed');
+    const page = await browser!.newPage({ viewport: { width: 1600, height: 1000 } });
+    try {
+      // The details travel as a query answer the worker encrypts; the UI decodes them through the codec endpoint.
+      const text = await currentDetailsShow(
+        page,
+        `http://127.0.0.1:${uiPort}/namespaces/default`,
+        run.runId,
+        run.executionRunId,
+        [/Status:\s*completed/, new RegExp(`Task:\\s*File the report for ${MARKER}\\.`), /Tool call\s+long_running_task\s+\{"seconds":1\}\s*·\s*completed/, new RegExp(`Model:\\s*${ANSWER.replace(/\./g, '\\.')}`)],
+        'encrypted-run-current-details',
+      );
+      assert.doesNotMatch(text, /binary\/encrypted/);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('CORS: the local UI’s origin may call from a browser, other origins get no CORS grant', { skip }, async () => {
+    const ui = `http://127.0.0.1:${uiPort}`;
+    const preflight = await send('OPTIONS', '/decode', { origin: ui, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers['access-control-allow-origin'], ui);
+    assert.match(String(preflight.headers['access-control-allow-headers']), /content-type/);
+    assert.match(String(preflight.headers['access-control-allow-headers']), /x-namespace/);
+    const ok = await post('/decode', { origin: ui });
+    assert.equal(ok.headers['access-control-allow-origin'], ui, 'the answer is readable by the UI');
+    for (const origin of ['http://evil.example', `http://127.0.0.1:${uiPort + 1}`]) {
+      const other = await send('OPTIONS', '/decode', { origin, 'access-control-request-method': 'POST' });
+      assert.equal(other.headers['access-control-allow-origin'], undefined, `no CORS grant for ${origin}`);
+      const refused = await post('/decode', { origin });
+      assert.equal(refused.status, 401);
+      assert.equal(refused.headers['access-control-allow-origin'], undefined, `${origin} cannot even read the refusal`);
     }
   });
 

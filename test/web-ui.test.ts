@@ -8,6 +8,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { z } from 'zod';
+import { sleep, tool } from '../src/activities/tool-definition.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
@@ -15,6 +17,7 @@ import { RunStatus, WORKFLOW_TYPE, type RunOutput } from '../src/types.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import { freePort, ROOT } from './helpers/servers.js';
+import { currentDetailsShow } from './helpers/web-ui.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, '.artifacts', 'web-ui');
@@ -26,7 +29,19 @@ const skip = existsSync(CHROMIUM)
 if (skip) console.log(`# web-ui.test.ts skipped: ${skip}`);
 
 const counter = new ToolCounter();
-const tools = countingTools(counter);
+// A tool the test holds until it lets go: the run stays in its tool call for as long as the browser needs.
+const gate = { hold: true, started: 0 };
+const gatedTask = tool({
+  name: 'gated_task',
+  description: 'Waits until released.',
+  input: z.object({ ticket: z.string() }),
+  run: async ({ ticket }, { signal }) => {
+    gate.started++;
+    while (gate.hold) await sleep(100, signal);
+    return `Ticket ${ticket} processed.`;
+  },
+});
+const tools = [...countingTools(counter), gatedTask];
 const longRunningTask = tools[0]!;
 
 let h: Harness | undefined;
@@ -186,6 +201,67 @@ describe('the Web UI shows a cancelled run and its continuation', () => {
       const modelCalls = text.match(/Activity Type\s+callModel\b/g) ?? [];
       assert.equal(modelCalls.length, 1, 'one model call in the continuation: the first turn came from the seed');
     } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('Current Details: the live transcript of a running, a cancelled and a continued run', () => {
+  test('running → cancelled → continued, each shown in the Web UI as it happens', { skip }, async () => {
+    const harness = h!;
+    gate.hold = true;
+    gate.started = 0;
+    harness.fake.setResponder(
+      scriptedResponder([toolTurn([{ name: 'gated_task', input: { ticket: 'T-42' } }]), textTurn('Ticket T-42 is processed; all done.')]),
+    );
+    const agent = harness.agent();
+    const pending = agent.do(new Task({ description: 'Process ticket T-42 with gated_task.', tools: [gatedTask] }));
+    await waitFor(() => gate.started === 1, 'gated_task to start');
+    const runId = agent.runId!;
+    const page = await browser!.newPage({ viewport: { width: 1600, height: 1000 } });
+    try {
+      const first = (await harness.client.workflow.getHandle(runId).describe()).runId;
+      await currentDetailsShow(
+        page,
+        `${uiUrl}/namespaces/${NAMESPACE}`,
+        runId,
+        first,
+        [/Status:\s*running/, /Execution:\s*1/, /Task:\s*Process ticket T-42 with gated_task\./, /Tool call\s+gated_task\s+\{"ticket":"T-42"\}\s*·\s*running/, /Running:\s*tool:gated_task \(step 1\)/],
+        'current-details-running',
+      );
+
+      await cancelRun(runId, { client: harness.client });
+      const cancelled = await pending;
+      assert.equal(cancelled.status, RunStatus.cancelled);
+      await currentDetailsShow(
+        page,
+        `${uiUrl}/namespaces/${NAMESPACE}`,
+        runId,
+        cancelled.executionRunId,
+        [/Status:\s*cancelled\s*—\s*cancelled by request/, /Tool call\s+gated_task\s+\{"ticket":"T-42"\}\s*·\s*cancelled/],
+        'current-details-cancelled',
+      );
+
+      gate.hold = false;
+      const continued = await agent.continueRun({ runId });
+      assert.equal(continued.status, RunStatus.completed);
+      const text = await currentDetailsShow(
+        page,
+        `${uiUrl}/namespaces/${NAMESPACE}`,
+        runId,
+        continued.executionRunId,
+        [
+          /Status:\s*completed\s*—\s*the model ended its turn \(end_turn\)/,
+          new RegExp(`Execution:\\s*2 \\(continues ${escape(cancelled.executionRunId)}\\)`),
+          /Tool call\s+gated_task\s+\{"ticket":"T-42"\}\s*·\s*completed \(execution 2\)/,
+          /Tool result\s+gated_task:\s*Ticket T-42 processed\./,
+          /Model:\s*Ticket T-42 is processed; all done\./,
+        ],
+        'current-details-continued',
+      );
+      assert.doesNotMatch(text, /Running:/, 'nothing runs any more');
+    } finally {
+      gate.hold = false;
       await page.close();
     }
   });

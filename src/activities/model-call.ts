@@ -5,6 +5,7 @@ import type { Tool as AnthropicTool } from '@anthropic-ai/sdk/resources/messages
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { FailureTypes, type ContentBlockParam, type ModelCallInput, type ModelCallProgress, type ModelCallResult } from '../types.js';
 import { startHeartbeatLoop, whenAborted } from './heartbeat-loop.js';
+import { recordTokens } from './agent-metrics.js';
 import { classifyModelError, ModelStreamStalledError } from './model-errors.js';
 import type { ToolRegistry } from './tool-registry.js';
 import type { TranscriptCache } from './transcript-cache.js';
@@ -86,14 +87,23 @@ export function createModelActivity(deps: ModelActivityDeps) {
       const message = await stream.finalMessage();
       const content = message.content.map(toParam);
       deps.transcripts.append(input, { role: 'assistant', content });
-      return {
+      const { cache_read_input_tokens: cacheRead, cache_creation_input_tokens: cacheCreation } = message.usage;
+      const result: ModelCallResult = {
         content,
         stopReason: message.stop_reason,
         usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens },
         model: message.model,
+        ...(typeof cacheRead === 'number' || typeof cacheCreation === 'number'
+          ? { cache: { readInputTokens: cacheRead ?? 0, creationInputTokens: cacheCreation ?? 0 } }
+          : {}),
       };
+      recordTokens(input.model, result.usage, result.cache);
+      return result;
     } catch (err) {
-      if (ctx.cancellationSignal.aborted) throw new CancelledFailure('model call cancelled', [progress]);
+      if (ctx.cancellationSignal.aborted) {
+        recordTokens(input.model, progress.usage);
+        throw new CancelledFailure('model call cancelled', [progress]);
+      }
       const reason: unknown = loop.signal.aborted ? loop.signal.reason : err;
       throw classifyModelError(reason);
     } finally {

@@ -6,6 +6,7 @@ import { FailureTypes, type ToolCallInput, type ToolCallResult } from '../types.
 import { startHeartbeatLoop, whenAborted } from './heartbeat-loop.js';
 import type { ToolRegistry } from './tool-registry.js';
 import { applyHumanResolution } from './human-resolution.js';
+import { recordToolDuration } from './agent-metrics.js';
 
 export const DEFAULT_TOOL_TIMEOUT_MS = 5 * 60_000;
 /** Keeps one tool result well inside Temporal's 2 MB payload limit, with room for the rest of the event. */
@@ -52,6 +53,8 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
     }
 
     let progress: unknown = undefined;
+    const started = performance.now();
+    let outcome: 'ok' | 'error' | 'cancelled' = 'error';
     const loop = startHeartbeatLoop(heartbeatIntervalMs, () => progress);
     const timeoutMs = input.timeoutMs ?? tool.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
     const timeout = setTimeout(() => loop.abort(new ToolTimeoutError(`timed out after ${timeoutMs} ms`)), timeoutMs);
@@ -82,15 +85,20 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
             `for one result (Temporal payloads are capped at 2 MB). Ask for less, or have the tool store large output elsewhere.`,
         );
       }
+      outcome = 'ok';
       return { content, isError: false };
     } catch (err) {
-      if (ctx.cancellationSignal.aborted) throw new CancelledFailure(`tool ${tool.name} cancelled`, [progress]);
+      if (ctx.cancellationSignal.aborted) {
+        outcome = 'cancelled';
+        throw new CancelledFailure(`tool ${tool.name} cancelled`, [progress]);
+      }
       if (err instanceof ToolTimeoutError) return errorResult(`Tool ${tool.name} ${err.message} and was stopped.`);
       const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       return errorResult(`Tool ${tool.name} failed: ${message}`);
     } finally {
       clearTimeout(timeout);
       loop.stop();
+      recordToolDuration(tool.name, outcome, performance.now() - started);
     }
   };
 }

@@ -6,7 +6,9 @@ import { encryptedDataConverter } from '../codec/aes-gcm-codec.js';
 import { createActivities, type AnthropicSettings } from '../activities/index.js';
 import type { Tool } from '../activities/tool-definition.js';
 import { DEFAULT_TASK_QUEUE } from '../types.js';
-import { prebuiltBundlePath, workflowsPath } from './workflow-source.js';
+import { installQuietRuntime, METRICS_PORT_ENV } from './quiet-runtime.js';
+import { createWorkerTracing, type TracingOptions } from './tracing.js';
+import { prebuiltBundlePath, workflowInterceptorModules, workflowsPath } from './workflow-source.js';
 
 export interface CreateWorkerOptions {
   /** The tools this worker can run. A run that names a tool missing here fails with ToolNotRegisteredError. */
@@ -25,7 +27,24 @@ export interface CreateWorkerOptions {
    * same runs need the same converter. Codecs run outside the workflow sandbox: a prebuilt bundle stays valid.
    */
   dataConverter?: DataConverter;
-  /** Prebuilt workflow code (tests bundle once per suite); defaults to dist/workflow-bundle.js or the sources. */
+  /**
+   * OpenTelemetry traces: one trace per execution, a span per step with GenAI attributes. Default: exported over
+   * OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set, off otherwise; `{ spanProcessor }` sends spans elsewhere;
+   * `false` turns tracing off whatever the environment says.
+   */
+  tracing?: TracingOptions | false;
+  /**
+   * Serve Prometheus metrics (Temporal's runtime metrics and the agent's: tokens, steps, cancels, cancel-to-stop
+   * latency, tool durations) on this port, at /metrics. Default DURABLE_AGENT_METRICS_PORT; off when neither is set.
+   * Installs the process's Temporal runtime, so create this worker before any other Temporal connection.
+   */
+  metricsPort?: number;
+  /** The address the metrics endpoint binds; default DURABLE_AGENT_METRICS_HOST, else 0.0.0.0. */
+  metricsHost?: string;
+  /**
+   * Prebuilt workflow code (tests bundle once per suite); defaults to dist/workflow-bundle.js (-untraced.js with
+   * tracing off) or the sources. Bundle your own with `workflowInterceptorModules()` so it carries the telemetry.
+   */
   workflowBundle?: { code: string } | { codePath: string };
   /** Any other Temporal worker option, passed through. */
   workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities'>>;
@@ -36,8 +55,16 @@ function dataConverterOption(options: CreateWorkerOptions): { dataConverter?: Da
   return dataConverter ? { dataConverter } : {};
 }
 
-/** A Temporal Worker; when createWorker opened the connection itself, `run()` closes it on the way out. */
+/**
+ * A Temporal Worker; `run()` flushes its spans on the way out and, when createWorker opened the connection itself,
+ * closes it.
+ */
 export async function createWorker(options: CreateWorkerOptions = {}): Promise<Worker> {
+  const metricsPort = options.metricsPort ?? (process.env[METRICS_PORT_ENV] ? Number(process.env[METRICS_PORT_ENV]) : undefined);
+  if (metricsPort !== undefined) {
+    if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) throw new TypeError(`metricsPort must be a TCP port, not ${metricsPort}`);
+    installQuietRuntime({ metrics: { port: metricsPort, ...(options.metricsHost ? { host: options.metricsHost } : {}) } });
+  }
   const ownConnection = options.connection
     ? undefined
     : await NativeConnection.connect({ address: options.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
@@ -45,12 +72,14 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
   if (!connection) throw new Error('unreachable: no connection');
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 200;
   const taskQueue = options.taskQueue ?? process.env.DURABLE_AGENT_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
-  const prebuilt = prebuiltBundlePath();
+  const tracing = createWorkerTracing(options.tracing);
+  const prebuilt = prebuiltBundlePath({ tracing: tracing.enabled });
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : prebuilt
       ? { workflowBundle: { codePath: prebuilt } }
       : { workflowsPath: workflowsPath() };
+  const userInterceptors = options.workerOptions?.interceptors;
   try {
     const worker = await Worker.create({
       ...workflowSource,
@@ -58,6 +87,13 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
       maxHeartbeatThrottleInterval: heartbeatIntervalMs,
       defaultHeartbeatThrottleInterval: heartbeatIntervalMs,
       ...options.workerOptions,
+      // Bundles made by this project carry the workflow interceptors already; sources are bundled with them here.
+      interceptors: {
+        ...userInterceptors,
+        workflowModules: [...('workflowsPath' in workflowSource ? workflowInterceptorModules({ tracing: tracing.enabled }) : []), ...(userInterceptors?.workflowModules ?? [])],
+        activity: [...tracing.activityInterceptors, ...(userInterceptors?.activity ?? [])],
+      },
+      sinks: { ...options.workerOptions?.sinks, ...tracing.sinks },
       ...dataConverterOption(options),
       connection,
       namespace: options.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default',
@@ -69,18 +105,18 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
         ...(options.streamIdleTimeoutMs !== undefined ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),
       }),
     });
-    if (ownConnection) {
-      const run = worker.run.bind(worker);
-      worker.run = async () => {
-        try {
-          await run();
-        } finally {
-          await ownConnection.close();
-        }
-      };
-    }
+    const run = worker.run.bind(worker);
+    worker.run = async () => {
+      try {
+        await run();
+      } finally {
+        await tracing.shutdown();
+        await ownConnection?.close();
+      }
+    };
     return worker;
   } catch (err) {
+    await tracing.shutdown();
     await ownConnection?.close();
     throw err;
   }

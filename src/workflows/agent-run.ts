@@ -7,6 +7,7 @@ import {
   isCancellation,
   patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -40,6 +41,7 @@ import {
 import { checkResolutionShape, requirementOf } from './requirements.js';
 import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from './payload-size.js';
 import { stepFailure } from './step-failure.js';
+import { renderCurrentDetails } from './current-details.js';
 
 const SUMMARY_LIMIT = 120;
 /** Patch id of the maxSteps check before a turn's tool calls (see the loop). */
@@ -64,6 +66,26 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   let sentMessages = 0;
 
   setHandler(stepsQuery, () => [...(seed?.previousSteps ?? []), ...liveSteps]);
+
+  // The Web UI's "Current Details": status, reason and the transcript so far (user metadata, not history).
+  let detailsStatus: RunStatus = 'running';
+  let detailsReason: string | undefined;
+  const showDetails = (): void =>
+    setCurrentDetails(
+      renderCurrentDetails({
+        status: detailsStatus,
+        ...(detailsReason !== undefined ? { reason: detailsReason } : {}),
+        execution,
+        ...(seed ? { continuedFrom: seed.continuedFrom } : {}),
+        messages: conversation.messages,
+        steps: [...(seed?.previousSteps ?? []), ...liveSteps],
+      }),
+    );
+  showDetails();
+  CancellationScope.current().cancelRequested.catch(() => {
+    detailsReason = 'cancel requested: waiting for the running steps to stop';
+    showDetails();
+  });
   setHandler(transcriptQuery, (count) => conversation.messages.slice(0, count));
 
   // Tool calls waiting for a human, by tool_use id.
@@ -89,7 +111,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       requirement: requirementOf(plan, kind),
     };
     waiting.set(plan.toolUseId, entry);
-    markStatus('paused');
+    markStatus('paused', `waiting for ${kind === 'confirmation' ? 'a confirmation' : kind === 'userInput' ? 'user input' : 'an external result'} of ${plan.toolName} (${plan.toolUseId})`);
     try {
       // Durable: the wait costs nothing while the run sits paused for hours or days.
       await condition(() => entry.resolution !== undefined);
@@ -100,7 +122,10 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     return entry.resolution as RequirementResolution;
   }
 
-  const markStatus = (status: RunStatus): void => {
+  const markStatus = (status: RunStatus, reason?: string): void => {
+    detailsStatus = status;
+    detailsReason = reason;
+    showDetails();
     if (input.searchAttributes) upsertSearchAttributes([{ key: statusSearchAttribute, value: status }]);
   };
 
@@ -117,6 +142,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       ...(plan.kind === 'tool' ? { toolUseId: plan.toolUseId, toolInput: plan.input } : {}),
     };
     liveSteps.push(step);
+    showDetails();
     try {
       const result = await call();
       step.status = 'completed';
@@ -127,6 +153,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       throw stepFailure(plan, err);
     } finally {
       step.endedAt = new Date().toISOString();
+      showDetails();
     }
   }
 
@@ -170,6 +197,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       result = await track(plan, () => callModel(callInput));
     }
     const tools = conversation.applyModelResult(result);
+    showDetails();
     // The worker that made the call keeps its own answer with the transcript, so the next call need not carry it
     // back; a worker that lacks it asks the transcript query, as for anything else it has not seen.
     if (recorded?.kind !== 'model') sentMessages = conversation.messages.length;
@@ -231,15 +259,16 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
         tools,
         settled.map((s) => (s as PromiseFulfilledResult<ToolCallResult>).value),
       );
+      showDetails();
     }
   } catch (err) {
     if (isCancellation(err)) {
-      await CancellationScope.nonCancellable(async () => markStatus('cancelled'));
+      await CancellationScope.nonCancellable(async () => markStatus('cancelled', 'cancelled by request (cancelRun); continue it with continueRun'));
       throw err;
     }
-    markStatus('error');
+    markStatus('error', err instanceof Error ? err.message : String(err));
     throw err;
   }
-  markStatus('completed');
+  markStatus('completed', `the model ended its turn (${conversation.stopReason ?? 'no stop reason'})`);
   return { output: conversation.finalText, stopReason: conversation.stopReason, steps: conversation.stepCount };
 }

@@ -6,6 +6,7 @@ import type { Worker } from '@temporalio/worker';
 import { Agent, type AgentOptions } from '../../src/client/agent.js';
 import type { Tool } from '../../src/activities/tool-definition.js';
 import { createWorker, type CreateWorkerOptions } from '../../src/worker/create-worker.js';
+import { otlpEndpointConfigured } from '../../src/worker/tracing.js';
 import { FakeAnthropicServer } from '../../src/testing/fake-anthropic/index.js';
 import { workflowBundle } from './bundle.js';
 import { startLocal, startTimeSkipping } from './servers.js';
@@ -47,7 +48,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         });
   const fake = await FakeAnthropicServer.start();
   const taskQueue = `agent-test-${process.pid}-${++queues}`;
-  const bundle = await workflowBundle();
+  // As in production: a worker that traces runs the traced bundle, any other the untraced one.
+  const bundles = { traced: await workflowBundle(), untraced: await workflowBundle(undefined, { tracing: false }) };
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   const { dataConverter } = options;
@@ -60,12 +62,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     taskQueue,
     agent: (agentOptions = {}) => new Agent('anthropic/claude-sonnet-4-6', { client, taskQueue, ...agentOptions }),
     async startWorker(overrides = {}) {
+      const tracing = 'tracing' in overrides ? overrides.tracing : options.worker?.tracing;
+      const traced = tracing !== undefined ? tracing !== false : otlpEndpointConfigured();
       worker = await createWorker({
         connection: env.nativeConnection,
         taskQueue,
         tools: options.tools ?? [],
         anthropic: { baseURL: fake.url, apiKey: 'test-key' },
-        workflowBundle: bundle,
+        workflowBundle: traced ? bundles.traced : bundles.untraced,
         // Pinned to the client's, so a DURABLE_AGENT_CODEC_KEY in the developer's shell cannot split worker and client.
         dataConverter: dataConverter ?? {},
         ...options.worker,

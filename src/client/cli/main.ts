@@ -7,6 +7,7 @@ import { DurableAgentError } from '../errors.js';
 import { cancelRun, getRunOutput } from '../run-control.js';
 import { Task } from '../task.js';
 import { createWorker } from '../../worker/create-worker.js';
+import { METRICS_PORT_ENV } from '../../worker/quiet-runtime.js';
 import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type Requirement, type RequirementResolution, type RunOutput, type RunStatus } from '../../types.js';
 import { CODEC_KEY_ENV, codecFromEnv } from '../../codec/aes-gcm-codec.js';
 import { startCodecServer } from '../../codec/codec-server.js';
@@ -25,9 +26,10 @@ const USAGE = `durable-agent <command> [options]
   dev       [--db FILE] [--port 7233] [--ui-port 8233] [--tools MODULE] [--offline]
             Start the Temporal dev server (SQLite file, Web UI) and a worker with the example tools
             (Claude with ANTHROPIC_API_KEY, else the scripted offline model).
-  worker    [--tools MODULE] [--offline]
+  worker    [--tools MODULE] [--offline] [--metrics-port N]
             Run a worker (TEMPORAL_ADDRESS, DURABLE_AGENT_TASK_QUEUE). Needs ANTHROPIC_API_KEY, or --offline for
-            the scripted offline model.
+            the scripted offline model. --metrics-port (or DURABLE_AGENT_METRICS_PORT) serves Prometheus metrics
+            at /metrics; OTEL_EXPORTER_OTLP_ENDPOINT turns on OpenTelemetry traces.
   run       "<task>" [--tools MODULE] [--session S] [--user U] [--model M] [--max-steps N]
             Start a run, print its id, follow its steps, print the result.
   cancel    <runId>                     Cancel a running run.
@@ -110,11 +112,13 @@ function answersFrom(values: { approve?: string[]; reject?: string[]; note?: str
   ];
 }
 
-async function runWorkerUntilSignal(toolsModule: string | undefined, model: ModelBackendOptions, extra: { address?: string } = {}): Promise<void> {
+async function runWorkerUntilSignal(toolsModule: string | undefined, model: ModelBackendOptions, extra: { address?: string; metricsPort?: number } = {}): Promise<void> {
   const backend = await resolveModelBackend(model);
   const tools = await loadTools(toolsModule);
   const worker = await createWorker({ tools, ...(backend.settings ? { anthropic: backend.settings } : {}), ...extra });
   console.log(`worker: task queue ${worker.options.taskQueue}, tools: ${tools.map((t) => t.name).join(', ')}; model: ${backend.description}`);
+  const metricsPort = extra.metricsPort ?? (process.env[METRICS_PORT_ENV] ? Number(process.env[METRICS_PORT_ENV]) : undefined);
+  if (metricsPort !== undefined) console.log(`metrics: Prometheus on port ${metricsPort}, /metrics`);
   const stop = (): void => worker.shutdown();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -164,8 +168,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'worker': {
-      const { values } = parseArgs({ args: rest, options: { tools: { type: 'string' }, offline: { type: 'boolean' } } });
-      await runWorkerUntilSignal(values.tools, { offline: values.offline ?? false, requireKey: true });
+      const { values } = parseArgs({ args: rest, options: { tools: { type: 'string' }, offline: { type: 'boolean' }, 'metrics-port': { type: 'string' } } });
+      const metricsPort = values['metrics-port'] === undefined ? undefined : Number(values['metrics-port']);
+      await runWorkerUntilSignal(values.tools, { offline: values.offline ?? false, requireKey: true }, metricsPort !== undefined ? { metricsPort } : {});
       return 0;
     }
     case 'run': {

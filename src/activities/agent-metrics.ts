@@ -1,0 +1,24 @@
+// The agent's own metrics recorded by activities, through the activity's Temporal metric meter: they reach the same
+// exporter as Temporal's runtime metrics (Prometheus with createWorker({ metricsPort })), tagged with the task queue.
+import { Context } from '@temporalio/activity';
+import { AgentMetrics } from '../telemetry/attributes.js';
+import type { ModelCallResult, Usage } from '../types.js';
+
+/** Tokens a model call used (a completed call, or what a cut one had used), by model and kind. */
+export function recordTokens(model: string, usage: Usage, cache?: ModelCallResult['cache']): void {
+  const counter = Context.current().metricMeter.createCounter(AgentMetrics.tokens, 'tokens', 'Model tokens by model and kind');
+  const kinds: [string, number][] = [
+    ['input', usage.inputTokens],
+    ['output', usage.outputTokens],
+    ['cache_read', cache?.readInputTokens ?? 0],
+    ['cache_creation', cache?.creationInputTokens ?? 0],
+  ];
+  for (const [kind, value] of kinds) if (value > 0) counter.add(value, { model, kind });
+}
+
+/** How long one tool call ran, by tool and outcome (ok, error: an error result the model sees, cancelled). */
+export function recordToolDuration(tool: string, outcome: 'ok' | 'error' | 'cancelled', ms: number): void {
+  Context.current()
+    .metricMeter.createHistogram(AgentMetrics.toolDuration, 'int', 'ms', 'Tool call duration by tool and outcome')
+    .record(Math.max(0, Math.round(ms)), { tool, outcome });
+}

@@ -1,0 +1,106 @@
+// The run as the Temporal Web UI shows it in the workflow's "Current Details" (user metadata set with
+// setCurrentDetails: a query answers it, nothing is added to history): status and reason, then the transcript as it
+// grows — the task, the model's turns, each tool call with its input, status and result — truncated to stay readable.
+// Pure: a function of the loop's state.
+import type { ContentBlockParam, MessageParam, RunStatus, StepResult } from '../types.js';
+
+export interface DetailsState {
+  status: RunStatus;
+  /** Why the run is in that status: the stop reason, the error, what it waits for, a cancel in progress. */
+  reason?: string;
+  execution: number;
+  /** Temporal run id of the execution this one continues. */
+  continuedFrom?: string;
+  messages: MessageParam[];
+  /** Every step so far, earlier executions' included. */
+  steps: StepResult[];
+}
+
+const TEXT_LIMIT = 600;
+const INPUT_LIMIT = 300;
+const RESULT_LIMIT = 400;
+/** The whole text; older turns are dropped first (the UI stays quick, the query answer stays small). */
+const TOTAL_LIMIT = 12_000;
+
+function clip(text: string, limit: number): string {
+  const flat = text.trim();
+  return flat.length > limit ? `${flat.slice(0, limit - 1)}… (${flat.length} chars)` : flat;
+}
+
+function oneLine(text: string, limit: number): string {
+  return clip(text.replace(/\s+/g, ' '), limit);
+}
+
+function json(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Inline code, so markdown leaves JSON as it is (no smart quotes, no emphasis). */
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
+
+function resultText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content.map((block: { type?: string; text?: string }) => (block.type === 'text' ? (block.text ?? '') : `[${block.type ?? 'block'}]`)).join('');
+  }
+  return json(content);
+}
+
+/** One line per block: what a person reading the run wants to see of it. */
+function renderBlocks(role: MessageParam['role'], content: MessageParam['content'], steps: Map<string, StepResult>, isTask: boolean): string[] {
+  if (typeof content === 'string') return [isTask ? `**Task:** ${clip(content, TEXT_LIMIT)}` : `**${role === 'user' ? 'User' : 'Model'}:** ${clip(content, TEXT_LIMIT)}`];
+  const lines: string[] = [];
+  for (const block of content as ContentBlockParam[]) {
+    if (block.type === 'text') {
+      if (block.text.trim()) lines.push(`**${role === 'user' ? 'User' : 'Model'}:** ${clip(block.text, TEXT_LIMIT)}`);
+    } else if (block.type === 'tool_use') {
+      const step = steps.get(block.id);
+      const status = step ? ` · ${step.status}${step.execution > 1 ? ` (execution ${step.execution})` : ''}` : '';
+      lines.push(`**Tool call** \`${block.name}\` ${code(oneLine(json(block.input), INPUT_LIMIT))}${status}`);
+    } else if (block.type === 'tool_result') {
+      const step = steps.get(block.tool_use_id);
+      const name = step?.name.replace(/^tool:/, '') ?? block.tool_use_id;
+      lines.push(`**Tool result** \`${name}\`${block.is_error ? ' (error)' : ''}: ${oneLine(resultText(block.content), RESULT_LIMIT)}`);
+    } else if (block.type === 'thinking') {
+      lines.push(`**Model (thinking):** ${oneLine(block.thinking, INPUT_LIMIT)}`);
+    }
+  }
+  return lines;
+}
+
+export function renderCurrentDetails(state: DetailsState): string {
+  const steps = new Map<string, StepResult>();
+  // The latest record of a tool call wins: a cancelled call that ran again in a continuation shows its new status.
+  for (const step of state.steps) if (step.toolUseId) steps.set(step.toolUseId, step);
+  const header = [
+    `**Status:** ${state.status}${state.reason ? ` — ${oneLine(state.reason, TEXT_LIMIT)}` : ''}`,
+    `**Execution:** ${state.execution}${state.continuedFrom ? ` (continues ${state.continuedFrom})` : ''} · **Steps:** ${state.steps.length}`,
+  ];
+  // Tool calls still running have no result yet: list them where the transcript will show their results.
+  const running = state.steps.filter((s) => s.status === 'running').map((s) => `${s.name} (step ${s.index})`);
+  if (running.length) header.push(`**Running:** ${running.join(', ')}`);
+  // Keep the task and as many of the latest turns as fit; render newest first so a long run costs only what is shown.
+  const budget = TOTAL_LIMIT - header.join('\n\n').length;
+  const task = state.messages[0] ? renderBlocks(state.messages[0].role, state.messages[0].content, steps, true).join('\n\n') : '';
+  const latest: string[] = [];
+  let used = task.length;
+  let first = state.messages.length;
+  for (let i = state.messages.length - 1; i >= 1; i--) {
+    const message = state.messages[i] as MessageParam;
+    const text = renderBlocks(message.role, message.content, steps, false).join('\n\n');
+    if (latest.length && used + text.length > budget) break;
+    if (text) latest.unshift(text);
+    used += text.length;
+    first = i;
+  }
+  const dropped = first - 1;
+  const gap = dropped > 0 ? [`… ${dropped} earlier message${dropped === 1 ? '' : 's'} not shown …`] : [];
+  const body = [task, ...gap, ...latest].filter(Boolean).join('\n\n');
+  return `${header.join('\n\n')}\n\n---\n\n${clip(body, TOTAL_LIMIT)}`;
+}
