@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import type { LoadedDataConverter, ProtoFailure } from '@temporalio/common';
-import { ApplicationFailure, TemporalFailure, TimeoutFailure, ValueError } from '@temporalio/common';
+import { ApplicationFailure, TemporalFailure, TimeoutFailure } from '@temporalio/common';
 import {
   decodeArrayFromPayloads,
   decodeOptionalFailureToOptionalError,
@@ -29,6 +29,7 @@ import {
 } from '../types.js';
 import { replayConversation, textOf, type ToolStepPlan } from '../workflows/conversation.js';
 import { requirementOf } from '../workflows/requirements.js';
+import { isUndecodableEncrypted } from './encrypted-runs.js';
 import { RunEncryptedError, RunNotFoundError } from './errors.js';
 import { fetchEvents } from './history-pages.js';
 
@@ -117,13 +118,6 @@ const STEP_ACTIVITIES = new Set(['callModel', 'callTool']);
 
 export function isNotFound(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND);
-}
-
-const ENCRYPTED_ENCODING = 'binary/encrypted';
-
-/** A payload converter that meets an encrypted payload it has no codec for says "Unknown encoding: binary/encrypted". */
-function isUndecodableEncrypted(err: unknown): boolean {
-  return err instanceof ValueError && err.message.includes(ENCRYPTED_ENCODING);
 }
 
 /** Reads one execution (the latest when `executionRunId` is omitted) of a run from the Temporal server. */

@@ -113,11 +113,14 @@ function answersFrom(values: { approve?: string[]; reject?: string[]; note?: str
 }
 
 async function runWorkerUntilSignal(toolsModule: string | undefined, model: ModelBackendOptions, extra: { address?: string; metricsPort?: number } = {}): Promise<void> {
+  const metricsPort = extra.metricsPort ?? (process.env[METRICS_PORT_ENV] ? Number(process.env[METRICS_PORT_ENV]) : undefined);
+  // Before anything makes Temporal's runtime: the SDK's INFO chatter ("Worker state changed", "No Nexus services
+  // registered") is not the CLI's to print, and a metrics endpoint can only be set up as the runtime is made.
+  installQuietRuntime(metricsPort !== undefined ? { metrics: { port: metricsPort } } : {});
   const backend = await resolveModelBackend(model);
   const tools = await loadTools(toolsModule);
   const worker = await createWorker({ tools, ...(backend.settings ? { anthropic: backend.settings } : {}), ...extra });
   console.log(`worker: task queue ${worker.options.taskQueue}, tools: ${tools.map((t) => t.name).join(', ')}; model: ${backend.description}`);
-  const metricsPort = extra.metricsPort ?? (process.env[METRICS_PORT_ENV] ? Number(process.env[METRICS_PORT_ENV]) : undefined);
   if (metricsPort !== undefined) console.log(`metrics: Prometheus on port ${metricsPort}, /metrics`);
   const stop = (): void => worker.shutdown();
   process.once('SIGINT', stop);
@@ -131,8 +134,6 @@ async function runWorkerUntilSignal(toolsModule: string | undefined, model: Mode
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  // The SDK's INFO chatter ("Worker state changed", "No Nexus services registered") is not the CLI's to print.
-  installQuietRuntime();
   switch (command) {
     case 'dev': {
       const { values } = parseArgs({
