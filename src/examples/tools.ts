@@ -17,7 +17,7 @@ export const sendEmail = tool({
   name: 'send_email',
   description: 'Sends an email. A human confirms every email before it goes out.',
   input: z.object({ to: z.string(), subject: z.string() }),
-  requiresConfirmation: true,
+  human: { kind: 'confirmation' },
   // An example: it reports what it would send rather than sending anything.
   run: ({ to, subject }) => `Email "${subject}" to ${to} approved and handed to the outbox.`,
 });
