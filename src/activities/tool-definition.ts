@@ -34,17 +34,24 @@ interface ToolBaseOptions<I> {
   maxAttempts?: number;
 }
 
-interface NoLegacyGate {
-  requiresConfirmation?: never;
-  requiresUserInput?: never;
-  externalExecution?: never;
+/** The spellings of `human` before it existed, one gate at a time. */
+interface LegacyGates {
+  /** @deprecated use `human: { kind: 'confirmation' }`. */
+  requiresConfirmation: boolean;
+  /** @deprecated use `human: { kind: 'userInput', schema }`. */
+  requiresUserInput: z.ZodType<Record<string, unknown>>;
+  /** @deprecated use `human: { kind: 'externalExecution' }` (and leave `run` out). */
+  externalExecution: true;
 }
 
-interface NoGate {
-  human?: never;
-  requiresConfirmation?: never;
-  requiresUserInput?: never;
-  externalExecution?: never;
+/** Every gate option absent but the ones named. */
+type OnlyGate<K extends keyof LegacyGates | 'human'> = { [P in Exclude<keyof LegacyGates | 'human', K>]?: never };
+
+interface Runs<I> {
+  run(input: I, context: ToolContext): unknown;
+}
+interface MayRun<I> {
+  run?(input: I, context: ToolContext): unknown;
 }
 
 /**
@@ -54,17 +61,11 @@ interface NoGate {
  */
 export type ToolOptions<I> = ToolBaseOptions<I> &
   (
-    | (NoLegacyGate & { human?: Exclude<HumanGate, { kind: 'externalExecution' }>; run(input: I, context: ToolContext): unknown })
-    | (NoLegacyGate & { human: { kind: 'externalExecution' }; run?(input: I, context: ToolContext): unknown })
-    /** @deprecated use `human: { kind: 'confirmation' }`. */
-    | (Omit<NoGate, 'requiresConfirmation'> & { requiresConfirmation: boolean; run(input: I, context: ToolContext): unknown })
-    /** @deprecated use `human: { kind: 'userInput', schema }`. */
-    | (Omit<NoGate, 'requiresUserInput'> & {
-        requiresUserInput: z.ZodType<Record<string, unknown>>;
-        run(input: I, context: ToolContext): unknown;
-      })
-    /** @deprecated use `human: { kind: 'externalExecution' }` (and leave `run` out). */
-    | (Omit<NoGate, 'externalExecution'> & { externalExecution: true; run?(input: I, context: ToolContext): unknown })
+    | (OnlyGate<'human'> & { human?: Exclude<HumanGate, { kind: 'externalExecution' }> } & Runs<I>)
+    | (OnlyGate<'human'> & { human: { kind: 'externalExecution' } } & MayRun<I>)
+    | (OnlyGate<'requiresConfirmation'> & Pick<LegacyGates, 'requiresConfirmation'> & Runs<I>)
+    | (OnlyGate<'requiresUserInput'> & Pick<LegacyGates, 'requiresUserInput'> & Runs<I>)
+    | (OnlyGate<'externalExecution'> & Pick<LegacyGates, 'externalExecution'> & MayRun<I>)
   );
 
 export interface Tool<I = unknown> {
