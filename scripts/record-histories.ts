@@ -1,5 +1,6 @@
 // Records the histories test/replay.test.ts replays: a completed run, a cancelled one, its continuation, a failed one,
-// one with parallel tool calls, one paused for a human and confirmed, a fork, and one stopped by maxSteps, on the CLI dev server with the fake
+// one with parallel tool calls, one paused for a human and confirmed, a fork, one stopped by maxSteps, one whose
+// tools were resolved on the worker and one refused for a tool mismatch, on the CLI dev server with the fake
 // model. `--only name,...` records just those (keep the others: they were recorded by earlier versions of the loop).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ const confirm = tool({
   name: 'confirm_wait',
   description: 'Waits, once a human agrees.',
   input: z.object({ ms: z.number() }),
-  requiresConfirmation: true,
+  human: { kind: 'confirmation' },
   run: async ({ ms }, { signal }) => {
     await sleep(ms, signal);
     return `waited ${ms} after approval`;
@@ -91,6 +92,19 @@ try {
   const bounded = await agent().do(new Task({ description: 'wait forever', tools: [wait], maxSteps: 3 }));
   if (bounded.error?.name !== 'MaxStepsReachedError') throw new Error(`expected MaxStepsReachedError, got ${bounded.status}`);
   await save('max-steps', bounded.runId, bounded.executionRunId);
+
+  // Tools resolved on the worker before the first model call (a patch marker and a resolveTools activity): a run the
+  // worker's policy pauses for a human, and one refused because its client saw another version of a tool.
+  h.fake.setResponder(scriptedResponder([toolTurn([{ name: 'confirm_wait', input: { ms: 1 } }]), textTurn('resolved and waited')]));
+  const resolving = agent();
+  const gate = await resolving.do(new Task({ description: 'wait after approval, tools resolved', tools: [wait, confirm] }));
+  if (gate.status !== 'paused') throw new Error(`expected a paused run, got ${gate.status}`);
+  const resolved = await resolving.continueRun({ runId: gate.runId, requirements: [{ id: gate.requirements[0]!.id, approve: true }] });
+  await save('tools-resolved', resolved.runId, resolved.executionRunId);
+  const otherWait = tool({ name: 'wait', description: 'Waits (another version).', input: z.object({ ms: z.number() }), run: () => 'never' });
+  const mismatch = await agent().do(new Task({ description: 'wait, with another version of the tool', tools: [otherWait] }));
+  if (mismatch.error?.name !== 'ToolMismatchError') throw new Error(`expected ToolMismatchError, got ${mismatch.status}`);
+  await save('tool-mismatch', mismatch.runId, mismatch.executionRunId);
 
   h.fake.injectFaults({ kind: 'http', status: 400, message: 'bad request for the record' });
   h.fake.setResponder(scriptedResponder([textTurn('never')]));

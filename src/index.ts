@@ -18,7 +18,8 @@ export {
   InvalidRunIdError,
   RunEncryptedError,
 } from './client/errors.js';
-export { tool, sleep, type Tool, type ToolContext, type ToolOptions } from './activities/index.js';
+export { tool, sleep, type HumanGate, type Tool, type ToolContext, type ToolOptions } from './activities/index.js';
+export { toolFingerprint } from './activities/tool-fingerprint.js';
 export type { AnthropicSettings } from './activities/index.js';
 export { createWorker, type CreateWorkerOptions } from './worker/create-worker.js';
 export { AesGcmCodec, encryptedDataConverter, codecFromEnv, PayloadDecryptionError } from './codec/aes-gcm-codec.js';
@@ -33,6 +34,8 @@ export {
   type AgentRunResult,
   type TaskSpec,
   type ToolRef,
+  type ToolPolicy,
+  type ResolvedTool,
   type ContinuationSeed,
   type RunOutput,
   type StepResult,

@@ -22,15 +22,36 @@ export interface Usage {
   outputTokens: number;
 }
 
-/** A tool as the workflow sees it: a name plus the run policy the client chose; the implementation lives on the worker. */
-export interface ToolRef {
-  name: string;
+/** How the worker runs a tool: its own time limit, its attempts and its human gate. The worker's tool() is its source. */
+export interface ToolPolicy {
   /** The tool's own time limit inside the activity; past it the tool is aborted and the model sees an error result. */
   timeoutMs?: number;
   /** Attempts of the tool activity for infrastructure failures (worker crash, heartbeat timeout). */
   maxAttempts?: number;
   /** A human must act before the call runs: the run pauses until a Temporal update resolves it. */
   requires?: RequirementKind;
+}
+
+/**
+ * A tool as a run names it. The worker is the one source of the tool's schema and policy: before its first model call
+ * the run resolves its tools on the worker, and a `fingerprint` that differs from the worker's fails the run with
+ * ToolMismatchError. `requires` is the gate the client saw (covered by the fingerprint), so readers of history know
+ * which calls pause. Runs started before tools were resolved on the worker carry `timeoutMs` / `maxAttempts` here
+ * and keep using them; in newer runs, policy fields given without a fingerprint must agree with the worker's.
+ */
+export interface ToolRef extends ToolPolicy {
+  name: string;
+  /**
+   * What the client saw of the tool (toolFingerprint): four 8-hex sha256 digests joined by `.`, over its description,
+   * JSON input schema, policy (timeoutMs, maxAttempts) and human gate with its schema, so a mismatch says which differ.
+   */
+  fingerprint?: string;
+}
+
+/** The worker's answer for one tool of a run (the `resolveTools` activity): the policy the run uses. */
+export interface ResolvedTool extends ToolPolicy {
+  name: string;
+  fingerprint: string;
 }
 
 /** `confirmation`: approve or reject; `userInput`: supply values; `externalExecution`: supply the result. */
@@ -239,6 +260,8 @@ export const DEFAULT_MAX_TOKENS = 4096;
 /** ApplicationFailure types raised by the activities and the loop: stable names users can match on. */
 export const FailureTypes = {
   toolNotRegistered: 'ToolNotRegisteredError',
+  /** The run's client saw another version of a tool (schema, description, policy or human gate) than its worker has. */
+  toolMismatch: 'ToolMismatchError',
   maxStepsReached: 'MaxStepsReachedError',
   modelCallFailed: 'ModelCallFailedError',
   toolCallFailed: 'ToolCallFailedError',

@@ -24,7 +24,7 @@ const transfer = tool({
   name: 'transfer',
   description: 'Moves money; needs a human to confirm.',
   input: z.object({ amount: z.number() }),
-  requiresConfirmation: true,
+  requiresConfirmation: true, // the deprecated spelling of human: { kind: 'confirmation' }, still accepted
   run: (input) => {
     calls.push({ tool: 'transfer', input });
     return `transferred ${input.amount}`;
@@ -35,7 +35,7 @@ const book = tool({
   name: 'book',
   description: 'Books a flight; a human picks the seat.',
   input: z.object({ flight: z.string(), seat: z.string().optional() }),
-  requiresUserInput: z.object({ seat: z.string().regex(/^\d{1,2}[A-F]$/, 'a seat like 12C') }),
+  human: { kind: 'userInput', schema: z.object({ seat: z.string().regex(/^\d{1,2}[A-F]$/, 'a seat like 12C') }) },
   run: (input) => {
     calls.push({ tool: 'book', input });
     return `booked ${input.flight} seat ${input.seat ?? '?'}`;
@@ -46,10 +46,8 @@ const approveDeploy = tool({
   name: 'approve_deploy',
   description: 'Runs in the operator console, not on the worker.',
   input: z.object({ service: z.string() }),
-  externalExecution: true,
-  run: () => {
-    throw new Error('external tools never run on the worker');
-  },
+  // No run: its result always comes from outside the worker.
+  human: { kind: 'externalExecution' },
 });
 
 const add = tool({

@@ -1,5 +1,6 @@
 // The activity interface the workflow schedules against; the workflow imports this file as types only.
-import type { ModelCallInput, ModelCallResult, ToolCallInput, ToolCallResult } from '../types.js';
+import type { ModelCallInput, ModelCallResult, ResolvedTool, ToolCallInput, ToolCallResult } from '../types.js';
+import type { ResolveToolsInput } from './tool-resolution.js';
 
 export interface UserInputCheck {
   toolName: string;
@@ -9,6 +10,8 @@ export interface UserInputCheck {
 export interface AgentActivities {
   callModel(input: ModelCallInput): Promise<ModelCallResult>;
   callTool(input: ToolCallInput): Promise<ToolCallResult>;
-  /** Checks a human's values against the tool's `requiresUserInput` schema; returns the problem, or null. */
+  /** The worker's policy and fingerprint of each tool the run names; refuses tools it lacks or has in another version. */
+  resolveTools(input: ResolveToolsInput): Promise<ResolvedTool[]>;
+  /** Checks a human's values against the tool's `human: { kind: 'userInput', schema }`; returns the problem, or null. */
   checkUserInput(input: UserInputCheck): Promise<string | null>;
 }

@@ -11,12 +11,12 @@ export type HumanOutcome = { run: true; input: unknown } | { run: false; result:
 export function applyHumanResolution(tool: Tool, call: ToolCallInput, serialise: (value: unknown) => string): HumanOutcome {
   const human = call.human;
   if (!human) return { run: true, input: call.input };
-  if (tool.requiresConfirmation && human.approve === false) {
+  if (tool.human?.kind === 'confirmation' && human.approve === false) {
     const note = human.note ? ` Their note: ${human.note}` : '';
     return { run: false, result: { content: `The user rejected this call to ${tool.name}.${note}`, isError: true } };
   }
-  if (tool.externalExecution) return { run: false, result: { content: serialise(human.result), isError: false } };
-  if (tool.requiresUserInput && human.values) {
+  if (tool.human?.kind === 'externalExecution') return { run: false, result: { content: serialise(human.result), isError: false } };
+  if (tool.human?.kind === 'userInput' && human.values) {
     const base = typeof call.input === 'object' && call.input !== null ? call.input : {};
     return { run: true, input: { ...base, ...human.values } };
   }
@@ -25,7 +25,8 @@ export function applyHumanResolution(tool: Tool, call: ToolCallInput, serialise:
 
 export function createUserInputCheck(registry: ToolRegistry) {
   return async function checkUserInput({ toolName, values }: UserInputCheck): Promise<string | null> {
-    const schema = registry.get(toolName)?.requiresUserInput;
+    const gate = registry.get(toolName)?.human;
+    const schema = gate?.kind === 'userInput' ? gate.schema : undefined;
     if (!schema) return `Tool ${toolName} takes no user input on this worker.`;
     const parsed = schema.safeParse(values);
     return parsed.success ? null : `Invalid input for ${toolName}: ${z.prettifyError(parsed.error)}`;

@@ -4,6 +4,7 @@ import type { AgentActivities } from './contract.js';
 import { createModelActivity } from './model-call.js';
 import { createToolActivity } from './tool-call.js';
 import { createUserInputCheck } from './human-resolution.js';
+import { createToolResolution } from './tool-resolution.js';
 import type { Tool } from './tool-definition.js';
 import { ToolRegistry } from './tool-registry.js';
 import { TranscriptCache } from './transcript-cache.js';
@@ -47,9 +48,10 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
       streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? 60_000,
     }),
     callTool: createToolActivity(registry, heartbeatIntervalMs),
+    resolveTools: createToolResolution(registry),
     checkUserInput: createUserInputCheck(registry),
   };
 }
 
 export { tool, sleep, isTool } from './tool-definition.js';
-export type { Tool, ToolContext, ToolOptions } from './tool-definition.js';
+export type { HumanGate, Tool, ToolContext, ToolOptions } from './tool-definition.js';

@@ -2,8 +2,8 @@
 // aborts the HTTP request when Temporal cancels it, and reports the partial text and usage when it is cut.
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Tool as AnthropicTool } from '@anthropic-ai/sdk/resources/messages';
-import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
-import { FailureTypes, type ContentBlockParam, type ModelCallInput, type ModelCallProgress, type ModelCallResult } from '../types.js';
+import { CancelledFailure, Context } from '@temporalio/activity';
+import { type ContentBlockParam, type ModelCallInput, type ModelCallProgress, type ModelCallResult } from '../types.js';
 import { startHeartbeatLoop, whenAborted } from './heartbeat-loop.js';
 import { recordTokens } from './agent-metrics.js';
 import { classifyModelError, ModelStreamStalledError } from './model-errors.js';
@@ -37,16 +37,7 @@ export function createModelActivity(deps: ModelActivityDeps) {
   return async function callModel(input: ModelCallInput): Promise<ModelCallResult> {
     const ctx = Context.current();
     const tools: AnthropicTool[] = input.toolNames.map((name) => {
-      const tool = deps.registry.get(name);
-      if (!tool) {
-        throw ApplicationFailure.create({
-          type: FailureTypes.toolNotRegistered,
-          nonRetryable: true,
-          message:
-            `The run names tool "${name}" but the worker polling task queue "${ctx.info.taskQueue}" has no such tool ` +
-            `(it has: ${deps.registry.names().join(', ') || 'no tools'}). Pass it to createWorker({ tools: [...] }).`,
-        });
-      }
+      const tool = deps.registry.require(name);
       return { name: tool.name, description: tool.description, input_schema: tool.inputSchema as AnthropicTool['input_schema'] };
     });
     const progress: ModelCallProgress = { partialText: '', usage: { inputTokens: 0, outputTokens: 0 }, events: 0, attempt: ctx.info.attempt };

@@ -1,8 +1,8 @@
 // The tool activity. What the tool does wrong (bad input, a throw, a timeout, an unserialisable result) becomes an
 // `is_error` tool_result the model sees and the run goes on; only a cancel or a missing tool stops the step.
-import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { CancelledFailure, Context } from '@temporalio/activity';
 import { z } from 'zod';
-import { FailureTypes, type ToolCallInput, type ToolCallResult } from '../types.js';
+import type { ToolCallInput, ToolCallResult } from '../types.js';
 import { startHeartbeatLoop, whenAborted } from './heartbeat-loop.js';
 import type { ToolRegistry } from './tool-registry.js';
 import { applyHumanResolution } from './human-resolution.js';
@@ -35,18 +35,11 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
       const names = input.availableTools.length ? input.availableTools.join(', ') : 'none';
       return errorResult(`Tool "${input.toolName}" is not available in this run. Available tools: ${names}.`);
     }
-    const tool = registry.get(input.toolName);
-    if (!tool) {
-      throw ApplicationFailure.create({
-        type: FailureTypes.toolNotRegistered,
-        nonRetryable: true,
-        message:
-          `Tool "${input.toolName}" is not registered on the worker polling task queue "${ctx.info.taskQueue}" ` +
-          `(it has: ${registry.names().join(', ') || 'no tools'}). Pass it to createWorker({ tools: [...] }).`,
-      });
-    }
+    const tool = registry.require(input.toolName);
     const human = applyHumanResolution(tool, input, serialise);
     if (!human.run) return human.result;
+    const run = tool.run?.bind(tool);
+    if (!run) return errorResult(`Tool ${tool.name} runs outside the worker: its result is submitted by a human, not computed here.`);
     const parsed = tool.input.safeParse(human.input);
     if (!parsed.success) {
       return errorResult(`Invalid input for tool ${tool.name}: ${z.prettifyError(parsed.error)}`);
@@ -59,8 +52,8 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
     const timeoutMs = input.timeoutMs ?? tool.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
     const timeout = setTimeout(() => loop.abort(new ToolTimeoutError(`timed out after ${timeoutMs} ms`)), timeoutMs);
     try {
-      const run = Promise.resolve().then(() =>
-        tool.run(parsed.data, {
+      const running = Promise.resolve().then(() =>
+        run(parsed.data, {
           signal: loop.signal,
           heartbeat: (details) => {
             progress = details;
@@ -72,7 +65,7 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
         }),
       );
       // Racing the abort means a tool that ignores its signal is abandoned at once rather than awaited.
-      const value = await Promise.race([run, whenAborted(loop.signal)]);
+      const value = await Promise.race([running, whenAborted(loop.signal)]);
       let content: string;
       try {
         content = serialise(value);

@@ -1,7 +1,6 @@
 // `tool()`: a typed tool whose input the model fills from a zod schema. Tools are code: the worker owns their
 // implementations (createWorker({ tools })) and a run refers to them by name.
 import { z } from 'zod';
-import type { RequirementKind } from '../types.js';
 
 export interface ToolContext {
   /** Aborted when the run is cancelled, the tool's timeout passes or the worker shuts down: pass it on. */
@@ -14,31 +13,87 @@ export interface ToolContext {
   attempt: number;
 }
 
-export interface ToolOptions<I> {
+/**
+ * A human acts before each call runs; the run pauses (durably, for as long as it takes) until they answer.
+ * `confirmation`: approve or reject. `userInput`: supply values checked against `schema`, merged into the model's
+ * input. `externalExecution`: the call never runs on the worker; its result is submitted from outside.
+ */
+export type HumanGate =
+  | { kind: 'confirmation' }
+  | { kind: 'userInput'; schema: z.ZodType<Record<string, unknown>> }
+  | { kind: 'externalExecution' };
+
+interface ToolBaseOptions<I> {
   /** What the model calls it: 1–64 characters of letters, digits, `_` and `-`. */
   name: string;
   description: string;
   input: z.ZodType<I>;
-  run(input: I, context: ToolContext): unknown;
   /** The tool is aborted and the model gets an error result after this long. Default 5 minutes. */
   timeoutMs?: number;
   /** Activity attempts on infrastructure failures (worker crash, lost heartbeat). Default 3. */
   maxAttempts?: number;
-  /** Pause the run until a human approves (or rejects) each call. */
-  requiresConfirmation?: boolean;
-  /** Pause the run until a human supplies these values; they are merged into the model's input. */
-  requiresUserInput?: z.ZodType<Record<string, unknown>>;
-  /** Never run on the worker: pause until the result is submitted from outside. */
-  externalExecution?: boolean;
 }
 
-export interface Tool<I = unknown> extends ToolOptions<I> {
+/** The spellings of `human` before it existed, one gate at a time. */
+interface LegacyGates {
+  /** @deprecated use `human: { kind: 'confirmation' }`. */
+  requiresConfirmation: boolean;
+  /** @deprecated use `human: { kind: 'userInput', schema }`. */
+  requiresUserInput: z.ZodType<Record<string, unknown>>;
+  /** @deprecated use `human: { kind: 'externalExecution' }` (and leave `run` out). */
+  externalExecution: true;
+}
+
+/** Every gate option absent but the ones named. */
+type OnlyGate<K extends keyof LegacyGates | 'human'> = { [P in Exclude<keyof LegacyGates | 'human', K>]?: never };
+
+interface Runs<I> {
+  run(input: I, context: ToolContext): unknown;
+}
+interface MayRun<I> {
+  run?(input: I, context: ToolContext): unknown;
+}
+
+/**
+ * `tool()`'s options. One human gate at most (`human`), and `run` is required unless the gate is
+ * `externalExecution` — both checked by the type checker. `requiresConfirmation`, `requiresUserInput` and
+ * `externalExecution` are the deprecated spellings of `human`, still accepted one at a time.
+ */
+export type ToolOptions<I> = ToolBaseOptions<I> &
+  (
+    | (OnlyGate<'human'> & { human?: Exclude<HumanGate, { kind: 'externalExecution' }> } & Runs<I>)
+    | (OnlyGate<'human'> & { human: { kind: 'externalExecution' } } & MayRun<I>)
+    | (OnlyGate<'requiresConfirmation'> & Pick<LegacyGates, 'requiresConfirmation'> & Runs<I>)
+    | (OnlyGate<'requiresUserInput'> & Pick<LegacyGates, 'requiresUserInput'> & Runs<I>)
+    | (OnlyGate<'externalExecution'> & Pick<LegacyGates, 'externalExecution'> & MayRun<I>)
+  );
+
+export interface Tool<I = unknown> {
   readonly kind: 'durable-agent-tool';
+  readonly name: string;
+  readonly description: string;
+  readonly input: z.ZodType<I>;
   /** The JSON schema sent to the model as `input_schema`. */
   readonly inputSchema: Record<string, unknown>;
+  /** Absent only on an `externalExecution` tool. */
+  run?(input: I, context: ToolContext): unknown;
+  readonly timeoutMs?: number;
+  readonly maxAttempts?: number;
+  readonly human?: HumanGate;
 }
 
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/** The one gate of the options, whichever spelling they use (JavaScript callers get the check the types give). */
+function humanGateOf(options: ToolOptions<unknown>): HumanGate | undefined {
+  const gates: HumanGate[] = [];
+  if (options.human) gates.push(options.human);
+  if (options.requiresConfirmation) gates.push({ kind: 'confirmation' });
+  if (options.requiresUserInput) gates.push({ kind: 'userInput', schema: options.requiresUserInput });
+  if (options.externalExecution) gates.push({ kind: 'externalExecution' });
+  if (gates.length > 1) throw new TypeError(`Tool ${options.name}: give it one human gate (human: { kind: ... }), not ${gates.length}.`);
+  return gates[0];
+}
 
 export function tool<I>(options: ToolOptions<I>): Tool<I> {
   if (!TOOL_NAME.test(options.name)) {
@@ -50,18 +105,24 @@ export function tool<I>(options: ToolOptions<I>): Tool<I> {
     throw new TypeError(`Tool ${options.name}: its input must be a z.object(...) schema (the API takes objects).`);
   }
   const { $schema: _ignored, ...inputSchema } = schema;
-  const humanOptions = [options.requiresConfirmation, options.requiresUserInput, options.externalExecution].filter(Boolean);
-  if (humanOptions.length > 1) {
-    throw new TypeError(`Tool ${options.name}: choose one of requiresConfirmation, requiresUserInput, externalExecution.`);
+  const human = humanGateOf(options as ToolOptions<unknown>);
+  if (human?.kind === 'userInput' && !(human.schema instanceof z.ZodType)) {
+    throw new TypeError(`Tool ${options.name}: human.schema must be a zod schema, e.g. z.object({ ... }).`);
   }
-  return { ...options, kind: 'durable-agent-tool', inputSchema };
-}
-
-export function requirementKind(t: Tool): RequirementKind | undefined {
-  if (t.requiresConfirmation) return 'confirmation';
-  if (t.requiresUserInput) return 'userInput';
-  if (t.externalExecution) return 'externalExecution';
-  return undefined;
+  if (typeof options.run !== 'function' && human?.kind !== 'externalExecution') {
+    throw new TypeError(`Tool ${options.name} needs run(input, context) (only a human: { kind: 'externalExecution' } tool has none).`);
+  }
+  return {
+    kind: 'durable-agent-tool',
+    name: options.name,
+    description: options.description,
+    input: options.input,
+    inputSchema,
+    ...(options.run ? { run: options.run } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    ...(human ? { human } : {}),
+  };
 }
 
 export function isTool(value: unknown): value is Tool {

@@ -1,3 +1,6 @@
+// The worker's tools by name, and the one failure for a run that names a tool this worker lacks.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { FailureTypes } from '../types.js';
 import { isTool, type Tool } from './tool-definition.js';
 
 export class ToolRegistry {
@@ -17,5 +20,24 @@ export class ToolRegistry {
 
   names(): string[] {
     return [...this.tools.keys()];
+  }
+
+  /** The tool, or ToolNotRegisteredError (non-retryable) naming it, the task queue and the tools this worker has. */
+  require(name: string): Tool {
+    const found = this.tools.get(name);
+    if (found) return found;
+    throw this.notRegistered([name]);
+  }
+
+  /** ToolNotRegisteredError for tools a run names that this worker lacks. */
+  notRegistered(names: string[]): ApplicationFailure {
+    const which = names.length === 1 ? `tool "${names[0]}"` : `tools ${names.map((n) => `"${n}"`).join(', ')}`;
+    return ApplicationFailure.create({
+      type: FailureTypes.toolNotRegistered,
+      nonRetryable: true,
+      message:
+        `The run names ${which} but the worker polling task queue "${Context.current().info.taskQueue}" has no such tool ` +
+        `(it has: ${this.names().join(', ') || 'no tools'}). Pass it to createWorker({ tools: [...] }).`,
+    });
   }
 }

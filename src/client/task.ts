@@ -1,4 +1,5 @@
-import { requirementKind, type Tool } from '../activities/tool-definition.js';
+import type { Tool } from '../activities/tool-definition.js';
+import { toolFingerprint } from '../activities/tool-fingerprint.js';
 import type { StepTimeouts, TaskSpec } from '../types.js';
 
 export interface TaskOptions {
@@ -60,12 +61,8 @@ export class Task {
   toSpec(): TaskSpec {
     return {
       description: this.description,
-      tools: this.tools.map((t) => ({
-        name: t.name,
-        ...(requirementKind(t) ? { requires: requirementKind(t) } : {}),
-        ...(t.timeoutMs !== undefined ? { timeoutMs: t.timeoutMs } : {}),
-        ...(t.maxAttempts !== undefined ? { maxAttempts: t.maxAttempts } : {}),
-      })),
+      // A name and what this client saw of the tool: the worker's copy is the one the run uses, checked against it.
+      tools: this.tools.map((t) => ({ name: t.name, fingerprint: toolFingerprint(t), ...(t.human ? { requires: t.human.kind } : {}) })),
       ...(this.system !== undefined ? { system: this.system } : {}),
       ...(this.maxSteps !== undefined ? { maxSteps: this.maxSteps } : {}),
       ...(this.maxTokens !== undefined ? { maxTokens: this.maxTokens } : {}),

@@ -2,10 +2,12 @@
 import { z } from 'zod';
 import { sleep, tool } from '../activities/tool-definition.js';
 
+// The quick start's tool exactly as the README (and a user's copy of it) defines it: a run whose client copy differs from
+// the worker's in any part (here, a bound on `seconds`) is refused with ToolMismatchError before its first model call.
 export const longRunningTask = tool({
   name: 'long_running_task',
   description: 'A task that takes time to complete.',
-  input: z.object({ seconds: z.number().int().min(0).max(3600) }),
+  input: z.object({ seconds: z.number().int() }),
   run: async ({ seconds }, { signal }) => {
     await sleep(seconds * 1000, signal);
     return `Completed after ${seconds} seconds`;
@@ -17,7 +19,7 @@ export const sendEmail = tool({
   name: 'send_email',
   description: 'Sends an email. A human confirms every email before it goes out.',
   input: z.object({ to: z.string(), subject: z.string() }),
-  requiresConfirmation: true,
+  human: { kind: 'confirmation' },
   // An example: it reports what it would send rather than sending anything.
   run: ({ to, subject }) => `Email "${subject}" to ${to} approved and handed to the outbox.`,
 });

@@ -3,7 +3,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { encryptedDataConverter } from '../codec/aes-gcm-codec.js';
-import { createActivities, type AnthropicSettings } from '../activities/index.js';
+import { createActivities, DEFAULT_HEARTBEAT_INTERVAL_MS, type AnthropicSettings } from '../activities/index.js';
 import type { Tool } from '../activities/tool-definition.js';
 import { DEFAULT_TASK_QUEUE } from '../types.js';
 import { installQuietRuntime, METRICS_PORT_ENV } from './quiet-runtime.js';
@@ -11,7 +11,11 @@ import { createWorkerTracing, type TracingOptions } from './tracing.js';
 import { prebuiltBundlePath, workflowInterceptorModules, workflowsPath } from './workflow-source.js';
 
 export interface CreateWorkerOptions {
-  /** The tools this worker can run. A run that names a tool missing here fails with ToolNotRegisteredError. */
+  /**
+   * The tools this worker can run, and the one source of their schema and policy. A run that names a tool missing here
+   * fails with ToolNotRegisteredError, one whose client saw another version of a tool with ToolMismatchError; both
+   * before the run's first model call.
+   */
   tools?: Tool[];
   /** Defaults to a NativeConnection to `address`, TEMPORAL_ADDRESS or localhost:7233. */
   connection?: NativeConnection;
@@ -19,7 +23,7 @@ export interface CreateWorkerOptions {
   namespace?: string;
   taskQueue?: string;
   anthropic?: AnthropicSettings;
-  /** How often activities heartbeat; bounds how long a cancel takes to reach a running model or tool call. */
+  /** How often activities heartbeat (default DEFAULT_HEARTBEAT_INTERVAL_MS, 200 ms); bounds how long a cancel takes to reach a running call. */
   heartbeatIntervalMs?: number;
   streamIdleTimeoutMs?: number;
   /**
@@ -70,7 +74,7 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
     : await NativeConnection.connect({ address: options.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
   const connection = options.connection ?? ownConnection;
   if (!connection) throw new Error('unreachable: no connection');
-  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 200;
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
   const taskQueue = options.taskQueue ?? process.env.DURABLE_AGENT_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
   const tracing = createWorkerTracing(options.tracing);
   const prebuilt = prebuiltBundlePath({ tracing: tracing.enabled });

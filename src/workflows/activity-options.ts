@@ -55,6 +55,13 @@ export function withTimeouts(options: ActivityOptions, kind: 'model' | 'tool', t
   };
 }
 
+/** Resolving the run's tools on a worker: quick, and a missing or different tool fails the run at once. */
+export const RESOLVE_TOOLS_OPTIONS: ActivityOptions = {
+  activityId: 'resolve-tools',
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: [FailureTypes.toolNotRegistered, FailureTypes.toolMismatch] },
+};
+
 /** Checking a human's values against the tool's schema: quick, and a failure leaves the run paused, not failed. */
 export const USER_INPUT_CHECK_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 minute',

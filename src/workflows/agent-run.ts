@@ -1,6 +1,7 @@
 // The agent loop: model turn → tool calls (in parallel) → model turn … until the model ends its turn.
 // Deterministic by construction: every decision comes from the input, the seed and activity results.
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -28,8 +29,15 @@ import {
   type StepOutcome,
   type StepResult,
   type ToolCallResult,
+  type ToolPolicy,
 } from '../types.js';
-import { MODEL_ACTIVITY_OPTIONS, TOOL_ACTIVITY_OPTIONS, USER_INPUT_CHECK_OPTIONS, withTimeouts } from './activity-options.js';
+import {
+  MODEL_ACTIVITY_OPTIONS,
+  RESOLVE_TOOLS_OPTIONS,
+  TOOL_ACTIVITY_OPTIONS,
+  USER_INPUT_CHECK_OPTIONS,
+  withTimeouts,
+} from './activity-options.js';
 import { Conversation, type StepPlan, type ToolStepPlan } from './conversation.js';
 import {
   requirementsQuery,
@@ -46,6 +54,8 @@ import { renderCurrentDetails } from './current-details.js';
 const SUMMARY_LIMIT = 120;
 /** Patch id of the maxSteps check before a turn's tool calls (see the loop). */
 const MAX_STEPS_BOUNDS_TOOL_CALLS = 'durable-agent/max-steps-bounds-tool-calls';
+/** Patch id of resolving the run's tools on the worker before its first model call (see the loop). */
+const TOOLS_RESOLVED_ON_WORKER = 'durable-agent/tools-resolved-on-worker';
 
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ');
@@ -58,7 +68,8 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   const maxSteps = task.maxSteps ?? DEFAULT_MAX_STEPS;
   const conversation = new Conversation(task);
   const liveSteps: StepResult[] = [];
-  const toolPolicies = new Map(task.tools.map((ref) => [ref.name, ref]));
+  // Runs recorded before tools were resolved on the worker use the policy their input carries; newer ones the worker's.
+  let toolPolicies = new Map<string, ToolPolicy>(task.tools.map((ref) => [ref.name, ref]));
   const runId = workflowInfo().workflowId;
   const modelOptions = withTimeouts(MODEL_ACTIVITY_OPTIONS, 'model', task.timeouts);
   const toolOptions = withTimeouts(TOOL_ACTIVITY_OPTIONS, 'tool', task.timeouts);
@@ -230,6 +241,24 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     );
   }
 
+  /** The worker's policy of each tool; fails the run (ToolNotRegisteredError, ToolMismatchError) before any step. */
+  async function resolveToolsOnWorker(): Promise<Map<string, ToolPolicy>> {
+    const { resolveTools } = proxyActivities<AgentActivities>({
+      ...RESOLVE_TOOLS_OPTIONS,
+      summary: oneLine(`resolve tools ${task.tools.map((ref) => ref.name).join(', ')}`),
+    });
+    try {
+      const resolved = await resolveTools({ tools: task.tools });
+      return new Map(resolved.map(({ name, fingerprint: _fingerprint, ...policy }) => [name, policy]));
+    } catch (err) {
+      const cause = err instanceof ActivityFailure ? err.cause : undefined;
+      if (cause instanceof ApplicationFailure && cause.nonRetryable) {
+        throw ApplicationFailure.create({ type: cause.type ?? undefined, message: cause.message, nonRetryable: true, details: [...(cause.details ?? [])] });
+      }
+      throw err;
+    }
+  }
+
   const maxStepsReached = (detail: string): ApplicationFailure =>
     ApplicationFailure.create({
       type: FailureTypes.maxStepsReached,
@@ -238,6 +267,8 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     });
 
   try {
+    // The worker is the one source of a tool's schema and policy. The patch keeps runs recorded before this replaying.
+    if (task.tools.length && patched(TOOLS_RESOLVED_ON_WORKER)) toolPolicies = await resolveToolsOnWorker();
     for (;;) {
       if (conversation.stepCount >= maxSteps) throw maxStepsReached('');
       const { tools } = await modelTurn();

@@ -1,0 +1,55 @@
+// What a version of a tool is, as a short string the client and the worker each compute from their own copy: the run
+// carries the client's, the worker compares it with its own before the run's first model call (resolveTools).
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { ToolPolicy } from '../types.js';
+import type { Tool } from './tool-definition.js';
+
+/** The parts a fingerprint covers, in its order: each is one 8-hex segment, so a mismatch says which parts differ. */
+export const FINGERPRINT_PARTS = ['description', 'input schema', 'policy (timeoutMs, maxAttempts)', 'human gate'] as const;
+
+/** JSON with object keys sorted, so equal schemas give equal text whatever order their keys were built in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function digest(name: string, part: unknown): string {
+  return createHash('sha256').update(canonicalJson([name, part])).digest('hex').slice(0, 8);
+}
+
+/** The policy the worker runs the tool with; the workflow takes it from the worker's answer (ResolvedTool). */
+export function toolPolicy(t: Tool): ToolPolicy {
+  return {
+    ...(t.timeoutMs !== undefined ? { timeoutMs: t.timeoutMs } : {}),
+    ...(t.maxAttempts !== undefined ? { maxAttempts: t.maxAttempts } : {}),
+    ...(t.human ? { requires: t.human.kind } : {}),
+  };
+}
+
+/** e.g. `3f9a1c2b.7d4e0a11.c0ffee00.5b6a7c8d`: description, input schema, policy, human gate (with its schema). */
+export function toolFingerprint(t: Tool): string {
+  const human = t.human
+    ? { kind: t.human.kind, ...(t.human.kind === 'userInput' ? { schema: z.toJSONSchema(t.human.schema, { target: 'draft-7', unrepresentable: 'any' }) } : {}) }
+    : null;
+  return [
+    digest(t.name, t.description),
+    digest(t.name, t.inputSchema),
+    digest(t.name, { timeoutMs: t.timeoutMs ?? null, maxAttempts: t.maxAttempts ?? null }),
+    digest(t.name, human),
+  ].join('.');
+}
+
+/** Which parts two fingerprints of one tool differ in (all of them when either is not a fingerprint of this shape). */
+export function fingerprintDifferences(a: string, b: string): string[] {
+  const as = a.split('.');
+  const bs = b.split('.');
+  if (as.length !== FINGERPRINT_PARTS.length || bs.length !== FINGERPRINT_PARTS.length) return [...FINGERPRINT_PARTS];
+  return FINGERPRINT_PARTS.filter((_, i) => as[i] !== bs[i]);
+}
