@@ -56,6 +56,15 @@ const SUMMARY_LIMIT = 120;
 const MAX_STEPS_BOUNDS_TOOL_CALLS = 'durable-agent/max-steps-bounds-tool-calls';
 /** Patch id of resolving the run's tools on the worker before its first model call (see the loop). */
 const TOOLS_RESOLVED_ON_WORKER = 'durable-agent/tools-resolved-on-worker';
+/** Patch id of setting the status back to running in the update handler that answers the last waiting call. */
+const STATUS_SET_IN_UPDATE_HANDLER = 'durable-agent/status-set-in-update-handler';
+
+/** A tool call waiting for a human; `statusReported` once its answer set the run's status back to running. */
+interface WaitingCall {
+  requirement: Requirement;
+  resolution?: RequirementResolution;
+  statusReported?: boolean;
+}
 
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ');
@@ -100,7 +109,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   setHandler(transcriptQuery, (count) => conversation.messages.slice(0, count));
 
   // Tool calls waiting for a human, by tool_use id.
-  const waiting = new Map<string, { requirement: Requirement; resolution?: RequirementResolution }>();
+  const waiting = new Map<string, WaitingCall>();
   setHandler(requirementsQuery, () => [...waiting.values()].filter((w) => !w.resolution).map((w) => w.requirement));
   setHandler(
     resolveRequirementUpdate,
@@ -113,12 +122,19 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
         if (problem) throw ApplicationFailure.create({ type: FailureTypes.invalidUserInput, message: problem, nonRetryable: true });
       }
       entry.resolution = resolution;
+      // Back to running inside the handler, so the status upsert precedes the update's completion in history whatever
+      // interceptors wrap the handler (the tracing ones add awaits that would let the loop's upsert go first, and a
+      // traced worker could then not replay an untraced worker's run). Runs recorded before upserted in the loop.
+      if (patched(STATUS_SET_IN_UPDATE_HANDLER)) {
+        entry.statusReported = true;
+        if ([...waiting.values()].every((w) => w.resolution)) markStatus('running');
+      }
     },
     { validator: (resolution) => checkResolutionShape(resolution, waiting.get(resolution.id)?.requirement, [...waiting.keys()]) },
   );
 
   async function awaitHuman(plan: ToolStepPlan, kind: RequirementKind): Promise<RequirementResolution> {
-    const entry: { requirement: Requirement; resolution?: RequirementResolution } = {
+    const entry: WaitingCall = {
       requirement: requirementOf(plan, kind),
     };
     waiting.set(plan.toolUseId, entry);
@@ -129,7 +145,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     } finally {
       waiting.delete(plan.toolUseId);
     }
-    if (waiting.size === 0) markStatus('running');
+    if (waiting.size === 0 && !entry.statusReported) markStatus('running');
     return entry.resolution as RequirementResolution;
   }
 
