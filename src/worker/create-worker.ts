@@ -5,7 +5,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { encryptedDataConverter } from '../codec/aes-gcm-codec.js';
 import { createActivities, type AnthropicSettings } from '../activities/index.js';
 import type { Tool } from '../activities/tool-definition.js';
-import { DEFAULT_TASK_QUEUE } from '../types.js';
+import { temporalSettings } from '../environment.js';
 import { prebuiltBundlePath, workflowsPath } from './workflow-source.js';
 
 export interface CreateWorkerOptions {
@@ -38,13 +38,11 @@ function dataConverterOption(options: CreateWorkerOptions): { dataConverter?: Da
 
 /** A Temporal Worker; when createWorker opened the connection itself, `run()` closes it on the way out. */
 export async function createWorker(options: CreateWorkerOptions = {}): Promise<Worker> {
-  const ownConnection = options.connection
-    ? undefined
-    : await NativeConnection.connect({ address: options.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
+  const { address, namespace, taskQueue } = temporalSettings(options);
+  const ownConnection = options.connection ? undefined : await NativeConnection.connect({ address });
   const connection = options.connection ?? ownConnection;
   if (!connection) throw new Error('unreachable: no connection');
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 200;
-  const taskQueue = options.taskQueue ?? process.env.DURABLE_AGENT_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
   const prebuilt = prebuiltBundlePath();
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
@@ -60,7 +58,7 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
       ...options.workerOptions,
       ...dataConverterOption(options),
       connection,
-      namespace: options.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default',
+      namespace,
       taskQueue,
       activities: createActivities({
         tools: options.tools ?? [],

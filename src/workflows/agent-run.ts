@@ -40,15 +40,11 @@ import {
 import { checkResolutionShape, requirementOf } from './requirements.js';
 import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from './payload-size.js';
 import { stepFailure } from './step-failure.js';
+import { oneLine } from '../text.js';
 
 const SUMMARY_LIMIT = 120;
 /** Patch id of the maxSteps check before a turn's tool calls (see the loop). */
 const MAX_STEPS_BOUNDS_TOOL_CALLS = 'durable-agent/max-steps-bounds-tool-calls';
-
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ');
-  return flat.length > SUMMARY_LIMIT ? `${flat.slice(0, SUMMARY_LIMIT - 1)}…` : flat;
-}
 
 export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   const { task, seed } = input;
@@ -185,7 +181,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       ...toolOptions,
       ...(policy?.maxAttempts !== undefined ? { retry: { ...toolOptions.retry, maximumAttempts: policy.maxAttempts } } : {}),
       activityId: plan.activityId,
-      summary: oneLine(`tool ${plan.toolName} ${JSON.stringify(plan.input) ?? ''}`),
+      summary: oneLine(`tool ${plan.toolName} ${JSON.stringify(plan.input) ?? ''}`, SUMMARY_LIMIT),
     });
     return track(plan, () =>
       callTool({
