@@ -2,7 +2,7 @@
 // works on encrypted runs without their key) and returns as soon as the server records the close.
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { isNotFound } from './history-reader.js';
+import { isNotFound } from './read-execution.js';
 import { RunNotFoundError } from './errors.js';
 
 const CLOSE_EVENT = proto.temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
