@@ -137,6 +137,7 @@ describe('cancel and continue (seed scenarios)', () => {
 
     // Only an explicit `model` in the request changes the model; the identity stays the run's.
     h.fake.reset();
+    counter.reset();
     h.fake.setResponder(storyScript(1));
     const again = await runAndCancelInTool(owner, storyTask(1), 'long_running_task:1');
     await stranger.continueRun({ runId: again.runId, model: 'anthropic/claude-other-model' });

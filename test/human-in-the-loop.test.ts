@@ -193,7 +193,8 @@ describe('fork', () => {
     assert.equal(fork.output, 'Forked: the sum is still 5.');
     assert.deepEqual(h.fake.requests.map((r) => r.turn), [1], 'only step 2 (turn 1) was asked again');
     assert.equal(calls.length, 1, 'the tool of step 1 was not run again');
-    assert.deepEqual(fork.stepResults.slice(0, 2), original.stepResults.slice(0, 2));
+    // The inherited steps are the parent's, marked with the run they came from.
+    assert.deepEqual(fork.stepResults.slice(0, 2), original.stepResults.slice(0, 2).map((s) => ({ ...s, inheritedFrom: original.runId })));
     assert.equal(fork.stepResults[2]!.index, 2);
     assert.equal(fork.stepResults.length, 3);
     // The parent is untouched.

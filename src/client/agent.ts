@@ -161,7 +161,8 @@ export class Agent {
   async *continueRunStream(target: ContinueRunRequest & StreamOptions): AsyncGenerator<StreamEvent> {
     const client = await getClient(this.options);
     const runId = 'runId' in target ? target.runId : target.task.runId;
-    const fromOffset = target.fromOffset ?? (runId ? await logEnd(client, runId) : 0);
+    // A fork (the deprecated `fromStep`) is a new run with a log of its own: follow it from its start.
+    const fromOffset = target.fromOffset ?? (runId && target.fromStep === undefined ? await logEnd(client, runId) : 0);
     const handle = await this.startContinueRun(target);
     yield* streamEvents(client, handle.runId, { ...pickStreamOptions(target), fromOffset });
   }
