@@ -2,6 +2,7 @@
 // answer and a fork of each kind of run plans — the seed, the run id, the queue, the model — or which typed error.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { STEP_ACTIVITY } from '../src/activities/contract.js';
 import {
   InvalidForkError,
   RunAlreadyCompletedError,
@@ -73,7 +74,7 @@ describe('continue', () => {
   test('a running run: RunStillRunningError; a paused one: RunPausedError naming what it waits for', async () => {
     const events = savedEvents('completed');
     // The completed run as it was while its tool ran: its events up to the tool call's start.
-    const toolScheduled = events.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'callTool');
+    const toolScheduled = events.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === STEP_ACTIVITY.tool);
     const open = events.slice(0, events.findIndex((e, i) => i > toolScheduled && e.activityTaskStartedEventAttributes) + 1);
     const running = await decodeExecution(open, payloadDecoderOf(), { runId: 'running' });
     assert.equal(running.state, 'running');
