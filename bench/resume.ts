@@ -3,7 +3,8 @@
 // of history it has to read and the model requests it repeats (must be none).
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
-import { readExecution, toSeed } from '../src/client/history-reader.js';
+import { readExecution } from '../src/client/read-execution.js';
+import { seedOf } from '../src/history/continuation.js';
 import { scriptedResponder, textTurn, toolTurn, type FakeTurn } from '../src/testing/fake-anthropic/index.js';
 import { RunStatus } from '../src/types.js';
 import { eventBytes, historyBytes, now, timedResponder, waitUntil, type BenchContext, type ModelRequestLog, type Row, type SectionResult } from './context.js';
@@ -64,12 +65,12 @@ export async function resumeSection(ctx: BenchContext): Promise<SectionResult> {
     const history = await ctx.client.workflow.getHandle(runId, cancelled.executionRunId).fetchHistory();
     const fetchHistoryMs = now() - f0;
     const r0 = now();
-    toSeed(await readExecution(ctx.client, runId));
+    seedOf(await readExecution(ctx.client, runId));
     const readAndSeedMs = now() - r0;
 
     ctx.probe.released.add(runId);
     const c0 = now();
-    const handle = await agent.startContinuation({ runId });
+    const handle = await agent.startContinueRun({ runId });
     const started = now();
     await waitUntil(() => ctx.probe.startsOf(runId, 'gate').length === 2, 'the cut-off tool to run again', 60_000, 2);
     const firstStep = ctx.probe.startsOf(runId, 'gate')[1]!.at;

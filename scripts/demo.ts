@@ -58,7 +58,7 @@ try {
     console.log('\nContinuing from a new Agent (completed steps come from history; the cut tool call runs again)...');
     const client = await getClient(connection);
     const from = await logEnd(client, output.runId);
-    const handle = await new Agent('anthropic/claude-sonnet-4-6', connection).startContinuation({ runId: output.runId });
+    const handle = await new Agent('anthropic/claude-sonnet-4-6', connection).startContinueRun({ runId: output.runId });
     await followProgress(client, handle.runId, from, process.stdout);
     const result = await handle.result();
     console.log(`\nstatus: ${result.status}`);

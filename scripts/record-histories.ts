@@ -1,7 +1,8 @@
-// Records the histories test/replay.test.ts replays: a completed run, a cancelled one, its continuation, a failed one,
-// one with parallel tool calls, one paused for a human and confirmed, a fork, one stopped by maxSteps, one whose
-// tools were resolved on the worker and one refused for a tool mismatch, on the CLI dev server with the fake
-// model. `--only name,...` records just those (keep the others: they were recorded by earlier versions of the loop).
+// Records the histories test/replay.test.ts replays (and test/history-*.test.ts decodes): a completed run, a cancelled
+// one, its continuation, a failed one, one with parallel tool calls, one paused for a human (saved while paused and once
+// confirmed), a fork, one stopped by maxSteps, one whose model call a cancel cut mid-stream, one whose tools were
+// resolved on the worker and one refused for a tool mismatch, on the CLI dev server with the fake model.
+// `--only name,...` records just those (keep the others: they were recorded by earlier versions of the loop).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -79,11 +80,12 @@ try {
   const human = agent();
   const paused = await human.do(new Task({ description: 'wait after approval', tools: [confirm] }));
   if (paused.status !== 'paused') throw new Error(`expected a paused run, got ${paused.status}`);
-  const confirmed = await human.continueRun({ runId: paused.runId, requirements: [{ id: paused.requirements[0]!.id, approve: true }] });
+  await save('paused', paused.runId, paused.executionRunId);
+  const confirmed = await human.answerRun({ runId: paused.runId, answers: [{ id: paused.requirements[0]!.id, approve: true }] });
   await save('human-confirmed', confirmed.runId, confirmed.executionRunId);
 
   h.fake.setResponder(scriptedResponder([textTurn('unused'), textTurn('forked ending')]));
-  const fork = await agent().continueRun({ runId: completed.runId, fromStep: 2 });
+  const fork = await agent().forkRun({ runId: completed.runId, fromStep: 2 });
   if (fork.status !== 'completed') throw new Error(`fork ended ${fork.status}`);
   await save('forked', fork.runId, fork.executionRunId);
 
@@ -105,6 +107,19 @@ try {
   const mismatch = await agent().do(new Task({ description: 'wait, with another version of the tool', tools: [otherWait] }));
   if (mismatch.error?.name !== 'ToolMismatchError') throw new Error(`expected ToolMismatchError, got ${mismatch.status}`);
   await save('tool-mismatch', mismatch.runId, mismatch.executionRunId);
+
+  // A model call cut by a cancel while it streams: its partial text and usage are in the cancel's details.
+  h.fake.setResponder(scriptedResponder([textTurn(`A long answer: ${'word '.repeat(300)}`, { chunkDelayMs: 40 })]));
+  const cutter = agent();
+  const cutPending = cutter.do(new Task('answer at length'));
+  await waitFor(() => cutter.runId !== undefined, 'run start');
+  await sleep(1500);
+  await cancelRun(cutter.runId!, { client: h.client });
+  const cut = await cutPending;
+  if (cut.status !== 'cancelled' || !cut.usage.inputTokens || !cut.stepResults[0]?.output) {
+    throw new Error(`expected a model call cut with partial text and usage, got ${JSON.stringify(cut.stepResults)}`);
+  }
+  await save('cut-model', cut.runId, cut.executionRunId);
 
   h.fake.injectFaults({ kind: 'http', status: 400, message: 'bad request for the record' });
   h.fake.setResponder(scriptedResponder([textTurn('never')]));

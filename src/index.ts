@@ -1,5 +1,14 @@
 // durable-agent's public API.
-export { Agent, type AgentOptions, type ContinueTarget, type RunHandle } from './client/agent.js';
+export {
+  Agent,
+  type AgentOptions,
+  type RunRef,
+  type ContinueRunRequest,
+  type AnswerRunRequest,
+  type ForkRunRequest,
+  type ContinueTarget,
+  type RunHandle,
+} from './client/agent.js';
 export { Task, type TaskOptions } from './client/task.js';
 export { cancelRun, getRunOutput, getLiveSteps, type CancelOptions } from './client/run-control.js';
 export { streamRun, type StreamOptions } from './client/run-stream.js';
@@ -12,6 +21,7 @@ export {
   RunNotRunningError,
   TaskNotRunError,
   RunPausedError,
+  RunNotPausedError,
   InvalidRequirementError,
   InvalidForkError,
   RunTooLargeToContinueError,

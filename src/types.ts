@@ -234,7 +234,7 @@ export interface RunOutput {
   error?: RunError;
   /** Number of executions of this run id, the first one included. */
   executions: number;
-  /** What a paused run waits for; resolve with agent.continueRun({ runId, requirements }). */
+  /** What a paused run waits for; answer with agent.answerRun({ runId, answers }). */
   requirements: Requirement[];
   forkedFrom?: { runId: string; executionRunId: string; fromStep: number };
 }

@@ -1,12 +1,13 @@
 // The user story on the CLI dev server: cancel a run at any moment, continue it from where it stopped.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import type { Agent } from '../src/client/agent.js';
+import { Agent } from '../src/client/agent.js';
 import { RunAlreadyCompletedError, RunNotFoundError, RunNotRunningError, RunStillRunningError, TaskNotRunError } from '../src/client/errors.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
+import { STEP_ACTIVITY } from '../src/activities/contract.js';
 import { RunStatus, type ModelCallInput, type RunOutput } from '../src/types.js';
-import { readExecution } from '../src/client/history-reader.js';
+import { readExecution } from '../src/client/read-execution.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
@@ -121,6 +122,28 @@ describe('cancel and continue (seed scenarios)', () => {
     assert.equal(fresh.runId, undefined);
     assertContinuedStory(await fresh.continueRun({ runId: cancelled.runId }), cancelled.runId, 1);
     assert.equal(fresh.runId, cancelled.runId);
+  });
+
+  test("a new Agent with another model and session continues the run as the run: its recorded model, session and user", async () => {
+    h.fake.setResponder(storyScript(1));
+    const owner = h.agent({ sessionId: 'session_1', userId: 'user_1' });
+    const cancelled = await runAndCancelInTool(owner, storyTask(1), 'long_running_task:1');
+    const stranger = new Agent('anthropic/claude-other-model', { client: h.client, sessionId: 'session_2', userId: 'user_2', taskQueue: 'not-this-queue' });
+    const continued = await stranger.continueRun({ runId: cancelled.runId });
+    assertContinuedStory(continued, cancelled.runId, 1);
+    assert.deepEqual(h.fake.requests.map((r) => r.body.model), ['claude-sonnet-4-6', 'claude-sonnet-4-6']);
+    const record = await readExecution(h.client, cancelled.runId);
+    assert.deepEqual([record.input.model, record.input.sessionId, record.input.userId], ['claude-sonnet-4-6', 'session_1', 'user_1']);
+
+    // Only an explicit `model` in the request changes the model; the identity stays the run's.
+    h.fake.reset();
+    counter.reset();
+    h.fake.setResponder(storyScript(1));
+    const again = await runAndCancelInTool(owner, storyTask(1), 'long_running_task:1');
+    await stranger.continueRun({ runId: again.runId, model: 'anthropic/claude-other-model' });
+    assert.deepEqual(h.fake.requests.map((r) => r.body.model), ['claude-sonnet-4-6', 'claude-other-model']);
+    const moved = await readExecution(h.client, again.runId);
+    assert.deepEqual([moved.input.model, moved.input.sessionId], ['claude-other-model', 'session_1']);
   });
 
   test('by task, from a new Agent', async () => {
@@ -249,7 +272,7 @@ describe('history stays lean', () => {
     const output = await h.agent().do(new Task({ description: 'Look k up.', tools: [lookup] }));
     assert.equal(output.status, RunStatus.completed);
     const record = await readExecution(h.client, output.runId);
-    const inputs = record.activities.filter((a) => a.activityType === 'callModel').map((a) => (a.input as ModelCallInput).transcript);
+    const inputs = record.activities.filter((a) => a.activityType === STEP_ACTIVITY.model).map((a) => (a.input as ModelCallInput).transcript);
     assert.deepEqual(inputs[0], { base: 0, messages: [{ role: 'user', content: 'Look k up.' }] });
     // Turn 2 sends the tool result alone; the worker already has the task and its own answer.
     assert.equal(inputs[1]!.base, 2);

@@ -8,7 +8,7 @@ import { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { tool } from '../src/activities/tool-definition.js';
 import type { Agent } from '../src/client/agent.js';
-import { InvalidRequirementError, RunPausedError } from '../src/client/errors.js';
+import { InvalidRequirementError, RunNotPausedError, RunPausedError } from '../src/client/errors.js';
 import { getRunOutput } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { RunStatus } from '../src/types.js';
@@ -197,5 +197,30 @@ describe('fork', () => {
     assert.equal(fork.stepResults.length, 3);
     // The parent is untouched.
     assert.equal((await getRunOutput(original.runId, { client: h.client })).output, 'The sum is 5.');
+  });
+});
+
+describe('explicit operations', () => {
+  test('answerRun answers a pause in place; answering it again is RunNotPausedError; forkRun returns the new run', async () => {
+    h.fake.setResponder(scriptedResponder([toolTurn([{ name: 'transfer', input: { amount: 5 } }]), textTurn('Sent 5.')]));
+    const agent = newAgent();
+    const paused = await agent.do(new Task({ description: 'Transfer 5.', tools: [transfer] }));
+    assert.equal(paused.status, RunStatus.paused);
+    const answers = [{ id: paused.requirements[0]!.id, approve: true }];
+    const done = await agent.answerRun({ runId: paused.runId, answers });
+    assert.equal(done.status, RunStatus.completed);
+    assert.equal(done.runId, paused.runId);
+    assert.equal(done.output, 'Sent 5.');
+    assert.equal(done.executions, 1, 'an answer is not a new execution');
+    await assert.rejects(agent.answerRun({ runId: paused.runId, answers }), RunNotPausedError);
+
+    h.fake.reset();
+    h.fake.setResponder(scriptedResponder([textTurn('unused'), textTurn('Forked: sent 5.')]));
+    const fork = await agent.forkRun({ runId: paused.runId, fromStep: 2 });
+    assert.notEqual(fork.runId, paused.runId, 'a fork is a new run');
+    assert.equal(agent.runId, fork.runId);
+    assert.deepEqual(fork.forkedFrom, { runId: paused.runId, executionRunId: done.executionRunId, fromStep: 2 });
+    assert.equal(fork.output, 'Forked: sent 5.');
+    assert.deepEqual(calls, [{ tool: 'transfer', input: { amount: 5 } }], 'the transfer is inherited, not run again');
   });
 });

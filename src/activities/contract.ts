@@ -15,3 +15,7 @@ export interface AgentActivities {
   /** Checks a human's values against the tool's `human: { kind: 'userInput', schema }`; returns the problem, or null. */
   checkUserInput(input: UserInputCheck): Promise<string | null>;
 }
+
+/** The activity types that are steps of a run, as history records them (the keys of AgentActivities). */
+export const STEP_ACTIVITY = { model: 'callModel', tool: 'callTool' } as const satisfies Record<string, keyof AgentActivities>;
+export type StepActivityType = (typeof STEP_ACTIVITY)[keyof typeof STEP_ACTIVITY];

@@ -1,5 +1,6 @@
 // Shared by both activities: heartbeats on a timer (so Temporal's cancel reaches us even while the work is silent)
 // and turns Temporal's cancellation into an abort of our own controller, which also serves timeouts.
+import { once } from 'node:events';
 import { Context } from '@temporalio/activity';
 
 export interface HeartbeatLoop {
@@ -28,11 +29,13 @@ export function startHeartbeatLoop(intervalMs: number, details: () => unknown): 
   };
 }
 
+/** The signal's reason as an Error: what a wait cut by the signal rejects with. */
+export function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason ?? 'aborted'));
+}
+
 /** A promise that rejects when the signal aborts: raced against work that may ignore the signal. */
-export function whenAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    const fail = (): void => reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
-    if (signal.aborted) fail();
-    else signal.addEventListener('abort', fail, { once: true });
-  });
+export async function whenAborted(signal: AbortSignal): Promise<never> {
+  if (!signal.aborted) await once(signal, 'abort');
+  throw abortReason(signal);
 }

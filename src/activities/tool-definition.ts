@@ -1,6 +1,8 @@
 // `tool()`: a typed tool whose input the model fills from a zod schema. Tools are code: the worker owns their
 // implementations (createWorker({ tools })) and a run refers to them by name.
+import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
+import { abortReason } from './heartbeat-loop.js';
 
 export interface ToolContext {
   /** Aborted when the run is cancelled, the tool's timeout passes or the worker shuts down: pass it on. */
@@ -130,20 +132,11 @@ export function isTool(value: unknown): value is Tool {
 }
 
 /** Resolves `ms` later, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, signal ? { signal } : {});
+  } catch (err) {
+    if (signal?.aborted) throw abortReason(signal);
+    throw err;
+  }
 }

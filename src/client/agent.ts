@@ -18,23 +18,15 @@ import {
   stepsQuery,
   userSearchAttribute,
 } from '../workflows/definitions.js';
-import { stepIndexOf } from '../workflows/conversation.js';
-import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from '../workflows/payload-size.js';
 import { RunStatus, WORKFLOW_TYPE, type RequirementResolution, type RunInput, type RunOutput, type StepResult, type StreamEvent } from '../types.js';
+import type { ExecutionRecord } from '../history/decode.js';
+import { planContinuation, runSummary, type ContinuationRequest } from '../history/continuation.js';
+import { toRunOutput } from '../history/projections.js';
 import { getClient, resolveTaskQueue, type ConnectionOptions } from './connection.js';
 import { awaitClose } from './run-close.js';
 import { checkRunId } from './run-id.js';
-import {
-  InvalidForkError,
-  InvalidRequirementError,
-  RunAlreadyCompletedError,
-  RunNotFoundError,
-  RunPausedError,
-  RunStillRunningError,
-  RunTooLargeToContinueError,
-  TaskNotRunError,
-} from './errors.js';
-import { addUsage, readExecution, toRunOutput, toSeed, type ExecutionRecord } from './history-reader.js';
+import { InvalidRequirementError, RunNotFoundError, RunStillRunningError, TaskNotRunError } from './errors.js';
+import { readExecution } from './read-execution.js';
 import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-stream.js';
 import { searchAttributesRegistered } from './search-attributes.js';
 import type { Task } from './task.js';
@@ -48,24 +40,48 @@ export interface AgentOptions extends ConnectionOptions {
   newRunId?: () => string;
 }
 
-interface ContinueOptions {
+/** Which run: by id, or a Task an Agent in this process ran (`task.runId`). */
+export type RunRef = { runId: string } | { task: Task };
+
+interface StopWait {
+  /**
+   * A run whose cancel was requested but that has not stopped yet is waited for (so `await cancelRun(id)` followed by
+   * `continueRun({ runId: id })` works) for at most this long. Default 30 s.
+   */
+  stopWaitMs?: number;
+}
+
+interface StartOptions {
   /**
    * The task queue the continuation (or fork) runs on. Default: the run's own, as recorded in its history — a
    * continuation belongs with the workers that have the run's tools, whatever queue this Agent starts its own runs on.
    */
   taskQueue?: string;
   /**
-   * A run whose cancel was requested but that has not stopped yet is waited for (so `await cancelRun(id)` followed by
-   * `continueRun({ runId: id })` works) for at most this long. Default 30 s.
+   * The model the new execution uses ('anthropic/<model>'). Default: the run's own. A continuation or fork keeps the
+   * run's identity — its recorded model, session and user — whichever Agent continues it; only this overrides the model.
    */
-  stopWaitMs?: number;
-  /** Answers for a paused run (see RunOutput.requirements). */
-  requirements?: RequirementResolution[];
-  /** Fork: start a new run that reuses steps before this index of a closed run, and runs the rest anew. */
-  fromStep?: number;
+  model?: string;
 }
 
-export type ContinueTarget = ({ runId: string } | { task: Task }) & ContinueOptions;
+/** agent.continueRun(): continue a cancelled or failed run from where it stopped. */
+export type ContinueRunRequest = RunRef &
+  StartOptions &
+  StopWait & {
+    /** @deprecated Use agent.answerRun({ runId, answers }). Answers for a paused run (see RunOutput.requirements). */
+    requirements?: RequirementResolution[];
+    /** @deprecated Use agent.forkRun({ runId, fromStep }), which says that the result is a new run. */
+    fromStep?: number;
+  };
+
+/** The request continueRun() took before 0.2; the same type. */
+export type ContinueTarget = ContinueRunRequest;
+
+/** agent.answerRun(): answer what a paused run waits for (RunOutput.requirements); it resumes in place. */
+export type AnswerRunRequest = RunRef & StopWait & { answers: RequirementResolution[] };
+
+/** agent.forkRun(): a new run that reuses the steps before `fromStep` of a closed run and runs the rest anew. */
+export type ForkRunRequest = RunRef & StartOptions & StopWait & { fromStep: number };
 
 /** A started run: its ids, its live steps, and its output once it closes. */
 export interface RunHandle {
@@ -76,7 +92,6 @@ export interface RunHandle {
 }
 
 const PROVIDER = 'anthropic/';
-const SUMMARY_LIMIT = 200;
 
 function modelId(model: string): string {
   if (model.startsWith(PROVIDER)) return model.slice(PROVIDER.length);
@@ -85,14 +100,19 @@ function modelId(model: string): string {
   return model;
 }
 
-function summary(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > SUMMARY_LIMIT ? `${line.slice(0, SUMMARY_LIMIT - 1)}…` : line;
+function runIdOf(ref: RunRef): string {
+  const runId = 'runId' in ref ? checkRunId(ref.runId) : ref.task.runId;
+  if (!runId) throw new TaskNotRunError();
+  return runId;
 }
 
 export class Agent {
   readonly model: string;
-  /** The id of this agent's latest run; set as soon as its start is sent, before anything slow is awaited. */
+  /**
+   * The id of the run this Agent last started, continued, answered or forked: set as soon as that is decided, before
+   * anything slow is awaited (so another task can `cancelRun(agent.runId)` while `do()` waits). The one property the
+   * Agent's operations set; streamRun() and the read-only operations leave it alone.
+   */
   runId: string | undefined;
   private readonly options: AgentOptions;
 
@@ -106,7 +126,7 @@ export class Agent {
     return (await this.start(task)).result();
   }
 
-  /** Starts the task and returns at once with a handle. */
+  /** Starts the task and returns at once with a handle. Sets `agent.runId` and `task.runId` to the new run's id. */
   async start(task: Task): Promise<RunHandle> {
     const runId = this.newRunId();
     this.runId = runId;
@@ -118,7 +138,7 @@ export class Agent {
       ...(this.options.userId !== undefined ? { userId: this.options.userId } : {}),
       searchAttributes: await this.useSearchAttributes(),
     };
-    return this.startExecution(runId, input, summary(task.description), resolveTaskQueue(this.options));
+    return this.startExecution(runId, input, runSummary(task.description), resolveTaskQueue(this.options));
   }
 
   private newRunId(): string {
@@ -129,7 +149,7 @@ export class Agent {
    * Starts the task and yields its events as they happen (see StreamEvent). The stream ends when the run completes,
    * is cancelled, fails or pauses; resume it anywhere with `streamRun({ runId, fromOffset: last.nextOffset })`.
    */
-  async *stream(task: Task, options: Omit<StreamOptions, keyof ConnectionOptions | 'fromOffset'> = {}): AsyncGenerator<StreamEvent> {
+  async *stream(task: Task, options: Omit<StreamOptions, 'fromOffset'> = {}): AsyncGenerator<StreamEvent> {
     const handle = await this.start(task);
     yield* streamEvents(await getClient(this.options), handle.runId, { ...options, fromOffset: 0 });
   }
@@ -138,48 +158,93 @@ export class Agent {
    * continueRun() as a stream: by default it yields what happens from the continuation on; pass `fromOffset`
    * (the `nextOffset` of the last event a client saw) to pick up exactly where that client left off.
    */
-  async *continueRunStream(target: ContinueTarget & Pick<StreamOptions, 'fromOffset' | 'pollIntervalMs' | 'stopAtPause'>): AsyncGenerator<StreamEvent> {
+  async *continueRunStream(target: ContinueRunRequest & StreamOptions): AsyncGenerator<StreamEvent> {
     const client = await getClient(this.options);
     const runId = 'runId' in target ? target.runId : target.task.runId;
-    const fromOffset = target.fromOffset ?? (runId ? await logEnd(client, runId) : 0);
-    const handle = await this.startContinuation(target);
-    yield* streamEvents(client, handle.runId, { ...target, fromOffset });
+    // A fork (the deprecated `fromStep`) is a new run with a log of its own: follow it from its start.
+    const fromOffset = target.fromOffset ?? (runId && target.fromStep === undefined ? await logEnd(client, runId) : 0);
+    const handle = await this.startContinueRun(target);
+    yield* streamEvents(client, handle.runId, { ...pickStreamOptions(target), fromOffset });
   }
 
-  /** Follows a run another client started, from any offset of its event log (reconnect after a restart). */
-  streamRun(target: { runId: string } & Pick<StreamOptions, 'fromOffset' | 'pollIntervalMs' | 'stopAtPause'>): AsyncGenerator<StreamEvent> {
-    this.runId = target.runId;
-    return streamRun(target.runId, { ...this.options, ...target });
+  /** Follows a run any client started, from any offset of its event log (reconnect after a restart). Reads only. */
+  streamRun(target: { runId: string } & StreamOptions): AsyncGenerator<StreamEvent> {
+    return streamRun(target.runId, { ...pickStreamOptions(target), ...this.options });
   }
 
   /**
    * Continues a cancelled (or failed) run from where it stopped: completed steps are taken from its history,
-   * the cut-off step and what follows run. Same run id; a new Temporal execution.
+   * the cut-off step and what follows run. Same run id; a new Temporal execution. The continuation keeps the run's
+   * recorded model, session and user (pass `model` to change the model), and runs on the run's task queue.
+   * Throws RunStillRunningError, RunPausedError (answer it with answerRun), RunAlreadyCompletedError, RunNotFoundError.
    */
-  async continueRun(target: ContinueTarget): Promise<RunOutput> {
-    return (await this.startContinuation(target)).result();
+  async continueRun(target: ContinueRunRequest): Promise<RunOutput> {
+    return (await this.startContinueRun(target)).result();
   }
 
-  async startContinuation(target: ContinueTarget): Promise<RunHandle> {
-    const runId = 'runId' in target ? checkRunId(target.runId) : target.task.runId;
-    if (!runId) throw new TaskNotRunError();
+  /** continueRun() that returns once the continuation has started, with its handle. */
+  async startContinueRun(target: ContinueRunRequest): Promise<RunHandle> {
+    if (target.fromStep !== undefined) return this.startForkRun({ ...target, fromStep: target.fromStep });
+    const { taskQueue, model, requirements } = target;
+    return this.carryOut(target, {
+      kind: 'continue',
+      ...(taskQueue !== undefined ? { taskQueue } : {}),
+      ...(model !== undefined ? { model: modelId(model) } : {}),
+      ...(requirements?.length ? { answers: requirements } : {}),
+    });
+  }
+
+  /** @deprecated The old name of startContinueRun(). */
+  startContinuation(target: ContinueRunRequest): Promise<RunHandle> {
+    return this.startContinueRun(target);
+  }
+
+  /**
+   * Answers what a paused run waits for (its RunOutput.requirements) and resolves when it next pauses or closes.
+   * Throws RunNotPausedError if it waits for nothing, InvalidRequirementError if the run refuses an answer.
+   */
+  async answerRun(request: AnswerRunRequest): Promise<RunOutput> {
+    return (await this.startAnswerRun(request)).result();
+  }
+
+  /** answerRun() that returns once the answers are accepted, with the run's handle. */
+  async startAnswerRun(request: AnswerRunRequest): Promise<RunHandle> {
+    return this.carryOut(request, { kind: 'answer', answers: request.answers });
+  }
+
+  /**
+   * Forks a closed run: a NEW run (a new run id, the returned output's `runId`; `forkedFrom` names the original)
+   * that reuses the original's steps before `fromStep` and runs from there. The original run is left as it is.
+   */
+  async forkRun(request: ForkRunRequest): Promise<RunOutput> {
+    return (await this.startForkRun(request)).result();
+  }
+
+  /** forkRun() that returns once the fork has started, with the new run's handle (`handle.runId` is the fork's). */
+  async startForkRun(request: ForkRunRequest): Promise<RunHandle> {
+    const { taskQueue, model, fromStep } = request;
+    return this.carryOut(request, {
+      kind: 'fork',
+      fromStep,
+      newRunId: this.newRunId(),
+      ...(taskQueue !== undefined ? { taskQueue } : {}),
+      ...(model !== undefined ? { model: modelId(model) } : {}),
+    });
+  }
+
+  /** Fetch the run's latest execution, plan (src/history/continuation.ts), do what the plan says. */
+  private async carryOut(ref: RunRef & StopWait, request: ContinuationRequest): Promise<RunHandle> {
+    const runId = runIdOf(ref);
     const client = await getClient(this.options);
     let record = await readExecution(client, runId);
-    if (record.state === 'running' && record.cancelRequested) record = await this.waitForStop(client, record, target.stopWaitMs);
-    if (target.fromStep !== undefined) return this.fork(record, target.fromStep, target.taskQueue ?? record.taskQueue);
-    if (record.state === 'running') {
-      const current = toRunOutput(record);
-      if (current.status !== RunStatus.paused) throw new RunStillRunningError(runId);
-      if (!target.requirements?.length) throw new RunPausedError(runId, current.requirements);
-      await resolveRequirements(client, runId, record.executionRunId, target.requirements);
-      this.runId = runId;
-      return this.handleFor(client, runId, record.executionRunId, record.input);
+    if (record.state === 'running' && record.cancelRequested) record = await this.waitForStop(client, record, ref.stopWaitMs);
+    const plan = planContinuation(record, request);
+    this.runId = plan.runId;
+    if (plan.kind === 'answer') {
+      await resolveRequirements(client, plan.runId, plan.executionRunId, plan.answers);
+      return this.handleFor(client, plan.runId, plan.executionRunId, plan.input);
     }
-    if (record.state === 'completed') throw new RunAlreadyCompletedError(runId);
-    this.runId = runId;
-    if ('task' in target) target.task.runId = runId;
-    const input: RunInput = { ...record.input, seed: toSeed(record) };
-    return this.startExecution(runId, input, summary(`continue: ${record.input.task.description}`), target.taskQueue ?? record.taskQueue);
+    return this.startExecution(plan.runId, plan.input, plan.summary, plan.taskQueue);
   }
 
   /** A run whose cancel was requested closes within about a heartbeat once a worker sees it: wait, then read it again. */
@@ -197,27 +262,6 @@ export class Agent {
     return readExecution(client, record.runId, record.executionRunId);
   }
 
-  private async fork(record: ExecutionRecord, fromStep: number, taskQueue: string): Promise<RunHandle> {
-    if (record.state === 'running') throw new RunStillRunningError(record.runId);
-    const seed = toSeed(record);
-    // Inherited steps keep the parent's execution numbers; `inheritedFrom` tells them from the fork's own.
-    const steps = seed.previousSteps.filter((s) => s.index < fromStep).map((s) => ({ ...s, inheritedFrom: s.inheritedFrom ?? record.runId }));
-    if (!Number.isInteger(fromStep) || fromStep < 0 || !seed.previousSteps.some((s) => s.index >= fromStep - 1)) {
-      throw new InvalidForkError(`Run "${record.runId}" has no step ${fromStep - 1} to fork after (steps 0..${Math.max(...seed.previousSteps.map((s) => s.index))}).`);
-    }
-    const completed = Object.fromEntries(Object.entries(seed.completed).filter(([id]) => (stepIndexOf(id) ?? Infinity) < fromStep));
-    const usage = steps.reduce((sum, s) => addUsage(sum, s.usage), { inputTokens: 0, outputTokens: 0 });
-    const { seed: _parentSeed, forkedFrom: _parentFork, ...base } = record.input;
-    const input: RunInput = {
-      ...base,
-      seed: { completed, previousSteps: steps, usage, executions: 0, continuedFrom: record.executionRunId },
-      forkedFrom: { runId: record.runId, executionRunId: record.executionRunId, fromStep },
-    };
-    const runId = this.newRunId();
-    this.runId = runId;
-    return this.startExecution(runId, input, summary(`fork of ${record.runId} at step ${fromStep}: ${record.input.task.description}`), taskQueue);
-  }
-
   /** The option, else DURABLE_AGENT_SEARCH_ATTRIBUTES, else whether the namespace has them registered. */
   private async useSearchAttributes(): Promise<boolean> {
     if (this.options.searchAttributes !== undefined) return this.options.searchAttributes;
@@ -229,11 +273,6 @@ export class Agent {
   // The run id is passed in, not read back from `this.runId`: another start() on this Agent may have replaced it
   // while this one awaited the client.
   private async startExecution(runId: string, input: RunInput, staticSummary: string, taskQueue: string): Promise<RunHandle> {
-    if (input.seed) {
-      // The server would refuse the start with a bare gRPC error; say what it means instead.
-      const bytes = jsonPayloadBytes(input);
-      if (bytes > MAX_PAYLOAD_BYTES) throw new RunTooLargeToContinueError(input.forkedFrom?.runId ?? runId, bytes, MAX_PAYLOAD_BYTES);
-    }
     const client = await getClient(this.options);
     const searchAttributes: SearchAttributePair[] = [];
     if (input.searchAttributes) {
@@ -273,6 +312,15 @@ export class Agent {
       result: () => waitForOutput(client, runId, executionRunId, canPause),
     };
   }
+}
+
+/** Only the stream's own options: an Agent's connection is the one it was constructed with. */
+function pickStreamOptions({ fromOffset, pollIntervalMs, stopAtPause }: StreamOptions): StreamOptions {
+  return {
+    ...(fromOffset !== undefined ? { fromOffset } : {}),
+    ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
+    ...(stopAtPause !== undefined ? { stopAtPause } : {}),
+  };
 }
 
 const PAUSE_POLL_MS = 250;

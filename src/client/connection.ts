@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { codecFromEnv, type AesGcmCodec } from '../codec/aes-gcm-codec.js';
-import { DEFAULT_TASK_QUEUE } from '../types.js';
+import { temporalSettings } from '../environment.js';
 import { closeHistoryReaders } from './history-pages.js';
 
 export interface ConnectionOptions {
@@ -33,13 +33,12 @@ function converterTag(dataConverter: DataConverter | undefined, envCodec: AesGcm
 }
 
 export function resolveTaskQueue(options: ConnectionOptions = {}): string {
-  return options.taskQueue ?? process.env.DURABLE_AGENT_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
+  return temporalSettings(options).taskQueue;
 }
 
 export function getClient(options: ConnectionOptions = {}): Promise<Client> {
   if (options.client) return Promise.resolve(options.client);
-  const address = options.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
-  const namespace = options.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default';
+  const { address, namespace } = temporalSettings(options);
   const envCodec = options.dataConverter ? undefined : codecFromEnv();
   const key = `${address}/${namespace}/${converterTag(options.dataConverter, envCodec)}`;
   let client = clients.get(key);

@@ -65,14 +65,22 @@ export class TaskNotRunError extends DurableAgentError {
   }
 }
 
-/** continueRun() on a paused run without answers for what it waits for. */
+/** continueRun() on a paused run: it needs answers (answerRun) for what it waits for. */
 export class RunPausedError extends DurableAgentError {
   override name = 'RunPausedError';
   constructor(readonly runId: string, readonly requirements: Requirement[]) {
     super(
       `Run "${runId}" is paused, waiting for: ${requirements.map((r) => `${r.kind} of ${r.toolName} (id ${r.id})`).join(', ')}. ` +
-        'Pass continueRun({ runId, requirements: [{ id, ... }] }).',
+        `Answer it with agent.answerRun({ runId: "${runId}", answers: [{ id, ... }] }).`,
     );
+  }
+}
+
+/** answerRun() on a run that waits for no answer: it is closed (continue it with continueRun instead). */
+export class RunNotPausedError extends DurableAgentError {
+  override name = 'RunNotPausedError';
+  constructor(readonly runId: string, readonly state: string) {
+    super(`Run "${runId}" is not paused (its latest execution is ${state}), so it waits for no answer; continue it with continueRun({ runId }).`);
   }
 }
 
@@ -84,7 +92,7 @@ export class InvalidRequirementError extends DurableAgentError {
   }
 }
 
-/** continueRun({ fromStep }) outside the run's steps. */
+/** forkRun({ fromStep }) outside the run's steps. */
 export class InvalidForkError extends DurableAgentError {
   override name = 'InvalidForkError';
 }
@@ -96,7 +104,7 @@ export class RunTooLargeToContinueError extends DurableAgentError {
     super(
       `Run "${runId}" cannot be continued: the results of its completed steps come to ${bytes} bytes, over the ` +
         `${limit}-byte budget of one Temporal payload (2 MB). Its history is intact (getRunOutput("${runId}")); ` +
-        'start a new run, or fork it from an earlier step (continueRun({ runId, fromStep })) to keep fewer results.',
+        'start a new run, or fork it from an earlier step (forkRun({ runId, fromStep })) to keep fewer results.',
     );
   }
 }

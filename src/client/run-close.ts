@@ -1,9 +1,9 @@
 // Waiting for an execution to close, whatever its outcome: the SDK's own long-poll for the close event
 // (WorkflowHandle.result()), so a time-skipping test client skips time while it waits, as it does for any workflow.
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { isUndecodableEncrypted } from './encrypted-runs.js';
+import { isUndecodableEncrypted } from '../history/decode.js';
 import { RunNotFoundError } from './errors.js';
-import { isNotFound } from './history-reader.js';
+import { isNotFound } from './read-execution.js';
 
 /**
  * Resolves once the execution has closed. A cancelled or failed run is an outcome here, not an error, and so is a

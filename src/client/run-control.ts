@@ -3,7 +3,8 @@ import type { RunOutput, StepResult } from '../types.js';
 import { stepsQuery } from '../workflows/definitions.js';
 import { getClient, type ConnectionOptions } from './connection.js';
 import { RunNotFoundError, RunNotRunningError } from './errors.js';
-import { isNotFound, readExecution, toRunOutput } from './history-reader.js';
+import { toRunOutput } from '../history/projections.js';
+import { isNotFound, readExecution } from './read-execution.js';
 import { awaitClose } from './run-close.js';
 import { checkRunId } from './run-id.js';
 

@@ -1,16 +1,20 @@
 // Streams a run's event log to a client. It polls what Temporal already records (the history, and the heartbeat
 // details of a model call in flight), so streaming adds nothing to history, and any client can pick the stream up
 // at any offset, from any process, across cancels and continuations.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import type { LoadedDataConverter } from '@temporalio/common';
-import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow/index.js';
+import { STEP_ACTIVITY } from '../activities/contract.js';
+import type { ExecutionRecord } from '../history/decode.js';
+import { eventLog, logSize, type LiveText } from '../history/event-log.js';
+import { payloadDecoderOf, type PayloadDecoder } from '../history/payload-decoder.js';
+import { executionNumber, toRunOutput } from '../history/projections.js';
 import { RunStatus, type ModelCallProgress, type StreamEvent } from '../types.js';
 import { getClient, type ConnectionOptions } from './connection.js';
 import { checkRunId } from './run-id.js';
-import { eventLog, logSize, type LiveText } from './event-log.js';
-import { executionNumber, isNotFound, readExecution, toRunOutput, type ExecutionRecord } from './history-reader.js';
+import { isNotFound, readExecution } from './read-execution.js';
 
-export interface StreamOptions extends ConnectionOptions {
+/** Where a stream starts and how it follows the run (an Agent's stream methods take these; connection from the Agent). */
+export interface StreamOptions {
   /** Resume here: the `nextOffset` of the last event received. Default 0, the start of the run. */
   fromOffset?: number;
   /** How often to look for news while the run works. Default 100 ms. */
@@ -40,8 +44,8 @@ async function readChain(client: Client, runId: string, closed: Map<string, Exec
   return chain;
 }
 
-async function liveText(client: Client, record: ExecutionRecord, converter: LoadedDataConverter): Promise<LiveText | undefined> {
-  const running = record.activities.find((a) => a.status === 'running' && a.activityType === 'callModel');
+async function liveText(client: Client, record: ExecutionRecord, decoder: PayloadDecoder): Promise<LiveText | undefined> {
+  const running = record.activities.find((a) => a.status === 'running' && a.activityType === STEP_ACTIVITY.model);
   if (!running) return undefined;
   let pending;
   try {
@@ -52,7 +56,7 @@ async function liveText(client: Client, record: ExecutionRecord, converter: Load
     throw err;
   }
   if (!pending?.heartbeatDetails?.payloads?.length) return undefined;
-  const [progress] = (await decodeArrayFromPayloads(converter, pending.heartbeatDetails.payloads)) as [ModelCallProgress | undefined];
+  const [progress] = (await decoder.values(pending.heartbeatDetails.payloads)) as [ModelCallProgress | undefined];
   // Temporal keeps the last heartbeat across attempts: until the new attempt reports, its text is empty.
   const attempt = pending.attempt ?? 1;
   if (!progress || (progress.attempt !== undefined && progress.attempt !== attempt)) return { activityId: running.activityId, attempt, text: '' };
@@ -67,7 +71,7 @@ export async function logEnd(client: Client, runId: string): Promise<number> {
 /** The events of a run from `fromOffset` on, live, until its latest execution closes (or pauses). */
 export async function* streamEvents(client: Client, runId: string, options: StreamOptions = {}): AsyncGenerator<StreamEvent> {
   const pollMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
-  const converter = client.options.loadedDataConverter;
+  const decoder = payloadDecoderOf(client.options.loadedDataConverter);
   const closed = new Map<string, ExecutionRecord>();
   // What this stream sent of each step's text: text only grows within an attempt, a retry starts it over.
   const sentText = new Map<string, string>();
@@ -77,7 +81,7 @@ export async function* streamEvents(client: Client, runId: string, options: Stre
     const chain = await readChain(client, runId, closed);
     const latest = chain[chain.length - 1]!;
     const open = latest.state === 'running';
-    const items = eventLog(chain, open ? await liveText(client, latest, converter) : undefined);
+    const items = eventLog(chain, open ? await liveText(client, latest, decoder) : undefined);
     let offset = 0;
     for (const entry of items) {
       if (entry.text) {
@@ -109,12 +113,12 @@ export async function* streamEvents(client: Client, runId: string, options: Stre
     } else {
       pausedOn = '';
     }
-    await new Promise((r) => setTimeout(r, pollMs));
+    await sleep(pollMs);
   }
 }
 
-/** Reconnect to a run's stream from any process: `streamRun(runId, { fromOffset: last.nextOffset })`. */
-export async function* streamRun(runId: string, options: StreamOptions = {}): AsyncGenerator<StreamEvent> {
+/** Reconnect to a run's stream from any process: `streamRun(runId, { fromOffset: last.nextOffset, ...connection })`. */
+export async function* streamRun(runId: string, options: StreamOptions & ConnectionOptions = {}): AsyncGenerator<StreamEvent> {
   checkRunId(runId);
   yield* streamEvents(await getClient(options), runId, options);
 }

@@ -36,7 +36,10 @@ export class Task {
   readonly maxSteps: number | undefined;
   readonly maxTokens: number | undefined;
   readonly timeouts: StepTimeouts | undefined;
-  /** Set by agent.do(task) as soon as the run is started. */
+  /**
+   * The id of the run this task was last started as: set by agent.start(task) / agent.do(task) as soon as the start is
+   * sent (the one property the API sets on a Task), so `continueRun({ task })` finds the run again.
+   */
   runId: string | undefined;
 
   constructor(options: TaskOptions | string) {

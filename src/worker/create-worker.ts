@@ -5,7 +5,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { encryptedDataConverter } from '../codec/aes-gcm-codec.js';
 import { createActivities, DEFAULT_HEARTBEAT_INTERVAL_MS, type AnthropicSettings } from '../activities/index.js';
 import type { Tool } from '../activities/tool-definition.js';
-import { DEFAULT_TASK_QUEUE } from '../types.js';
+import { temporalSettings } from '../environment.js';
 import { installQuietRuntime, METRICS_PORT_ENV } from './quiet-runtime.js';
 import { createWorkerTracing, type TracingOptions } from './tracing.js';
 import { prebuiltBundlePath, workflowInterceptorModules, workflowsPath } from './workflow-source.js';
@@ -69,13 +69,11 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
     if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) throw new TypeError(`metricsPort must be a TCP port, not ${metricsPort}`);
     installQuietRuntime({ metrics: { port: metricsPort, ...(options.metricsHost ? { host: options.metricsHost } : {}) } });
   }
-  const ownConnection = options.connection
-    ? undefined
-    : await NativeConnection.connect({ address: options.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
+  const { address, namespace, taskQueue } = temporalSettings(options);
+  const ownConnection = options.connection ? undefined : await NativeConnection.connect({ address });
   const connection = options.connection ?? ownConnection;
   if (!connection) throw new Error('unreachable: no connection');
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
-  const taskQueue = options.taskQueue ?? process.env.DURABLE_AGENT_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
   const tracing = createWorkerTracing(options.tracing);
   const prebuilt = prebuiltBundlePath({ tracing: tracing.enabled });
   const workflowSource = options.workflowBundle
@@ -100,7 +98,7 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
       sinks: { ...options.workerOptions?.sinks, ...tracing.sinks },
       ...dataConverterOption(options),
       connection,
-      namespace: options.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default',
+      namespace,
       taskQueue,
       activities: createActivities({
         tools: options.tools ?? [],

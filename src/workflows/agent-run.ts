@@ -50,6 +50,7 @@ import { checkResolutionShape, requirementOf } from './requirements.js';
 import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from './payload-size.js';
 import { stepFailure } from './step-failure.js';
 import { renderCurrentDetails } from './current-details.js';
+import { oneLine } from '../text.js';
 
 const SUMMARY_LIMIT = 120;
 /** Patch id of the maxSteps check before a turn's tool calls (see the loop). */
@@ -64,11 +65,6 @@ interface WaitingCall {
   requirement: Requirement;
   resolution?: RequirementResolution;
   statusReported?: boolean;
-}
-
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ');
-  return flat.length > SUMMARY_LIMIT ? `${flat.slice(0, SUMMARY_LIMIT - 1)}…` : flat;
 }
 
 export async function agentRun(input: RunInput): Promise<AgentRunResult> {
@@ -240,7 +236,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       ...toolOptions,
       ...(policy?.maxAttempts !== undefined ? { retry: { ...toolOptions.retry, maximumAttempts: policy.maxAttempts } } : {}),
       activityId: plan.activityId,
-      summary: oneLine(`tool ${plan.toolName} ${JSON.stringify(plan.input) ?? ''}`),
+      summary: oneLine(`tool ${plan.toolName} ${JSON.stringify(plan.input) ?? ''}`, SUMMARY_LIMIT),
     });
     return track(plan, () =>
       callTool({
@@ -261,7 +257,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   async function resolveToolsOnWorker(): Promise<Map<string, ToolPolicy>> {
     const { resolveTools } = proxyActivities<AgentActivities>({
       ...RESOLVE_TOOLS_OPTIONS,
-      summary: oneLine(`resolve tools ${task.tools.map((ref) => ref.name).join(', ')}`),
+      summary: oneLine(`resolve tools ${task.tools.map((ref) => ref.name).join(', ')}`, SUMMARY_LIMIT),
     });
     try {
       const resolved = await resolveTools({ tools: task.tools });

@@ -218,12 +218,15 @@ async function main(argv: string[]): Promise<number> {
       const fromStep = values['from-step'] === undefined ? undefined : Number(values['from-step']);
       // Follow only what the continuation adds to the run's log (a fork has a log of its own).
       const from = fromStep === undefined ? await logEnd(await getClient(), runId) : 0;
-      const handle = await new Agent('anthropic/claude-sonnet-4-6').startContinuation({
-        runId,
-        ...(requirements.length ? { requirements } : {}),
-        ...(fromStep !== undefined ? { fromStep } : {}),
-        ...(values['task-queue'] !== undefined ? { taskQueue: values['task-queue'] } : {}),
-      });
+      // The model named here is not used: a continuation, an answer and a fork keep the run's own model.
+      const agent = new Agent('anthropic/claude-sonnet-4-6');
+      const taskQueue = values['task-queue'] !== undefined ? { taskQueue: values['task-queue'] } : {};
+      const handle =
+        fromStep !== undefined
+          ? await agent.startForkRun({ runId, fromStep, ...taskQueue })
+          : requirements.length
+            ? await agent.startAnswerRun({ runId, answers: requirements })
+            : await agent.startContinueRun({ runId, ...taskQueue });
       const what = fromStep !== undefined ? `fork of ${runId} from step ${fromStep}` : requirements.length ? 'resuming' : 'continuing';
       console.log(`run id: ${handle.runId} (${what}, execution ${handle.executionRunId})`);
       return exitCodeOf(await finish(handle, from, true));

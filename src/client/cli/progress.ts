@@ -4,12 +4,12 @@ import type { Client } from '@temporalio/client';
 import type { StreamEvent } from '../../types.js';
 import { streamEvents } from '../run-stream.js';
 import { formatDuration, formatTokens } from './format.js';
+import { oneLine } from '../../text.js';
 
 const RESULT_PREVIEW = 100;
 
 function preview(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > RESULT_PREVIEW ? `${line.slice(0, RESULT_PREVIEW - 1)}…` : line;
+  return oneLine(text.trim(), RESULT_PREVIEW);
 }
 
 /** Renders one event; returns whether the cursor is left in the middle of a line of streamed text. */

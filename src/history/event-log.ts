@@ -1,8 +1,11 @@
-// The run's event log, derived from recorded history (plus the live text of a model call in flight): the same
-// ExecutionRecords the history reader gives `do()`, `show` and the continuation seed. Because history is the source,
-// the log is the same for every client at every moment, which is what makes stream offsets resumable.
+// The run's event log, a projection of recorded history (plus the live text of a model call in flight): the same
+// ExecutionRecords (src/history/decode.ts) that `do()`, `show` and the continuation seed are projected from. Because
+// history is the source, the log is the same for every client at every moment, which makes stream offsets resumable.
+// Pure: streaming (src/client/run-stream.ts) fetches the records and serves the log from an offset.
 import type { StreamEvent, StreamEventBase } from '../types.js';
-import { executionNumber, stepResultOf, toRunOutput, type ActivityRecord, type ExecutionRecord } from './history-reader.js';
+import { STEP_ACTIVITY } from '../activities/contract.js';
+import type { ActivityRecord, ExecutionRecord } from './decode.js';
+import { executionNumber, stepResultOf, toRunOutput } from './projections.js';
 
 /** The text a model call in flight has streamed so far, as its latest heartbeat reports it. */
 export interface LiveText {
@@ -50,7 +53,7 @@ function textItem(runId: string, execution: number, activity: ActivityRecord, te
 function endItems(runId: string, execution: number, activity: ActivityRecord): LogItem[] {
   const step = stepResultOf(activity, execution);
   const items: LogItem[] = [];
-  if (activity.activityType === 'callModel') items.push(textItem(runId, execution, activity, step.output ?? '', activity.attempts));
+  if (activity.activityType === STEP_ACTIVITY.model) items.push(textItem(runId, execution, activity, step.output ?? '', activity.attempts));
   items.push(item(runId, execution, { type: 'step_completed', step }));
   if (activity.outcome?.kind === 'tool') {
     const { content, isError } = activity.outcome.result;
@@ -87,7 +90,7 @@ function executionItems(record: ExecutionRecord, live: LiveText | undefined): Lo
   // (no heartbeat yet, or the call finished between reading history and asking for it) its text is left out for now
   // rather than shown as empty, which would read as a restart.
   for (const activity of record.activities) {
-    if (activity.status === 'running' && activity.activityType === 'callModel' && live?.activityId === activity.activityId) {
+    if (activity.status === 'running' && activity.activityType === STEP_ACTIVITY.model && live?.activityId === activity.activityId) {
       items.push(textItem(runId, execution, activity, live.text, live.attempt));
     }
   }

@@ -1,0 +1,136 @@
+// Where a seed is built. The one planner of what comes after an execution: given the record of a run's latest
+// execution (src/history/decode.ts) and what the caller asks — continue it, answer what it is paused on, or fork it
+// from a step — it returns the plan the client carries out (start this input on that queue, or send these answers),
+// or throws the typed error that says why not. Pure: the client fetches the record and starts what the plan says.
+import { RunStatus, type ContinuationSeed, type RequirementResolution, type RunInput, type StepResult } from '../types.js';
+import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from '../workflows/payload-size.js';
+import {
+  InvalidForkError,
+  RunAlreadyCompletedError,
+  RunNotPausedError,
+  RunPausedError,
+  RunStillRunningError,
+  RunTooLargeToContinueError,
+} from '../client/errors.js';
+import { oneLine } from '../text.js';
+import type { ExecutionRecord } from './decode.js';
+import { addUsage, completedOutcomes, executionNumber, NO_USAGE, toRunOutput } from './projections.js';
+
+/** Temporal's static summary of a started execution (shown in the Web UI's list). */
+export const SUMMARY_LIMIT = 200;
+
+export function runSummary(text: string): string {
+  return oneLine(text.trim(), SUMMARY_LIMIT);
+}
+
+/** What the next execution of a run keeps from this one: every completed step, the steps so far, their usage. */
+export function seedOf(record: ExecutionRecord): ContinuationSeed {
+  const output = toRunOutput(record);
+  return {
+    completed: completedOutcomes(record),
+    previousSteps: output.stepResults,
+    usage: output.usage,
+    executions: executionNumber(record),
+    continuedFrom: record.executionRunId,
+  };
+}
+
+interface StartOptions {
+  /** The task queue to start on; default the run's own, as its history records it. */
+  taskQueue?: string;
+  /**
+   * The model (Anthropic id, no provider prefix) the new execution uses. Default: the run's own. A continuation or
+   * fork keeps the run's identity — its model, session and user — whoever continues it.
+   */
+  model?: string;
+}
+
+export type ContinuationRequest =
+  /** Continue a cancelled or failed run from where it stopped. `answers` (deprecated path) also answers a paused run. */
+  | ({ kind: 'continue'; answers?: RequirementResolution[] } & StartOptions)
+  /** Answer what a paused run waits for; it resumes in the same execution. */
+  | { kind: 'answer'; answers: RequirementResolution[] }
+  /** A new run (id `newRunId`) that keeps the steps before `fromStep` of a closed run and runs the rest anew. */
+  | ({ kind: 'fork'; fromStep: number; newRunId: string } & StartOptions);
+
+/** Start a new execution: of the same run id (`continue`) or of a new one (`fork`). */
+export interface StartPlan {
+  kind: 'continue' | 'fork';
+  runId: string;
+  taskQueue: string;
+  input: RunInput;
+  summary: string;
+}
+
+/** Send the answers to the paused execution as Temporal updates; no new execution. */
+export interface AnswerPlan {
+  kind: 'answer';
+  runId: string;
+  executionRunId: string;
+  taskQueue: string;
+  input: RunInput;
+  answers: RequirementResolution[];
+}
+
+export type ContinuationPlan = StartPlan | AnswerPlan;
+
+/**
+ * Plans the request against the run's latest execution. Throws RunStillRunningError (it is working), RunPausedError
+ * (continue without answers), RunNotPausedError (answers for a run that waits for none), RunAlreadyCompletedError,
+ * InvalidForkError, RunTooLargeToContinueError (the seed would not fit in a Temporal payload).
+ */
+export function planContinuation(record: ExecutionRecord, request: ContinuationRequest): ContinuationPlan {
+  if (request.kind === 'fork') return planFork(record, request);
+  const { runId } = record;
+  if (record.state === 'running') {
+    const current = toRunOutput(record);
+    if (current.status !== RunStatus.paused) throw new RunStillRunningError(runId);
+    if (!request.answers?.length) throw new RunPausedError(runId, current.requirements);
+    return { kind: 'answer', runId, executionRunId: record.executionRunId, taskQueue: record.taskQueue, input: record.input, answers: request.answers };
+  }
+  if (request.kind === 'answer') throw new RunNotPausedError(runId, record.state);
+  if (record.state === 'completed') throw new RunAlreadyCompletedError(runId);
+  const input: RunInput = { ...record.input, ...(request.model ? { model: request.model } : {}), seed: seedOf(record) };
+  return checked({
+    kind: 'continue',
+    runId,
+    taskQueue: request.taskQueue ?? record.taskQueue,
+    input,
+    summary: runSummary(`continue: ${record.input.task.description}`),
+  });
+}
+
+function planFork(record: ExecutionRecord, request: Extract<ContinuationRequest, { kind: 'fork' }>): StartPlan {
+  const { fromStep } = request;
+  if (record.state === 'running') throw new RunStillRunningError(record.runId);
+  const seed = seedOf(record);
+  if (!Number.isInteger(fromStep) || fromStep < 0 || !seed.previousSteps.some((s) => s.index >= fromStep - 1)) {
+    throw new InvalidForkError(`Run "${record.runId}" has no step ${fromStep - 1} to fork after (steps 0..${Math.max(...seed.previousSteps.map((s) => s.index))}).`);
+  }
+  // Inherited steps keep the parent's execution numbers; `inheritedFrom` tells them from the fork's own.
+  const steps: StepResult[] = seed.previousSteps.filter((s) => s.index < fromStep).map((s) => ({ ...s, inheritedFrom: s.inheritedFrom ?? record.runId }));
+  const kept = new Set(steps.map((s) => s.activityId));
+  const completed = Object.fromEntries(Object.entries(seed.completed).filter(([activityId]) => kept.has(activityId)));
+  const usage = steps.reduce((sum, s) => addUsage(sum, s.usage), NO_USAGE);
+  const { seed: _parentSeed, forkedFrom: _parentFork, ...base } = record.input;
+  const input: RunInput = {
+    ...base,
+    ...(request.model ? { model: request.model } : {}),
+    seed: { completed, previousSteps: steps, usage, executions: 0, continuedFrom: record.executionRunId },
+    forkedFrom: { runId: record.runId, executionRunId: record.executionRunId, fromStep },
+  };
+  return checked({
+    kind: 'fork',
+    runId: request.newRunId,
+    taskQueue: request.taskQueue ?? record.taskQueue,
+    input,
+    summary: runSummary(`fork of ${record.runId} at step ${fromStep}: ${record.input.task.description}`),
+  });
+}
+
+/** The server would refuse the start with a bare gRPC error; say what it means instead. */
+function checked(plan: StartPlan): StartPlan {
+  const bytes = jsonPayloadBytes(plan.input);
+  if (bytes > MAX_PAYLOAD_BYTES) throw new RunTooLargeToContinueError(plan.input.forkedFrom?.runId ?? plan.runId, bytes, MAX_PAYLOAD_BYTES);
+  return plan;
+}

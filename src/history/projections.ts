@@ -1,0 +1,114 @@
+// What users read of a run, projected from its ExecutionRecords (src/history/decode.ts): each step's StepResult and
+// the run's RunOutput — what do() returns, what `durable-agent show` prints, what streaming ends with. Pure.
+import { STEP_ACTIVITY } from '../activities/contract.js';
+import { RunStatus, type Requirement, type RunOutput, type StepOutcome, type StepResult, type ToolCallInput, type Usage } from '../types.js';
+import { replayConversation, textOf, type ToolStepPlan } from '../workflows/conversation.js';
+import { requirementOf } from '../workflows/requirements.js';
+import type { ActivityRecord, ExecutionRecord } from './decode.js';
+
+/** 1 for the run's first execution, 2 for its first continuation, ... */
+export function executionNumber(record: ExecutionRecord): number {
+  return (record.input.seed?.executions ?? 0) + 1;
+}
+
+export const NO_USAGE: Usage = { inputTokens: 0, outputTokens: 0 };
+
+export function addUsage(a: Usage, b: Usage | undefined): Usage {
+  return b ? { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens } : a;
+}
+
+/** A model call's usage: all of it when it completed, what it had reported when a cancel cut it. */
+function activityUsage(activity: ActivityRecord): Usage | undefined {
+  if (activity.outcome?.kind === 'model') return activity.outcome.result.usage;
+  return activity.progress?.usage;
+}
+
+export function stepResultOf(activity: ActivityRecord, execution: number): StepResult {
+  const isModel = activity.activityType === STEP_ACTIVITY.model;
+  const toolInput = activity.input as ToolCallInput;
+  const usage = activityUsage(activity);
+  const output =
+    activity.outcome?.kind === 'model'
+      ? textOf(activity.outcome.result.content)
+      : activity.outcome?.kind === 'tool'
+        ? activity.outcome.result.content
+        : activity.progress?.partialText || undefined;
+  const started = activity.startedAt ?? activity.scheduledAt;
+  return {
+    index: activity.input.stepIndex,
+    name: isModel ? 'model' : `tool:${toolInput.toolName}`,
+    status: activity.status,
+    activityId: activity.activityId,
+    execution,
+    attempts: activity.attempts,
+    ...(started ? { startedAt: started } : {}),
+    ...(activity.endedAt ? { endedAt: activity.endedAt } : {}),
+    ...(started && activity.endedAt ? { durationMs: Date.parse(activity.endedAt) - Date.parse(started) } : {}),
+    ...(usage ? { usage } : {}),
+    ...(isModel ? {} : { toolUseId: toolInput.toolUseId, toolInput: toolInput.input }),
+    ...(output !== undefined ? { output } : {}),
+    ...(activity.outcome?.kind === 'tool' && activity.outcome.result.isError ? { error: activity.outcome.result.content } : {}),
+    ...(activity.error ? { error: activity.error } : {}),
+  };
+}
+
+/** Every completed step of the run so far: the earlier executions' (from the seed) and this one's. */
+export function completedOutcomes(record: ExecutionRecord): Record<string, StepOutcome> {
+  const completed: Record<string, StepOutcome> = { ...(record.input.seed?.completed ?? {}) };
+  for (const activity of record.activities) if (activity.outcome) completed[activity.activityId] = activity.outcome;
+  return completed;
+}
+
+/** Tool calls of an open execution that wait for a human: planned, needing one, and not yet scheduled. */
+function pendingRequirements(record: ExecutionRecord, openToolSteps: ToolStepPlan[]): Requirement[] {
+  if (record.state !== 'running') return [];
+  const scheduled = new Set(record.activities.map((a) => a.activityId));
+  const policies = new Map(record.input.task.tools.map((t) => [t.name, t]));
+  return openToolSteps.flatMap((plan) => {
+    const kind = policies.get(plan.toolName)?.requires;
+    if (!kind || scheduled.has(plan.activityId)) return [];
+    return [requirementOf(plan, kind)];
+  });
+}
+
+function statusOf(record: ExecutionRecord, requirements: Requirement[]): RunStatus {
+  switch (record.state) {
+    case 'running':
+      return requirements.length ? RunStatus.paused : RunStatus.running;
+    case 'completed':
+      return RunStatus.completed;
+    case 'cancelled':
+      return RunStatus.cancelled;
+    default:
+      return RunStatus.error;
+  }
+}
+
+/** The run as of this execution (the latest of its chain): earlier executions' steps and usage come from its seed. */
+export function toRunOutput(record: ExecutionRecord): RunOutput {
+  const execution = executionNumber(record);
+  const seed = record.input.seed;
+  const stepResults = [...(seed?.previousSteps ?? []), ...record.activities.map((a) => stepResultOf(a, execution))];
+  const usage = record.activities.reduce((sum, a) => addUsage(sum, activityUsage(a)), seed?.usage ?? NO_USAGE);
+  const completed = completedOutcomes(record);
+  const { conversation, openToolSteps } = replayConversation(record.input.task, (id) => completed[id]);
+  const requirements = pendingRequirements(record, openToolSteps);
+  const status = statusOf(record, requirements);
+  return {
+    runId: record.runId,
+    executionRunId: record.executionRunId,
+    status,
+    isCancelled: status === RunStatus.cancelled,
+    isCompleted: status === RunStatus.completed,
+    isError: status === RunStatus.error,
+    isPaused: status === RunStatus.paused,
+    output: record.result ? record.result.output : null,
+    stepResults,
+    messages: conversation.messages,
+    usage,
+    ...(record.failure ? { error: record.failure } : {}),
+    executions: execution,
+    requirements,
+    ...(record.input.forkedFrom ? { forkedFrom: record.input.forkedFrom } : {}),
+  };
+}
