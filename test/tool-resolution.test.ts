@@ -141,6 +141,10 @@ describe('tools resolved on the worker', () => {
     await waitFor(async () => (waiting = await handle.query(requirementsQuery)).length === 1, 'the run to wait for a confirmation');
     assert.equal(waiting[0]?.kind, 'confirmation');
     assert.equal(ran.gated, 0, 'the gated tool did not run before the human answered');
+    // The history reader takes the gate from the worker's resolution too: the run reads as paused, waiting for it.
+    const paused = await getRunOutput(runId, { client: h.client });
+    assert.equal(paused.status, RunStatus.paused);
+    assert.deepEqual(paused.requirements.map((r) => `${r.kind} ${r.toolName} ${r.id}`), [`confirmation gated ${waiting[0]!.id}`]);
     await handle.executeUpdate(resolveRequirementUpdate, { args: [{ id: waiting[0]!.id, approve: true }] });
     await handle.result();
     assert.equal(ran.gated, 1);

@@ -19,3 +19,6 @@ export interface AgentActivities {
 /** The activity types that are steps of a run, as history records them (the keys of AgentActivities). */
 export const STEP_ACTIVITY = { model: 'callModel', tool: 'callTool' } as const satisfies Record<string, keyof AgentActivities>;
 export type StepActivityType = (typeof STEP_ACTIVITY)[keyof typeof STEP_ACTIVITY];
+
+/** The activity type that resolves a run's tools on the worker (not a step): readers take the worker's policies from it. */
+export const RESOLVE_TOOLS_ACTIVITY = 'resolveTools' satisfies keyof AgentActivities;

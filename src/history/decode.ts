@@ -4,8 +4,9 @@
 // users see of a run (RunOutput, the event log, the continuation seed) is a projection of these records.
 import { ApplicationFailure, TemporalFailure, TimeoutFailure, ValueError, type Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import { STEP_ACTIVITY, type StepActivityType } from '../activities/contract.js';
+import { RESOLVE_TOOLS_ACTIVITY, STEP_ACTIVITY, type StepActivityType } from '../activities/contract.js';
 import type {
+  ResolvedTool,
   AgentRunResult,
   ModelCallInput,
   ModelCallProgress,
@@ -53,6 +54,8 @@ export interface ExecutionRecord {
   cancelRequested: boolean;
   input: RunInput;
   activities: ActivityRecord[];
+  /** The worker's policy of each tool, once the run resolved its tools there (runs since that patch). */
+  resolvedTools?: ResolvedTool[];
   result?: AgentRunResult;
   failure?: RunError;
   startedAt?: string;
@@ -151,11 +154,13 @@ async function decodeEvents(events: HistoryEvent[], decoder: PayloadDecoder, { r
     return activity;
   };
 
+  let resolveToolsEventId: number | undefined;
   for (const event of events) {
     const at = isoTime(event.eventTime as Timestamp);
     const scheduled = event.activityTaskScheduledEventAttributes;
     if (scheduled) {
       const type = scheduled.activityType?.name;
+      if (type === RESOLVE_TOOLS_ACTIVITY) resolveToolsEventId = numberOf(event.eventId);
       // Activities that are not steps (e.g. checking a human's input) are not part of the transcript.
       if (!isStepActivity(type)) continue;
       const activity: ActivityRecord = {
@@ -181,6 +186,11 @@ async function decodeEvents(events: HistoryEvent[], decoder: PayloadDecoder, { r
       continue;
     }
     const completed = event.activityTaskCompletedEventAttributes;
+    if (completed && numberOf(completed.scheduledEventId) === resolveToolsEventId) {
+      const resolved = await first<ResolvedTool[]>(completed.result);
+      if (resolved) record.resolvedTools = resolved;
+      continue;
+    }
     if (completed) {
       const activity = close(completed.scheduledEventId, event, 'completed', at);
       if (activity) {

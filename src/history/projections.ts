@@ -1,7 +1,7 @@
 // What users read of a run, projected from its ExecutionRecords (src/history/decode.ts): each step's StepResult and
 // the run's RunOutput — what do() returns, what `durable-agent show` prints, what streaming ends with. Pure.
 import { STEP_ACTIVITY } from '../activities/contract.js';
-import { RunStatus, type Requirement, type RunOutput, type StepOutcome, type StepResult, type ToolCallInput, type Usage } from '../types.js';
+import { RunStatus, type Requirement, type RequirementKind, type RunOutput, type StepOutcome, type StepResult, type ToolCallInput, type Usage } from '../types.js';
 import { replayConversation, textOf, type ToolStepPlan } from '../workflows/conversation.js';
 import { requirementOf } from '../workflows/requirements.js';
 import type { ActivityRecord, ExecutionRecord } from './decode.js';
@@ -63,7 +63,8 @@ export function completedOutcomes(record: ExecutionRecord): Record<string, StepO
 function pendingRequirements(record: ExecutionRecord, openToolSteps: ToolStepPlan[]): Requirement[] {
   if (record.state !== 'running') return [];
   const scheduled = new Set(record.activities.map((a) => a.activityId));
-  const policies = new Map(record.input.task.tools.map((t) => [t.name, t]));
+  // The worker's gates where the run resolved its tools there (a plain client may name a tool by name alone).
+  const policies = new Map<string, { requires?: RequirementKind }>((record.resolvedTools ?? record.input.task.tools).map((t) => [t.name, t]));
   return openToolSteps.flatMap((plan) => {
     const kind = policies.get(plan.toolName)?.requires;
     if (!kind || scheduled.has(plan.activityId)) return [];
