@@ -253,6 +253,11 @@ export const SEARCH_ATTRIBUTES = {
 } as const;
 
 export const WORKFLOW_TYPE = 'agentRun';
+/** The activity types that are steps of a run, as history records them (checked against AgentActivities in contract.ts). */
+export const STEP_ACTIVITY = { model: 'callModel', tool: 'callTool' } as const;
+export type StepActivityType = (typeof STEP_ACTIVITY)[keyof typeof STEP_ACTIVITY];
+/** The activity type that resolves a run's tools on the worker (not a step): readers take the worker's policies from it. */
+export const RESOLVE_TOOLS_ACTIVITY = 'resolveTools';
 export const DEFAULT_TASK_QUEUE = 'durable-agent';
 export const DEFAULT_MAX_STEPS = 50;
 export const DEFAULT_MAX_TOKENS = 4096;

@@ -1,6 +1,7 @@
 // The activity interface the workflow schedules against; the workflow imports this file as types only.
 import type { ModelCallInput, ModelCallResult, ResolvedTool, ToolCallInput, ToolCallResult } from '../types.js';
 import type { ResolveToolsInput } from './tool-resolution.js';
+import { RESOLVE_TOOLS_ACTIVITY, STEP_ACTIVITY } from '../types.js';
 
 export interface UserInputCheck {
   toolName: string;
@@ -16,9 +17,8 @@ export interface AgentActivities {
   checkUserInput(input: UserInputCheck): Promise<string | null>;
 }
 
-/** The activity types that are steps of a run, as history records them (the keys of AgentActivities). */
-export const STEP_ACTIVITY = { model: 'callModel', tool: 'callTool' } as const satisfies Record<string, keyof AgentActivities>;
-export type StepActivityType = (typeof STEP_ACTIVITY)[keyof typeof STEP_ACTIVITY];
-
-/** The activity type that resolves a run's tools on the worker (not a step): readers take the worker's policies from it. */
-export const RESOLVE_TOOLS_ACTIVITY = 'resolveTools' satisfies keyof AgentActivities;
+// The activity type names history records, defined beside the other boundary constants (workflow code reads them
+// there); checked here against this interface, so renaming an activity cannot leave them behind.
+export { RESOLVE_TOOLS_ACTIVITY, STEP_ACTIVITY, type StepActivityType } from '../types.js';
+void (STEP_ACTIVITY satisfies Record<string, keyof AgentActivities>);
+void (RESOLVE_TOOLS_ACTIVITY satisfies keyof AgentActivities);

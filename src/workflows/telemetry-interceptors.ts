@@ -22,7 +22,7 @@ import {
 } from '@temporalio/workflow';
 import { AgentAttributes, AgentEvents, AgentMetrics, GenAiAttributes } from '../telemetry/attributes.js';
 import { executionSpanIds, executionTraceparent, parseTraceparent } from '../telemetry/trace-ids.js';
-import type { ModelCallInput, ModelCallProgress, ModelCallResult, RunInput, ToolCallInput, ToolCallResult } from '../types.js';
+import { STEP_ACTIVITY, type ModelCallInput, type ModelCallProgress, type ModelCallResult, type RunInput, type ToolCallInput, type ToolCallResult } from '../types.js';
 
 /** The header @temporalio/interceptors-opentelemetry reads a parent span context from. */
 const TRACE_HEADER = '_tracer-data';
@@ -142,9 +142,9 @@ class StepOutbound implements WorkflowOutboundCallsInterceptor {
   constructor(private readonly run: RunTelemetry) {}
 
   scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>): Promise<unknown> {
-    if (input.activityType !== 'callModel' && input.activityType !== 'callTool') return next(input);
+    if (input.activityType !== STEP_ACTIVITY.model && input.activityType !== STEP_ACTIVITY.tool) return next(input);
     this.run.adoptRunSpan();
-    const kind = input.activityType === 'callModel' ? 'model' : 'tool';
+    const kind = input.activityType === STEP_ACTIVITY.model ? 'model' : 'tool';
     const model = kind === 'model' ? (input.args[0] as ModelCallInput) : undefined;
     const tool = kind === 'tool' ? (input.args[0] as ToolCallInput) : undefined;
     const name = model ? `chat ${model.model}` : `execute_tool ${tool?.toolName ?? ''}`;
