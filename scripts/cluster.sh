@@ -14,7 +14,8 @@
 #   for fault injection (npm run soak): server-kill N | server-start N | postgres-restart
 #
 # Settings (environment): CLUSTER_DIR (.data/cluster), CLUSTER_PORT (7233: server 1's frontend; every other port is
-# an offset of it: server N's ports are CLUSTER_PORT + 20*(N-1) + 0..16), CLUSTER_PG_PORT (55432), CLUSTER_UI_PORT
+# an offset of it: server N's ports are CLUSTER_PORT + 20*(N-1) + 0..16; keep them below 32768, Temporal's membership
+# table stores ports as a PostgreSQL smallint), CLUSTER_PG_PORT (55432), CLUSTER_UI_PORT
 # (8080; 0 = no UI), CLUSTER_WORKERS (2; the workers use ANTHROPIC_API_KEY when set, else the offline model).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -58,10 +59,17 @@ stop_process() {
   fi
   rm -f "$RUN/$name.pid"
 }
-# Polls "$@" until it succeeds, at most $1 seconds.
+# Polls "$@" until it succeeds, at most $1 seconds; gives up at once if the process named by WAIT_FOR exited.
 wait_until() {
   local seconds="$1" what="$2" i; shift 2
-  for ((i = 0; i < seconds * 2; i++)); do "$@" >/dev/null 2>&1 && return 0; sleep 0.5; done
+  for ((i = 0; i < seconds * 2; i++)); do
+    "$@" >/dev/null 2>&1 && return 0
+    if [[ -n "${WAIT_FOR:-}" ]] && ! alive "$WAIT_FOR"; then
+      die "$what: $WAIT_FOR exited; the end of $LOGS/$WAIT_FOR.log:
+$(tail -c 1500 "$LOGS/$WAIT_FOR.log" 2>/dev/null)"
+    fi
+    sleep 0.5
+  done
   die "$what did not happen within ${seconds} s (logs: $LOGS)"
 }
 
@@ -116,7 +124,7 @@ server_start() {
   local -a env_vars
   mapfile -t env_vars < <(server_env "$n")
   spawn "server-$n" env "${env_vars[@]}" "$SERVER_DIR/bin/temporal-server" --allow-no-auth start
-  wait_until 120 "server $n's frontend ($(frontend_of "$n")) reporting SERVING" healthy "$(frontend_of "$n")"
+  WAIT_FOR="server-$n" wait_until 120 "server $n's frontend ($(frontend_of "$n")) reporting SERVING" healthy "$(frontend_of "$n")"
 }
 server_kill() { local pid; pid="$(pid_of "server-$1")"; [[ -n "$pid" ]] && kill -KILL "$pid" 2>/dev/null || true; rm -f "$RUN/server-$1.pid"; }
 
@@ -135,7 +143,7 @@ ui_start() {
   echo 'host: 127.0.0.1' > "$CLUSTER_DIR/ui/config/base.yaml"
   spawn ui env TEMPORAL_ADDRESS="$ADDRESS" TEMPORAL_UI_PORT="$UI_PORT" TEMPORAL_DISABLE_NEWS_FETCH=true \
     TEMPORAL_CSRF_COOKIE_INSECURE=true "$UI_DIR/bin/temporal-ui-server" --root "$CLUSTER_DIR/ui" --config config --env docker start
-  wait_until 60 "the Web UI answering on 127.0.0.1:$UI_PORT" curl -sf "http://127.0.0.1:$UI_PORT/api/v1/settings"
+  WAIT_FOR=ui wait_until 60 "the Web UI answering on 127.0.0.1:$UI_PORT" curl -sf "http://127.0.0.1:$UI_PORT/api/v1/settings"
 }
 worker_start() {
   local n="$1"
@@ -164,7 +172,7 @@ up() {
   for ((n = 1; n <= SERVERS; n++)); do wait_until 60 "namespace default usable on $(frontend_of "$n")" namespace_ready "$(frontend_of "$n")"; done
   ui_start
   for ((n = 1; n <= WORKERS; n++)); do worker_start "$n"; done
-  for ((n = 1; n <= WORKERS; n++)); do wait_until 180 "worker $n polling" worker_ready "$n"; done
+  for ((n = 1; n <= WORKERS; n++)); do WAIT_FOR="worker-$n" wait_until 180 "worker $n polling" worker_ready "$n"; done
   say "up: PostgreSQL 127.0.0.1:$PG_PORT, Temporal frontends $(for ((n = 1; n <= SERVERS; n++)); do printf '%s ' "$(frontend_of "$n")"; done)(one cluster), $WORKERS worker(s)"
   [[ "$UI_PORT" == 0 ]] || say "Web UI: http://127.0.0.1:$UI_PORT"
   say "clients: TEMPORAL_ADDRESS=$ADDRESS DURABLE_AGENT_SEARCH_ATTRIBUTES=true npx durable-agent run \"...\""

@@ -34,13 +34,14 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A base port with PORT_SPAN free ports above it, and a free port for PostgreSQL (bounded number of tries). */
-async function freeRange(): Promise<{ base: number; pg: number }> {
+/** A base port with PORT_SPAN free ports above it, then a free port for PostgreSQL and one for the Web UI. */
+export async function freeRange(): Promise<{ base: number; pg: number; ui: number }> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 400) * 100;
-    const ports = Array.from({ length: PORT_SPAN + 1 }, (_, i) => base + i);
+    // Below 32768: Temporal's cluster_membership table keeps ports in a smallint (and the kernel's ephemeral range starts there).
+    const base = 20_000 + Math.floor(Math.random() * 120) * 100;
+    const ports = Array.from({ length: PORT_SPAN + 2 }, (_, i) => base + i);
     const free = await Promise.all(ports.map(portFree));
-    if (free.every(Boolean)) return { base, pg: base + PORT_SPAN };
+    if (free.every(Boolean)) return { base, pg: base + PORT_SPAN, ui: base + PORT_SPAN + 1 };
   }
   throw new Error('no free range of ports for the soak cluster');
 }

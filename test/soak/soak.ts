@@ -69,7 +69,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const seed = options.seed ?? Date.now() % 1_000_000;
   const concurrency = options.concurrency ?? Math.max(4, options.workers * 4);
   const budgetMs = options.minutes * 60_000;
-  const random = rng(seed);
+  // Plans are fixed by the seed up front; the fault schedule draws from its own generator.
+  const plans = Array.from({ length: options.runs }, (_, i) => makePlan(i, rng(seed * 7919 + i)));
+  const random = rng(seed ^ 0x5eed);
   const t0 = Date.now();
   const deadline = t0 + budgetMs;
   const dir = join(ROOT, '.data', `soak-${process.pid}`);
@@ -111,7 +113,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const startWindow = remaining * 0.45;
     const faultsUntil = start + remaining * 0.6;
     const spacing = startWindow / options.runs;
-    const faultInterval = Math.min(30_000, Math.max(8_000, (faultsUntil - start) / (FAULT_KINDS.length * 2 + 1)));
+    // Every kind at least once while runs are still being started: the first round ends within the start window.
+    const faultInterval = Math.min(30_000, Math.max(6_000, startWindow / (FAULT_KINDS.length + 1)));
     const faulting = injectFaults({ cluster, pool, random, until: faultsUntil, intervalMs: faultInterval, log }, () => done);
 
     const ctx = { address: cluster.address, taskQueue, tools: [fastTool, slowTool, approvedTool], log };
@@ -120,7 +123,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     for (let i = 0; i < options.runs && Date.now() < deadline; i++) {
       const due = start + i * spacing;
       while ((Date.now() < due || inFlight >= concurrency) && Date.now() < deadline) await sleep(50);
-      const plan = makePlan(i, random);
+      const plan = plans[i]!;
       inFlight++;
       records.push(
         driveRun(ctx, plan, `soak-${process.pid}-${plan.tag}`, deadline).finally(() => {
