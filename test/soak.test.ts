@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { FAULT_KINDS } from './soak/faults.js';
 import { runSoak, soakTable } from './soak/soak.js';
 
-const RUNS = Number(process.env.SOAK_RUNS ?? 16);
+const RUNS = Number(process.env.SOAK_RUNS ?? 24);
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 4);
 
 test(`chaos soak: ${RUNS} runs, 2 workers, ${MINUTES} min, every fault kind; nothing lost, nothing completed twice, every duplicate explained`, { timeout: (MINUTES + 6) * 60_000 }, async () => {

@@ -1,4 +1,5 @@
-// The soak's own cluster, run by scripts/cluster.sh (the same script users run) in a folder and on ports of its own:
+// A cluster of its own for the soak and the benchmark, run by scripts/cluster.sh (the same script users run) in a
+// folder and on free ports of its own (no UI, no workers: the caller starts those):
 // up and down, the fault injections the script offers, and the servers' memory.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -46,7 +47,7 @@ export async function freeRange(): Promise<{ base: number; pg: number; ui: numbe
   throw new Error('no free range of ports for the soak cluster');
 }
 
-export async function soakCluster(dir: string): Promise<ClusterHandle> {
+export async function loopbackCluster(dir: string): Promise<ClusterHandle> {
   const { base, pg } = await freeRange();
   const env = {
     ...process.env,

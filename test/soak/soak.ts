@@ -10,7 +10,7 @@ import { crashTools } from '../fixtures/crash-tools.js';
 import { workflowBundle } from '../helpers/bundle.js';
 import { ROOT } from '../helpers/servers.js';
 import { killAllWorkerProcesses, readSideEffects } from '../helpers/worker-process.js';
-import { soakCluster, peakRss } from './cluster.js';
+import { loopbackCluster, peakRss } from './cluster.js';
 import { driveRun, type RunRecord } from './driver.js';
 import { FAULT_KINDS, injectFaults, WorkerPool, type FaultKind, type FaultRecord } from './faults.js';
 import { makePlan, rng, soakResponder } from './plan.js';
@@ -84,7 +84,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   });
 
   log(`seed ${seed}: ${options.runs} runs, ${options.workers} workers, ${options.minutes} min; cluster in ${dir}`);
-  const cluster = await soakCluster(join(dir, 'cluster'));
+  const cluster = await loopbackCluster(join(dir, 'cluster'));
   const fake = await FakeAnthropicServer.start({ responder: soakResponder, latencyMs: 20 });
   const pool = new WorkerPool({ count: options.workers, address: cluster.address, taskQueue, anthropicUrl: fake.url, sideEffectsFile });
   let serverPeak = 0;
