@@ -34,6 +34,8 @@ export interface RunRecord {
   continued: number;
   approvals: number;
   clientRetries: number;
+  /** How many executions each workflow id (the run, its fork) had at its end, as its history reader counts them. */
+  executions: Record<string, number>;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -61,6 +63,7 @@ export async function driveRun(ctx: DriverContext, plan: RunPlan, runId: string,
     continued: 0,
     approvals: 0,
     clientRetries: 0,
+    executions: {},
   };
   const options = { address: ctx.address, taskQueue: ctx.taskQueue, searchAttributes: true };
   const task = new Task({ description: taskText(plan), tools: ctx.tools, timeouts: { heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS } });
@@ -124,6 +127,7 @@ export async function driveRun(ctx: DriverContext, plan: RunPlan, runId: string,
       }
       out = await settled(id, handle);
     }
+    record.executions[id] = out.executions;
     return out;
   }
 

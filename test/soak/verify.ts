@@ -45,9 +45,15 @@ export interface Verdict {
   retryCauses: Record<string, number>;
 }
 
-export async function executionsOf(client: Client, workflowId: string): Promise<string[]> {
-  const ids: string[] = [];
-  for await (const execution of client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) ids.push(execution.runId);
+/** The Temporal run ids of a workflow id's executions, from visibility (which may lag: waits, bounded, for `expected`). */
+export async function executionsOf(client: Client, workflowId: string, expected: number): Promise<string[]> {
+  let ids: string[] = [];
+  for (let attempt = 0; attempt < 30; attempt++) {
+    ids = [];
+    for await (const execution of client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) ids.push(execution.runId);
+    if (ids.length >= expected) return ids;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
   return ids;
 }
 
@@ -151,7 +157,9 @@ export async function verify(input: VerifyInput): Promise<Verdict> {
     if (run.forkRunId) verdict.forksCompleted++;
     const family: ActivityInstance[] = [];
     for (const workflowId of [run.runId, ...(run.forkRunId ? [run.forkRunId] : [])]) {
-      const executions = await executionsOf(client, workflowId);
+      const expected = run.executions[workflowId] ?? 1;
+      const executions = await executionsOf(client, workflowId, expected);
+      if (executions.length !== expected) violations.push(`${workflowId}: visibility lists ${executions.length} executions, its history reader ${expected}`);
       const own: ActivityInstance[] = [];
       for (const executionRunId of executions) own.push(...(await activityInstances(client, workflowId, executionRunId)));
       family.push(...own);
