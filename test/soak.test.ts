@@ -21,6 +21,9 @@ test(`chaos soak: ${RUNS} runs, 2 workers, ${MINUTES} min, every fault kind; not
   assert.equal(report.verdict.stillRunning, 0, 'no run is left running once the faults stopped');
   const explained = Object.values(report.verdict.duplicatesExplained).reduce((a, b) => a + b, 0);
   assert.equal(explained, report.verdict.duplicateExecutions, 'each duplicate tool execution has a recorded cause');
+  if (report.faults.some((f) => /just after a tool's side effect/.test(f.detail))) {
+    assert.ok(report.verdict.duplicatesExplained.workerDeath >= 1, 'a worker killed right after a side effect: that tool ran again elsewhere (at-least-once), explained by the death');
+  }
   assert.ok(report.runs.some((r) => r.cancelled > 0 && r.continued > 0), 'some run was cancelled and continued');
   assert.ok(report.runs.some((r) => r.approvals > 0), 'some run paused for an approval');
   assert.ok(report.runs.some((r) => r.forkRunId), 'some run was forked');

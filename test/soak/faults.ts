@@ -2,7 +2,7 @@
 // place at once), SIGKILL of a Temporal server process and its restart, a PostgreSQL restart. Every fault is logged
 // with its time, and every worker death with the pid that died, so the checks can tell an explained duplicate from a
 // lost guarantee.
-import { spawnWorkerProcess, type WorkerProcess } from '../helpers/worker-process.js';
+import { readSideEffects, spawnWorkerProcess, type WorkerProcess } from '../helpers/worker-process.js';
 import { peakRss, type ClusterHandle } from './cluster.js';
 
 export const FAULT_KINDS = ['worker-sigkill', 'worker-sigterm', 'server-sigkill', 'postgres-restart'] as const;
@@ -51,6 +51,23 @@ export class WorkerPool {
     for (const w of this.workers) this.peakRss = Math.max(this.peakRss, peakRss(w.pid) ?? 0);
   }
 
+  /**
+   * The worker that most recently finished a held tool's side effect and is still holding it (see plan.ts): killing it
+   * now makes Temporal run that tool again elsewhere. Waits up to `waitMs` for one; undefined if none came.
+   */
+  async holdingWorker(heldKeys: ReadonlySet<string>, waitMs: number): Promise<number | undefined> {
+    const until = Date.now() + waitMs;
+    while (Date.now() < until) {
+      const recent = readSideEffects(this.options.sideEffectsFile)
+        .filter((e) => e.event === 'complete' && heldKeys.has(e.key) && Date.now() - (e.at ?? 0) < 1_000)
+        .at(-1);
+      const index = recent ? this.workers.findIndex((w) => w.pid === recent.pid) : -1;
+      if (index >= 0) return index;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return undefined;
+  }
+
   /** Kills one worker (SIGKILL: a crashed host; SIGTERM: a graceful stop) and starts its replacement. */
   async replace(index: number, how: WorkerDeath['how']): Promise<string> {
     const victim = this.workers[index];
@@ -77,6 +94,8 @@ export interface FaultInjectorOptions {
   /** Faults are injected from the start until this time (epoch ms), one every `intervalMs`. */
   until: number;
   intervalMs: number;
+  /** Keys of tools that work on after their side effect: a worker SIGKILL aims at one of those when it can. */
+  heldKeys: ReadonlySet<string>;
   log(message: string): void;
 }
 
@@ -95,9 +114,15 @@ export async function injectFaults(options: FaultInjectorOptions, stopped: () =>
     const at = Date.now();
     let detail: string;
     switch (kind) {
-      case 'worker-sigkill':
+      case 'worker-sigkill': {
+        // Aimed, when a held tool is in flight: right after its side effect, before its completion reaches Temporal.
+        const aimed = await pool.holdingWorker(options.heldKeys, 10_000);
+        const index = aimed ?? Math.floor(random() * pool.workers.length);
+        detail = `${await pool.replace(index, 'SIGKILL')}${aimed === undefined ? '' : ', just after a tool\'s side effect'}`;
+        break;
+      }
       case 'worker-sigterm':
-        detail = await pool.replace(Math.floor(random() * pool.workers.length), kind === 'worker-sigkill' ? 'SIGKILL' : 'SIGTERM');
+        detail = await pool.replace(Math.floor(random() * pool.workers.length), 'SIGTERM');
         break;
       case 'server-sigkill': {
         // Server 2: clients and workers reach the cluster through server 1's frontend (see README); server 2 owns

@@ -6,7 +6,8 @@ import { textTurn, toolTurn, type FakeResponder } from '../../src/testing/fake-a
 
 export interface PlannedToolUse {
   name: 'slow_tool' | 'fast_tool' | 'approved_tool';
-  input: { key: string; seconds?: number };
+  /** holdSeconds: the tool works on after its side effect (a worker killed then makes it run twice: at-least-once). */
+  input: { key: string; seconds?: number; holdSeconds?: number };
 }
 
 export interface RunPlan {
@@ -45,7 +46,8 @@ export function makePlan(index: number, random: () => number): RunPlan {
         uses.push({ name: 'approved_tool', input: { key } });
         approval = false;
       } else if (random() < 0.7) {
-        uses.push({ name: 'slow_tool', input: { key, seconds: Math.round((0.2 + random() * 3.8) * 10) / 10 } });
+        const seconds = Math.round((0.2 + random() * 3.8) * 10) / 10;
+        uses.push({ name: 'slow_tool', input: random() < 0.3 ? { key, seconds, holdSeconds: 1.5 } : { key, seconds } });
       } else {
         uses.push({ name: 'fast_tool', input: { key } });
       }

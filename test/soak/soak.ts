@@ -115,7 +115,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const spacing = startWindow / options.runs;
     // Every kind at least once while runs are still being started: the first round ends within the start window.
     const faultInterval = Math.min(30_000, Math.max(6_000, startWindow / (FAULT_KINDS.length + 1)));
-    const faulting = injectFaults({ cluster, pool, random, until: faultsUntil, intervalMs: faultInterval, log }, () => done);
+    const heldKeys = new Set(plans.flatMap((p) => p.turns.flat().filter((u) => u.input.holdSeconds).map((u) => u.input.key)));
+    const faulting = injectFaults({ cluster, pool, random, until: faultsUntil, intervalMs: faultInterval, heldKeys, log }, () => done);
 
     const ctx = { address: cluster.address, taskQueue, tools: [fastTool, slowTool, approvedTool], log };
     const records: Promise<RunRecord>[] = [];
@@ -181,6 +182,7 @@ export function soakTable(report: SoakReport): string {
     ['steps completed more than once in history', String(v.violations.filter((m) => /completed \d+ times in history/.test(m)).length)],
     ['model requests / repeated after a fault or cancel (each a recorded attempt)', `${v.modelRequests} / ${v.modelRequestsRepeated}`],
     ['completed model turns requested again', String(v.violations.filter((m) => /requested again/.test(m)).length)],
+    ['tool executions started / cut mid-run by a cancel or a worker death (then run again)', `${v.toolStarts} / ${v.toolCut}`],
     ['tool completions in history / duplicate executions (at-least-once)', `${v.toolCompletions} / ${v.duplicateExecutions} (${explained})`],
     ['unexplained duplicates', String(v.violations.filter((m) => /unexplained/.test(m)).length)],
     ['activity retries by cause', Object.entries(v.retryCauses).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'],

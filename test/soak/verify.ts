@@ -40,6 +40,9 @@ export interface Verdict {
   modelRequests: number;
   modelRequestsRepeated: number;
   toolCompletions: number;
+  /** Side-effect log: tool executions started, and those cut before their side effect (a cancel, a worker death). */
+  toolStarts: number;
+  toolCut: number;
   duplicateExecutions: number;
   duplicatesExplained: { workerDeath: number; retry: number; cancel: number };
   retryCauses: Record<string, number>;
@@ -129,6 +132,8 @@ export async function verify(input: VerifyInput): Promise<Verdict> {
     modelRequests: requests.length,
     modelRequestsRepeated: 0,
     toolCompletions: 0,
+    toolStarts: sideEffects.filter((e) => e.event === 'start').length,
+    toolCut: sideEffects.filter((e) => e.event === 'start').length - sideEffects.filter((e) => e.event === 'complete').length,
     duplicateExecutions: 0,
     duplicatesExplained: { workerDeath: 0, retry: 0, cancel: 0 },
     retryCauses: {},
