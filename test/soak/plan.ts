@@ -78,11 +78,14 @@ export function planOf(firstMessage: unknown): { tag: string; turns: PlannedTool
   return { tag: match[1]!, turns: JSON.parse(match[2]!) as PlannedToolUse[][] };
 }
 
+/** Between stream events: a model call streams for ~0.5 s, long enough for a fault to land in one. */
+const CHUNK_DELAY_MS = 25;
+
 /** The fake model of the soak: turn t of a run answers with its planned tool calls, then it ends the turn. */
 export const soakResponder: FakeResponder = (request) => {
   const plan = planOf(request.body.messages?.[0]?.content);
   if (!plan) throw new Error('not a soak request');
   const uses = plan.turns[request.turn];
-  if (!uses) return textTurn(finalText(plan.tag), { chunkDelayMs: 2 });
-  return toolTurn(uses.map((u) => ({ name: u.name, input: u.input })), { text: `turn ${request.turn}`, chunkDelayMs: 2 });
+  if (!uses) return textTurn(finalText(plan.tag), { chunkDelayMs: CHUNK_DELAY_MS });
+  return toolTurn(uses.map((u) => ({ name: u.name, input: u.input })), { text: `turn ${request.turn}`, chunkDelayMs: CHUNK_DELAY_MS });
 };
