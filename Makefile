@@ -1,6 +1,7 @@
 .PHONY: demo test setup bench build
 # Each target installs what it needs first: demo and bench the npm packages and the Temporal CLI; test also the Java
-# time-skipping test server, Docker Compose and Chromium (scripts/setup.sh).
+# time-skipping test server, Docker Compose and Chromium, and the production topology's Temporal server, Web UI server
+# and PostgreSQL (scripts/setup.sh).
 demo:
 	bash scripts/demo.sh
 test:

@@ -25,14 +25,14 @@ interface ProcMemory {
   hwm: number;
 }
 
-function procMemory(pid: number): ProcMemory {
+export function procMemory(pid: number): ProcMemory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
 }
 
 /** CPU seconds (user + system) a process has used, from /proc/<pid>/stat (clock ticks of 1/100 s on Linux). */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
@@ -87,7 +87,7 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-interface Wave {
+export interface Wave {
   runs: number;
   completed: number;
   failed: number;
@@ -97,7 +97,7 @@ interface Wave {
 }
 
 /** Starts `runs` runs at once, one Agent each (an Agent tracks one run: its `runId` is per instance). */
-async function wave(newAgent: () => Agent, client: Client, tools: Task['tools'], runs: number): Promise<Wave> {
+export async function wave(newAgent: () => Agent, client: Client, tools: Task['tools'], runs: number): Promise<Wave> {
   const t0 = now();
   let failed = 0;
   const finishes: number[] = [];

@@ -23,6 +23,7 @@ interface Service {
   entrypoint?: string[] | null;
   command?: string[] | null;
   ports?: { target: number; published?: string }[];
+  volumes?: { type: string; source: string; target: string; read_only?: boolean }[];
   restart?: string;
 }
 interface ComposeConfig {
@@ -52,6 +53,11 @@ const DUMMY_KEY = `sk-ant-dummy-${process.pid}`;
 let cached: ComposeConfig | undefined;
 const config = (): ComposeConfig => (cached ??= composeConfig({ ANTHROPIC_API_KEY: DUMMY_KEY }));
 
+/** The version an installer pins (its VERSION="..." line). */
+function pinned(script: string): string | undefined {
+  return /^VERSION="([^"]+)"$/m.exec(readFileSync(join(ROOT, script), 'utf8'))?.[1];
+}
+
 function service(name: string): Service {
   const s = config().services[name];
   assert.ok(s, `docker-compose.yml has a "${name}" service (has: ${Object.keys(config().services).join(', ')})`);
@@ -77,8 +83,8 @@ function dependsOn(s: Service, on: string, condition: string, who: string): void
 }
 
 describe('docker-compose.yml', () => {
-  test('has postgres, the schema step, temporal, the Web UI, the search-attribute step and the worker; images are pinned', () => {
-    for (const name of ['postgres', 'temporal-schema', 'temporal', 'temporal-ui', 'register-search-attributes', 'worker']) service(name);
+  test('has postgres, the schema step, two temporal server processes, the Web UI, the search-attribute step and the worker; images are pinned', () => {
+    for (const name of ['postgres', 'temporal-schema', 'temporal', 'temporal-2', 'temporal-ui', 'register-search-attributes', 'worker']) service(name);
     for (const [name, s] of Object.entries(config().services)) {
       if (s.build) continue;
       assert.match(s.image ?? '', /^[\w./-]+:[\w.-]+$/, `${name} names an image with a tag`);
@@ -94,9 +100,45 @@ describe('docker-compose.yml', () => {
     const devServer = /\(Server (\d+\.\d+\.\d+),/.exec(reported)?.[1];
     assert.ok(devServer, `the dev server names its Temporal server version: ${reported}`);
     assert.equal(service('temporal').image, `temporalio/server:${devServer}`);
+    assert.equal(service('temporal-2').image, `temporalio/server:${devServer}`);
     for (const name of ['temporal-schema', 'register-search-attributes']) {
       assert.equal(service(name).image, `temporalio/admin-tools:${devServer}`, `${name} uses the same server version's tools`);
     }
+    // The production topology's own builds (scripts/cluster.sh): the same server, the same Web UI as the dev server's.
+    assert.equal(pinned('scripts/install-temporal-server.sh'), `v${devServer}`, 'scripts/install-temporal-server.sh builds that version');
+    const devUi = /\bUI (\d+\.\d+\.\d+)/.exec(reported)?.[1];
+    assert.equal(service('temporal-ui').image, `temporalio/ui:${devUi}`, 'the Web UI image is the dev server\'s UI');
+    assert.equal(pinned('scripts/install-temporal-ui-server.sh'), `v${devUi}`, 'scripts/install-temporal-ui-server.sh builds that UI');
+    const built = join(ROOT, '.tools/temporal-server/bin/temporal-server');
+    if (existsSync(built)) assert.equal(execFileSync(built, ['--version'], { encoding: 'utf8' }).trim(), `temporal version ${devServer}`);
+  });
+
+  test('the tested topology (scripts/cluster.sh) and compose run the servers alike: environment, dynamic config, schema and search-attribute steps, two server processes', () => {
+    const cluster = readFileSync(join(ROOT, 'scripts/cluster.sh'), 'utf8');
+    const shared = Object.fromEntries(
+      readFileSync(join(ROOT, 'deploy/temporal/server.env'), 'utf8')
+        .split('\n')
+        .filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    assert.ok(Object.keys(shared).length >= 5, 'deploy/temporal/server.env holds the servers\' shared environment');
+    assert.match(cluster, /grep -E '\^\[A-Z_\]\[A-Z0-9_\]\*=' "\$ROOT\/deploy\/temporal\/server\.env"/, 'cluster.sh exports server.env into every server');
+    // What cluster.sh sets on top of the shared file, for loopback (`NAME=` in server_env()).
+    const body = cluster.slice(cluster.indexOf('server_env() {'), cluster.indexOf('frontend_of() {'));
+    const loopback = new Set([...body.matchAll(/"?([A-Z][A-Z0-9_]+)=/g)].map((m) => m[1]!));
+    const servers = Object.entries(config().services).filter(([, s]) => s.image?.startsWith('temporalio/server:'));
+    assert.equal(servers.length, Number(/^SERVERS=(\d+)$/m.exec(cluster)?.[1]), 'as many server processes as cluster.sh starts');
+    for (const [name, s] of servers) {
+      for (const [key, value] of Object.entries(shared)) assert.equal(s.environment?.[key], value, `${name}: ${key} from server.env`);
+      const own = Object.keys(s.environment ?? {}).filter((k) => !(k in shared));
+      for (const key of own) assert.ok(loopback.has(key), `${name} sets ${key}, which cluster.sh sets for loopback too (has: ${[...loopback].join(', ')})`);
+      const dynamic = s.volumes?.find((v) => v.target.endsWith(`/${env(s, 'DYNAMIC_CONFIG_FILE_PATH')}`));
+      assert.equal(dynamic?.source, join(ROOT, 'deploy/temporal/dynamicconfig.yaml'), `${name} reads deploy/temporal/dynamicconfig.yaml`);
+      dependsOn(s, 'temporal-schema', 'service_completed_successfully', name);
+    }
+    assert.match(cluster, /DYNAMIC_CONFIG_FILE_PATH=\$ROOT\/deploy\/temporal\/dynamicconfig\.yaml/, 'cluster.sh reads the same dynamic config');
+    assert.match(cluster, /sh deploy\/temporal\/setup-postgres\.sh/, 'cluster.sh creates the schemas with the same script');
+    assert.match(cluster, /sh deploy\/temporal\/register-search-attributes\.sh/, 'cluster.sh registers the search attributes with the same script');
   });
 
   test('a one-shot step creates and migrates the schemas with Temporal\'s schema tool before the server starts', () => {
@@ -147,14 +189,19 @@ describe('docker-compose.yml', () => {
     dependsOn(step, 'temporal', 'service_healthy', 'search-attribute registration');
     assertPointsAt(env(step, 'TEMPORAL_ADDRESS'), 'temporal', 'registration TEMPORAL_ADDRESS');
     assert.equal(step.restart ?? 'no', 'no', 'one-shot: not restarted');
-    assert.deepEqual(step.entrypoint, ['/bin/sh', '-c']);
-    const script = (step.command ?? []).join(' ');
+    assert.deepEqual(step.entrypoint, ['/bin/sh', '/register-search-attributes.sh']);
+    assert.ok(
+      step.volumes?.some((v) => v.source === join(ROOT, 'deploy/temporal/register-search-attributes.sh') && v.target === '/register-search-attributes.sh'),
+      'the step runs deploy/temporal/register-search-attributes.sh (the script scripts/cluster.sh runs)',
+    );
+    const script = readFileSync(join(ROOT, 'deploy/temporal/register-search-attributes.sh'), 'utf8').replace(/\\\n\s*/g, ' ');
     const create = script.slice(script.indexOf('temporal operator search-attribute create'));
     assert.ok(create.length > 0, `the step runs \`temporal operator search-attribute create\`: ${script}`);
     const argv = create.split(/\s+/);
-    const namespace = argv[argv.indexOf('--namespace') + 1];
-    assert.equal(namespace, env(service('worker'), 'TEMPORAL_NAMESPACE'), 'registered in the worker’s namespace');
-    assert.match(script, new RegExp(`temporal operator namespace create --namespace ${namespace}\\b`), 'the namespace is created first when missing');
+    assert.equal(argv[argv.indexOf('--namespace') + 1], '"$namespace"');
+    assert.match(script, /namespace="\$\{TEMPORAL_NAMESPACE:-default\}"/, 'the default namespace unless told otherwise');
+    assert.equal(env(service('worker'), 'TEMPORAL_NAMESPACE'), 'default', 'registered in the worker’s namespace');
+    assert.match(script, /temporal operator namespace create --namespace "\$namespace"/, 'the namespace is created first when missing');
     const names = argv.flatMap((a, i) => (a === '--name' ? [argv[i + 1]] : []));
     const types = argv.flatMap((a, i) => (a === '--type' ? [argv[i + 1]] : []));
     assert.equal(names.length, types.length, '--name and --type pair up');

@@ -14,6 +14,8 @@ export interface SideEffect {
   key: string;
   attempt: number;
   pid: number;
+  /** Epoch ms when the line was written. */
+  at?: number;
 }
 
 export interface WorkerProcess {
