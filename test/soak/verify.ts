@@ -11,6 +11,7 @@ import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { fetchEvents } from '../../src/client/history-pages.js';
 import type { RecordedRequest } from '../../src/testing/fake-anthropic/index.js';
+import { STEP_ACTIVITY } from '../../src/types.js';
 import type { SideEffect } from '../helpers/worker-process.js';
 import type { RunRecord } from './driver.js';
 import type { WorkerDeath } from './faults.js';
@@ -74,6 +75,9 @@ export async function activityInstances(client: Client, workflowId: string, exec
   for (const e of events) {
     const id = String(e.eventId);
     if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+      // Steps only: resolving the run's tools (once per execution) and checking a human's input are not steps.
+      const type = e.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (type !== STEP_ACTIVITY.model && type !== STEP_ACTIVITY.tool) continue;
       const activityId = e.activityTaskScheduledEventAttributes?.activityId ?? '';
       const stepIndex = Number(/^step-(\d+)-/.exec(activityId)?.[1] ?? -1);
       byScheduled.set(id, {
