@@ -2,7 +2,8 @@
 # Installs what one README command needs, idempotently, pinned, into ignored folders (node_modules/, .tools/):
 #   setup.sh demo    npm packages and the Temporal CLI (dev server + Web UI)        — `make demo`, `make bench`
 #   setup.sh test    the above, Temporal's Java time-skipping test server, Compose's file loader (to check
-#                    docker-compose.yml) and Debian's Chromium (Web UI browser tests)  — `make test`
+#                    docker-compose.yml), Debian's Chromium (Web UI browser tests) and Debian's nginx (the TLS
+#                    proxy of the connections test)                                  — `make test`
 # One line per step with what it cost; a tool's own output only when it fails (kept in .tools/logs/<step>.log).
 # A second run is a no-op.
 set -euo pipefail
@@ -26,7 +27,11 @@ pids=()
 bash scripts/install-test-server.sh & pids+=($!)
 bash scripts/install-compose-config.sh & pids+=($!)
 # Chromium only serves the Web UI tests, which skip (and say why) without it: a failed install is not fatal.
-(bash scripts/install-chromium.sh || echo "setup: Chromium could not be installed; the Web UI tests will skip." >&2) & pids+=($!)
+# The same for nginx and the connections test; after Chromium, as two apt-gets cannot hold dpkg's lock at once.
+(
+  bash scripts/install-chromium.sh || echo "setup: Chromium could not be installed; the Web UI tests will skip." >&2
+  bash scripts/install-nginx.sh || echo "setup: nginx could not be installed; the connections test will skip." >&2
+) & pids+=($!)
 status=0
 for pid in "${pids[@]}"; do wait "$pid" || status=$?; done
 exit "$status"
