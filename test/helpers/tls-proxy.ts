@@ -14,7 +14,7 @@ export const SERVER_NAME = 'temporal.test';
 
 /** Why the proxy cannot run here, or undefined when it can. */
 export function tlsProxyUnavailable(): string | undefined {
-  if (!existsSync(NGINX)) return `${NGINX} is missing (scripts/install-nginx.sh installs Debian's nginx-light)`;
+  if (!existsSync(NGINX)) return `${NGINX} is missing (scripts/install-nginx.sh installs Debian's nginx)`;
   if (!existsSync(OPENSSL)) return `${OPENSSL} is missing`;
   return undefined;
 }
