@@ -125,7 +125,7 @@ function reasons(err: unknown): string {
 }
 
 function configFileLabel(): string {
-  return process.env.TEMPORAL_CONFIG_FILE ?? 'the default config file (~/.config/temporalio/temporal.toml)';
+  return process.env.TEMPORAL_CONFIG_FILE ?? 'the default config file (temporalio/temporal.toml in the user config folder, e.g. ~/.config)';
 }
 
 function loadProfile(options: TemporalConnectionOptions): ClientConfigProfile {
