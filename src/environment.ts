@@ -107,7 +107,9 @@ export async function connectWithin<C extends { close(): Promise<void> }>(
       ? ` (within ${timeoutMs / 1000} s; nothing answered there, or the TLS handshake failed: check the server CA and server name, TEMPORAL_TLS_SERVER_CA_CERT_PATH / TEMPORAL_TLS_SERVER_NAME)`
       : /\b400\b/.test(why) && typeof settings.tls === 'object' && settings.tls.clientCertPair
         ? ' (a TLS front end answering HTTP 400 has usually refused the client certificate: check TEMPORAL_TLS_CLIENT_CERT_PATH / _KEY_PATH)'
-        : '';
+        : /PERMISSION_DENIED|UNAUTHENTICATED/.test(why)
+          ? ` (the server refused the credentials: check ${settings.apiKey ? 'the API key (TEMPORAL_API_KEY)' : 'whether it needs an API key (TEMPORAL_API_KEY)'} and the namespace)`
+          : '';
     throw new ConnectionFailedError(settings.address, `Could not connect to Temporal at ${describeConnection(settings)}: ${why}${hint}`, { cause: err });
   } finally {
     clearTimeout(timer);

@@ -2,7 +2,7 @@
 // environment (API key + mTLS files) or by a profile of a TOML config file reach the real dev server through a
 // TLS-terminating gRPC proxy (nginx) that requires a client certificate of the test's CA and the API key.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
@@ -170,6 +170,21 @@ server_name = "${SERVER_NAME}"
     assert.deepEqual([explicit.address, explicit.namespace, explicit.tls], [env.address, 'other', false]);
   });
 
+  test('the *_DATA variants carry the PEM itself; an explicit apiKey wins over TEMPORAL_API_KEY', async () => {
+    setConnectionEnv({
+      TEMPORAL_ADDRESS: proxy.address,
+      TEMPORAL_API_KEY: API_KEY,
+      TEMPORAL_TLS_CLIENT_CERT_DATA: readFileSync(files.client.cert, 'utf8'),
+      TEMPORAL_TLS_CLIENT_KEY_DATA: readFileSync(files.client.key, 'utf8'),
+      TEMPORAL_TLS_SERVER_CA_CERT_DATA: readFileSync(files.ca, 'utf8'),
+      TEMPORAL_TLS_SERVER_NAME: SERVER_NAME,
+    });
+    const client = await getClient();
+    const { serverVersion } = await client.workflowService.getSystemInfo({});
+    assert.match(serverVersion ?? '', /^\d+\.\d+/);
+    await assert.rejects(getClient({ apiKey: 'not-the-key' }), (err: unknown) => err instanceof ConnectionFailedError && /PERMISSION_DENIED/.test(err.message));
+  });
+
   test('an untrusted client certificate fails quickly with a readable error, for a client and for a worker', async (t) => {
     setConnectionEnv({ ...goodEnv, TEMPORAL_TLS_CLIENT_CERT_PATH: files.rogue.cert, TEMPORAL_TLS_CLIENT_KEY_PATH: files.rogue.key });
     for (const error of await clientAndWorkerFail(t, 15_000)) {
@@ -190,6 +205,7 @@ server_name = "${SERVER_NAME}"
     setConnectionEnv(withoutKey);
     const { error, ms } = await elapsed(() => getClient());
     assert.ok(error instanceof ConnectionFailedError, String(error));
+    assert.match(error.message, /PERMISSION_DENIED.*check whether it needs an API key \(TEMPORAL_API_KEY\)/);
     assert.ok(ms < 15_000, `failed after ${Math.round(ms)} ms`);
     t.diagnostic(`after ${Math.round(ms)} ms: ${String(error)}`);
   });
