@@ -59,7 +59,10 @@ export function temporalSettings(options: TemporalSettingsOptions = {}): Tempora
  * missing, unreadable or not PEM; a certificate without its key; a missing config file or profile).
  */
 export function temporalConnectionSettings(options: TemporalConnectionOptions = {}): TemporalConnectionSettings {
-  const profile = withTlsData(loadProfile(options), options.profile);
+  const loaded = loadProfile(options);
+  // An explicit `tls` replaces the environment's and the file's: their TLS files are then neither read nor checked.
+  const { tls: _replaced, ...withoutTls } = loaded;
+  const profile: ClientConfigProfile = options.tls !== undefined ? withoutTls : withTlsData(loaded, options.profile);
   if (options.address !== undefined) profile.address = options.address;
   if (options.namespace !== undefined) profile.namespace = options.namespace;
   if (options.apiKey !== undefined) profile.apiKey = options.apiKey;

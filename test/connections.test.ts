@@ -232,6 +232,10 @@ server_name = "${SERVER_NAME}"
     setConnectionEnv(certWithoutKey);
     assert.throws(() => temporalConnectionSettings(), /client certificate is set \(TEMPORAL_TLS_CLIENT_CERT_PATH\) but no client private key/);
 
+    // An explicit `tls` replaces the environment's: its files are not read.
+    setConnectionEnv({ ...goodEnv, TEMPORAL_TLS_CLIENT_CERT_PATH: missing });
+    assert.equal(temporalConnectionSettings({ address: env.address, tls: false }).tls, false);
+
     setConnectionEnv({ TEMPORAL_CONFIG_FILE: join(dir, 'missing.toml') });
     assert.throws(() => temporalConnectionSettings(), /TEMPORAL_CONFIG_FILE names .*missing\.toml, which does not exist/);
     setConnectionEnv({ TEMPORAL_CONFIG_FILE: join(dir, 'temporal.toml'), TEMPORAL_PROFILE: 'nope' });
