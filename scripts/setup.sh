@@ -2,9 +2,10 @@
 # Installs what one README command needs, idempotently, pinned, into ignored folders (node_modules/, .tools/):
 #   setup.sh demo    npm packages and the Temporal CLI (dev server + Web UI)        — `make demo`, `make bench`
 #   setup.sh test    the above, Temporal's Java time-skipping test server, Compose's file loader (to check
-#                    docker-compose.yml), Debian's Chromium (Web UI browser tests), and the production topology's
-#                    parts: Temporal Server 1.32.0 + temporal-sql-tool and the Web UI server 2.54.1 (built from the Go
-#                    module proxy), Debian's PostgreSQL (test/cluster.test.ts, test/soak.test.ts)  — `make test`
+#                    docker-compose.yml), Debian's Chromium (Web UI browser tests), Debian's nginx (the TLS proxy of
+#                    the connections test), and the production topology's parts: Temporal Server 1.32.0 +
+#                    temporal-sql-tool and the Web UI server 2.54.1 (built from the Go module proxy), Debian's
+#                    PostgreSQL (test/cluster.test.ts, test/soak.test.ts)                    — `make test`
 # One line per step with what it cost; a tool's own output only when it fails (kept in .tools/logs/<step>.log).
 # A second run is a no-op.
 set -euo pipefail
@@ -29,11 +30,12 @@ bash scripts/install-test-server.sh & pids+=($!)
 bash scripts/install-compose-config.sh & pids+=($!)
 (bash scripts/install-temporal-server.sh && bash scripts/install-temporal-ui-server.sh) & pids+=($!)
 # apt-get one after the other (one dpkg lock). Chromium only serves the Web UI tests, which skip (and say why) without
-# it: a failed install is not fatal. PostgreSQL is.
+# it, and nginx the connections test, likewise: a failed install of either is not fatal. PostgreSQL's is.
 (
   status=0
   bash scripts/install-postgres.sh || status=$?
   bash scripts/install-chromium.sh || echo "setup: Chromium could not be installed; the Web UI tests will skip." >&2
+  bash scripts/install-nginx.sh || echo "setup: nginx could not be installed; the connections test will skip." >&2
   exit "$status"
 ) & pids+=($!)
 status=0

@@ -27,6 +27,8 @@ export {
   RunTooLargeToContinueError,
   InvalidRunIdError,
   RunEncryptedError,
+  ConnectionConfigError,
+  ConnectionFailedError,
 } from './client/errors.js';
 export { tool, sleep, type HumanGate, type Tool, type ToolContext, type ToolOptions } from './activities/index.js';
 export { toolFingerprint } from './activities/tool-fingerprint.js';

@@ -1,19 +1,21 @@
-// One Temporal client per address/namespace/payload codec for the whole process: Agent, cancelRun and the CLI share it.
+// One Temporal client per connection settings/payload codec for the whole process: Agent, cancelRun and the CLI share it.
+import { createHash } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { codecFromEnv, type AesGcmCodec } from '../codec/aes-gcm-codec.js';
-import { temporalSettings } from '../environment.js';
+import { connectWithin, temporalConnectionSettings, type TemporalConnectionSettings, type TemporalSettingsOptions } from '../environment.js';
 import { closeHistoryReaders } from './history-pages.js';
 
-export interface ConnectionOptions {
-  /** A ready client; wins over address/namespace. */
+export { resolveTaskQueue } from '../environment.js';
+
+/**
+ * Where the client connects: `address`, `namespace`, `apiKey`, `tls`, `profile` and `taskQueue` win over the
+ * environment (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_CONFIG_FILE and
+ * TEMPORAL_PROFILE, read as the `temporal` CLI reads them; DURABLE_AGENT_TASK_QUEUE).
+ */
+export interface ConnectionOptions extends TemporalSettingsOptions {
+  /** A ready client; wins over every connection setting. */
   client?: Client;
-  /** Default TEMPORAL_ADDRESS or localhost:7233. */
-  address?: string;
-  /** Default TEMPORAL_NAMESPACE or `default`. */
-  namespace?: string;
-  /** Default DURABLE_AGENT_TASK_QUEUE or `durable-agent`. */
-  taskQueue?: string;
   /** Default: payloads encrypted with DURABLE_AGENT_CODEC_KEY when it is set, plain JSON otherwise. Must match the worker's. */
   dataConverter?: DataConverter;
 }
@@ -32,19 +34,28 @@ function converterTag(dataConverter: DataConverter | undefined, envCodec: AesGcm
   return envCodec ? `codec-${envCodec.keyId}-${envCodec.fingerprint}` : 'plain';
 }
 
-export function resolveTaskQueue(options: ConnectionOptions = {}): string {
-  return temporalSettings(options).taskQueue;
+/** The settings as a cache key: address and namespace readable, the secrets (key, TLS material, metadata) only as a digest. */
+function settingsKey(settings: TemporalConnectionSettings): string {
+  const { address, namespace, ...secret } = settings;
+  const digest = createHash('sha256')
+    .update(JSON.stringify(secret, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value)))
+    .digest('hex')
+    .slice(0, 16);
+  return `${address}/${namespace}/${digest}`;
 }
 
-export function getClient(options: ConnectionOptions = {}): Promise<Client> {
-  if (options.client) return Promise.resolve(options.client);
-  const { address, namespace } = temporalSettings(options);
+export async function getClient(options: ConnectionOptions = {}): Promise<Client> {
+  if (options.client) return options.client;
+  const settings = temporalConnectionSettings(options);
   const envCodec = options.dataConverter ? undefined : codecFromEnv();
-  const key = `${address}/${namespace}/${converterTag(options.dataConverter, envCodec)}`;
+  const key = `${settingsKey(settings)}/${converterTag(options.dataConverter, envCodec)}`;
   let client = clients.get(key);
   if (!client) {
     const dataConverter = options.dataConverter ?? (envCodec ? { payloadCodecs: [envCodec] } : undefined);
-    client = Connection.connect({ address }).then((connection) => new Client({ connection, namespace, ...(dataConverter ? { dataConverter } : {}) }));
+    const { namespace, ...connectionOptions } = settings;
+    client = connectWithin(settings, (connectTimeout) => Connection.connect({ ...connectionOptions, connectTimeout })).then(
+      (connection) => new Client({ connection, namespace, ...(dataConverter ? { dataConverter } : {}) }),
+    );
     // A failed connect must not poison later attempts.
     client.catch(() => clients.delete(key));
     clients.set(key, client);

@@ -108,3 +108,23 @@ export class RunTooLargeToContinueError extends DurableAgentError {
     );
   }
 }
+
+/**
+ * The Temporal connection settings cannot be used as given: a TLS file that does not exist or is not PEM, a client
+ * certificate without its key, a config file or profile that is missing or malformed. `source` names where the bad
+ * value came from (an environment variable or a config file key).
+ */
+export class ConnectionConfigError extends DurableAgentError {
+  override name = 'ConnectionConfigError';
+  constructor(readonly source: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The first connection to Temporal failed or did not complete within the connect timeout (wrong certificate, API key refused, nothing listening). */
+export class ConnectionFailedError extends DurableAgentError {
+  override name = 'ConnectionFailedError';
+  constructor(readonly address: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

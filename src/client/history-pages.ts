@@ -19,6 +19,7 @@ function serviceFor(client: Client): Client['workflowService'] {
   if (!(base instanceof Connection)) return client.workflowService;
   let reader = readers.get(base);
   if (!reader) {
+    // The credentials carry the TLS setup (CA, client certificate) and channelArgs its server name override.
     const { address, credentials, metadata, channelArgs, interceptors } = base.options;
     reader = Connection.lazy({
       address,
@@ -27,6 +28,11 @@ function serviceFor(client: Client): Client['workflowService'] {
       interceptors,
       channelArgs: { ...channelArgs, 'grpc.max_receive_message_length': MAX_RECEIVE_BYTES },
     });
+    // The connection keeps its `apiKey` option (untyped in its options): set it on the sibling, not as the `apiKey`
+    // option, which the SDK refuses next to ready-made credentials.
+    const apiKey: unknown = 'apiKey' in base.options ? base.options.apiKey : undefined;
+    if (typeof apiKey === 'string' && apiKey) reader.setApiKey(apiKey);
+    else if (typeof apiKey === 'function') reader.setApiKey(apiKey as () => string);
     readers.set(base, reader);
     opened.add(reader);
   }
@@ -40,7 +46,7 @@ export async function fetchEvents(client: Client, workflowId: string, runId?: st
   try {
     return await fetchPages(serviceFor(client), client, workflowId, runId);
   } catch (err) {
-    // An API key lives in call credentials the sibling connection cannot copy: read through the client's own.
+    // A key set later on the client's connection (setApiKey) or call credentials the sibling cannot copy: read through the client's own.
     if (isGrpcServiceError(err) && (err.code === GRPC_UNAUTHENTICATED || err.code === GRPC_PERMISSION_DENIED)) {
       return fetchPages(client.workflowService, client, workflowId, runId);
     }

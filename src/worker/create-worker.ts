@@ -5,23 +5,26 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { encryptedDataConverter } from '../codec/aes-gcm-codec.js';
 import { createActivities, DEFAULT_HEARTBEAT_INTERVAL_MS, type AnthropicSettings } from '../activities/index.js';
 import type { Tool } from '../activities/tool-definition.js';
-import { temporalSettings } from '../environment.js';
+import { connectWithin, temporalSettings, type TemporalSettingsOptions } from '../environment.js';
 import { installQuietRuntime, METRICS_PORT_ENV } from './quiet-runtime.js';
 import { createWorkerTracing, type TracingOptions } from './tracing.js';
 import { prebuiltBundlePath, workflowInterceptorModules, workflowsPath } from './workflow-source.js';
 
-export interface CreateWorkerOptions {
+/**
+ * Where the worker connects: `address`, `namespace`, `apiKey`, `tls`, `profile` and `taskQueue` win over the environment
+ * (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_CONFIG_FILE and TEMPORAL_PROFILE,
+ * read as the `temporal` CLI reads them; DURABLE_AGENT_TASK_QUEUE). A given `connection` wins over all but the
+ * namespace and task queue.
+ */
+export interface CreateWorkerOptions extends TemporalSettingsOptions {
   /**
    * The tools this worker can run, and the one source of their schema and policy. A run that names a tool missing here
    * fails with ToolNotRegisteredError, one whose client saw another version of a tool with ToolMismatchError; both
    * before the run's first model call.
    */
   tools?: Tool[];
-  /** Defaults to a NativeConnection to `address`, TEMPORAL_ADDRESS or localhost:7233. */
+  /** Default: a NativeConnection opened from the settings above (closed when `run()` ends). */
   connection?: NativeConnection;
-  address?: string;
-  namespace?: string;
-  taskQueue?: string;
   anthropic?: AnthropicSettings;
   /** How often activities heartbeat (default DEFAULT_HEARTBEAT_INTERVAL_MS, 200 ms); bounds how long a cancel takes to reach a running call. */
   heartbeatIntervalMs?: number;
@@ -69,8 +72,10 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
     if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) throw new TypeError(`metricsPort must be a TCP port, not ${metricsPort}`);
     installQuietRuntime({ metrics: { port: metricsPort, ...(options.metricsHost ? { host: options.metricsHost } : {}) } });
   }
-  const { address, namespace, taskQueue } = temporalSettings(options);
-  const ownConnection = options.connection ? undefined : await NativeConnection.connect({ address });
+  const { namespace, taskQueue, ...connectionOptions } = temporalSettings(options);
+  const ownConnection = options.connection
+    ? undefined
+    : await connectWithin({ namespace, ...connectionOptions }, () => NativeConnection.connect(connectionOptions));
   const connection = options.connection ?? ownConnection;
   if (!connection) throw new Error('unreachable: no connection');
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;

@@ -45,7 +45,10 @@ const USAGE = `durable-agent <command> [options]
 
 Exit codes: 0 completed, 1 error, 2 usage, 3 cancelled, 4 durable-agent error (e.g. RunNotFoundError), 5 paused.
 Environment: TEMPORAL_ADDRESS (localhost:7233), TEMPORAL_NAMESPACE (default), DURABLE_AGENT_TASK_QUEUE
-(durable-agent), ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, DURABLE_AGENT_SEARCH_ATTRIBUTES.`;
+(durable-agent), ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, DURABLE_AGENT_SEARCH_ATTRIBUTES.
+Temporal Cloud / mTLS, as the \`temporal\` CLI reads them: TEMPORAL_API_KEY, TEMPORAL_TLS, TEMPORAL_TLS_CLIENT_CERT_PATH,
+TEMPORAL_TLS_CLIENT_KEY_PATH, TEMPORAL_TLS_SERVER_CA_CERT_PATH (or the *_DATA variants), TEMPORAL_TLS_SERVER_NAME,
+TEMPORAL_GRPC_META_<HEADER>, and profiles of the config file: TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE.`;
 
 class UsageError extends Error {}
 
@@ -112,7 +115,7 @@ function answersFrom(values: { approve?: string[]; reject?: string[]; note?: str
   ];
 }
 
-async function runWorkerUntilSignal(toolsModule: string | undefined, model: ModelBackendOptions, extra: { address?: string; metricsPort?: number } = {}): Promise<void> {
+async function runWorkerUntilSignal(toolsModule: string | undefined, model: ModelBackendOptions, extra: { address?: string; tls?: false; metricsPort?: number } = {}): Promise<void> {
   const metricsPort = extra.metricsPort ?? (process.env[METRICS_PORT_ENV] ? Number(process.env[METRICS_PORT_ENV]) : undefined);
   // Before anything makes Temporal's runtime: the SDK's INFO chatter ("Worker state changed", "No Nexus services
   // registered") is not the CLI's to print, and a metrics endpoint can only be set up as the runtime is made.
@@ -161,7 +164,7 @@ async function main(argv: string[]): Promise<number> {
       if (codec) console.log(`payloads are encrypted (${CODEC_KEY_ENV}); the Web UI decrypts them through the codec endpoint ${codec.url}`);
       process.env.DURABLE_AGENT_SEARCH_ATTRIBUTES ??= 'true';
       try {
-        await runWorkerUntilSignal(values.tools, { offline: values.offline ?? false }, { address: server.address });
+        await runWorkerUntilSignal(values.tools, { offline: values.offline ?? false }, { address: server.address, tls: false });
       } finally {
         await server.stop();
         await codec?.close();
