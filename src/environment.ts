@@ -2,6 +2,7 @@
 // namespace, API key, TLS, gRPC metadata) exactly as the `temporal` CLI reads them — TEMPORAL_* environment variables
 // over a profile of the config file (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE), through @temporalio/envconfig — and of
 // DURABLE_AGENT_TASK_QUEUE, with their defaults. An explicit option always wins over the environment and the file.
+import { setTimeout as delay } from 'node:timers/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import type { TLSConfig } from '@temporalio/client';
 import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile, type ConfigDataSource } from '@temporalio/envconfig';
@@ -85,6 +86,9 @@ export function describeConnection(settings: TemporalConnectionSettings): string
 
 /** How long the first connect may take before it fails with ConnectionFailedError (a wrong certificate must not hang). */
 export const CONNECT_TIMEOUT_MS = 10_000;
+/** What a Temporal frontend answers while it starts up, and how soon to ask again. */
+const STARTING = /not healthy yet/i;
+const STARTING_RETRY_MS = 250;
 
 /**
  * Runs a first connect (`Connection.connect`, `NativeConnection.connect`) under a deadline and turns its failure into a
@@ -95,13 +99,24 @@ export async function connectWithin<C extends { close(): Promise<void> }>(
   connect: (timeoutMs: number) => Promise<C>,
   timeoutMs = CONNECT_TIMEOUT_MS,
 ): Promise<C> {
-  const attempt = connect(timeoutMs);
+  const started = Date.now();
+  let attempt = connect(timeoutMs);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs + 1_000);
   });
   try {
-    return await Promise.race([attempt, deadline]);
+    for (;;) {
+      try {
+        return await Promise.race([attempt, deadline]);
+      } catch (err) {
+        // A server that answers but is still starting ("Frontend is not healthy yet") is asked again, within the deadline.
+        const left = timeoutMs - (Date.now() - started);
+        if (!STARTING.test(reasons(err)) || left <= STARTING_RETRY_MS) throw err;
+        await delay(STARTING_RETRY_MS);
+        attempt = connect(left - STARTING_RETRY_MS);
+      }
+    }
   } catch (err) {
     attempt.then((late) => late.close(), () => undefined).catch(() => undefined);
     // grpc-js keeps a failed TLS handshake to itself and only reports the deadline: say what to check.
