@@ -101,7 +101,7 @@ try {
   const resolving = agent();
   const gate = await resolving.do(new Task({ description: 'wait after approval, tools resolved', tools: [wait, confirm] }));
   if (gate.status !== 'paused') throw new Error(`expected a paused run, got ${gate.status}`);
-  const resolved = await resolving.continueRun({ runId: gate.runId, requirements: [{ id: gate.requirements[0]!.id, approve: true }] });
+  const resolved = await resolving.answerRun({ runId: gate.runId, answers: [{ id: gate.requirements[0]!.id, approve: true }] });
   await save('tools-resolved', resolved.runId, resolved.executionRunId);
   const otherWait = tool({ name: 'wait', description: 'Waits (another version).', input: z.object({ ms: z.number() }), run: () => 'never' });
   const mismatch = await agent().do(new Task({ description: 'wait, with another version of the tool', tools: [otherWait] }));

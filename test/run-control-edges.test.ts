@@ -66,7 +66,7 @@ describe('continue by run id alone', () => {
     const runId = await startAndCancelInTool(h.agent(), 2);
     await cancelRun(runId, { client: h.client, wait: true });
     const elsewhere = `${h.taskQueue}-moved`;
-    const handle = await h.agent().startContinuation({ runId, taskQueue: elsewhere });
+    const handle = await h.agent().startContinueRun({ runId, taskQueue: elsewhere });
     assert.equal((await h.client.workflow.getHandle(runId, handle.executionRunId).describe()).taskQueue, elsewhere);
     // No worker polls there, so nothing would process a cancel: end the execution from the server side.
     await h.client.workflow.getHandle(runId, handle.executionRunId).terminate('test over');

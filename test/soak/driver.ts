@@ -126,11 +126,11 @@ export async function driveRun(ctx: DriverContext, plan: RunPlan, runId: string,
     for (let i = 0; i < MAX_ACTIONS && out.status !== RunStatus.completed && out.status !== RunStatus.error; i++) {
       if (out.status === RunStatus.cancelled) {
         record.continued++;
-        handle = await act(() => agent.startContinuation({ runId: id }));
+        handle = await act(() => agent.startContinueRun({ runId: id }));
       } else if (out.status === RunStatus.paused) {
         record.approvals += out.requirements.length;
-        const requirements = out.requirements.map((r) => ({ id: r.id, approve: true }));
-        handle = await act(() => agent.startContinuation({ runId: id, requirements }));
+        const answers = out.requirements.map((r) => ({ id: r.id, approve: true }));
+        handle = await act(() => agent.startAnswerRun({ runId: id, answers }));
       }
       out = await settled(id, handle);
     }
@@ -158,7 +158,7 @@ export async function driveRun(ctx: DriverContext, plan: RunPlan, runId: string,
       const forkRunId = `${runId}-fork`;
       record.forkRunId = forkRunId;
       const forker = new Agent(MODEL, { ...options, newRunId: () => forkRunId });
-      const forkHandle = await act(() => forker.startContinuation({ runId, fromStep: plan.forkFromStep! }));
+      const forkHandle = await act(() => forker.startForkRun({ runId, fromStep: plan.forkFromStep! }));
       out = await finish(forker, forkRunId, forkHandle);
     }
     if (out.status === RunStatus.completed && out.output === finalText(plan.tag)) {
