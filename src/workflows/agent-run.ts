@@ -60,11 +60,10 @@ const TOOLS_RESOLVED_ON_WORKER = 'durable-agent/tools-resolved-on-worker';
 /** Patch id of setting the status back to running in the update handler that answers the last waiting call. */
 const STATUS_SET_IN_UPDATE_HANDLER = 'durable-agent/status-set-in-update-handler';
 
-/** A tool call waiting for a human; `statusReported` once its answer set the run's status back to running. */
+/** A tool call waiting for a human, and the answer once it came. */
 interface WaitingCall {
   requirement: Requirement;
   resolution?: RequirementResolution;
-  statusReported?: boolean;
 }
 
 export async function agentRun(input: RunInput): Promise<AgentRunResult> {
@@ -106,6 +105,8 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
 
   // Tool calls waiting for a human, by tool_use id.
   const waiting = new Map<string, WaitingCall>();
+  // Set once answers set the status back to running in the update handler (the patch below); the same for a whole run.
+  let statusSetByAnswers = false;
   setHandler(requirementsQuery, () => [...waiting.values()].filter((w) => !w.resolution).map((w) => w.requirement));
   setHandler(
     resolveRequirementUpdate,
@@ -122,7 +123,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       // interceptors wrap the handler (the tracing ones add awaits that would let the loop's upsert go first, and a
       // traced worker could then not replay an untraced worker's run). Runs recorded before upserted in the loop.
       if (patched(STATUS_SET_IN_UPDATE_HANDLER)) {
-        entry.statusReported = true;
+        statusSetByAnswers = true;
         if ([...waiting.values()].every((w) => w.resolution)) markStatus('running');
       }
     },
@@ -141,7 +142,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     } finally {
       waiting.delete(plan.toolUseId);
     }
-    if (waiting.size === 0 && !entry.statusReported) markStatus('running');
+    if (waiting.size === 0 && !statusSetByAnswers) markStatus('running');
     return entry.resolution as RequirementResolution;
   }
 
