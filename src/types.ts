@@ -163,6 +163,8 @@ export interface ToolCallInput {
   availableTools?: string[];
   /** What a human decided for a tool that required it. */
   human?: RequirementResolution;
+  /** The last progress a cancelled earlier execution of this call reported (ToolContext.checkpoint). */
+  checkpoint?: unknown;
 }
 
 export interface ToolCallResult {
@@ -184,6 +186,8 @@ export interface ContinuationSeed {
   executions: number;
   /** Temporal run id of the execution this one continues. */
   continuedFrom: string;
+  /** The last progress of tool calls a cancel cut (their ToolContext.checkpoint when they run again), by activity id. */
+  checkpoints?: Record<string, unknown>;
 }
 
 export interface StepResult {

@@ -14,6 +14,7 @@ import {
 } from '../client/errors.js';
 import { oneLine } from '../text.js';
 import type { ExecutionRecord } from './decode.js';
+import { toolCheckpoints } from './checkpoints.js';
 import { addUsage, completedOutcomes, executionNumber, NO_USAGE, toRunOutput } from './projections.js';
 
 /** Temporal's static summary of a started execution (shown in the Web UI's list). */
@@ -26,12 +27,15 @@ export function runSummary(text: string): string {
 /** What the next execution of a run keeps from this one: every completed step, the steps so far, their usage. */
 export function seedOf(record: ExecutionRecord): ContinuationSeed {
   const output = toRunOutput(record);
+  const completed = completedOutcomes(record);
+  const checkpoints = toolCheckpoints(record, completed);
   return {
-    completed: completedOutcomes(record),
+    completed,
     previousSteps: output.stepResults,
     usage: output.usage,
     executions: executionNumber(record),
     continuedFrom: record.executionRunId,
+    ...(checkpoints ? { checkpoints } : {}),
   };
 }
 

@@ -59,6 +59,8 @@ const MAX_STEPS_BOUNDS_TOOL_CALLS = 'durable-agent/max-steps-bounds-tool-calls';
 const TOOLS_RESOLVED_ON_WORKER = 'durable-agent/tools-resolved-on-worker';
 /** Patch id of setting the status back to running in the update handler that answers the last waiting call. */
 const STATUS_SET_IN_UPDATE_HANDLER = 'durable-agent/status-set-in-update-handler';
+/** Patch id of handing a tool call a cancel cut its last progress (the seed's checkpoint) when it runs again. */
+const TOOL_CHECKPOINTS = 'durable-agent/tool-checkpoints';
 
 /** A tool call waiting for a human, and the answer once it came. */
 interface WaitingCall {
@@ -239,6 +241,9 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       activityId: plan.activityId,
       summary: oneLine(`tool ${plan.toolName} ${JSON.stringify(plan.input) ?? ''}`, SUMMARY_LIMIT),
     });
+    // Consulted only for a call that has a checkpoint, so every other call schedules what it always did.
+    const checkpoint = seed?.checkpoints?.[plan.activityId];
+    const resumeFrom = checkpoint !== undefined && patched(TOOL_CHECKPOINTS) ? { checkpoint } : {};
     return track(plan, () =>
       callTool({
         runId,
@@ -250,6 +255,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
         // A tool the run was not given is answered with an error result, not run: the model only learns the names.
         ...(policy ? {} : { availableTools: [...toolPolicies.keys()] }),
         ...(human ? { human } : {}),
+        ...resumeFrom,
       }),
     );
   }
