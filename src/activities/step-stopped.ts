@@ -3,7 +3,7 @@
 // immediate retry, so another worker takes the step over at once instead of after a heartbeat timeout or the retry
 // policy's first interval). Either way the step's last progress travels with it.
 import { CancelledFailure, Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 
 /** The failure type of a step handed back by a worker that shuts down (what the next attempt's lastFailure shows). */
 export const WORKER_SHUTDOWN_FAILURE = 'WorkerShutdown';
@@ -24,6 +24,8 @@ export function stepStopped(what: string, progress: unknown, ctx: Context = Cont
       message: `${what} handed back: its worker is shutting down`,
       details: [progress],
       nextRetryDelay: HANDOVER_RETRY_DELAY_MS,
+      // Expected in every rolling deploy: logged at DEBUG, not counted as an activity error.
+      category: ApplicationFailureCategory.BENIGN,
     });
   }
   return new CancelledFailure(`${what} cancelled`, [progress]);
