@@ -15,9 +15,11 @@ import { createWorker } from '../src/worker/create-worker.js';
 import { workflowBundle } from '../test/helpers/bundle.js';
 import { ROOT } from '../test/helpers/servers.js';
 import { cancelSection } from './cancel.js';
+import { checkpointSection } from './checkpoint.js';
 import { clusterSection } from './cluster.js';
 import { concurrencySection } from './concurrency.js';
 import { now, type BenchContext, type Row, type SectionResult } from './context.js';
+import { handoverSection } from './handover.js';
 import { historySection } from './history.js';
 import { resumeSection } from './resume.js';
 import { startBenchServer, TUNED_DYNAMIC_CONFIG } from './server.js';
@@ -34,6 +36,8 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
   history: historySection,
   telemetry: telemetrySection,
   cluster: clusterSection,
+  handover: handoverSection,
+  checkpoint: checkpointSection,
 };
 
 const { values } = parseArgs({
