@@ -16,7 +16,9 @@ export type SavedHistory =
   | 'max-steps'
   | 'parallel-tools'
   | 'paused'
-  | 'cut-model';
+  | 'cut-model'
+  | 'checkpoint-cancelled'
+  | 'checkpoint-continued';
 
 export function savedEvents(name: SavedHistory): temporal.api.history.v1.IHistoryEvent[] {
   return historyFromFile(readFileSync(new URL(`../histories/${name}.json`, import.meta.url), 'utf8')).events;
