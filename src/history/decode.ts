@@ -217,7 +217,7 @@ async function decodeEvents(events: HistoryEvent[], decoder: PayloadDecoder, { r
       if (activity?.activityType === STEP_ACTIVITY.model) {
         const details = await first<ModelCallProgress>(cancelled.details);
         if (details?.usage) activity.progress = details;
-      } else if (activity) {
+      } else if (activity?.activityType === STEP_ACTIVITY.tool) {
         const checkpoint = await first<unknown>(cancelled.details);
         if (checkpoint !== undefined && checkpoint !== null) activity.checkpoint = checkpoint;
       }
