@@ -57,8 +57,10 @@ export interface CreateWorkerOptions extends TemporalSettingsOptions {
   /**
    * Graceful shutdown: on the first of these signals (default SIGTERM and SIGINT) the worker stops polling, its
    * in-flight model and tool calls are aborted and handed back to Temporal for an immediate retry on another worker
-   * (a tool gets its last reported progress back as `checkpoint`), and `run()` resolves. `false`: no handlers (call
-   * `worker.shutdown()` yourself). `workerOptions.shutdownGraceTime` lets in-flight steps run on for that long first.
+   * (a tool gets its last reported progress back as `checkpoint`), and `run()` resolves. `false`: no handlers of
+   * createWorker's (Temporal's Runtime still shuts its workers down on SIGINT, SIGTERM, SIGQUIT and SIGUSR2 unless it
+   * was installed with other `shutdownSignals`). `workerOptions.shutdownGraceTime` lets in-flight steps run on for
+   * that long first.
    */
   shutdownSignals?: readonly NodeJS.Signals[] | false;
   /** Any other Temporal worker option, passed through. */
