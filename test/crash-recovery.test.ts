@@ -286,6 +286,35 @@ describe('worker killed with SIGKILL, then restarted', () => {
     }
   });
 
+  test('during a tool that reports progress: the retry on the new worker resumes from the last progress the server got', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const s = scenario('kill-checkpoint');
+    const units = 20;
+    fake.setResponder(scriptedResponder([toolTurn([{ name: 'units_tool', input: { key: 'K', units, unitMs: 300 } }]), textTurn('K is done.')]));
+    const first = await s.spawnWorker();
+    const handle = await s.agent().start(new Task({ description: 'Run K.', tools: [unitsTool], timeouts: SHORT_HEARTBEAT }));
+    const unitsDone = (): SideEffect[] => readSideEffects(s.sideEffects).filter((e) => e.tool === 'units_tool' && e.event === 'complete');
+    await waitFor(() => unitsDone().length >= 5, 'five units of K to complete', 60_000);
+    await killWorker(first);
+    const cutAt = unitsDone().length;
+
+    const second = await s.spawnWorker();
+    const output = await withDeadline(handle.result(), RETRY_AFTER_CRASH_MS, 'the run to complete on the new worker');
+    assert.equal(output.status, RunStatus.completed, JSON.stringify(output.error));
+    const starts = readSideEffects(s.sideEffects).filter((e) => e.tool === 'units_tool' && e.event === 'start');
+    assert.equal(starts.length, 2);
+    assert.equal(starts[1]!.pid, second.pid);
+    const resumedFrom = Number(starts[1]!.key.split('@')[1]);
+    // Heartbeats are throttled (one per 200 ms), so the server may lack the report of the unit finished just before
+    // the kill: at most that one unit is done again.
+    assert.ok(resumedFrom >= cutAt - 1 && resumedFrom <= cutAt, `resumed from unit ${resumedFrom}, ${cutAt} were done when the worker died`);
+    assert.deepEqual(
+      unitsDone().map((e) => e.key),
+      [...Array.from({ length: cutAt }, (_, i) => `K#${i}`), ...Array.from({ length: units - resumedFrom }, (_, i) => `K#${resumedFrom + i}`)],
+      'the new worker did the units from its checkpoint on, not from the start',
+    );
+    await assertRetriedAfterHeartbeatTimeout(output, output.stepResults[1]!.activityId);
+  });
+
   test('during a streaming model call: the turn is asked once more, completed tools are not re-run', { timeout: TEST_TIMEOUT_MS }, async () => {
     const s = scenario('model');
     const preamble = 'Now that A is done I will take my time to explain, slowly and at length, why C comes next. ';
