@@ -20,8 +20,9 @@ export interface ToolContext {
    * The last progress this call reported (`heartbeat(details)`) in an earlier attempt (its worker crashed or shut
    * down) or an earlier execution of the run (it was cancelled, then continued): resume from it instead of starting
    * over. Undefined on a fresh start. Report progress that is enough to resume from, and JSON-serialisable.
+   * (Optional in the type, so contexts built by hand in a tool's own unit tests need not name it.)
    */
-  checkpoint: unknown;
+  checkpoint?: unknown;
 }
 
 /**
