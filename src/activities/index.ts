@@ -8,6 +8,8 @@ import { createToolResolution } from './tool-resolution.js';
 import type { Tool } from './tool-definition.js';
 import { ToolRegistry } from './tool-registry.js';
 import { TranscriptCache } from './transcript-cache.js';
+import { activityToolImplementations } from './activity-tool.js';
+import { planSubRunContinuation } from './sub-run-continuation.js';
 
 export interface AnthropicSettings {
   /** Defaults to ANTHROPIC_API_KEY. Read on the worker only: it never enters a workflow payload. */
@@ -40,6 +42,8 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
     return client;
   };
   return {
+    // activityTools' own functions, under their activity types (the loop schedules them as the tools' steps).
+    ...activityToolImplementations(registry.all()),
     callModel: createModelActivity({
       anthropic,
       registry,
@@ -50,6 +54,7 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
     callTool: createToolActivity(registry, heartbeatIntervalMs),
     resolveTools: createToolResolution(registry),
     checkUserInput: createUserInputCheck(registry),
+    planSubRunContinuation,
   };
 }
 

@@ -8,16 +8,9 @@ import {
   type Client,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
 import type { agentRun } from '../workflows/agent-run.js';
-import {
-  requirementsQuery,
-  resolveRequirementUpdate,
-  sessionSearchAttribute,
-  statusSearchAttribute,
-  stepsQuery,
-  userSearchAttribute,
-} from '../workflows/definitions.js';
+import { requirementsQuery, resolveRequirementUpdate, stepsQuery } from '../workflows/definitions.js';
+import { runStartOptions } from '../workflows/run-start-options.js';
 import { RunStatus, WORKFLOW_TYPE, type RequirementResolution, type RunInput, type RunOutput, type StepResult, type StreamEvent } from '../types.js';
 import type { ExecutionRecord } from '../history/decode.js';
 import { planContinuation, runSummary, type ContinuationRequest } from '../history/continuation.js';
@@ -25,6 +18,7 @@ import { toRunOutput } from '../history/projections.js';
 import { getClient, resolveTaskQueue, type ConnectionOptions } from './connection.js';
 import { awaitClose } from './run-close.js';
 import { checkRunId } from './run-id.js';
+import { modelId } from './model-id.js';
 import { InvalidRequirementError, RunNotFoundError, RunStillRunningError, TaskNotRunError } from './errors.js';
 import { readExecution } from './read-execution.js';
 import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-stream.js';
@@ -91,14 +85,6 @@ export interface RunHandle {
   result(): Promise<RunOutput>;
 }
 
-const PROVIDER = 'anthropic/';
-
-function modelId(model: string): string {
-  if (model.startsWith(PROVIDER)) return model.slice(PROVIDER.length);
-  if (model.includes('/')) throw new TypeError(`Unsupported model "${model}": durable-agent speaks to Anthropic models ("anthropic/<model>").`);
-  if (!model) throw new TypeError('Agent needs a model, e.g. "anthropic/claude-sonnet-4-6".');
-  return model;
-}
 
 function runIdOf(ref: RunRef): string {
   const runId = 'runId' in ref ? checkRunId(ref.runId) : ref.task.runId;
@@ -274,12 +260,6 @@ export class Agent {
   // while this one awaited the client.
   private async startExecution(runId: string, input: RunInput, staticSummary: string, taskQueue: string): Promise<RunHandle> {
     const client = await getClient(this.options);
-    const searchAttributes: SearchAttributePair[] = [];
-    if (input.searchAttributes) {
-      searchAttributes.push({ key: statusSearchAttribute, value: RunStatus.running });
-      if (input.sessionId !== undefined) searchAttributes.push({ key: sessionSearchAttribute, value: input.sessionId });
-      if (input.userId !== undefined) searchAttributes.push({ key: userSearchAttribute, value: input.userId });
-    }
     let handle: WorkflowHandleWithFirstExecutionRunId<typeof agentRun>;
     try {
       handle = await client.workflow.start<typeof agentRun>(WORKFLOW_TYPE, {
@@ -287,14 +267,7 @@ export class Agent {
         taskQueue,
         args: [input],
         staticSummary,
-        memo: {
-          task: input.task.description,
-          model: input.model,
-          ...(input.sessionId !== undefined ? { sessionId: input.sessionId } : {}),
-          ...(input.userId !== undefined ? { userId: input.userId } : {}),
-          execution: (input.seed?.executions ?? 0) + 1,
-        },
-        ...(searchAttributes.length ? { typedSearchAttributes: searchAttributes } : {}),
+        ...runStartOptions(input),
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) throw new RunStillRunningError(runId);
