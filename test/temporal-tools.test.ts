@@ -168,6 +168,21 @@ describe('activityTool: the user activity is the tool', () => {
     );
     assert.deepEqual(read.messages, [...third.body.messages, { role: 'assistant', content: [{ type: 'text', text: 'Charged; the refund failed.' }] }]);
   });
+
+  test("the worker's activityTool is the one the run uses: a client that saw other options is refused before any step", async () => {
+    const otherRetry = activityTool({
+      name: 'charge_card',
+      description: 'Charges the customer card.',
+      input: z.object({ amount: z.number().positive() }),
+      activity: chargeCard,
+      options: { startToCloseTimeout: '10 seconds', retry: { maximumAttempts: 9 } },
+    });
+    const output = await h.agent().do(new Task({ description: 'Charge 42 and refund order 7.', tools: [otherRetry] }));
+    assert.equal(output.error?.name, 'ToolMismatchError');
+    assert.match(output.error.message, /tool "charge_card".*differ in: policy \(timeoutMs, maxAttempts\)/);
+    assert.deepEqual(charges, []);
+    assert.equal(h.fake.requests.length, 0);
+  });
 });
 
 describe('agentTool: an agent is the tool (a sub-run)', () => {

@@ -28,6 +28,7 @@ export interface ActivityOptions {
 }
 
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 200;
+const AGENT_ACTIVITY_TYPES = ['callModel', 'callTool', 'resolveTools', 'checkUserInput', 'planSubRunContinuation'] as const satisfies ReadonlyArray<keyof AgentActivities>;
 
 export function createActivities(options: ActivityOptions = {}): AgentActivities {
   const registry = new ToolRegistry(options.tools ?? []);
@@ -41,9 +42,12 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
     });
     return client;
   };
+  // activityTools' own functions, under their activity types (the loop schedules them as the tools' steps).
+  const toolActivities = activityToolImplementations(registry.all());
+  const taken = Object.keys(toolActivities).filter((type) => (AGENT_ACTIVITY_TYPES as readonly string[]).includes(type));
+  if (taken.length) throw new TypeError(`activityTool activity types ${taken.join(', ')} are durable-agent's own: give them another activityType.`);
   return {
-    // activityTools' own functions, under their activity types (the loop schedules them as the tools' steps).
-    ...activityToolImplementations(registry.all()),
+    ...toolActivities,
     callModel: createModelActivity({
       anthropic,
       registry,
