@@ -3,12 +3,12 @@
 // run cancels and a continuation of the outer run continues where it was cut, with nothing completed run twice.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { z } from 'zod';
 import { activityTool } from '../src/activities/activity-tool.js';
 import { sleep, tool } from '../src/activities/tool-definition.js';
 import { agentTool } from '../src/client/agent-tool.js';
-import { cancelRun, getRunOutput } from '../src/client/run-control.js';
+import { cancelRun, getLiveSteps, getRunOutput } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { RunStatus, type RunOutput } from '../src/types.js';
 import { textTurn, toolTurn, type FakeTurn, type RecordedRequest } from '../src/testing/fake-anthropic/index.js';
@@ -29,6 +29,32 @@ async function chargeCard({ amount }: { amount: number }): Promise<{ chargeId: s
 async function refund(): Promise<string> {
   throw ApplicationFailure.nonRetryable('refunds are closed today', 'RefundsClosed');
 }
+
+const shipMs = { value: 60_000 };
+/** A long user activity that heartbeats, as Temporal activities should, so a cancel reaches it. */
+async function shipOrder({ orderId }: { orderId: string }): Promise<string> {
+  const ctx = Context.current();
+  counter.bump(counter.started, `ship:${orderId}`);
+  const beat = setInterval(() => ctx.heartbeat(), 100);
+  try {
+    await sleep(shipMs.value, ctx.cancellationSignal);
+  } catch (err) {
+    counter.bump(counter.aborted, `ship:${orderId}`);
+    throw err;
+  } finally {
+    clearInterval(beat);
+  }
+  counter.bump(counter.completed, `ship:${orderId}`);
+  return `shipped ${orderId}`;
+}
+
+const shipTool = activityTool({
+  name: 'ship_order',
+  description: 'Ships an order.',
+  input: z.object({ orderId: z.string() }),
+  activity: shipOrder,
+  options: { startToCloseTimeout: '2 minutes', heartbeatTimeout: '5 seconds' },
+});
 
 const chargeTool = activityTool({
   name: 'charge_card',
@@ -95,6 +121,7 @@ const scripts: Record<string, FakeTurn[]> = {
     toolTurn([{ name: 'slow_research', input: { topic: 'otters' } }]),
     textTurn('inner: otters hold hands'),
   ],
+  'Ship order 9.': [toolTurn([{ name: 'ship_order', input: { orderId: '9' } }]), textTurn('Order 9 shipped.')],
   'Charge 42 and refund order 7.': [
     toolTurn([{ name: 'charge_card', input: { amount: 42 } }, { name: 'refund', input: { orderId: '7' } }]),
     toolTurn([{ name: 'charge_card', input: { amount: -1 } }]),
@@ -105,7 +132,7 @@ const scripts: Record<string, FakeTurn[]> = {
 let h: Harness;
 
 before(async () => {
-  h = await startHarness({ tools: [chargeTool, refundTool, researcher] });
+  h = await startHarness({ tools: [chargeTool, refundTool, shipTool, researcher] });
   h.fake.setResponder((request) => {
     const turn = scripts[runOf(request)]?.[request.turn];
     if (!turn) throw new Error(`no scripted turn ${request.turn} for ${runOf(request)}`);
@@ -183,6 +210,25 @@ describe('activityTool: the user activity is the tool', () => {
     assert.deepEqual(charges, []);
     assert.equal(h.fake.requests.length, 0);
   });
+
+  test('a cancel reaches the user activity through its heartbeats; continuing runs it again, and only it', async () => {
+    shipMs.value = 60_000;
+    const agent = h.agent();
+    const handle = await agent.start(new Task({ description: 'Ship order 9.', tools: [shipTool] }));
+    await waitFor(() => counter.started.get('ship:9') === 1, 'the user activity to start');
+    await cancelRun(handle.runId, { client: h.client });
+    const cancelled = await handle.result();
+    assert.equal(cancelled.status, RunStatus.cancelled);
+    assert.deepEqual(cancelled.stepResults.map((s) => `${s.name}: ${s.status}`), ['model: completed', 'tool:ship_order: cancelled']);
+    assert.equal(counter.aborted.get('ship:9'), 1);
+    shipMs.value = 0;
+    const continued = await h.agent().continueRun({ runId: handle.runId });
+    assert.equal(continued.output, 'Order 9 shipped.');
+    assert.equal(continued.stepResults.at(-2)?.output, 'shipped 9');
+    assert.deepEqual(requestsOf('Ship order 9.'), [0, 1]);
+    assert.equal(counter.started.get('ship:9'), 2);
+    assert.equal(counter.completed.get('ship:9'), 1);
+  });
 });
 
 describe('agentTool: an agent is the tool (a sub-run)', () => {
@@ -244,5 +290,26 @@ describe('agentTool: an agent is the tool (a sub-run)', () => {
     assert.equal(counter.completed.get('quick:otter'), 1);
     assert.equal(counter.started.get('slow:otters'), 2);
     assert.equal(counter.completed.get('slow:otters'), 1);
+  });
+
+  test('cancelling the inner run alone tells the outer one, which goes on; the inner run continues on its own', async () => {
+    slowMs.value = 60_000;
+    const handle = await h.agent().start(new Task({ description: OUTER, tools: [researcher] }));
+    await waitFor(() => counter.started.get('slow:otters') === 1, 'the inner agent to run slow_research');
+    const step = (await getLiveSteps(handle.runId, { client: h.client })).find((s) => s.name === 'tool:researcher')!;
+    const innerId = `${handle.runId}.${step.activityId}`;
+    await cancelRun(innerId, { client: h.client });
+    const outer = await handle.result();
+    assert.equal(outer.status, RunStatus.completed, JSON.stringify(outer.error));
+    const told = `Tool researcher was stopped: its agent run ${innerId} was cancelled.`;
+    assert.equal(outer.stepResults.find((s) => s.name === 'tool:researcher')?.error, told);
+    const last = h.fake.requests.find((r) => runOf(r) === OUTER && r.turn === 1)!;
+    assert.deepEqual(last.body.messages.at(-1)!.content, [{ type: 'tool_result', tool_use_id: step.toolUseId, content: told, is_error: true }]);
+    assert.equal((await getRunOutput(innerId, { client: h.client })).status, RunStatus.cancelled);
+    slowMs.value = 0;
+    const inner = await h.agent().continueRun({ runId: innerId });
+    assert.equal(inner.output, 'inner: otters hold hands');
+    assert.deepEqual(requestsOf(INNER), [0, 1, 2]);
+    assert.equal(counter.completed.get('quick:otter'), 1);
   });
 });

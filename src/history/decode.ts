@@ -21,7 +21,7 @@ import type {
 import { RunEncryptedError, RunNotFoundError } from '../client/errors.js';
 import { toolStepOf } from '../workflows/conversation.js';
 import { subRunStep } from '../workflows/sub-run.js';
-import { failedToolResult, toolValueResult } from '../workflows/tool-results.js';
+import { failedToolResult, subRunCancelledResult, toolValueResult } from '../workflows/tool-results.js';
 import type { PayloadDecoder } from './payload-decoder.js';
 
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -238,8 +238,15 @@ async function decodeEvents(events: HistoryEvent[], decoder: PayloadDecoder, { r
       await settleFailed(close(childFailed.initiatedEventId, event, 'error', at), childFailed.failure);
       continue;
     }
+    const childCancelled = event.childWorkflowExecutionCanceledEventAttributes;
+    if (childCancelled && !record.cancelRequested) {
+      // Cancelled on its own, not through this run (whose cancel request would come first): the model was told.
+      const activity = close(childCancelled.initiatedEventId, event, 'completed', at);
+      if (activity) activity.outcome = { kind: 'tool', result: subRunCancelledResult((activity.input as ToolCallInput).toolName, activity.subRunId ?? '') };
+      continue;
+    }
     const childClosed =
-      event.childWorkflowExecutionCanceledEventAttributes ??
+      childCancelled ??
       event.childWorkflowExecutionTerminatedEventAttributes ??
       event.childWorkflowExecutionTimedOutEventAttributes ??
       event.startChildWorkflowExecutionFailedEventAttributes;

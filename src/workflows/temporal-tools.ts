@@ -5,6 +5,7 @@
 import {
   ActivityCancellationType,
   ActivityFailure,
+  CancellationScope,
   ChildWorkflowFailure,
   isCancellation,
   proxyActivities,
@@ -18,7 +19,7 @@ import type { ContinuationSeed, ResolvedTool, RunInput, ToolCallResult, ToolPoli
 import { TOOL_ACTIVITY_OPTIONS } from './activity-options.js';
 import type { ToolStepPlan } from './conversation.js';
 import { runAgentChild, subRunId, type SubRunStart } from './sub-run.js';
-import { errorResult, failedToolResult, toolValueResult } from './tool-results.js';
+import { errorResult, failedToolResult, subRunCancelledResult, toolValueResult } from './tool-results.js';
 import { oneLine } from '../text.js';
 
 /** A tool's policy as the loop uses it: the worker's, with the spec of an activityTool or agentTool. */
@@ -106,6 +107,8 @@ async function callAgentTool(plan: ToolStepPlan, spec: AgentToolSpec, context: T
   try {
     return toolValueResult(plan.toolName, (await runAgentChild(start)).output);
   } catch (err) {
+    // The sub-run alone was cancelled (cancelRun on its id): the calling run is told and goes on.
+    if (isCancellation(err) && !CancellationScope.current().consideredCancelled) return subRunCancelledResult(plan.toolName, start.runId);
     return settledFailure(plan, err);
   }
 }

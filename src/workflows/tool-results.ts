@@ -39,6 +39,11 @@ export function toolValueResult(toolName: string, value: unknown): ToolCallResul
   return { content, isError: false };
 }
 
+/** An agentTool's sub-run cancelled on its own (cancelRun on its run id), not through the run that called it. */
+export function subRunCancelledResult(toolName: string, subRunId: string): ToolCallResult {
+  return errorResult(`Tool ${toolName} was stopped: its agent run ${subRunId} was cancelled.`);
+}
+
 /** A Temporal activity's or child workflow's final failure (its cause, as history records it) as the model reads it. */
 export function failedToolResult(toolName: string, failure: Error): ToolCallResult {
   const what = failure instanceof ApplicationFailure && failure.type ? failure.type : failure.name;
