@@ -10,6 +10,7 @@ export {
   type RunHandle,
 } from './client/agent.js';
 export { Task, type TaskOptions } from './client/task.js';
+export { readSession, DEFAULT_MEMORY_MAX_BYTES, type MemoryOptions, type SessionRun, type SessionView } from './client/session-memory.js';
 export { cancelRun, getRunOutput, getLiveSteps, type CancelOptions } from './client/run-control.js';
 export { streamRun, type StreamOptions } from './client/run-stream.js';
 export { closeConnections, type ConnectionOptions } from './client/connection.js';
@@ -60,4 +61,5 @@ export {
   type RequirementResolution,
   type StreamEvent,
   type StepTimeouts,
+  type SessionMemory,
 } from './types.js';
