@@ -6,7 +6,7 @@ import { createToolActivity } from './tool-call.js';
 import { createUserInputCheck } from './human-resolution.js';
 import { createToolResolution } from './tool-resolution.js';
 import type { Tool } from './tool-definition.js';
-import { ToolRegistry } from './tool-registry.js';
+import { ToolRegistry, type ToolSource } from './tool-registry.js';
 import { TranscriptCache } from './transcript-cache.js';
 
 export interface AnthropicSettings {
@@ -20,6 +20,8 @@ export interface AnthropicSettings {
 
 export interface ActivityOptions {
   tools?: Tool[];
+  /** Tools looked up at each use, e.g. MCP servers' (McpToolServer). */
+  toolSources?: ToolSource[];
   anthropic?: AnthropicSettings;
   heartbeatIntervalMs?: number;
   streamIdleTimeoutMs?: number;
@@ -28,7 +30,7 @@ export interface ActivityOptions {
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 200;
 
 export function createActivities(options: ActivityOptions = {}): AgentActivities {
-  const registry = new ToolRegistry(options.tools ?? []);
+  const registry = new ToolRegistry(options.tools ?? [], options.toolSources ?? []);
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
   let client = options.anthropic?.client;
   const anthropic = (): Anthropic => {
