@@ -120,6 +120,28 @@ describe('sessions with memory', () => {
     assert.equal(firstCallOf(`${QUESTION} (fresh)`).body.messages.length, 1);
   });
 
+  test('a run the visibility list does not show is found through `include`, and later through the run that remembered it', async () => {
+    const hidden = `hidden-${process.pid}`;
+    const fact = 'The hidden code word is heron.';
+    // Started without the search attributes: the visibility list of the session never shows it (as if it lagged).
+    const first = await finished(startCli({ ...env, DURABLE_AGENT_SEARCH_ATTRIBUTES: 'false' }, ['run', fact, '--session', hidden]));
+    assert.equal(first.code, 0, first.stderr);
+    const firstId = /run id: (\S+)/.exec(first.stdout)![1]!;
+    const agent = h.agent({ sessionId: hidden, searchAttributes: true });
+    // A run of another session named in `include` is ignored.
+    const second = await agent.do(new Task({ description: 'What is the code word? (include)', memory: { include: [firstId, (await h.agent({ sessionId: 'elsewhere', searchAttributes: true }).do(new Task('teal elsewhere'))).runId] } }));
+    assert.deepEqual(firstCallOf('What is the code word? (include)').body.messages.map(text), [fact, 'I do not know your favourite colour.', 'What is the code word? (include)']);
+    assert.equal(second.status, 'completed');
+    // Another process lists only the second run, and finds the first through it.
+    const third = await finished(startCli(env, ['run', 'What is the code word? (transitive)', '--session', hidden, '--memory']));
+    assert.equal(third.code, 0, third.stderr);
+    assert.deepEqual(firstCallOf('What is the code word? (transitive)').body.messages.map(text).filter((t) => t.includes('code word')), [
+      fact,
+      'What is the code word? (include)',
+      'What is the code word? (transitive)',
+    ]);
+  });
+
   test('memory without a session, or without the search attributes, is refused before the run starts', async () => {
     await assert.rejects(h.agent({ searchAttributes: true }).do(new Task({ description: 'x', memory: true })), /Task memory needs a session/);
     await assert.rejects(h.agent({ sessionId: session, searchAttributes: false }).do(new Task({ description: 'x', memory: true })), /search attribute/);

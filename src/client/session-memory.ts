@@ -19,6 +19,7 @@ export interface MemoryOptions {
   /**
    * Runs of the session the caller knows of, remembered even if Temporal's visibility list does not show them yet
    * (the list is eventually consistent: a run started a moment ago by another process may be missing from it).
+   * Runs of other sessions are ignored.
    */
   include?: string[];
 }
@@ -100,7 +101,8 @@ function asRemembered(m: MessageParam): MessageParam {
   return { role: m.role, content: text || '(no text)' };
 }
 
-async function readRun(client: Client, runId: string): Promise<SessionRun | undefined> {
+/** A run of the session, or undefined when there is no such run or it belongs to another session. */
+async function readRun(client: Client, sessionId: string, runId: string): Promise<SessionRun | undefined> {
   let record;
   try {
     record = await readExecution(client, runId);
@@ -108,6 +110,7 @@ async function readRun(client: Client, runId: string): Promise<SessionRun | unde
     if (err instanceof RunNotFoundError) return undefined;
     throw err;
   }
+  if (record.input.sessionId !== sessionId) return undefined;
   const output = toRunOutput(record);
   const memory = record.input.task.memory;
   const messages = output.messages.slice(memory?.messages.length ?? 0);
@@ -122,10 +125,21 @@ async function readRun(client: Client, runId: string): Promise<SessionRun | unde
   };
 }
 
-/** The session's runs, oldest first, each read from its history (its latest execution: continuations included). */
+/**
+ * The session's runs, oldest first, each read from its history (its latest execution: continuations included). Runs
+ * come from the visibility list, from this process's own starts, from `include`, and from what the runs found
+ * remembered (so a run the list does not show yet is still found through a later run that remembered it).
+ */
 export async function readSession(client: Client, sessionId: string, include: string[] = []): Promise<SessionView> {
-  const ids = new Set([...(await listedRunIds(client, sessionId)), ...(startedHere.get(sessionId) ?? []), ...include]);
-  const runs = (await Promise.all([...ids].map((id) => readRun(client, id)))).filter((r): r is SessionRun => r !== undefined);
+  const runs: SessionRun[] = [];
+  const seen = new Set<string>();
+  let next = [...new Set([...(await listedRunIds(client, sessionId)), ...(startedHere.get(sessionId) ?? []), ...include])];
+  while (next.length) {
+    next.forEach((id) => seen.add(id));
+    const read = (await Promise.all(next.map((id) => readRun(client, sessionId, id)))).filter((r): r is SessionRun => r !== undefined);
+    runs.push(...read);
+    next = [...new Set(read.flatMap((r) => r.remembered ?? []))].filter((id) => !seen.has(id));
+  }
   runs.sort((a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? '') || a.runId.localeCompare(b.runId));
   return { sessionId, runs };
 }
