@@ -33,7 +33,15 @@ export {
 } from './client/errors.js';
 export { tool, sleep, type HumanGate, type Tool, type ToolContext, type ToolOptions } from './activities/index.js';
 export { toolFingerprint } from './activities/tool-fingerprint.js';
-export { connectMcpServer, McpToolServer, McpToolError, type McpServerConfig, type McpServerOptions } from './activities/mcp-tools.js';
+export {
+  connectMcpServer,
+  McpToolServer,
+  McpToolError,
+  McpServerUnavailableError,
+  type McpServerConfig,
+  type McpServerOptions,
+} from './activities/mcp-tools.js';
+export { ToolUnavailableError } from './activities/tool-unavailable.js';
 export type { AnthropicSettings } from './activities/index.js';
 export { createWorker, type CreateWorkerOptions } from './worker/create-worker.js';
 export { AesGcmCodec, encryptedDataConverter, codecFromEnv, PayloadDecryptionError } from './codec/aes-gcm-codec.js';

@@ -23,7 +23,6 @@ let h: Harness;
 let stdio: McpToolServer;
 let http: McpToolServer;
 let fragile: McpToolServer;
-let httpProcess: ChildProcess;
 
 interface LogEvent {
   event: 'start' | 'call' | 'cancelled' | 'done' | 'dying' | 'schema-changed';
@@ -57,21 +56,66 @@ function requestsOf(task: string): RecordedRequest[] {
   return h.fake.requests.filter((r) => r.body.messages[0]?.content === task);
 }
 
+/** An HTTP fixture server on a fixed port, started again whenever it exits (until `stop`), or not (`down`). */
+class HttpFixture {
+  private child: ChildProcess | undefined;
+  private stopped = false;
+  url = '';
+
+  constructor(
+    private readonly args: string[],
+    private port = 0,
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, '--http', '--port', String(this.port), ...this.args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    this.child = child;
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', () => {
+      if (!this.stopped && this.child === child) void this.start();
+    });
+    await waitFor(() => /listening (\S+)/.test(out), 'the HTTP MCP server to listen', 30_000);
+    this.url = /listening (\S+)/.exec(out)![1]!;
+    this.port = Number(new URL(this.url).port);
+  }
+
+  /** Stops it for good (until start() again). */
+  async down(): Promise<void> {
+    this.stopped = true;
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill();
+    await exited;
+  }
+}
+
+let webFixture: HttpFixture;
+let phoenixFixture: HttpFixture;
+let phoenix: McpToolServer;
+let phoenixOnce: McpToolServer;
+
 before(async () => {
   stdio = await connectMcpServer(fixtureCommand('--log', join(dir, 'stdio.log')), { name: 'stdio-fixture' });
-  httpProcess = spawn(process.execPath, ['--import', 'tsx', FIXTURE, '--http', '--log', join(dir, 'http.log')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  httpProcess.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  await waitFor(() => /listening (\S+)/.test(out), 'the HTTP MCP server to listen', 30_000);
-  http = await connectMcpServer({ url: /listening (\S+)/.exec(out)![1]! }, { prefix: 'web_' });
+  webFixture = new HttpFixture(['--log', join(dir, 'http.log')]);
+  await webFixture.start();
+  http = await connectMcpServer({ url: webFixture.url }, { prefix: 'web_' });
   fragile = await connectMcpServer(fixtureCommand('--log', join(dir, 'fragile.log'), '--die-once', join(dir, 'died')), { prefix: 'fragile_' });
-  h = await startHarness({ worker: { mcpServers: [stdio, http, fragile] } });
+  // An HTTP server that dies in its first call and is started again on the same port by its supervisor.
+  phoenixFixture = new HttpFixture(['--log', join(dir, 'phoenix.log'), '--die-once', join(dir, 'phoenix-died')]);
+  await phoenixFixture.start();
+  phoenix = await connectMcpServer({ url: phoenixFixture.url }, { prefix: 'phoenix_', callAttempts: 8, reconnectDelayMs: 300 });
+  // The same server, tried once per activity attempt: when it is down, Temporal retries the activity.
+  phoenixOnce = await connectMcpServer({ url: phoenixFixture.url }, { prefix: 'once_', callAttempts: 1, maxAttempts: 5 });
+  h = await startHarness({ worker: { mcpServers: [stdio, http, fragile, phoenix, phoenixOnce] } });
   h.fake.setResponder(responder);
 });
 after(async () => {
   await h?.close();
-  await Promise.all([stdio?.close(), http?.close(), fragile?.close()]);
-  httpProcess?.kill();
+  await Promise.all([stdio?.close(), http?.close(), fragile?.close(), phoenix?.close(), phoenixOnce?.close()]);
+  await Promise.all([webFixture?.down(), phoenixFixture?.down()]);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -105,6 +149,18 @@ async function cancelMidCallThenContinue(server: McpToolServer, tool: string, lo
   ]);
 }
 
+/** The server's process dies during the call; the call is sent again to its next process and completes. */
+async function callSurvivesServerDeath(server: McpToolServer, tool: string, text: string, log: string): Promise<void> {
+  const output = await h.agent().do(new Task({ description: `call ${tool} ${text} 300`, tools: server.tools() }));
+  assert.equal(output.status, 'completed', JSON.stringify(output.error));
+  assert.equal(output.output, `got echo: ${text}`);
+  const mine = events(log).filter((e) => e.text === text);
+  assert.deepEqual(mine.map((e) => e.event), ['call', 'dying', 'call', 'done']);
+  assert.notEqual(mine[0]!.pid, mine[2]!.pid, 'the second call went to a new server process');
+  // One activity attempt: the reconnect happened inside the call, by the server's callAttempts policy.
+  assert.equal(output.stepResults.find((s) => s.name === `tool:${tool}`)?.attempts, 1);
+}
+
 describe('MCP tools', () => {
   test('stdio: the agent calls the slow tool; a cancel mid-call reaches the server; continue calls it once more', async () => {
     assert.deepEqual(stdio.tools().map((t) => t.name), ['slow_echo']);
@@ -117,15 +173,28 @@ describe('MCP tools', () => {
   });
 
   test('a server that dies mid-call is started again and the call sent again', async () => {
-    const log = join(dir, 'fragile.log');
-    const output = await h.agent().do(new Task({ description: 'call fragile_slow_echo survive 300', tools: fragile.tools() }));
+    await callSurvivesServerDeath(fragile, 'fragile_slow_echo', 'survive', join(dir, 'fragile.log'));
+  });
+
+  test('an HTTP server that dies mid-call is reached again once it is back, and the call sent again', async () => {
+    await callSurvivesServerDeath(phoenix, 'phoenix_slow_echo', 'rise', join(dir, 'phoenix.log'));
+  });
+
+  test('a server out of reach fails the attempt, and Temporal retries the activity by the tool policy', async () => {
+    await phoenixFixture.down();
+    const agent = h.agent();
+    const pending = agent.do(new Task({ description: 'call once_slow_echo again 100', tools: phoenixOnce.tools() }));
+    await waitFor(async () => {
+      if (!agent.runId) return false;
+      // The run id is set before the start is sent: the run may not exist yet.
+      const described = await h.client.workflow.getHandle(agent.runId).describe().catch(() => undefined);
+      return (described?.raw.pendingActivities ?? []).some((a) => a.activityType?.name === 'callTool' && (a.attempt ?? 0) >= 2);
+    }, 'the tool activity to be retried', 30_000);
+    await phoenixFixture.start();
+    const output = await pending;
     assert.equal(output.status, 'completed', JSON.stringify(output.error));
-    assert.equal(output.output, 'got echo: survive');
-    const mine = events(log).filter((e) => e.text === 'survive');
-    assert.deepEqual(mine.map((e) => e.event), ['call', 'dying', 'call', 'done']);
-    assert.notEqual(mine[0]!.pid, mine[2]!.pid, 'the second call went to a new server process');
-    // One activity attempt: the reconnect happened inside the call, by the server's callAttempts policy.
-    assert.equal(output.stepResults.find((s) => s.name === 'tool:fragile_slow_echo')?.attempts, 1);
+    assert.equal(output.output, 'got echo: again');
+    assert.ok((output.stepResults.find((s) => s.name === 'tool:once_slow_echo')?.attempts ?? 0) >= 2);
   });
 
   test("a tool whose schema changed between cut and continue fails the continuation with ToolMismatchError", async () => {

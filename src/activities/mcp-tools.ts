@@ -12,6 +12,7 @@ import { ErrorCode, McpError, type CallToolResult, type Tool as McpTool } from '
 import { z } from 'zod';
 import type { Tool, ToolContext } from './tool-definition.js';
 import { DEFAULT_TOOL_TIMEOUT_MS } from './tool-call.js';
+import { ToolUnavailableError } from './tool-unavailable.js';
 
 /** How to reach an MCP server: a command to start (stdio) or a Streamable HTTP endpoint. */
 export type McpServerConfig =
@@ -27,7 +28,11 @@ export interface McpServerOptions {
   timeoutMs?: number;
   /** Activity attempts of each tool on infrastructure failures (the Tool's maxAttempts). */
   maxAttempts?: number;
-  /** Times one call is sent when the connection drops under it (reconnecting in between). Default 3. */
+  /**
+   * Times one call is sent when the connection drops under it or cannot be opened (reconnecting in between), within
+   * one activity attempt. Past it the attempt fails with McpServerUnavailableError and Temporal retries the activity
+   * by the tool's policy (`maxAttempts`). Default 3.
+   */
   callAttempts?: number;
   /** Wait before reconnecting after a dropped connection, doubled each time. Default 200 ms. */
   reconnectDelayMs?: number;
@@ -40,6 +45,11 @@ const DEFAULT_RECONNECT_DELAY_MS = 200;
 /** The server answered, but with an error: the model sees it as an error result (no retry). */
 export class McpToolError extends Error {
   override name = 'McpToolError';
+}
+
+/** The server could not be reached for a call, `callAttempts` times: the tool activity's attempt fails (and is retried). */
+export class McpServerUnavailableError extends ToolUnavailableError {
+  override name = 'McpServerUnavailableError';
 }
 
 /** The connection went away under a request: reconnect and send it again. */
@@ -134,8 +144,9 @@ export class McpToolServer {
     const attempts = this.options.callAttempts ?? DEFAULT_CALL_ATTEMPTS;
     let wait = this.options.reconnectDelayMs ?? DEFAULT_RECONNECT_DELAY_MS;
     for (let attempt = 1; ; attempt++) {
-      const client = await this.connection();
+      let client: Client | undefined;
       try {
+        client = await this.connection();
         const result = (await client.callTool({ name, arguments: args }, undefined, {
           signal: context.signal,
           // The activity's own limit (the tool's timeoutMs) governs, not the SDK's 60 s default.
@@ -144,8 +155,11 @@ export class McpToolServer {
         if (result.isError) throw new McpToolError(resultText(result));
         return resultText(result);
       } catch (err) {
-        if (context.signal.aborted || !isConnectionLoss(err) || attempt >= attempts) throw err;
-        this.dropConnection(client);
+        if (context.signal.aborted || !isConnectionLoss(err)) throw err;
+        if (attempt >= attempts) {
+          throw new McpServerUnavailableError(`MCP server ${this.name} could not be reached for ${name} (${attempts} tries): ${(err as Error).message}`, { cause: err });
+        }
+        if (client) this.dropConnection(client);
         context.heartbeat({ mcpReconnect: { server: this.name, attempt } });
         await delay(wait, undefined, { signal: context.signal });
         wait *= 2;
@@ -193,6 +207,11 @@ export class McpToolServer {
     // The server going away (its process exits, its HTTP endpoint stops) ends this connection: the next call opens one.
     client.onclose = () => {
       if (this.client === client) this.client = undefined;
+    };
+    // Over HTTP a response stream cut by the server's death is only reported here, and the request would wait for its
+    // timeout: close the connection, which fails the requests in flight as ConnectionClosed (and so sends them again).
+    client.onerror = (error) => {
+      if (/SSE stream disconnected|Failed to reconnect|Maximum reconnection attempts/.test(error.message)) this.dropConnection(client);
     };
     await client.connect(transport);
     const tools: McpTool[] = [];

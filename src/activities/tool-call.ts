@@ -7,6 +7,7 @@ import { startHeartbeatLoop, whenAborted } from './heartbeat-loop.js';
 import type { ToolRegistry } from './tool-registry.js';
 import { applyHumanResolution } from './human-resolution.js';
 import { recordToolDuration } from './agent-metrics.js';
+import { ToolUnavailableError } from './tool-unavailable.js';
 
 export const DEFAULT_TOOL_TIMEOUT_MS = 5 * 60_000;
 /** Keeps one tool result well inside Temporal's 2 MB payload limit, with room for the rest of the event. */
@@ -86,6 +87,7 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
         throw new CancelledFailure(`tool ${tool.name} cancelled`, [progress]);
       }
       if (err instanceof ToolTimeoutError) return errorResult(`Tool ${tool.name} ${err.message} and was stopped.`);
+      if (err instanceof ToolUnavailableError) throw err;
       const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       return errorResult(`Tool ${tool.name} failed: ${message}`);
     } finally {
