@@ -145,6 +145,7 @@ describe('sessions with memory', () => {
   test('memory without a session, or without the search attributes, is refused before the run starts', async () => {
     await assert.rejects(h.agent({ searchAttributes: true }).do(new Task({ description: 'x', memory: true })), /Task memory needs a session/);
     await assert.rejects(h.agent({ sessionId: session, searchAttributes: false }).do(new Task({ description: 'x', memory: true })), /search attribute/);
+    assert.throws(() => new Task({ description: 'x', memory: { maxBytes: 5_000_000 } }), /memory.maxBytes must be a whole number of bytes from 1 to 1000000/);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Tool } from '../activities/tool-definition.js';
 import { toolFingerprint } from '../activities/tool-fingerprint.js';
 import type { StepTimeouts, TaskSpec } from '../types.js';
-import type { MemoryOptions } from './session-memory.js';
+import { MAX_MEMORY_BYTES, type MemoryOptions } from './session-memory.js';
 
 export interface TaskOptions {
   description: string;
@@ -32,6 +32,15 @@ function checkTimeouts(timeouts: StepTimeouts | undefined): StepTimeouts | undef
     }
   }
   return timeouts;
+}
+
+function checkMemory(memory: boolean | MemoryOptions | undefined): boolean | MemoryOptions {
+  if (memory === undefined || typeof memory === 'boolean') return memory ?? false;
+  const { maxBytes } = memory;
+  if (maxBytes !== undefined && (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_MEMORY_BYTES)) {
+    throw new TypeError(`Task memory.maxBytes must be a whole number of bytes from 1 to ${MAX_MEMORY_BYTES} (it travels in the run's input), got ${String(maxBytes)}.`);
+  }
+  return memory;
 }
 
 /** What to do. A Task remembers the id of its latest run, so continueRun({ task }) finds it from any Agent. */
@@ -66,7 +75,7 @@ export class Task {
     this.maxSteps = o.maxSteps;
     this.maxTokens = o.maxTokens;
     this.timeouts = checkTimeouts(o.timeouts);
-    this.memory = o.memory ?? false;
+    this.memory = checkMemory(o.memory);
   }
 
   toSpec(): TaskSpec {
