@@ -19,6 +19,7 @@ import { clusterSection } from './cluster.js';
 import { concurrencySection } from './concurrency.js';
 import { now, type BenchContext, type Row, type SectionResult } from './context.js';
 import { historySection } from './history.js';
+import { mcpSection } from './mcp.js';
 import { resumeSection } from './resume.js';
 import { startBenchServer, TUNED_DYNAMIC_CONFIG } from './server.js';
 import { ms } from './stats.js';
@@ -34,6 +35,7 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
   history: historySection,
   telemetry: telemetrySection,
   cluster: clusterSection,
+  mcp: mcpSection,
 };
 
 const { values } = parseArgs({

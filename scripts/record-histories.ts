@@ -122,6 +122,15 @@ try {
   }
   await save('cut-model', cut.runId, cut.executionRunId);
 
+  // A run that remembers its session: its input carries the earlier run's conversation (TaskSpec.memory).
+  h.fake.setResponder(scriptedResponder([textTurn('noted: heron'), toolTurn([{ name: 'wait', input: { ms: 3 } }]), textTurn('the code word is heron')]));
+  const sessionAgent = (): Agent => h.agent({ newRunId: () => `replay-${Date.now()}`, sessionId: `replay-session-${Date.now()}`, searchAttributes: true });
+  const remembering = sessionAgent();
+  await remembering.do(new Task('the code word is heron'));
+  const recalled = await remembering.do(new Task({ description: 'wait, then say the code word', tools: [wait], memory: true }));
+  if (recalled.messages.length !== 6) throw new Error(`expected the remembered run and this one, got ${recalled.messages.length} messages`);
+  await save('session-memory', recalled.runId, recalled.executionRunId);
+
   h.fake.injectFaults({ kind: 'http', status: 400, message: 'bad request for the record' });
   h.fake.setResponder(scriptedResponder([textTurn('never')]));
   const errored = await agent().do(new Task('fail on the first model call'));

@@ -10,6 +10,7 @@ export {
   type RunHandle,
 } from './client/agent.js';
 export { Task, type TaskOptions } from './client/task.js';
+export { readSession, DEFAULT_MEMORY_MAX_BYTES, type MemoryOptions, type SessionRun, type SessionView } from './client/session-memory.js';
 export { cancelRun, getRunOutput, getLiveSteps, type CancelOptions } from './client/run-control.js';
 export { streamRun, type StreamOptions } from './client/run-stream.js';
 export { closeConnections, type ConnectionOptions } from './client/connection.js';
@@ -35,6 +36,15 @@ export { toolFingerprint } from './activities/tool-fingerprint.js';
 export { activityTool, type ActivityToolOptions, type ActivityToolOptionsSpec } from './activities/activity-tool.js';
 export { agentTool, type AgentToolOptions } from './client/agent-tool.js';
 export type { ActivityToolSpec, AgentToolSpec } from './temporal-tool-specs.js';
+export {
+  connectMcpServer,
+  McpToolServer,
+  McpToolError,
+  McpServerUnavailableError,
+  type McpServerConfig,
+  type McpServerOptions,
+} from './activities/mcp-tools.js';
+export { ToolUnavailableError } from './activities/tool-unavailable.js';
 export type { AnthropicSettings } from './activities/index.js';
 export { createWorker, type CreateWorkerOptions } from './worker/create-worker.js';
 export { AesGcmCodec, encryptedDataConverter, codecFromEnv, PayloadDecryptionError } from './codec/aes-gcm-codec.js';
@@ -63,4 +73,5 @@ export {
   type RequirementResolution,
   type StreamEvent,
   type StepTimeouts,
+  type SessionMemory,
 } from './types.js';

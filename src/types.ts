@@ -108,6 +108,19 @@ export interface TaskSpec {
   maxSteps?: number;
   maxTokens?: number;
   timeouts?: StepTimeouts;
+  /** The session's earlier conversation, put before the task (Task `memory`; src/client/session-memory.ts). */
+  memory?: SessionMemory;
+}
+
+/** What a run remembers of its session: the earlier runs' conversations, assembled by the client at start. */
+export interface SessionMemory {
+  sessionId: string;
+  /** The earlier runs' messages, oldest run first; each run's ends with the model's answer (no open tool call). */
+  messages: MessageParam[];
+  /** The runs they come from, oldest first, and how many messages each gave. */
+  runs: { runId: string; messages: number }[];
+  /** Runs of the session left out, oldest first, and why (over the memory budget, no finished turn yet). */
+  dropped: { runId: string; reason: string }[];
 }
 
 export interface RunInput {

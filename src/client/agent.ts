@@ -23,6 +23,7 @@ import { InvalidRequirementError, RunNotFoundError, RunStillRunningError, TaskNo
 import { readExecution } from './read-execution.js';
 import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-stream.js';
 import { searchAttributesRegistered } from './search-attributes.js';
+import { memoryForRun, noteSessionRun, readSession, type SessionView } from './session-memory.js';
 import type { Task } from './task.js';
 
 export interface AgentOptions extends ConnectionOptions {
@@ -117,13 +118,17 @@ export class Agent {
     const runId = this.newRunId();
     this.runId = runId;
     task.runId = runId;
+    const { sessionId } = this.options;
+    const searchAttributes = await this.useSearchAttributes();
+    const memory = task.memory ? await memoryForRun(() => getClient(this.options), { runId, sessionId, searchAttributes, memory: task.memory }) : undefined;
     const input: RunInput = {
-      task: task.toSpec(),
+      task: { ...task.toSpec(), ...(memory ? { memory } : {}) },
       model: this.model,
-      ...(this.options.sessionId !== undefined ? { sessionId: this.options.sessionId } : {}),
+      ...(sessionId !== undefined ? { sessionId } : {}),
       ...(this.options.userId !== undefined ? { userId: this.options.userId } : {}),
-      searchAttributes: await this.useSearchAttributes(),
+      searchAttributes,
     };
+    if (sessionId !== undefined) noteSessionRun(sessionId, runId);
     return this.startExecution(runId, input, runSummary(task.description), resolveTaskQueue(this.options));
   }
 
@@ -151,6 +156,12 @@ export class Agent {
     const fromOffset = target.fromOffset ?? (runId && target.fromStep === undefined ? await logEnd(client, runId) : 0);
     const handle = await this.startContinueRun(target);
     yield* streamEvents(client, handle.runId, { ...pickStreamOptions(target), fromOffset });
+  }
+
+  /** The runs of a session (default this Agent's), oldest first, each with its own conversation. Reads only. */
+  async readSession(sessionId: string | undefined = this.options.sessionId): Promise<SessionView> {
+    if (sessionId === undefined) throw new TypeError('readSession needs a session id (or an Agent constructed with { sessionId }).');
+    return readSession(await getClient(this.options), sessionId);
   }
 
   /** Follows a run any client started, from any offset of its event log (reconnect after a restart). Reads only. */

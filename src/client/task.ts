@@ -1,6 +1,7 @@
 import type { Tool } from '../activities/tool-definition.js';
 import { toolFingerprint } from '../activities/tool-fingerprint.js';
 import type { StepTimeouts, TaskSpec } from '../types.js';
+import { MAX_MEMORY_BYTES, type MemoryOptions } from './session-memory.js';
 
 export interface TaskOptions {
   description: string;
@@ -11,6 +12,11 @@ export interface TaskOptions {
   maxTokens?: number;
   /** Temporal timeouts of the run's model and tool steps, e.g. a short heartbeat timeout to notice dead workers sooner. */
   timeouts?: StepTimeouts;
+  /**
+   * Remember the session: the run starts after the conversation of the Agent's session's earlier runs (oldest first,
+   * within a budget; see MemoryOptions). Default false: a run starts fresh, even inside a session.
+   */
+  memory?: boolean | MemoryOptions;
 }
 
 const TIMEOUT_FIELDS = ['heartbeatTimeoutMs', 'modelCallTimeoutMs', 'toolCallTimeoutMs'] as const;
@@ -28,6 +34,15 @@ function checkTimeouts(timeouts: StepTimeouts | undefined): StepTimeouts | undef
   return timeouts;
 }
 
+function checkMemory(memory: boolean | MemoryOptions | undefined): boolean | MemoryOptions {
+  if (memory === undefined || typeof memory === 'boolean') return memory ?? false;
+  const { maxBytes } = memory;
+  if (maxBytes !== undefined && (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_MEMORY_BYTES)) {
+    throw new TypeError(`Task memory.maxBytes must be a whole number of bytes from 1 to ${MAX_MEMORY_BYTES} (it travels in the run's input), got ${String(maxBytes)}.`);
+  }
+  return memory;
+}
+
 /** What to do. A Task remembers the id of its latest run, so continueRun({ task }) finds it from any Agent. */
 export class Task {
   readonly description: string;
@@ -36,6 +51,7 @@ export class Task {
   readonly maxSteps: number | undefined;
   readonly maxTokens: number | undefined;
   readonly timeouts: StepTimeouts | undefined;
+  readonly memory: boolean | MemoryOptions;
   /**
    * The id of the run this task was last started as: set by agent.start(task) / agent.do(task) as soon as the start is
    * sent (the one property the API sets on a Task), so `continueRun({ task })` finds the run again.
@@ -59,6 +75,7 @@ export class Task {
     this.maxSteps = o.maxSteps;
     this.maxTokens = o.maxTokens;
     this.timeouts = checkTimeouts(o.timeouts);
+    this.memory = checkMemory(o.memory);
   }
 
   toSpec(): TaskSpec {

@@ -94,7 +94,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
         ...(detailsReason !== undefined ? { reason: detailsReason } : {}),
         execution,
         ...(seed ? { continuedFrom: seed.continuedFrom } : {}),
-        messages: conversation.messages,
+        messages: task.memory ? conversation.messages.slice(task.memory.messages.length) : conversation.messages,
         steps: [...(seed?.previousSteps ?? []), ...liveSteps],
       }),
     );

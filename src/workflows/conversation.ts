@@ -55,7 +55,8 @@ export class Conversation {
   private lastModel: ModelCallResult | undefined;
 
   constructor(task: TaskSpec) {
-    this.messages = [{ role: 'user', content: task.description }];
+    // A run that remembers its session starts after the session's earlier conversation (TaskSpec.memory).
+    this.messages = [...(task.memory?.messages ?? []), { role: 'user', content: task.description }];
   }
 
   /** Steps planned so far (model and tool calls), i.e. the index the next step gets. */

@@ -19,6 +19,8 @@ import { loadTools } from './load-tools.js';
 import { MissingApiKeyError, resolveModelBackend, type ModelBackendOptions } from './model-backend.js';
 import { followProgress } from './progress.js';
 import { logEnd } from '../run-stream.js';
+import { readSession } from '../session-memory.js';
+import { sessionText } from './session-format.js';
 import type { RunHandle } from '../agent.js';
 
 const USAGE = `durable-agent <command> [options]
@@ -30,8 +32,9 @@ const USAGE = `durable-agent <command> [options]
             Run a worker (TEMPORAL_ADDRESS, DURABLE_AGENT_TASK_QUEUE). Needs ANTHROPIC_API_KEY, or --offline for
             the scripted offline model. --metrics-port (or DURABLE_AGENT_METRICS_PORT) serves Prometheus metrics
             at /metrics; OTEL_EXPORTER_OTLP_ENDPOINT turns on OpenTelemetry traces.
-  run       "<task>" [--tools MODULE] [--session S] [--user U] [--model M] [--max-steps N]
-            Start a run, print its id, follow its steps, print the result.
+  run       "<task>" [--tools MODULE] [--session S] [--memory] [--user U] [--model M] [--max-steps N]
+            Start a run, print its id, follow its steps, print the result. --memory: the run starts after the
+            conversation of the session's earlier runs.
   cancel    <runId>                     Cancel a running run.
   continue  <runId> [--from-step K] [--task-queue Q]
             Continue a cancelled run from where it stopped (or fork it from step K), on the run's own task queue
@@ -40,6 +43,7 @@ const USAGE = `durable-agent <command> [options]
             Answer what a paused run waits for (see \`show\`); repeat a flag for several answers.
   show      <runId>                     Steps table and result of a run.
   list      [--session S] [--user U] [--status S] [--limit N]
+  session   show <sessionId>            The session's runs, oldest first, and each one's conversation.
   codec-server [--port 8888] [--host 127.0.0.1] [--cors-origin http://localhost:8233]
             Decrypt payloads for the Web UI (DURABLE_AGENT_CODEC_KEY, DURABLE_AGENT_CODEC_TOKEN).
 
@@ -184,6 +188,7 @@ async function main(argv: string[]): Promise<number> {
         options: {
           tools: { type: 'string' },
           session: { type: 'string' },
+          memory: { type: 'boolean' },
           user: { type: 'string' },
           model: { type: 'string' },
           'max-steps': { type: 'string' },
@@ -192,7 +197,12 @@ async function main(argv: string[]): Promise<number> {
       const description = positionals.join(' ').trim();
       if (!description) throw new UsageError('missing the task text: durable-agent run "<task>"');
       const maxSteps = values['max-steps'] === undefined ? undefined : Number(values['max-steps']);
-      const task = new Task({ description, tools: await loadTools(values.tools), ...(maxSteps !== undefined ? { maxSteps } : {}) });
+      const task = new Task({
+        description,
+        tools: await loadTools(values.tools),
+        ...(maxSteps !== undefined ? { maxSteps } : {}),
+        ...(values.memory ? { memory: true } : {}),
+      });
       const agent = new Agent(values.model ?? 'anthropic/claude-sonnet-4-6', {
         ...(values.session !== undefined ? { sessionId: values.session } : {}),
         ...(values.user !== undefined ? { userId: values.user } : {}),
@@ -269,6 +279,12 @@ async function main(argv: string[]): Promise<number> {
         console.log([wf.workflowId, status, `${wf.runId} ${wf.status.name}`, wf.startTime.toISOString(), memo.task ?? ''].join('\t'));
         if (++count >= limit) break;
       }
+      return 0;
+    }
+    case 'session': {
+      const [sub, ...args] = rest;
+      if (sub !== 'show') throw new UsageError('durable-agent session show <sessionId>');
+      console.log(sessionText(await readSession(await getClient(), positional(args, 'session id'))));
       return 0;
     }
     case 'codec-server': {
