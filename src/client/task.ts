@@ -1,6 +1,7 @@
 import type { Tool } from '../activities/tool-definition.js';
 import { toolFingerprint } from '../activities/tool-fingerprint.js';
-import type { StepTimeouts, TaskSpec } from '../types.js';
+import type { RunLimits, StepTimeouts, TaskSpec } from '../types.js';
+import { checkLimits } from '../workflows/run-limits.js';
 
 export interface TaskOptions {
   description: string;
@@ -11,6 +12,8 @@ export interface TaskOptions {
   maxTokens?: number;
   /** Temporal timeouts of the run's model and tool steps, e.g. a short heartbeat timeout to notice dead workers sooner. */
   timeouts?: StepTimeouts;
+  /** Time limit and budgets of every run of this task (agent.do(task, { limits }) overrides them per call). */
+  limits?: RunLimits;
 }
 
 const TIMEOUT_FIELDS = ['heartbeatTimeoutMs', 'modelCallTimeoutMs', 'toolCallTimeoutMs'] as const;
@@ -36,6 +39,7 @@ export class Task {
   readonly maxSteps: number | undefined;
   readonly maxTokens: number | undefined;
   readonly timeouts: StepTimeouts | undefined;
+  readonly limits: RunLimits | undefined;
   /**
    * The id of the run this task was last started as: set by agent.start(task) / agent.do(task) as soon as the start is
    * sent (the one property the API sets on a Task), so `continueRun({ task })` finds the run again.
@@ -59,6 +63,7 @@ export class Task {
     this.maxSteps = o.maxSteps;
     this.maxTokens = o.maxTokens;
     this.timeouts = checkTimeouts(o.timeouts);
+    this.limits = checkLimits(o.limits);
   }
 
   toSpec(): TaskSpec {

@@ -38,6 +38,10 @@ export function outputSummary(output: RunOutput): string {
     lines.push(`forked from run ${output.forkedFrom.runId} at step ${output.forkedFrom.fromStep} (its steps before that are marked "parent <execution>")`);
   }
   if (output.error) lines.push(`error: ${output.error.name}: ${output.error.message}`);
+  if (output.stop) {
+    const { reason, limit, mode, message } = output.stop;
+    lines.push(`stopped: ${reason}${limit ? ` (${limit})` : ''}, ${mode === 'afterStep' ? 'after the running steps' : 'at once'}: ${message}`);
+  }
   for (const r of output.requirements) {
     lines.push(`waiting for: ${r.kind} of ${r.toolName} ${JSON.stringify(r.toolInput)} (id ${r.id}, step ${r.stepIndex})`);
   }
