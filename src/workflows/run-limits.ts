@@ -15,7 +15,7 @@ function hours(ms: number): string {
 }
 
 function budgetStop(limit: BudgetLimit, message: string): RunStop {
-  return { reason: 'budget', mode: 'afterStep', limit, message: `${message}; continue it with a raised limit` };
+  return { reason: 'budget', mode: 'afterStep', limit, message };
 }
 
 /**
@@ -43,7 +43,7 @@ export function timeLimit(limits: RunLimits | undefined, elapsedBefore: number):
   if (limits?.timeoutMs !== undefined) {
     candidates.push({
       afterMs: limits.timeoutMs,
-      stop: { reason: 'timeout', mode: 'now', message: `its time limit of ${hours(limits.timeoutMs)} passed; continue it (with a new limit if need be)` },
+      stop: { reason: 'timeout', mode: 'now', message: `its time limit of ${hours(limits.timeoutMs)} passed` },
     });
   }
   if (limits?.maxWallTimeMs !== undefined) {

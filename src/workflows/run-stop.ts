@@ -23,7 +23,8 @@ export const STOP_AND_STEER = 'durable-agent/stop-and-steer';
 export function describeStop(stop: RunStop): string {
   const how = stop.mode === 'afterStep' ? 'after the running steps finished' : 'at once';
   const why = stop.reason === 'cancelled' ? `cancelled by request: ${stop.message}` : `${stop.reason}${stop.limit ? ` (${stop.limit})` : ''}: ${stop.message}`;
-  return `${why} (stopped ${how}); continue it with continueRun`;
+  const next = stop.reason === 'budget' ? 'continueRun with a raised limit' : stop.reason === 'timeout' ? 'continueRun (a new time limit if need be)' : 'continueRun';
+  return `${why} (stopped ${how}); continue it with ${next}`;
 }
 
 export class RunStopper {
@@ -31,7 +32,8 @@ export class RunStopper {
   stop: RunStop | undefined;
   /** Runs recorded before this mechanism stop the way they always did (Temporal cancel only). */
   private readonly enabled: boolean;
-  private readonly scope = new CancellationScope({ cancellable: false });
+  // A cancellable scope under a non-cancellable one: Temporal's cancel does not reach the steps, this class's cancel() does.
+  private readonly scope = new CancellationScope({ cancellable: true, parent: new CancellationScope({ cancellable: false }) });
   private request: StopRequest | undefined;
   private cancelRequested = false;
   private fresh: Usage = { inputTokens: 0, outputTokens: 0 };
