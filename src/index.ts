@@ -6,6 +6,8 @@ export {
   type ContinueRunRequest,
   type AnswerRunRequest,
   type ForkRunRequest,
+  type InterruptRunRequest,
+  type RunCallOptions,
   type ContinueTarget,
   type RunHandle,
 } from './client/agent.js';
@@ -60,4 +62,10 @@ export {
   type RequirementResolution,
   type StreamEvent,
   type StepTimeouts,
+  type RunLimits,
+  type RunStop,
+  type StopMode,
+  type StopReason,
+  type BudgetLimit,
 } from './types.js';
+export { INTERRUPTED_RESULT } from './history/redirect.js';

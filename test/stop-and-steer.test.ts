@@ -81,6 +81,23 @@ describe('cancel after the current step', () => {
   });
 });
 
+describe('time limit', () => {
+  test('a time limit cuts a running tool at once (reason timeout); a continuation with a new limit runs it again and completes', async () => {
+    h.fake.setResponder(scriptedResponder([toolTurn([{ name: 'long_running_task', input: { seconds: 2 } }]), textTurn('Finished in time.')]));
+    const stopped = await h.agent().do(new Task({ description: 'Call long_running_task with 2 seconds.', tools: [longTask], limits: { timeoutMs: 1000 } }));
+    assert.equal(stopped.status, RunStatus.cancelled, JSON.stringify(stopped.error));
+    assert.equal(stopped.stop?.reason, 'timeout');
+    assert.equal(counter.aborted.get('long_running_task:2'), 1, 'the running tool was cut');
+    const events: string[] = [];
+    for await (const event of h.agent().streamRun({ runId: stopped.runId })) events.push(event.type);
+    assert.equal(events[events.length - 1], 'cancelled', 'the stream ends cancelled');
+    const done = await h.agent().continueRun({ runId: stopped.runId, limits: { timeoutMs: 60_000 } });
+    assert.equal(done.status, RunStatus.completed, JSON.stringify(done.error));
+    assert.equal(completed('long_running_task:2'), 1);
+    assert.deepEqual(invalidRequests(), []);
+  });
+});
+
 describe('budgets', () => {
   test('an output-token budget stops the run mid-way; continue with a raised budget completes; usage adds up', async () => {
     const usage = { input_tokens: 40, output_tokens: 100 };
