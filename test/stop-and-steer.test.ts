@@ -11,6 +11,7 @@ import { Task } from '../src/client/task.js';
 import { INTERRUPTED_RESULT } from '../src/history/redirect.js';
 import { RunStatus, type StepResult } from '../src/types.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
+import { finished, killCliProcesses, startCli } from './helpers/cli-process.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 
@@ -24,6 +25,7 @@ before(async () => {
   h = await startHarness({ tools });
 });
 after(async () => {
+  killCliProcesses();
   await h?.close();
 });
 beforeEach(() => {
@@ -212,5 +214,34 @@ describe('redirect and interrupt', () => {
     assert.equal(fork.status, RunStatus.completed, JSON.stringify(fork.error));
     assert.equal(started('lookup:y'), 2, 'the fork ran the call from its step on again');
     assert.deepEqual(invalidRequests(), []);
+  });
+});
+
+describe('the CLI', () => {
+  test('cancel --after-step --reason; show and list print the stop and its reason', async () => {
+    // 8 s: the `cancel` process (a fresh node with tsx) must land while the tool still works, even on a loaded machine.
+    h.fake.setResponder(scriptedResponder([toolTurn([{ name: 'long_running_task', input: { seconds: 8 } }]), textTurn('unused')]));
+    const agent = h.agent();
+    const pending = agent.do(new Task({ description: 'Call long_running_task with 8 seconds.', tools: [longTask] }));
+    await waitFor(() => started('long_running_task:8') === 1, 'the tool to start');
+    const env = { ...process.env, TEMPORAL_ADDRESS: h.env.address, DURABLE_AGENT_TASK_QUEUE: h.taskQueue, DURABLE_AGENT_CLI_SOURCE: '1' };
+    const cli = (...args: string[]) => finished(startCli(env, args));
+    const cancel = await cli('cancel', agent.runId!, '--after-step', '--reason', 'operator asked');
+    assert.equal(cancel.code, 0, cancel.stderr);
+    assert.match(cancel.stdout, /after the running steps/);
+    const stopped = await pending;
+    assert.equal(stopped.stop?.message, 'operator asked');
+    assert.equal(completed('long_running_task:8'), 1, 'the running tool finished');
+
+    const show = await cli('show', stopped.runId);
+    assert.equal(show.code, 0, show.stderr);
+    assert.match(show.stdout, /stopped: cancelled, after the running steps: operator asked/);
+    let listed = '';
+    await waitFor(async () => {
+      listed = (await cli('list', '--limit', '200')).stdout;
+      return listed.includes(`${stopped.runId}\t`);
+    }, 'the run to be listed', 30_000);
+    const line = listed.split('\n').find((l) => l.startsWith(`${stopped.runId}\t`))!;
+    assert.match(line, /\tcancelled: operator asked$/);
   });
 });
