@@ -5,7 +5,8 @@ const FLAGS = {
   'timeout-ms': 'timeoutMs',
   'max-input-tokens': 'maxInputTokens',
   'max-output-tokens': 'maxOutputTokens',
-  'max-steps': 'maxSteps',
+  // Not --max-steps: that is `run`'s hard bound of the task (MaxStepsReachedError), this a resumable stop.
+  'step-budget': 'maxSteps',
   'max-wall-time-ms': 'maxWallTimeMs',
 } as const satisfies Record<string, keyof RunLimits>;
 

@@ -38,8 +38,8 @@ const USAGE = `durable-agent <command> [options]
   continue  <runId> [--from-step K] [--task-queue Q] [--message TEXT]
             Continue a cancelled or stopped run from where it stopped (or fork it from step K), on the run's own
             task queue unless --task-queue moves it; --message adds a user message the model reads next.
-            [--timeout-ms N] [--max-input-tokens N] [--max-output-tokens N] [--max-steps N] [--max-wall-time-ms N]
-            New limits for the run (e.g. a raised budget after a budget stop).
+            [--timeout-ms N] [--max-input-tokens N] [--max-output-tokens N] [--step-budget N] [--max-wall-time-ms N]
+            New limits for the run (e.g. a raised budget after a budget stop); run takes them too.
             [--approve ID] [--reject ID --note TEXT] [--input ID=JSON] [--result ID=JSON]
             Answer what a paused run waits for (see \`show\`); repeat a flag for several answers.
   show      <runId>                     Steps table and result of a run.
@@ -191,6 +191,7 @@ async function main(argv: string[]): Promise<number> {
           user: { type: 'string' },
           model: { type: 'string' },
           'max-steps': { type: 'string' },
+          ...LIMIT_FLAGS,
         },
       });
       const description = positionals.join(' ').trim();
@@ -201,7 +202,7 @@ async function main(argv: string[]): Promise<number> {
         ...(values.session !== undefined ? { sessionId: values.session } : {}),
         ...(values.user !== undefined ? { userId: values.user } : {}),
       });
-      const handle = await agent.start(task);
+      const handle = await agent.start(task, limitsFrom(values));
       console.log(`run id: ${handle.runId}`);
       console.log(`cancel it with: durable-agent cancel ${handle.runId}`);
       return exitCodeOf(await finish(handle, 0, true));
