@@ -154,7 +154,7 @@ describe('budgets', () => {
 
 describe('redirect and interrupt', () => {
   test('continue a stopped run with a user message: the model reads it right after the tool results', async () => {
-    lookupDelay.value = 1000;
+    lookupDelay.value = 2500; // the cancel must land while the lookup works, even on a loaded machine
     h.fake.setResponder(scriptedResponder([toolTurn([{ name: 'lookup', input: { key: 'region' } }]), textTurn('Using the EU region.')]));
     const agent = h.agent();
     const pending = agent.do(new Task({ description: 'Look up the region, then deploy.', tools: [lookup] }));
