@@ -130,6 +130,7 @@ try {
   const recalled = await remembering.do(new Task({ description: 'wait, then say the code word', tools: [wait], memory: true }));
   if (recalled.messages.length !== 6) throw new Error(`expected the remembered run and this one, got ${recalled.messages.length} messages`);
   await save('session-memory', recalled.runId, recalled.executionRunId);
+  await recordStops();
 
   h.fake.injectFaults({ kind: 'http', status: 400, message: 'bad request for the record' });
   h.fake.setResponder(scriptedResponder([textTurn('never')]));
@@ -139,4 +140,39 @@ try {
   await recordTemporalTools(h, agent, save);
 } finally {
   await h.close();
+}
+
+/**
+ * Stop and steer (its patch marker, the `stop` signal, the stop memo, the time-limit timer): a run cancelled after its
+ * running step with a reason; one cut by its time limit; one stopped by its output-token budget before a parallel turn,
+ * and its continuation with a raised budget and a user message (the turn's calls answered as interrupted).
+ */
+async function recordStops(): Promise<void> {
+  factor = 1;
+  h.fake.setResponder(scriptedResponder([toolTurn([{ name: 'wait', input: { ms: 800 } }]), textTurn('after the step')]));
+  const polite = agent();
+  const before = started;
+  const pending = polite.do(new Task({ description: 'wait, then stop after the step', tools: [wait] }));
+  await waitFor(() => started > before, 'tool start');
+  await cancelRun(polite.runId!, { client: h.client, mode: 'afterStep', reason: 'recorded stop' });
+  const afterStep = await pending;
+  if (afterStep.stop?.mode !== 'afterStep' || afterStep.stepResults[1]?.status !== 'completed') throw new Error(`expected an after-step stop, got ${JSON.stringify(afterStep.stop)}`);
+  await save('stop-after-step', afterStep.runId, afterStep.executionRunId);
+
+  h.fake.setResponder(scriptedResponder([toolTurn([{ name: 'wait', input: { ms: 60_000 } }]), textTurn('never')]));
+  const late = await agent().do(new Task({ description: 'wait past the time limit', tools: [wait], limits: { timeoutMs: 1500 } }));
+  if (late.stop?.reason !== 'timeout') throw new Error(`expected a timeout stop, got ${JSON.stringify(late.stop)}`);
+  await save('stop-deadline', late.runId, late.executionRunId);
+
+  const usage = { input_tokens: 30, output_tokens: 100 };
+  h.fake.setResponder(
+    scriptedResponder([toolTurn([{ name: 'wait', input: { ms: 5 } }, { name: 'wait', input: { ms: 7 } }], { usage }), textTurn('redirected', { usage })]),
+  );
+  const budgeted = agent();
+  const spent = await budgeted.do(new Task({ description: 'wait twice, on a budget', tools: [wait] }), { limits: { maxOutputTokens: 50 } });
+  if (spent.stop?.limit !== 'outputTokens') throw new Error(`expected a budget stop, got ${JSON.stringify(spent.stop)}`);
+  await save('stop-budget', spent.runId, spent.executionRunId);
+  const redirected = await budgeted.continueRun({ runId: spent.runId, message: 'Skip the waits.', limits: { maxOutputTokens: 1000 } });
+  if (redirected.status !== 'completed') throw new Error(`redirect ended ${redirected.status}`);
+  await save('stop-redirected', redirected.runId, redirected.executionRunId);
 }

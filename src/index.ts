@@ -6,6 +6,8 @@ export {
   type ContinueRunRequest,
   type AnswerRunRequest,
   type ForkRunRequest,
+  type InterruptRunRequest,
+  type RunCallOptions,
   type ContinueTarget,
   type RunHandle,
 } from './client/agent.js';
@@ -74,4 +76,10 @@ export {
   type StreamEvent,
   type StepTimeouts,
   type SessionMemory,
+  type RunLimits,
+  type RunStop,
+  type StopMode,
+  type StopReason,
+  type BudgetLimit,
 } from './types.js';
+export { INTERRUPTED_RESULT } from './history/redirect.js';

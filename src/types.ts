@@ -123,8 +123,53 @@ export interface SessionMemory {
   dropped: { runId: string; reason: string }[];
 }
 
+/**
+ * Limits of a run (src/workflows/run-limits.ts), measured in workflow time and summed over its executions where they
+ * say so. Hitting one stops the run like a cancel, continuable: `timeoutMs` stops it at once (reason `timeout`), a
+ * budget stops it after the current step (reason `budget`, `limit` names which). A continuation can raise them.
+ */
+export interface RunLimits {
+  /** Workflow time one execution may take from its start; each continuation gets its own. */
+  timeoutMs?: number;
+  /** Input tokens of every model call of the run, all executions together. */
+  maxInputTokens?: number;
+  /** Output tokens of every model call of the run, all executions together. */
+  maxOutputTokens?: number;
+  /** Steps (model + tool calls) of the run; unlike the task's maxSteps (an error), a resumable stop. */
+  maxSteps?: number;
+  /** Workflow time of the whole run, its executions together. */
+  maxWallTimeMs?: number;
+}
+
+/** Which limit of RunLimits a budget stop hit. */
+export type BudgetLimit = 'inputTokens' | 'outputTokens' | 'steps' | 'wallTime';
+
+/** `now`: running steps are cut; `afterStep`: running steps finish and keep their results, nothing new starts. */
+export type StopMode = 'now' | 'afterStep';
+
+/** Why a run stopped before its end: by request (cancelRun), its time limit or one of its budgets. */
+export type StopReason = 'cancelled' | 'timeout' | 'budget';
+
+/** How a stopped (continuable) run stopped: RunOutput.stop. */
+export interface RunStop {
+  reason: StopReason;
+  mode: StopMode;
+  /** Set for a budget stop. */
+  limit?: BudgetLimit;
+  /** In words: the caller's reason for a cancel, or the limit that was hit. */
+  message: string;
+}
+
+/** What cancelRun sends the run (the `stop` signal) before it asks Temporal to cancel it. */
+export interface StopRequest {
+  mode: StopMode;
+  reason?: string;
+}
+
 export interface RunInput {
   task: TaskSpec;
+  /** Time limit and budgets of the run (a continuation may carry raised ones). */
+  limits?: RunLimits;
   /** Anthropic model id without provider prefix, e.g. `claude-sonnet-4-6`. */
   model: string;
   sessionId?: string;
@@ -204,6 +249,16 @@ export interface ContinuationSeed {
   continuedFrom: string;
   /** Sub-runs (agentTool calls) an earlier execution started and did not see complete, by step activity id: continued, not restarted. */
   subRuns?: Record<string, string>;
+  /** User messages added by continuations (redirects), each placed before the model step it precedes. */
+  redirects?: Redirect[];
+  /** Workflow time the earlier executions took, together (for RunLimits.maxWallTimeMs). */
+  elapsedMs?: number;
+}
+
+/** An extra user message, added to the transcript just before model step `beforeStep`. */
+export interface Redirect {
+  beforeStep: number;
+  text: string;
 }
 
 export interface StepResult {
@@ -254,6 +309,8 @@ export interface RunOutput {
   messages: MessageParam[];
   usage: Usage;
   error?: RunError;
+  /** Set when the run stopped before its end (status `cancelled`): by request, time limit or budget, and how. */
+  stop?: RunStop;
   /** Number of executions of this run id, the first one included. */
   executions: number;
   /** What a paused run waits for; answer with agent.answerRun({ runId, answers }). */
@@ -307,6 +364,8 @@ export const FailureTypes = {
   invalidUserInput: 'InvalidUserInputError',
   /** An activityTool's activity was given input its schema refuses (the model sees it as an error result). */
   invalidToolInput: 'InvalidToolInputError',
+  /** The run stopped itself (time limit or budget): continuable, RunOutput.stop says why. */
+  runStopped: 'RunStoppedError',
 } as const;
 
 /**

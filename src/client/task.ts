@@ -1,7 +1,8 @@
 import type { Tool } from '../activities/tool-definition.js';
 import { toolFingerprint } from '../activities/tool-fingerprint.js';
-import type { StepTimeouts, TaskSpec } from '../types.js';
 import { MAX_MEMORY_BYTES, type MemoryOptions } from './session-memory.js';
+import type { RunLimits, StepTimeouts, TaskSpec } from '../types.js';
+import { checkLimits } from '../workflows/run-limits.js';
 
 export interface TaskOptions {
   description: string;
@@ -17,6 +18,8 @@ export interface TaskOptions {
    * within a budget; see MemoryOptions). Default false: a run starts fresh, even inside a session.
    */
   memory?: boolean | MemoryOptions;
+  /** Time limit and budgets of every run of this task (agent.do(task, { limits }) overrides them per call). */
+  limits?: RunLimits;
 }
 
 const TIMEOUT_FIELDS = ['heartbeatTimeoutMs', 'modelCallTimeoutMs', 'toolCallTimeoutMs'] as const;
@@ -52,6 +55,7 @@ export class Task {
   readonly maxTokens: number | undefined;
   readonly timeouts: StepTimeouts | undefined;
   readonly memory: boolean | MemoryOptions;
+  readonly limits: RunLimits | undefined;
   /**
    * The id of the run this task was last started as: set by agent.start(task) / agent.do(task) as soon as the start is
    * sent (the one property the API sets on a Task), so `continueRun({ task })` finds the run again.
@@ -76,6 +80,7 @@ export class Task {
     this.maxTokens = o.maxTokens;
     this.timeouts = checkTimeouts(o.timeouts);
     this.memory = checkMemory(o.memory);
+    this.limits = checkLimits(o.limits);
   }
 
   toSpec(): TaskSpec {

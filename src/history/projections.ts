@@ -4,6 +4,7 @@ import { STEP_ACTIVITY } from '../activities/contract.js';
 import { RunStatus, type Requirement, type RequirementKind, type RunOutput, type StepOutcome, type StepResult, type ToolCallInput, type Usage } from '../types.js';
 import { replayConversation, textOf, type ToolStepPlan } from '../workflows/conversation.js';
 import { requirementOf } from '../workflows/requirements.js';
+import { stopOfCancel } from '../workflows/stop-signal.js';
 import type { ActivityRecord, ExecutionRecord } from './decode.js';
 
 /** 1 for the run's first execution, 2 for its first continuation, ... */
@@ -93,6 +94,9 @@ function statusOf(record: ExecutionRecord, requirements: Requirement[]): RunStat
       return RunStatus.completed;
     case 'cancelled':
       return RunStatus.cancelled;
+    case 'failed':
+      // A run that stopped itself (time limit, budget) is stopped like a cancelled one, and continues the same way.
+      return record.stop ? RunStatus.cancelled : RunStatus.error;
     default:
       return RunStatus.error;
   }
@@ -105,9 +109,10 @@ export function toRunOutput(record: ExecutionRecord): RunOutput {
   const stepResults = [...(seed?.previousSteps ?? []), ...record.activities.map((a) => stepResultOf(a, execution))];
   const usage = record.activities.reduce((sum, a) => addUsage(sum, activityUsage(a)), seed?.usage ?? NO_USAGE);
   const completed = completedOutcomes(record);
-  const { conversation, openToolSteps } = replayConversation(record.input.task, (id) => completed[id]);
+  const { conversation, openToolSteps } = replayConversation(record.input.task, (id) => completed[id], seed?.redirects);
   const requirements = pendingRequirements(record, openToolSteps);
   const status = statusOf(record, requirements);
+  const stop = record.stop ?? (record.state === 'cancelled' ? stopOfCancel(record.stopRequest) : undefined);
   return {
     runId: record.runId,
     executionRunId: record.executionRunId,
@@ -121,6 +126,7 @@ export function toRunOutput(record: ExecutionRecord): RunOutput {
     messages: conversation.messages,
     usage,
     ...(record.failure ? { error: record.failure } : {}),
+    ...(stop ? { stop } : {}),
     executions: execution,
     requirements,
     ...(record.input.forkedFrom ? { forkedFrom: record.input.forkedFrom } : {}),

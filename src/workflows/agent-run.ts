@@ -51,6 +51,7 @@ import { stepFailure } from './step-failure.js';
 import { renderCurrentDetails } from './current-details.js';
 import { oneLine } from '../text.js';
 import { temporalToolCall, type LoopToolPolicy } from './temporal-tools.js';
+import { describeStop, RunStopper } from './run-stop.js';
 
 const SUMMARY_LIMIT = 120;
 /** Patch id of the maxSteps check before a turn's tool calls (see the loop). */
@@ -72,7 +73,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   const { task, seed } = input;
   const execution = (seed?.executions ?? 0) + 1;
   const maxSteps = task.maxSteps ?? DEFAULT_MAX_STEPS;
-  const conversation = new Conversation(task);
+  const conversation = new Conversation(task, seed?.redirects);
   const liveSteps: StepResult[] = [];
   // Runs recorded before tools were resolved on the worker use the policy their input carries; newer ones the worker's.
   let toolPolicies = new Map<string, LoopToolPolicy>(task.tools.map((ref) => [ref.name, ref]));
@@ -104,6 +105,11 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     showDetails();
   });
   setHandler(transcriptQuery, (count) => conversation.messages.slice(0, count));
+  // cancelRun's modes and reasons, the time limit and the budgets: one way to stop (run-stop.ts).
+  const stopper = new RunStopper(input, (stop) => {
+    detailsReason = `stopping: ${describeStop(stop)}`;
+    showDetails();
+  });
 
   // Tool calls waiting for a human, by tool_use id.
   const waiting = new Map<string, WaitingCall>();
@@ -140,10 +146,11 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     markStatus('paused', `waiting for ${kind === 'confirmation' ? 'a confirmation' : kind === 'userInput' ? 'user input' : 'an external result'} of ${plan.toolName} (${plan.toolUseId})`);
     try {
       // Durable: the wait costs nothing while the run sits paused for hours or days.
-      await condition(() => entry.resolution !== undefined);
+      await condition(() => entry.resolution !== undefined || stopper.stopping);
     } finally {
       waiting.delete(plan.toolUseId);
     }
+    if (entry.resolution === undefined) stopper.beforeNewSteps(plan.index, 1);
     if (waiting.size === 0 && !statusSetByAnswers) markStatus('running');
     return entry.resolution as RequirementResolution;
   }
@@ -221,6 +228,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
         });
       }
       result = await track(plan, () => callModel(callInput));
+      stopper.addUsage(result.usage);
     }
     const tools = conversation.applyModelResult(result);
     showDetails();
@@ -288,7 +296,9 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   try {
     // The worker is the one source of a tool's schema and policy. The patch keeps runs recorded before this replaying.
     if (task.tools.length && patched(TOOLS_RESOLVED_ON_WORKER)) toolPolicies = await resolveToolsOnWorker();
+    await stopper.run(async () => {
     for (;;) {
+      stopper.beforeNewSteps(conversation.stepCount, 1);
       if (conversation.stepCount >= maxSteps) throw maxStepsReached('');
       const { tools } = await modelTurn();
       if (tools.length === 0) break;
@@ -301,6 +311,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
             `${first}${tools.length === 1 ? '' : `-${first + tools.length - 1}`}), which would pass the limit, so none ran`,
         );
       }
+      stopper.beforeNewSteps(conversation.stepCount - tools.length, tools.length);
       // Wait for every call of the turn to settle, so a cancel records each one before the run closes.
       const settled = await Promise.allSettled(tools.map(toolCall));
       const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -311,10 +322,12 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       );
       showDetails();
     }
+    });
   } catch (err) {
     if (isCancellation(err)) {
-      await CancellationScope.nonCancellable(async () => markStatus('cancelled', 'cancelled by request (cancelRun); continue it with continueRun'));
-      throw err;
+      const stop = stopper.stop;
+      await CancellationScope.nonCancellable(async () => markStatus('cancelled', stop ? describeStop(stop) : 'cancelled by request (cancelRun); continue it with continueRun'));
+      throw stopper.closing(err);
     }
     markStatus('error', err instanceof Error ? err.message : String(err));
     throw err;

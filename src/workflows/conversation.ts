@@ -1,7 +1,7 @@
 // The agent loop's bookkeeping as a pure state machine: which step comes next, its deterministic activity id, and
 // how each result extends the transcript. The workflow drives it with activities; the history reader drives it
 // with recorded results. Both therefore agree on step indices, activity ids and messages by construction.
-import type { ContentBlockParam, MessageParam, ModelCallResult, TaskSpec, ToolCallResult } from '../types.js';
+import type { ContentBlockParam, MessageParam, ModelCallResult, Redirect, TaskSpec, ToolCallResult } from '../types.js';
 
 export interface ModelStepPlan {
   kind: 'model';
@@ -54,8 +54,14 @@ export class Conversation {
   private nextTurn = 0;
   private lastModel: ModelCallResult | undefined;
 
-  constructor(task: TaskSpec) {
-    // A run that remembers its session starts after the session's earlier conversation (TaskSpec.memory).
+  /**
+   * `redirects`: user messages continuations added, each placed just before the model step it names. A run that
+   * remembers its session starts after the session's earlier conversation (TaskSpec.memory).
+   */
+  constructor(
+    task: TaskSpec,
+    private readonly redirects: readonly Redirect[] = [],
+  ) {
     this.messages = [...(task.memory?.messages ?? []), { role: 'user', content: task.description }];
   }
 
@@ -74,6 +80,7 @@ export class Conversation {
 
   planModelStep(): ModelStepPlan {
     const index = this.nextIndex++;
+    for (const redirect of this.redirects) if (redirect.beforeStep === index) this.addUserText(redirect.text);
     return { kind: 'model', index, turn: this.nextTurn++, activityId: modelActivityId(index), name: 'model' };
   }
 
@@ -93,6 +100,15 @@ export class Conversation {
         input: block.input,
       };
     });
+  }
+
+  /** Adds text to the user message the next model step answers (after its tool results: the API wants those first). */
+  private addUserText(text: string): void {
+    const last = this.messages.length - 1;
+    const message = this.messages[last];
+    if (message?.role !== 'user') throw new Error('a redirect must follow a user message');
+    const blocks: ContentBlockParam[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : [...message.content];
+    this.messages[last] = { role: 'user', content: [...blocks, { type: 'text', text }] };
   }
 
   /** Records the results of one turn's tool calls, in the order the model asked for them. */
@@ -121,8 +137,8 @@ export interface Replay {
   openToolSteps: ToolStepPlan[];
 }
 
-export function replayConversation(task: TaskSpec, lookup: OutcomeLookup): Replay {
-  const conversation = new Conversation(task);
+export function replayConversation(task: TaskSpec, lookup: OutcomeLookup, redirects?: readonly Redirect[]): Replay {
+  const conversation = new Conversation(task, redirects);
   for (;;) {
     const modelStep = conversation.planModelStep();
     const modelOutcome = lookup(modelStep.activityId);

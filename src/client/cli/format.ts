@@ -41,6 +41,10 @@ export function outputSummary(output: RunOutput): string {
   const subRuns = new Map(output.stepResults.flatMap((s) => (s.subRunId ? [[s.subRunId, s] as const] : [])));
   for (const [id, s] of subRuns) lines.push(`sub-run of step ${s.index} (${s.name}): ${id}`);
   if (output.error) lines.push(`error: ${output.error.name}: ${output.error.message}`);
+  if (output.stop) {
+    const { reason, limit, mode, message } = output.stop;
+    lines.push(`stopped: ${reason}${limit ? ` (${limit})` : ''}, ${mode === 'afterStep' ? 'after the running steps' : 'at once'}: ${message}`);
+  }
   for (const r of output.requirements) {
     lines.push(`waiting for: ${r.kind} of ${r.toolName} ${JSON.stringify(r.toolInput)} (id ${r.id}, step ${r.stepIndex})`);
   }
