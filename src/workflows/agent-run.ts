@@ -51,6 +51,7 @@ import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from './payload-size.js';
 import { stepFailure } from './step-failure.js';
 import { renderCurrentDetails } from './current-details.js';
 import { oneLine } from '../text.js';
+import { outputInvalidMessage } from './structured-output.js';
 
 const SUMMARY_LIMIT = 120;
 /** Patch id of the maxSteps check before a turn's tool calls (see the loop). */
@@ -59,6 +60,8 @@ const MAX_STEPS_BOUNDS_TOOL_CALLS = 'durable-agent/max-steps-bounds-tool-calls';
 const TOOLS_RESOLVED_ON_WORKER = 'durable-agent/tools-resolved-on-worker';
 /** Patch id of setting the status back to running in the update handler that answers the last waiting call. */
 const STATUS_SET_IN_UPDATE_HANDLER = 'durable-agent/status-set-in-update-handler';
+/** Patch id of the follow-up turn that asks the model to fix an answer that failed the task's output schema. */
+const STRUCTURED_OUTPUT_REPAIR = 'durable-agent/structured-output-repair';
 
 /** A tool call waiting for a human, and the answer once it came. */
 interface WaitingCall {
@@ -205,6 +208,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
         ...(task.system !== undefined ? { system: task.system } : {}),
         toolNames: task.tools.map((ref) => ref.name),
         transcript: { base, messages },
+        ...(task.output ? { output: { schema: task.output.schema } } : {}),
       };
       const bytes = jsonPayloadBytes(callInput);
       if (bytes > MAX_PAYLOAD_BYTES) {
@@ -285,6 +289,10 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     for (;;) {
       if (conversation.stepCount >= maxSteps) throw maxStepsReached('');
       const { tools } = await modelTurn();
+      if (tools.length === 0 && conversation.repairDue && patched(STRUCTURED_OUTPUT_REPAIR)) {
+        conversation.applyRepair();
+        continue;
+      }
       if (tools.length === 0) break;
       // maxSteps bounds the steps run, so a turn whose tool calls would pass it runs none of them. Runs recorded before
       // this check ran such calls; the patch keeps them replaying (it is only consulted where the two differ).
@@ -305,6 +313,10 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       );
       showDetails();
     }
+    const problem = conversation.outputProblem;
+    if (task.output && problem !== undefined) {
+      throw ApplicationFailure.create({ type: FailureTypes.outputInvalid, message: outputInvalidMessage(runId, conversation.answers, problem), nonRetryable: true });
+    }
   } catch (err) {
     if (isCancellation(err)) {
       await CancellationScope.nonCancellable(async () => markStatus('cancelled', 'cancelled by request (cancelRun); continue it with continueRun'));
@@ -314,5 +326,10 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     throw err;
   }
   markStatus('completed', `the model ended its turn (${conversation.stopReason ?? 'no stop reason'})`);
-  return { output: conversation.finalText, stopReason: conversation.stopReason, steps: conversation.stepCount };
+  return {
+    output: conversation.finalText,
+    stopReason: conversation.stopReason,
+    steps: conversation.stepCount,
+    ...(task.output ? { structuredOutput: conversation.structuredOutput } : {}),
+  };
 }
