@@ -34,7 +34,8 @@ interface Block {
 
 interface Position {
   hash: string;
-  tokens: number;
+  /** Characters of the prefix ending at this block: its share of the prompt's tokens. */
+  chars: number;
   ttlMs?: number;
 }
 
@@ -63,7 +64,7 @@ function positionsOf(body: Partial<MessageCreateParams>): Position[] {
     hash = createHash('sha256').update(hash).update(json).digest('hex');
     chars += json.length;
     const ttl = block.cache_control ? (block.cache_control.ttl === '1h' ? TTL_MS['1h'] : TTL_MS['5m']) : undefined;
-    return { hash, tokens: Math.ceil(chars / 4), ...(ttl !== undefined ? { ttlMs: ttl } : {}) };
+    return { hash, chars, ...(ttl !== undefined ? { ttlMs: ttl } : {}) };
   });
 }
 
@@ -97,7 +98,11 @@ export class FakePromptCache {
 
   /** Splits `usage.input_tokens` (the whole prompt) into uncached, read and written tokens, and updates the cache. */
   account(body: Partial<MessageCreateParams>, usage: FakeUsage): FakeUsage {
-    const positions = positionsOf(body);
+    const total = usage.input_tokens;
+    const all = positionsOf(body);
+    const allChars = all[all.length - 1]?.chars ?? 0;
+    // The prompt's tokens (the caller's count) shared out over its blocks: a prefix costs its share of the characters.
+    const positions = all.map((p) => ({ ...p, tokens: Math.min(total, Math.ceil((total * p.chars) / Math.max(1, allChars))) }));
     const breakpoints = positions.map((p, i) => ({ ...p, index: i })).filter((p) => p.ttlMs !== undefined);
     if (!breakpoints.length) return usage;
     const now = this.now();
@@ -108,8 +113,7 @@ export class FakePromptCache {
         if (live(positions[i]!.hash)) hit = i;
       }
     }
-    const total = usage.input_tokens;
-    const read = hit >= 0 ? Math.min(total, positions[hit]!.tokens) : 0;
+    const read = hit >= 0 ? positions[hit]!.tokens : 0;
     const hitEntry = hit >= 0 ? this.entries.get(positions[hit]!.hash) : undefined;
     if (hitEntry) hitEntry.expiresAt = now + hitEntry.ttlMs;
     const min = this.options.minTokens ?? minCacheableTokens(String(body.model));
@@ -117,7 +121,7 @@ export class FakePromptCache {
     for (const bp of breakpoints) {
       if (bp.index <= hit || bp.tokens < min) continue;
       this.entries.set(bp.hash, { expiresAt: now + bp.ttlMs!, ttlMs: bp.ttlMs! });
-      written = Math.max(written, Math.min(total, bp.tokens));
+      written = Math.max(written, bp.tokens);
     }
     return {
       ...usage,
