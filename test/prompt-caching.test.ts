@@ -2,14 +2,14 @@
 // Anthropic's cache, and cache reads and writes reach RunOutput.usage, each step's usage, `show` and the stream —
 // and after a cancel and continue the continuation's first model call reads what the cut execution wrote.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { outputSummary, stepsTable } from '../src/client/cli/format.js';
 import { RunStatus, type StepResult, type StreamEvent } from '../src/types.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
-import { startHarness, waitFor, type Harness } from './helpers/harness.js';
+import { harnessPerFile, waitFor, type Harness } from './helpers/harness.js';
 
 const counter = new ToolCounter();
 const tools = countingTools(counter);
@@ -18,17 +18,10 @@ const lookup = tools[1]!;
 /** A system prompt past the minimum cacheable length (1024 tokens for Sonnet), distinct per test. */
 const system = (name: string): string => `You are agent ${name}. ${'Answer precisely and cite the lookup results you used. '.repeat(100)}`;
 
+const harness = harnessPerFile({ tools }, () => counter.reset());
 let h: Harness;
-
-before(async () => {
-  h = await startHarness({ tools });
-});
-after(async () => {
-  await h?.close();
-});
 beforeEach(() => {
-  counter.reset();
-  h.fake.reset();
+  h = harness();
 });
 
 const cacheOf = (s: StepResult): [number, number] => [s.usage?.cacheReadInputTokens ?? 0, s.usage?.cacheCreationInputTokens ?? 0];

@@ -2,14 +2,14 @@
 // (Anthropic structured outputs), the worker checks the answer, an invalid answer is repaired by a follow-up turn,
 // and RunOutput.output is the parsed object — also streamed, and across cancel and continue.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import { z } from 'zod';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { RunStatus, type StreamEvent } from '../src/types.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
-import { startHarness, waitFor, type Harness } from './helpers/harness.js';
+import { harnessPerFile, waitFor, type Harness } from './helpers/harness.js';
 
 const counter = new ToolCounter();
 const tools = countingTools(counter);
@@ -24,17 +24,10 @@ const VALID = { city: 'Oslo', celsius: 4, conditions: ['rain'] };
 /** Shaped right (what constrained decoding guarantees) but out of range: only the worker's check catches it. */
 const OUT_OF_RANGE = { city: 'Oslo', celsius: 400, conditions: ['rain'] };
 
+const harness = harnessPerFile({ tools }, () => counter.reset());
 let h: Harness;
-
-before(async () => {
-  h = await startHarness({ tools });
-});
-after(async () => {
-  await h?.close();
-});
 beforeEach(() => {
-  counter.reset();
-  h.fake.reset();
+  h = harness();
 });
 
 function weatherTask(extra: { tools?: typeof tools; outputRepairs?: number } = {}) {
