@@ -16,7 +16,10 @@ export type SavedHistory =
   | 'max-steps'
   | 'parallel-tools'
   | 'paused'
-  | 'cut-model';
+  | 'cut-model'
+  | 'structured-repaired'
+  | 'structured-invalid'
+  | 'structured-continued';
 
 export function savedEvents(name: SavedHistory): temporal.api.history.v1.IHistoryEvent[] {
   return historyFromFile(readFileSync(new URL(`../histories/${name}.json`, import.meta.url), 'utf8')).events;
