@@ -15,6 +15,7 @@ import { createWorker } from '../src/worker/create-worker.js';
 import { workflowBundle } from '../test/helpers/bundle.js';
 import { ROOT } from '../test/helpers/servers.js';
 import { cancelSection } from './cancel.js';
+import { cachingSection } from './caching.js';
 import { clusterSection } from './cluster.js';
 import { concurrencySection } from './concurrency.js';
 import { now, type BenchContext, type Row, type SectionResult } from './context.js';
@@ -34,6 +35,7 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
   history: historySection,
   telemetry: telemetrySection,
   cluster: clusterSection,
+  caching: cachingSection,
 };
 
 const { values } = parseArgs({
