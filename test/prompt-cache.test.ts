@@ -52,9 +52,13 @@ describe('the worker marks the stable prefix', () => {
     assert.ok(prompt.system?.[0]?.cache_control);
     assert.match(JSON.stringify(prompt.messages[6]), /cache_control/);
     assert.match(JSON.stringify(prompt.messages[4]), /cache_control/);
-    // The first turn: the task's text becomes a text block that can carry the marker.
+    // Plain-text messages keep their shape: a repair request's turn marks the answer before it.
     const first = withCacheBreakpoints({ tools: [], messages: [{ role: 'user', content: 'hi' }] });
-    assert.deepEqual(first.messages[0]!.content, [{ type: 'text', text: 'hi', cache_control: { type: 'ephemeral' } }]);
+    assert.deepEqual(first.messages, [{ role: 'user', content: 'hi' }]);
+    const repair = withCacheBreakpoints({ tools: [], messages: [...messages, { role: 'assistant', content: [{ type: 'text', text: '{}' }] }, { role: 'user', content: 'fix it' }] });
+    assert.deepEqual(repair.messages[8], { role: 'user', content: 'fix it' });
+    assert.match(JSON.stringify(repair.messages[7]), /cache_control/);
+    assert.match(JSON.stringify(repair.messages[6]), /cache_control/);
   });
 });
 

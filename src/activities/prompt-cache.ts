@@ -21,11 +21,12 @@ export interface CachedPrompt {
   messages: MessageParam[];
 }
 
-/** The message with its last cacheable block marked, or undefined when it has none. Never mutates its argument. */
-function markMessage(message: MessageParam): MessageParam | undefined {
-  if (typeof message.content === 'string') {
-    return message.content ? { ...message, content: [{ type: 'text', text: message.content, cache_control: EPHEMERAL }] } : undefined;
-  }
+/**
+ * The message with its last cacheable block marked, or undefined when it has none. A plain-text message (the task's
+ * description, a repair request) is left as it is: the request keeps the transcript's shape. Never mutates its argument.
+ */
+function markMessage(message: MessageParam | undefined): MessageParam | undefined {
+  if (!message || typeof message.content === 'string') return undefined;
   const blocks = [...message.content];
   for (let i = blocks.length - 1; i >= 0; i--) {
     const block = blocks[i]!;
@@ -39,14 +40,19 @@ function markMessage(message: MessageParam): MessageParam | undefined {
 /**
  * Four breakpoints: the last tool (the tool definitions), the system prompt, the last message (this call's whole
  * prompt: the next call reads it) and the message the previous call ended with (two messages back: what this call
- * reads, whatever the lookback window the API searches before a breakpoint).
+ * reads, whatever the lookback window the API searches before a breakpoint). Where such a message is plain text, the
+ * one before it is marked instead.
  */
 export function withCacheBreakpoints(prompt: CacheablePrompt): CachedPrompt {
   const tools = prompt.tools.map((tool, i) => (i === prompt.tools.length - 1 ? { ...tool, cache_control: EPHEMERAL } : tool));
   const messages = [...prompt.messages];
-  for (const index of [messages.length - 1, messages.length - 3]) {
-    const marked = index >= 0 ? markMessage(messages[index]!) : undefined;
-    if (marked) messages[index] = marked;
+  for (const last of [messages.length - 1, messages.length - 3]) {
+    for (const index of [last, last - 1]) {
+      const marked = index >= 0 ? markMessage(messages[index]) : undefined;
+      if (!marked) continue;
+      messages[index] = marked;
+      break;
+    }
   }
   return {
     tools,
