@@ -9,6 +9,7 @@ import { outputSummary, stepsTable } from '../src/client/cli/format.js';
 import { RunStatus, type StepResult, type StreamEvent } from '../src/types.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
+import { finished, startCli } from './helpers/cli-process.js';
 import { harnessPerFile, waitFor, type Harness } from './helpers/harness.js';
 
 const counter = new ToolCounter();
@@ -59,8 +60,12 @@ describe('prompt caching', () => {
     // The stream's step events carry each call's cache tokens; `show` prints them.
     const streamed = events.flatMap((e) => (e.type === 'step_completed' && e.step.name === 'model' ? [cacheOf(e.step)] : []));
     assert.deepEqual(streamed, [first, second, third]);
-    assert.match(outputSummary(output), new RegExp(`cache ${output.usage.cacheReadInputTokens} read, ${output.usage.cacheCreationInputTokens} written`));
+    const cacheLine = new RegExp(`cache ${output.usage.cacheReadInputTokens} read, ${output.usage.cacheCreationInputTokens} written`);
+    assert.match(outputSummary(output), cacheLine);
     assert.match(stepsTable(output.stepResults), /cache \d+ read, \d+ written/);
+    const shown = await finished(startCli({ ...process.env, TEMPORAL_ADDRESS: h.env.address, DURABLE_AGENT_CLI_SOURCE: '1' }, ['show', output.runId]));
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, cacheLine, 'durable-agent show prints the cache tokens');
     // Every request kept to the API's rules (at most 4 breakpoints, ...): the fake refused none.
     assert.deepEqual(h.fake.requests.map((r) => r.invalid), [undefined, undefined, undefined]);
   });
