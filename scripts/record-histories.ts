@@ -1,7 +1,8 @@
 // Records the histories test/replay.test.ts replays (and test/history-*.test.ts decodes): a completed run, a cancelled
 // one, its continuation, a failed one, one with parallel tool calls, one paused for a human (saved while paused and once
 // confirmed), a fork, one stopped by maxSteps, one whose model call a cancel cut mid-stream, one whose tools were
-// resolved on the worker and one refused for a tool mismatch, on the CLI dev server with the fake model.
+// resolved on the worker and one refused for a tool mismatch, structured-output runs (repaired, still invalid, continued),
+// on the CLI dev server with the fake model.
 // `--only name,...` records just those (keep the others: they were recorded by earlier versions of the loop).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -131,6 +132,7 @@ try {
   if (recalled.messages.length !== 6) throw new Error(`expected the remembered run and this one, got ${recalled.messages.length} messages`);
   await save('session-memory', recalled.runId, recalled.executionRunId);
   await recordStops();
+  await recordStructured();
 
   h.fake.injectFaults({ kind: 'http', status: 400, message: 'bad request for the record' });
   h.fake.setResponder(scriptedResponder([textTurn('never')]));
@@ -175,4 +177,39 @@ async function recordStops(): Promise<void> {
   const redirected = await budgeted.continueRun({ runId: spent.runId, message: 'Skip the waits.', limits: { maxOutputTokens: 1000 } });
   if (redirected.status !== 'completed') throw new Error(`redirect ended ${redirected.status}`);
   await save('stop-redirected', redirected.runId, redirected.executionRunId);
+}
+
+/**
+ * Structured output (a patch marker and the repair turn): an answer repaired once, one still invalid after its repair
+ * (OutputValidationError), and a run cancelled in a tool call whose continuation repairs its answer. The system prompt
+ * is long enough to cache, so their model calls record prompt-cache usage.
+ */
+async function recordStructured(): Promise<void> {
+  const output = z.object({ city: z.string(), celsius: z.number().int().max(60) });
+  const system = `Report the weather. ${'Use the units asked for. '.repeat(200)}`;
+  const bad = textTurn(JSON.stringify({ city: 'Oslo', celsius: 400 }));
+  const good = textTurn(JSON.stringify({ city: 'Oslo', celsius: 4 }));
+  h.fake.setResponder(scriptedResponder([bad, good]));
+  const repaired = await agent().do(new Task({ description: 'weather in Oslo', system, output }));
+  if (repaired.status !== 'completed' || !repaired.usage.cacheReadInputTokens) throw new Error(`expected a repaired, cached run, got ${JSON.stringify(repaired)}`);
+  await save('structured-repaired', repaired.runId, repaired.executionRunId);
+
+  h.fake.setResponder(scriptedResponder([bad, bad]));
+  const invalid = await agent().do(new Task({ description: 'weather in Oslo, wrong twice', system, output, outputRepairs: 1 }));
+  if (invalid.error?.name !== 'OutputValidationError') throw new Error(`expected OutputValidationError, got ${invalid.status}`);
+  await save('structured-invalid', invalid.runId, invalid.executionRunId);
+
+  factor = 1;
+  h.fake.setResponder(scriptedResponder([toolTurn([{ name: 'wait', input: { ms: 60_000 } }]), bad, good]));
+  const a = agent();
+  const before = started;
+  const task = new Task({ description: 'wait, then the weather in Oslo', system, output, tools: [wait] });
+  const pending = a.do(task);
+  await waitFor(() => started > before, 'tool start');
+  await cancelRun(a.runId!, { client: h.client });
+  if ((await pending).status !== 'cancelled') throw new Error('expected the run to be cancelled in its tool call');
+  factor = 0;
+  const continued = await a.continueRun({ task });
+  if (continued.output?.celsius !== 4) throw new Error(`continuation ended ${continued.status}`);
+  await save('structured-continued', continued.runId, continued.executionRunId);
 }

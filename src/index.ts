@@ -60,6 +60,7 @@ export {
   type RunInput as AgentRunInput,
   type AgentRunResult,
   type TaskSpec,
+  type OutputSpec,
   type ToolRef,
   type ToolPolicy,
   type ResolvedTool,

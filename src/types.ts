@@ -18,9 +18,16 @@ export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
 /** `running` only appears while an execution is open (live progress, `show` of a running run). */
 export type StepStatus = 'completed' | 'cancelled' | 'error' | 'running';
 
+/**
+ * Tokens of a model call or a run. `inputTokens` are the input tokens billed at the base price; prompt-cache tokens are
+ * counted apart (as Anthropic reports them), present when nonzero: read from the cache (0.1x the base input price) and
+ * written to it (1.25x). All input of a call = inputTokens + cacheReadInputTokens + cacheCreationInputTokens.
+ */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  cacheReadInputTokens?: number;
+  cacheCreationInputTokens?: number;
 }
 
 /** How the worker runs a tool: its own time limit, its attempts and its human gate. The worker's tool() is its source. */
@@ -110,6 +117,8 @@ export interface TaskSpec {
   timeouts?: StepTimeouts;
   /** The session's earlier conversation, put before the task (Task `memory`; src/client/session-memory.ts). */
   memory?: SessionMemory;
+  /** The final answer must be JSON matching this schema (src/workflows/structured-output.ts). */
+  output?: OutputSpec;
 }
 
 /** What a run remembers of its session: the earlier runs' conversations, assembled by the client at start. */
@@ -166,6 +175,17 @@ export interface StopRequest {
   reason?: string;
 }
 
+/** A task's structured output: the JSON Schema its final answer is checked against on the worker, and how often to ask for a fix. */
+export interface OutputSpec {
+  /** JSON Schema (draft 2020-12, from zod's toJSONSchema) of an object. */
+  schema: Record<string, unknown>;
+  /** Follow-up turns that ask the model to fix an answer that fails the schema, before the run fails with OutputValidationError. */
+  maxRepairs: number;
+}
+
+/** The worker's check of a final answer against the task's output schema. */
+export type OutputCheck = { valid: true; value: unknown } | { valid: false; problem: string };
+
 export interface RunInput {
   task: TaskSpec;
   /** Time limit and budgets of the run (a continuation may carry raised ones). */
@@ -195,6 +215,8 @@ export interface ModelCallInput {
    * Sending the whole transcript every turn would make history grow quadratically with the conversation.
    */
   transcript: { base: number; messages: MessageParam[] };
+  /** The task's output schema: the model is asked for JSON matching it, and a final answer is checked against it. */
+  output?: { schema: Record<string, unknown> };
 }
 
 export interface ModelCallResult {
@@ -204,6 +226,8 @@ export interface ModelCallResult {
   model: string;
   /** Prompt-cache tokens, when the API reports them (input tokens read from / written to the cache). */
   cache?: { readInputTokens: number; creationInputTokens: number };
+  /** Set when the call had an output schema and the model ended its turn: the worker's check of the answer. */
+  output?: OutputCheck;
 }
 
 /** What the model call reports when it is cut by a cancel (ActivityTaskCanceled details, last heartbeat). */
@@ -294,7 +318,7 @@ export interface RunError {
   activityId?: string;
 }
 
-export interface RunOutput {
+export interface RunOutput<O = unknown> {
   runId: string;
   /** Temporal run id of the execution this output describes (the last one of the chain). */
   executionRunId: string;
@@ -303,8 +327,11 @@ export interface RunOutput {
   isCompleted: boolean;
   isError: boolean;
   isPaused: boolean;
-  /** Final text of the run (or its parsed structured result); null until the run completes. */
-  output: unknown;
+  /**
+   * Final text of the run, or the parsed structured result when its task named an output schema (typed from the
+   * schema: `agent.do(task)` of a `Task<O>` gives `RunOutput<O>`); null until the run completes.
+   */
+  output: O | null;
   stepResults: StepResult[];
   messages: MessageParam[];
   usage: Usage;
@@ -321,6 +348,8 @@ export interface RunOutput {
 /** What the workflow returns when it completes; the rest of RunOutput is read from its history. */
 export interface AgentRunResult {
   output: string;
+  /** The answer parsed and checked against the task's output schema (tasks that name one). */
+  structuredOutput?: unknown;
   stopReason: string | null;
   steps: number;
 }
@@ -366,6 +395,8 @@ export const FailureTypes = {
   invalidToolInput: 'InvalidToolInputError',
   /** The run stopped itself (time limit or budget): continuable, RunOutput.stop says why. */
   runStopped: 'RunStoppedError',
+  /** The final answer still failed the task's output schema after the repairs the task allows. */
+  outputInvalid: 'OutputValidationError',
 } as const;
 
 /**

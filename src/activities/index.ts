@@ -18,6 +18,8 @@ export interface AnthropicSettings {
   baseURL?: string;
   /** A ready client; it should be built with maxRetries: 0 so Temporal's retry policy is the only one. */
   client?: Anthropic;
+  /** Mark each request's stable prefix (tools, system, earlier turns) for Anthropic's prompt cache. Default true. */
+  promptCaching?: boolean;
 }
 
 export interface ActivityOptions {
@@ -56,6 +58,7 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
       transcripts: new TranscriptCache(),
       heartbeatIntervalMs,
       streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? 60_000,
+      promptCaching: options.anthropic?.promptCaching ?? true,
     }),
     callTool: createToolActivity(registry, heartbeatIntervalMs),
     resolveTools: createToolResolution(registry),

@@ -44,7 +44,7 @@ export interface RunCallOptions {
 }
 
 /** Which run: by id, or a Task an Agent in this process ran (`task.runId`). */
-export type RunRef = { runId: string } | { task: Task };
+export type RunRef = { runId: string } | { task: Task<unknown> };
 
 interface StopWait {
   /**
@@ -97,11 +97,11 @@ export type AnswerRunRequest = RunRef & StopWait & { answers: RequirementResolut
 export type ForkRunRequest = RunRef & StartOptions & StopWait & { fromStep: number };
 
 /** A started run: its ids, its live steps, and its output once it closes. */
-export interface RunHandle {
+export interface RunHandle<O = unknown> {
   runId: string;
   executionRunId: string;
   steps(): Promise<StepResult[]>;
-  result(): Promise<RunOutput>;
+  result(): Promise<RunOutput<O>>;
 }
 
 
@@ -127,12 +127,12 @@ export class Agent {
   }
 
   /** Runs the task to its end (completed, cancelled or error) and returns what happened. */
-  async do(task: Task, options: RunCallOptions = {}): Promise<RunOutput> {
+  async do<O>(task: Task<O>, options: RunCallOptions = {}): Promise<RunOutput<O>> {
     return (await this.start(task, options)).result();
   }
 
   /** Starts the task and returns at once with a handle. Sets `agent.runId` and `task.runId` to the new run's id. */
-  async start(task: Task, options: RunCallOptions = {}): Promise<RunHandle> {
+  async start<O>(task: Task<O>, options: RunCallOptions = {}): Promise<RunHandle<O>> {
     const limits = checkLimits(task.limits || options.limits ? { ...task.limits, ...options.limits } : undefined);
     const runId = this.newRunId();
     this.runId = runId;
@@ -149,7 +149,8 @@ export class Agent {
       searchAttributes,
     };
     if (sessionId !== undefined) noteSessionRun(sessionId, runId);
-    return this.startExecution(runId, input, runSummary(task.description), resolveTaskQueue(this.options));
+    // The worker checked the output against the task's schema (RunOutput.output is typed from it).
+    return this.startExecution(runId, input, runSummary(task.description), resolveTaskQueue(this.options)) as Promise<RunHandle<O>>;
   }
 
   private newRunId(): string {
@@ -160,7 +161,7 @@ export class Agent {
    * Starts the task and yields its events as they happen (see StreamEvent). The stream ends when the run completes,
    * is cancelled, fails or pauses; resume it anywhere with `streamRun({ runId, fromOffset: last.nextOffset })`.
    */
-  async *stream(task: Task, options: Omit<StreamOptions, 'fromOffset'> = {}): AsyncGenerator<StreamEvent> {
+  async *stream(task: Task<unknown>, options: Omit<StreamOptions, 'fromOffset'> = {}): AsyncGenerator<StreamEvent> {
     const handle = await this.start(task);
     yield* streamEvents(await getClient(this.options), handle.runId, { ...options, fromOffset: 0 });
   }
@@ -195,8 +196,8 @@ export class Agent {
    * recorded model, session and user (pass `model` to change the model), and runs on the run's task queue.
    * Throws RunStillRunningError, RunPausedError (answer it with answerRun), RunAlreadyCompletedError, RunNotFoundError.
    */
-  async continueRun(target: ContinueRunRequest): Promise<RunOutput> {
-    return (await this.startContinueRun(target)).result();
+  async continueRun<O = unknown>(target: ContinueRunRequest & { task?: Task<O> }): Promise<RunOutput<O>> {
+    return (await this.startContinueRun(target)).result() as Promise<RunOutput<O>>;
   }
 
   /** continueRun() that returns once the continuation has started, with its handle. */

@@ -1,10 +1,13 @@
 import type { Tool } from '../activities/tool-definition.js';
 import { toolFingerprint } from '../activities/tool-fingerprint.js';
 import { MAX_MEMORY_BYTES, type MemoryOptions } from './session-memory.js';
-import type { RunLimits, StepTimeouts, TaskSpec } from '../types.js';
+import type { z } from 'zod';
+import type { OutputSpec, RunLimits, StepTimeouts, TaskSpec } from '../types.js';
 import { checkLimits } from '../workflows/run-limits.js';
+import { outputSpecOf } from './output-schema.js';
 
-export interface TaskOptions {
+/** `O` is the type of RunOutput.output: the final text, or the type of the `output` schema. */
+export interface TaskOptions<O = string> {
   description: string;
   tools?: Tool[];
   system?: string;
@@ -20,6 +23,13 @@ export interface TaskOptions {
   memory?: boolean | MemoryOptions;
   /** Time limit and budgets of every run of this task (agent.do(task, { limits }) overrides them per call). */
   limits?: RunLimits;
+  /**
+   * The final answer must be a JSON object matching this zod schema (no transforms: it travels as JSON Schema). The
+   * model is asked for it (Anthropic structured outputs), the worker checks it, and RunOutput.output is the parsed value.
+   */
+  output?: z.ZodType<O>;
+  /** How many times the model is asked to fix an answer that fails the output schema. Default 2. */
+  outputRepairs?: number;
 }
 
 const TIMEOUT_FIELDS = ['heartbeatTimeoutMs', 'modelCallTimeoutMs', 'toolCallTimeoutMs'] as const;
@@ -47,7 +57,7 @@ function checkMemory(memory: boolean | MemoryOptions | undefined): boolean | Mem
 }
 
 /** What to do. A Task remembers the id of its latest run, so continueRun({ task }) finds it from any Agent. */
-export class Task {
+export class Task<O = string> {
   readonly description: string;
   readonly tools: Tool[];
   readonly system: string | undefined;
@@ -56,13 +66,16 @@ export class Task {
   readonly timeouts: StepTimeouts | undefined;
   readonly memory: boolean | MemoryOptions;
   readonly limits: RunLimits | undefined;
+  /** The output schema (see TaskOptions.output). */
+  readonly output: z.ZodType<O> | undefined;
+  private readonly outputSpec: OutputSpec | undefined;
   /**
    * The id of the run this task was last started as: set by agent.start(task) / agent.do(task) as soon as the start is
    * sent (the one property the API sets on a Task), so `continueRun({ task })` finds the run again.
    */
   runId: string | undefined;
 
-  constructor(options: TaskOptions | string) {
+  constructor(options: TaskOptions<O> | string) {
     const o = typeof options === 'string' ? { description: options } : options;
     if (typeof o.description !== 'string' || !o.description.trim()) throw new TypeError('Task needs a non-empty description.');
     if (o.maxSteps !== undefined && (!Number.isInteger(o.maxSteps) || o.maxSteps < 1)) {
@@ -81,6 +94,8 @@ export class Task {
     this.timeouts = checkTimeouts(o.timeouts);
     this.memory = checkMemory(o.memory);
     this.limits = checkLimits(o.limits);
+    this.output = o.output;
+    this.outputSpec = o.output ? outputSpecOf(o.output, o.outputRepairs) : undefined;
   }
 
   toSpec(): TaskSpec {
@@ -92,6 +107,7 @@ export class Task {
       ...(this.maxSteps !== undefined ? { maxSteps: this.maxSteps } : {}),
       ...(this.maxTokens !== undefined ? { maxTokens: this.maxTokens } : {}),
       ...(this.timeouts !== undefined ? { timeouts: { ...this.timeouts } } : {}),
+      ...(this.outputSpec ? { output: this.outputSpec } : {}),
     };
   }
 }

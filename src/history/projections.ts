@@ -15,12 +15,27 @@ export function executionNumber(record: ExecutionRecord): number {
 export const NO_USAGE: Usage = { inputTokens: 0, outputTokens: 0 };
 
 export function addUsage(a: Usage, b: Usage | undefined): Usage {
-  return b ? { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens } : a;
+  if (!b) return a;
+  const cacheRead = (a.cacheReadInputTokens ?? 0) + (b.cacheReadInputTokens ?? 0);
+  const cacheCreation = (a.cacheCreationInputTokens ?? 0) + (b.cacheCreationInputTokens ?? 0);
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    ...(cacheRead ? { cacheReadInputTokens: cacheRead } : {}),
+    ...(cacheCreation ? { cacheCreationInputTokens: cacheCreation } : {}),
+  };
 }
 
-/** A model call's usage: all of it when it completed, what it had reported when a cancel cut it. */
+/**
+ * A model call's usage: all of it when it completed, what it had reported when a cancel cut it. Prompt-cache tokens
+ * come from the usage itself or, in calls recorded before usage carried them, from the result's `cache`.
+ */
 function activityUsage(activity: ActivityRecord): Usage | undefined {
-  if (activity.outcome?.kind === 'model') return activity.outcome.result.usage;
+  if (activity.outcome?.kind === 'model') {
+    const { usage, cache } = activity.outcome.result;
+    if (!cache || usage.cacheReadInputTokens !== undefined || usage.cacheCreationInputTokens !== undefined) return usage;
+    return addUsage(usage, { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: cache.readInputTokens, cacheCreationInputTokens: cache.creationInputTokens });
+  }
   return activity.progress?.usage;
 }
 
@@ -121,7 +136,7 @@ export function toRunOutput(record: ExecutionRecord): RunOutput {
     isCompleted: status === RunStatus.completed,
     isError: status === RunStatus.error,
     isPaused: status === RunStatus.paused,
-    output: record.result ? record.result.output : null,
+    output: record.result ? ('structuredOutput' in record.result ? record.result.structuredOutput : record.result.output) : null,
     stepResults,
     messages: conversation.messages,
     usage,

@@ -52,6 +52,7 @@ import { renderCurrentDetails } from './current-details.js';
 import { oneLine } from '../text.js';
 import { temporalToolCall, type LoopToolPolicy } from './temporal-tools.js';
 import { describeStop, RunStopper } from './run-stop.js';
+import { outputInvalidMessage } from './structured-output.js';
 
 const SUMMARY_LIMIT = 120;
 /** Patch id of the maxSteps check before a turn's tool calls (see the loop). */
@@ -62,6 +63,8 @@ const TOOLS_RESOLVED_ON_WORKER = 'durable-agent/tools-resolved-on-worker';
 const STATUS_SET_IN_UPDATE_HANDLER = 'durable-agent/status-set-in-update-handler';
 /** Patch id of scheduling an activityTool's activity or an agentTool's child run in place of callTool. */
 const TEMPORAL_TOOLS = 'durable-agent/temporal-tools';
+/** Patch id of the follow-up turn that asks the model to fix an answer that failed the task's output schema. */
+const STRUCTURED_OUTPUT_REPAIR = 'durable-agent/structured-output-repair';
 
 /** A tool call waiting for a human, and the answer once it came. */
 interface WaitingCall {
@@ -214,6 +217,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
         ...(task.system !== undefined ? { system: task.system } : {}),
         toolNames: task.tools.map((ref) => ref.name),
         transcript: { base, messages },
+        ...(task.output ? { output: { schema: task.output.schema } } : {}),
       };
       const bytes = jsonPayloadBytes(callInput);
       if (bytes > MAX_PAYLOAD_BYTES) {
@@ -301,6 +305,10 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       stopper.beforeNewSteps(conversation.stepCount, 1);
       if (conversation.stepCount >= maxSteps) throw maxStepsReached('');
       const { tools } = await modelTurn();
+      if (tools.length === 0 && conversation.repairDue && patched(STRUCTURED_OUTPUT_REPAIR)) {
+        conversation.applyRepair();
+        continue;
+      }
       if (tools.length === 0) break;
       // maxSteps bounds the steps run, so a turn whose tool calls would pass it runs none of them. Runs recorded before
       // this check ran such calls; the patch keeps them replaying (it is only consulted where the two differ).
@@ -323,6 +331,10 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       showDetails();
     }
     });
+    const problem = conversation.outputProblem;
+    if (task.output && problem !== undefined) {
+      throw ApplicationFailure.create({ type: FailureTypes.outputInvalid, message: outputInvalidMessage(runId, conversation.answers, problem), nonRetryable: true });
+    }
   } catch (err) {
     if (isCancellation(err)) {
       const stop = stopper.stop;
@@ -333,5 +345,10 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     throw err;
   }
   markStatus('completed', `the model ended its turn (${conversation.stopReason ?? 'no stop reason'})`);
-  return { output: conversation.finalText, stopReason: conversation.stopReason, steps: conversation.stepCount };
+  return {
+    output: conversation.finalText,
+    stopReason: conversation.stopReason,
+    steps: conversation.stepCount,
+    ...(task.output ? { structuredOutput: conversation.structuredOutput } : {}),
+  };
 }

@@ -2,6 +2,7 @@
 // how each result extends the transcript. The workflow drives it with activities; the history reader drives it
 // with recorded results. Both therefore agree on step indices, activity ids and messages by construction.
 import type { ContentBlockParam, MessageParam, ModelCallResult, Redirect, TaskSpec, ToolCallResult } from '../types.js';
+import { problemOf, repairMessage } from './structured-output.js';
 
 export interface ModelStepPlan {
   kind: 'model';
@@ -53,6 +54,8 @@ export class Conversation {
   private nextIndex = 0;
   private nextTurn = 0;
   private lastModel: ModelCallResult | undefined;
+  private repairs = 0;
+  private readonly maxRepairs: number;
 
   /**
    * `redirects`: user messages continuations added, each placed just before the model step it names. A run that
@@ -63,6 +66,36 @@ export class Conversation {
     private readonly redirects: readonly Redirect[] = [],
   ) {
     this.messages = [...(task.memory?.messages ?? []), { role: 'user', content: task.description }];
+    this.maxRepairs = task.output?.maxRepairs ?? 0;
+  }
+
+  /** The last answer failed the task's output schema and a repair is left: the next turn asks the model to fix it. */
+  get repairDue(): boolean {
+    return this.outputProblem !== undefined && this.repairs < this.maxRepairs;
+  }
+
+  /** What the worker found wrong with the last answer (tasks with an output schema). */
+  get outputProblem(): string | undefined {
+    return problemOf(this.lastModel?.output);
+  }
+
+  /** The answer parsed and checked against the task's output schema, once the worker found it valid. */
+  get structuredOutput(): unknown {
+    const check = this.lastModel?.output;
+    return check?.valid ? check.value : undefined;
+  }
+
+  /** Model answers checked against the output schema so far: the first one and each repair. */
+  get answers(): number {
+    return this.repairs + 1;
+  }
+
+  /** Adds the user message that asks the model to fix its last answer (only when repairDue). */
+  applyRepair(): void {
+    const problem = this.outputProblem;
+    if (problem === undefined) throw new Error('no answer to repair');
+    this.repairs++;
+    this.messages.push(repairMessage(problem));
   }
 
   /** Steps planned so far (model and tool calls), i.e. the index the next step gets. */
@@ -144,6 +177,10 @@ export function replayConversation(task: TaskSpec, lookup: OutcomeLookup, redire
     const modelOutcome = lookup(modelStep.activityId);
     if (modelOutcome?.kind !== 'model') return { conversation, finished: false, openToolSteps: [] };
     const toolSteps = conversation.applyModelResult(modelOutcome.result);
+    if (toolSteps.length === 0 && conversation.repairDue) {
+      conversation.applyRepair();
+      continue;
+    }
     if (toolSteps.length === 0) return { conversation, finished: true, openToolSteps: [] };
     const results: ToolCallResult[] = [];
     for (const step of toolSteps) {

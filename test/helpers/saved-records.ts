@@ -20,7 +20,10 @@ export type SavedHistory =
   | 'stop-after-step'
   | 'stop-deadline'
   | 'stop-budget'
-  | 'stop-redirected';
+  | 'stop-redirected'
+  | 'structured-repaired'
+  | 'structured-invalid'
+  | 'structured-continued';
 
 export function savedEvents(name: SavedHistory): temporal.api.history.v1.IHistoryEvent[] {
   return historyFromFile(readFileSync(new URL(`../histories/${name}.json`, import.meta.url), 'utf8')).events;

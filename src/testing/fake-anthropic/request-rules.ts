@@ -5,6 +5,8 @@
 // One rule is stricter than the API, on purpose: roles must alternate user/assistant, starting with user (the API
 // merges consecutive same-role turns instead of refusing them; an agent loop that produces them has lost track).
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
+import { cacheControlProblem } from './prompt-cache.js';
+import { outputConfigProblem } from './output-format-rules.js';
 
 interface Block {
   type?: unknown;
@@ -52,6 +54,8 @@ function bodyProblem(body: Partial<MessageCreateParams> | null, headers: Record<
   }
   const messages = body.messages;
   if (!Array.isArray(messages) || messages.length === 0) return 'messages: at least one message is required';
+  const extension = outputConfigProblem(body) ?? cacheControlProblem(body);
+  if (extension) return extension;
   for (const [i, message] of messages.entries()) {
     const role = (message as { role?: unknown }).role;
     if (role !== 'user' && role !== 'assistant') return `messages.${i}.role: Input should be 'user' or 'assistant'`;
