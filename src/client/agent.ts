@@ -8,27 +8,24 @@ import {
   type Client,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
 import type { agentRun } from '../workflows/agent-run.js';
-import {
-  requirementsQuery,
-  resolveRequirementUpdate,
-  sessionSearchAttribute,
-  statusSearchAttribute,
-  stepsQuery,
-  userSearchAttribute,
-} from '../workflows/definitions.js';
-import { RunStatus, WORKFLOW_TYPE, type RequirementResolution, type RunInput, type RunOutput, type StepResult, type StreamEvent } from '../types.js';
+import { requirementsQuery, resolveRequirementUpdate, stepsQuery } from '../workflows/definitions.js';
+import { runStartOptions } from '../workflows/run-start-options.js';
+import { RunStatus, WORKFLOW_TYPE, type RequirementResolution, type RunInput, type RunLimits, type RunOutput, type StepResult, type StreamEvent } from '../types.js';
+import { checkLimits } from '../workflows/run-limits.js';
+import { cancelRun } from './run-control.js';
 import type { ExecutionRecord } from '../history/decode.js';
 import { planContinuation, runSummary, type ContinuationRequest } from '../history/continuation.js';
 import { toRunOutput } from '../history/projections.js';
 import { getClient, resolveTaskQueue, type ConnectionOptions } from './connection.js';
 import { awaitClose } from './run-close.js';
 import { checkRunId } from './run-id.js';
-import { InvalidRequirementError, RunNotFoundError, RunStillRunningError, TaskNotRunError } from './errors.js';
+import { modelId } from './model-id.js';
+import { InvalidRequirementError, RunNotFoundError, RunNotRunningError, RunStillRunningError, TaskNotRunError } from './errors.js';
 import { readExecution } from './read-execution.js';
 import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-stream.js';
 import { searchAttributesRegistered } from './search-attributes.js';
+import { memoryForRun, noteSessionRun, readSession, type SessionView } from './session-memory.js';
 import type { Task } from './task.js';
 
 export interface AgentOptions extends ConnectionOptions {
@@ -40,8 +37,14 @@ export interface AgentOptions extends ConnectionOptions {
   newRunId?: () => string;
 }
 
+/** Options of one agent.do() / agent.start() call. */
+export interface RunCallOptions {
+  /** Limits of this run, merged over the task's own (Task `limits`). */
+  limits?: RunLimits;
+}
+
 /** Which run: by id, or a Task an Agent in this process ran (`task.runId`). */
-export type RunRef = { runId: string } | { task: Task };
+export type RunRef = { runId: string } | { task: Task<unknown> };
 
 interface StopWait {
   /**
@@ -72,7 +75,17 @@ export type ContinueRunRequest = RunRef &
     requirements?: RequirementResolution[];
     /** @deprecated Use agent.forkRun({ runId, fromStep }), which says that the result is a new run. */
     fromStep?: number;
+    /**
+     * Redirect: a user message the model reads next. Tool calls the stop cut are not run again; the model sees them
+     * answered as interrupted (an is_error tool_result).
+     */
+    message?: string;
+    /** New limits for the run (merged over its recorded ones), e.g. a raised token budget or a new time limit. */
+    limits?: RunLimits;
   };
+
+/** agent.interruptRun(): stop a running run now and continue it with a user message, in one call. */
+export type InterruptRunRequest = RunRef & StartOptions & { message: string; reason?: string; limits?: RunLimits };
 
 /** The request continueRun() took before 0.2; the same type. */
 export type ContinueTarget = ContinueRunRequest;
@@ -84,21 +97,13 @@ export type AnswerRunRequest = RunRef & StopWait & { answers: RequirementResolut
 export type ForkRunRequest = RunRef & StartOptions & StopWait & { fromStep: number };
 
 /** A started run: its ids, its live steps, and its output once it closes. */
-export interface RunHandle {
+export interface RunHandle<O = unknown> {
   runId: string;
   executionRunId: string;
   steps(): Promise<StepResult[]>;
-  result(): Promise<RunOutput>;
+  result(): Promise<RunOutput<O>>;
 }
 
-const PROVIDER = 'anthropic/';
-
-function modelId(model: string): string {
-  if (model.startsWith(PROVIDER)) return model.slice(PROVIDER.length);
-  if (model.includes('/')) throw new TypeError(`Unsupported model "${model}": durable-agent speaks to Anthropic models ("anthropic/<model>").`);
-  if (!model) throw new TypeError('Agent needs a model, e.g. "anthropic/claude-sonnet-4-6".');
-  return model;
-}
 
 function runIdOf(ref: RunRef): string {
   const runId = 'runId' in ref ? checkRunId(ref.runId) : ref.task.runId;
@@ -122,23 +127,30 @@ export class Agent {
   }
 
   /** Runs the task to its end (completed, cancelled or error) and returns what happened. */
-  async do(task: Task): Promise<RunOutput> {
-    return (await this.start(task)).result();
+  async do<O>(task: Task<O>, options: RunCallOptions = {}): Promise<RunOutput<O>> {
+    return (await this.start(task, options)).result();
   }
 
   /** Starts the task and returns at once with a handle. Sets `agent.runId` and `task.runId` to the new run's id. */
-  async start(task: Task): Promise<RunHandle> {
+  async start<O>(task: Task<O>, options: RunCallOptions = {}): Promise<RunHandle<O>> {
+    const limits = checkLimits(task.limits || options.limits ? { ...task.limits, ...options.limits } : undefined);
     const runId = this.newRunId();
     this.runId = runId;
     task.runId = runId;
+    const { sessionId } = this.options;
+    const searchAttributes = await this.useSearchAttributes();
+    const memory = task.memory ? await memoryForRun(() => getClient(this.options), { runId, sessionId, searchAttributes, memory: task.memory }) : undefined;
     const input: RunInput = {
-      task: task.toSpec(),
+      task: { ...task.toSpec(), ...(memory ? { memory } : {}) },
+      ...(limits ? { limits } : {}),
       model: this.model,
-      ...(this.options.sessionId !== undefined ? { sessionId: this.options.sessionId } : {}),
+      ...(sessionId !== undefined ? { sessionId } : {}),
       ...(this.options.userId !== undefined ? { userId: this.options.userId } : {}),
-      searchAttributes: await this.useSearchAttributes(),
+      searchAttributes,
     };
-    return this.startExecution(runId, input, runSummary(task.description), resolveTaskQueue(this.options));
+    if (sessionId !== undefined) noteSessionRun(sessionId, runId);
+    // The worker checked the output against the task's schema (RunOutput.output is typed from it).
+    return this.startExecution(runId, input, runSummary(task.description), resolveTaskQueue(this.options)) as Promise<RunHandle<O>>;
   }
 
   private newRunId(): string {
@@ -149,7 +161,7 @@ export class Agent {
    * Starts the task and yields its events as they happen (see StreamEvent). The stream ends when the run completes,
    * is cancelled, fails or pauses; resume it anywhere with `streamRun({ runId, fromOffset: last.nextOffset })`.
    */
-  async *stream(task: Task, options: Omit<StreamOptions, 'fromOffset'> = {}): AsyncGenerator<StreamEvent> {
+  async *stream(task: Task<unknown>, options: Omit<StreamOptions, 'fromOffset'> = {}): AsyncGenerator<StreamEvent> {
     const handle = await this.start(task);
     yield* streamEvents(await getClient(this.options), handle.runId, { ...options, fromOffset: 0 });
   }
@@ -167,6 +179,12 @@ export class Agent {
     yield* streamEvents(client, handle.runId, { ...pickStreamOptions(target), fromOffset });
   }
 
+  /** The runs of a session (default this Agent's), oldest first, each with its own conversation. Reads only. */
+  async readSession(sessionId: string | undefined = this.options.sessionId): Promise<SessionView> {
+    if (sessionId === undefined) throw new TypeError('readSession needs a session id (or an Agent constructed with { sessionId }).');
+    return readSession(await getClient(this.options), sessionId);
+  }
+
   /** Follows a run any client started, from any offset of its event log (reconnect after a restart). Reads only. */
   streamRun(target: { runId: string } & StreamOptions): AsyncGenerator<StreamEvent> {
     return streamRun(target.runId, { ...pickStreamOptions(target), ...this.options });
@@ -178,19 +196,46 @@ export class Agent {
    * recorded model, session and user (pass `model` to change the model), and runs on the run's task queue.
    * Throws RunStillRunningError, RunPausedError (answer it with answerRun), RunAlreadyCompletedError, RunNotFoundError.
    */
-  async continueRun(target: ContinueRunRequest): Promise<RunOutput> {
-    return (await this.startContinueRun(target)).result();
+  async continueRun<O = unknown>(target: ContinueRunRequest & { task?: Task<O> }): Promise<RunOutput<O>> {
+    return (await this.startContinueRun(target)).result() as Promise<RunOutput<O>>;
   }
 
   /** continueRun() that returns once the continuation has started, with its handle. */
   async startContinueRun(target: ContinueRunRequest): Promise<RunHandle> {
     if (target.fromStep !== undefined) return this.startForkRun({ ...target, fromStep: target.fromStep });
-    const { taskQueue, model, requirements } = target;
+    const { taskQueue, model, requirements, message, limits } = target;
     return this.carryOut(target, {
       kind: 'continue',
+      ...(message !== undefined ? { message } : {}),
+      ...(limits !== undefined ? { limits: checkLimits(limits)! } : {}),
       ...(taskQueue !== undefined ? { taskQueue } : {}),
       ...(model !== undefined ? { model: modelId(model) } : {}),
       ...(requirements?.length ? { answers: requirements } : {}),
+    });
+  }
+
+  /**
+   * Interrupt: stops the running run now (cancelRun mode `now`, with `reason`), waits until it has stopped, then continues
+   * it with `message` as the user's next words. Resolves with the continued run's output. A run that already stopped is
+   * just continued with the message.
+   */
+  async interruptRun(request: InterruptRunRequest): Promise<RunOutput> {
+    const runId = runIdOf(request);
+    const client = await getClient(this.options);
+    const record = await readExecution(client, runId);
+    if (record.state === 'running' && !record.cancelRequested) {
+      await cancelRun(runId, { client, mode: 'now', ...(request.reason !== undefined ? { reason: request.reason } : {}), wait: true }).catch((err: unknown) => {
+        // It closed on its own meanwhile: continue (or refuse) whatever it is now.
+        if (!(err instanceof RunNotRunningError)) throw err;
+      });
+    }
+    const { message, limits, taskQueue, model } = request;
+    return this.continueRun({
+      runId,
+      message,
+      ...(limits !== undefined ? { limits } : {}),
+      ...(taskQueue !== undefined ? { taskQueue } : {}),
+      ...(model !== undefined ? { model } : {}),
     });
   }
 
@@ -274,12 +319,6 @@ export class Agent {
   // while this one awaited the client.
   private async startExecution(runId: string, input: RunInput, staticSummary: string, taskQueue: string): Promise<RunHandle> {
     const client = await getClient(this.options);
-    const searchAttributes: SearchAttributePair[] = [];
-    if (input.searchAttributes) {
-      searchAttributes.push({ key: statusSearchAttribute, value: RunStatus.running });
-      if (input.sessionId !== undefined) searchAttributes.push({ key: sessionSearchAttribute, value: input.sessionId });
-      if (input.userId !== undefined) searchAttributes.push({ key: userSearchAttribute, value: input.userId });
-    }
     let handle: WorkflowHandleWithFirstExecutionRunId<typeof agentRun>;
     try {
       handle = await client.workflow.start<typeof agentRun>(WORKFLOW_TYPE, {
@@ -287,14 +326,7 @@ export class Agent {
         taskQueue,
         args: [input],
         staticSummary,
-        memo: {
-          task: input.task.description,
-          model: input.model,
-          ...(input.sessionId !== undefined ? { sessionId: input.sessionId } : {}),
-          ...(input.userId !== undefined ? { userId: input.userId } : {}),
-          execution: (input.seed?.executions ?? 0) + 1,
-        },
-        ...(searchAttributes.length ? { typedSearchAttributes: searchAttributes } : {}),
+        ...runStartOptions(input),
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) throw new RunStillRunningError(runId);

@@ -18,7 +18,14 @@ export type SavedHistory =
   | 'paused'
   | 'cut-model'
   | 'checkpoint-cancelled'
-  | 'checkpoint-continued';
+  | 'checkpoint-continued'
+  | 'stop-after-step'
+  | 'stop-deadline'
+  | 'stop-budget'
+  | 'stop-redirected'
+  | 'structured-repaired'
+  | 'structured-invalid'
+  | 'structured-continued';
 
 export function savedEvents(name: SavedHistory): temporal.api.history.v1.IHistoryEvent[] {
   return historyFromFile(readFileSync(new URL(`../histories/${name}.json`, import.meta.url), 'utf8')).events;
