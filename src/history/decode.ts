@@ -115,139 +115,171 @@ export function isUndecodableEncrypted(err: unknown): boolean {
  * RunEncryptedError when its payloads are encrypted and the decoder has no key for them.
  */
 export async function decodeExecution(events: HistoryEvent[], decoder: PayloadDecoder, ids: ExecutionIds): Promise<ExecutionRecord> {
-  try {
-    return await decodeEvents(events, decoder, ids);
-  } catch (err) {
-    if (isUndecodableEncrypted(err)) throw new RunEncryptedError(ids.runId);
-    throw err;
-  }
+  const incremental = new ExecutionDecoder(decoder, ids);
+  await incremental.add(events);
+  return incremental.record!;
 }
 
-async function decodeEvents(events: HistoryEvent[], decoder: PayloadDecoder, { runId, executionRunId }: ExecutionIds): Promise<ExecutionRecord> {
-  const first = async <T>(payloads: { payloads?: Payload[] | null } | null | undefined): Promise<T | undefined> =>
-    (await decoder.values(payloads?.payloads ?? []))[0] as T | undefined;
-  const start = events[0]?.workflowExecutionStartedEventAttributes;
-  if (!start) throw new RunNotFoundError(runId, 'its history has no start event');
-  const input = await first<RunInput>(start.input);
-  if (!input?.task) throw new RunNotFoundError(runId, 'it is not a durable-agent run');
+/**
+ * Decodes an execution's events as they arrive, page by page (a stream follows an open execution this way): the
+ * record after `add(a); add(b)` is the record of `a ++ b`. `record` is mutated in place; `snapshot()` copies it.
+ */
+export class ExecutionDecoder {
+  record: ExecutionRecord | undefined;
+  private readonly bySchedule = new Map<number, ActivityRecord>();
+  private resolveToolsEventId: number | undefined;
+  private events = 0;
 
-  const record: ExecutionRecord = {
-    runId,
-    executionRunId: executionRunId ?? start.originalExecutionRunId ?? '',
-    state: 'running',
-    taskQueue: start.taskQueue?.name ?? '',
-    cancelRequested: false,
-    input,
-    activities: [],
-    historyEvents: events.length,
-  };
-  const startedAt = isoTime(events[0]?.eventTime as Timestamp);
-  if (startedAt) record.startedAt = startedAt;
-  const bySchedule = new Map<number, ActivityRecord>();
-  /** The step a close event refers to, closed at this event; undefined for activities that are not steps. */
-  const close = (scheduledEventId: Parameters<typeof numberOf>[0], event: HistoryEvent, status: StepStatus, at: string | undefined): ActivityRecord | undefined => {
-    const activity = bySchedule.get(numberOf(scheduledEventId));
-    if (!activity) return undefined;
-    activity.status = status;
-    activity.closedEventId = numberOf(event.eventId);
-    if (at) activity.endedAt = at;
-    return activity;
-  };
+  constructor(
+    private readonly decoder: PayloadDecoder,
+    private readonly ids: ExecutionIds,
+  ) {}
 
-  let resolveToolsEventId: number | undefined;
-  for (const event of events) {
-    const at = isoTime(event.eventTime as Timestamp);
-    const scheduled = event.activityTaskScheduledEventAttributes;
-    if (scheduled) {
-      const type = scheduled.activityType?.name;
-      if (type === RESOLVE_TOOLS_ACTIVITY) resolveToolsEventId = numberOf(event.eventId);
-      // Activities that are not steps (e.g. checking a human's input) are not part of the transcript.
-      if (!isStepActivity(type)) continue;
-      const activity: ActivityRecord = {
-        activityId: scheduled.activityId ?? '',
-        activityType: type,
-        input: (await first<ModelCallInput | ToolCallInput>(scheduled.input))!,
-        status: 'running',
-        attempts: 0,
-        scheduledEventId: numberOf(event.eventId),
-        ...(at ? { scheduledAt: at } : {}),
+  /** A copy that later events do not change (activities copied one level deep). */
+  snapshot(): ExecutionRecord | undefined {
+    if (!this.record) return undefined;
+    return { ...this.record, activities: this.record.activities.map((a) => ({ ...a })) };
+  }
+
+  async add(events: HistoryEvent[]): Promise<void> {
+    try {
+      await this.apply(events);
+    } catch (err) {
+      if (isUndecodableEncrypted(err)) throw new RunEncryptedError(this.ids.runId);
+      throw err;
+    }
+  }
+
+  private async apply(events: HistoryEvent[]): Promise<void> {
+    const { decoder } = this;
+    const { runId, executionRunId } = this.ids;
+    const first = async <T>(payloads: { payloads?: Payload[] | null } | null | undefined): Promise<T | undefined> =>
+      (await decoder.values(payloads?.payloads ?? []))[0] as T | undefined;
+    if (!this.record) {
+      const start = events[0]?.workflowExecutionStartedEventAttributes;
+      if (!start) throw new RunNotFoundError(runId, 'its history has no start event');
+      const input = await first<RunInput>(start.input);
+      if (!input?.task) throw new RunNotFoundError(runId, 'it is not a durable-agent run');
+      this.record = {
+        runId,
+        executionRunId: executionRunId ?? start.originalExecutionRunId ?? '',
+        state: 'running',
+        taskQueue: start.taskQueue?.name ?? '',
+        cancelRequested: false,
+        input,
+        activities: [],
+        historyEvents: 0,
       };
-      bySchedule.set(activity.scheduledEventId, activity);
-      record.activities.push(activity);
-      continue;
+      const startedAt = isoTime(events[0]?.eventTime as Timestamp);
+      if (startedAt) this.record.startedAt = startedAt;
     }
-    const started = event.activityTaskStartedEventAttributes;
-    if (started) {
-      const activity = bySchedule.get(numberOf(started.scheduledEventId));
-      if (activity) {
-        activity.attempts = started.attempt ?? 1;
-        if (at) activity.startedAt = at;
+    const record = this.record;
+    this.events += events.length;
+    record.historyEvents = this.events;
+    const { bySchedule } = this;
+    /** The step a close event refers to, closed at this event; undefined for activities that are not steps. */
+    const close = (scheduledEventId: Parameters<typeof numberOf>[0], event: HistoryEvent, status: StepStatus, at: string | undefined): ActivityRecord | undefined => {
+      const activity = bySchedule.get(numberOf(scheduledEventId));
+      if (!activity) return undefined;
+      activity.status = status;
+      activity.closedEventId = numberOf(event.eventId);
+      if (at) activity.endedAt = at;
+      return activity;
+    };
+
+    for (const event of events) {
+      const at = isoTime(event.eventTime as Timestamp);
+      const scheduled = event.activityTaskScheduledEventAttributes;
+      if (scheduled) {
+        const type = scheduled.activityType?.name;
+        if (type === RESOLVE_TOOLS_ACTIVITY) this.resolveToolsEventId = numberOf(event.eventId);
+        // Activities that are not steps (e.g. checking a human's input) are not part of the transcript.
+        if (!isStepActivity(type)) continue;
+        const activity: ActivityRecord = {
+          activityId: scheduled.activityId ?? '',
+          activityType: type,
+          input: (await first<ModelCallInput | ToolCallInput>(scheduled.input))!,
+          status: 'running',
+          attempts: 0,
+          scheduledEventId: numberOf(event.eventId),
+          ...(at ? { scheduledAt: at } : {}),
+        };
+        bySchedule.set(activity.scheduledEventId, activity);
+        record.activities.push(activity);
+        continue;
       }
-      continue;
-    }
-    const completed = event.activityTaskCompletedEventAttributes;
-    if (completed && numberOf(completed.scheduledEventId) === resolveToolsEventId) {
-      const resolved = await first<ResolvedTool[]>(completed.result);
-      if (resolved) record.resolvedTools = resolved;
-      continue;
-    }
-    if (completed) {
-      const activity = close(completed.scheduledEventId, event, 'completed', at);
-      if (activity) {
-        const result = await first<ModelCallResult | ToolCallResult>(completed.result);
-        activity.outcome =
-          activity.activityType === STEP_ACTIVITY.model
-            ? { kind: 'model', result: result as ModelCallResult }
-            : { kind: 'tool', result: result as ToolCallResult };
+      const started = event.activityTaskStartedEventAttributes;
+      if (started) {
+        const activity = bySchedule.get(numberOf(started.scheduledEventId));
+        if (activity) {
+          activity.attempts = started.attempt ?? 1;
+          if (at) activity.startedAt = at;
+        }
+        continue;
       }
-      continue;
-    }
-    const failed = event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes;
-    if (failed) {
-      const activity = close(failed.scheduledEventId, event, 'error', at);
-      const error = activity && failed.failure ? describeError(await decoder.failure(failed.failure)) : undefined;
-      if (activity && error) activity.error = error;
-      continue;
-    }
-    const cancelled = event.activityTaskCanceledEventAttributes;
-    if (cancelled) {
-      const activity = close(cancelled.scheduledEventId, event, 'cancelled', at);
-      if (activity?.activityType === STEP_ACTIVITY.model) {
-        const details = await first<ModelCallProgress>(cancelled.details);
-        if (details?.usage) activity.progress = details;
+      const completed = event.activityTaskCompletedEventAttributes;
+      if (completed && numberOf(completed.scheduledEventId) === this.resolveToolsEventId) {
+        const resolved = await first<ResolvedTool[]>(completed.result);
+        if (resolved) record.resolvedTools = resolved;
+        continue;
       }
-      continue;
+      if (completed) {
+        const activity = close(completed.scheduledEventId, event, 'completed', at);
+        if (activity) {
+          const result = await first<ModelCallResult | ToolCallResult>(completed.result);
+          activity.outcome =
+            activity.activityType === STEP_ACTIVITY.model
+              ? { kind: 'model', result: result as ModelCallResult }
+              : { kind: 'tool', result: result as ToolCallResult };
+        }
+        continue;
+      }
+      const failed = event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes;
+      if (failed) {
+        const activity = close(failed.scheduledEventId, event, 'error', at);
+        const error = activity && failed.failure ? describeError(await decoder.failure(failed.failure)) : undefined;
+        if (activity && error) activity.error = error;
+        continue;
+      }
+      const cancelled = event.activityTaskCanceledEventAttributes;
+      if (cancelled) {
+        const activity = close(cancelled.scheduledEventId, event, 'cancelled', at);
+        if (activity?.activityType === STEP_ACTIVITY.model) {
+          const details = await first<ModelCallProgress>(cancelled.details);
+          if (details?.usage) activity.progress = details;
+        }
+        continue;
+      }
+      if (event.workflowExecutionCancelRequestedEventAttributes) {
+        record.cancelRequested = true;
+        continue;
+      }
+      if (event.workflowExecutionCompletedEventAttributes) {
+        record.state = 'completed';
+        const result = await first<AgentRunResult>(event.workflowExecutionCompletedEventAttributes.result);
+        if (result) record.result = result;
+      } else if (event.workflowExecutionFailedEventAttributes) {
+        record.state = 'failed';
+        const failure = event.workflowExecutionFailedEventAttributes.failure;
+        if (failure) record.failure = runErrorOf(await decoder.failure(failure));
+      } else if (event.workflowExecutionCanceledEventAttributes) {
+        record.state = 'cancelled';
+      } else if (event.workflowExecutionTerminatedEventAttributes) {
+        record.state = 'terminated';
+        record.failure = { name: 'RunTerminatedError', message: event.workflowExecutionTerminatedEventAttributes.reason || 'terminated' };
+      } else if (event.workflowExecutionTimedOutEventAttributes) {
+        record.state = 'timed_out';
+        record.failure = { name: 'RunTimedOutError', message: 'the workflow execution timed out' };
+      } else if (event.workflowExecutionContinuedAsNewEventAttributes) {
+        record.state = 'continued_as_new';
+      } else {
+        continue;
+      }
+      if (at) record.closedAt = at;
     }
-    if (event.workflowExecutionCancelRequestedEventAttributes) {
-      record.cancelRequested = true;
-      continue;
+    if (record.state !== 'running') {
+      // Activities still open when the execution closed were abandoned with it.
+      for (const activity of record.activities) if (activity.status === 'running') activity.status = 'cancelled';
     }
-    if (event.workflowExecutionCompletedEventAttributes) {
-      record.state = 'completed';
-      const result = await first<AgentRunResult>(event.workflowExecutionCompletedEventAttributes.result);
-      if (result) record.result = result;
-    } else if (event.workflowExecutionFailedEventAttributes) {
-      record.state = 'failed';
-      const failure = event.workflowExecutionFailedEventAttributes.failure;
-      if (failure) record.failure = runErrorOf(await decoder.failure(failure));
-    } else if (event.workflowExecutionCanceledEventAttributes) {
-      record.state = 'cancelled';
-    } else if (event.workflowExecutionTerminatedEventAttributes) {
-      record.state = 'terminated';
-      record.failure = { name: 'RunTerminatedError', message: event.workflowExecutionTerminatedEventAttributes.reason || 'terminated' };
-    } else if (event.workflowExecutionTimedOutEventAttributes) {
-      record.state = 'timed_out';
-      record.failure = { name: 'RunTimedOutError', message: 'the workflow execution timed out' };
-    } else if (event.workflowExecutionContinuedAsNewEventAttributes) {
-      record.state = 'continued_as_new';
-    } else {
-      continue;
-    }
-    if (at) record.closedAt = at;
   }
-  if (record.state !== 'running') {
-    // Activities still open when the execution closed were abandoned with it.
-    for (const activity of record.activities) if (activity.status === 'running') activity.status = 'cancelled';
-  }
-  return record;
 }
