@@ -23,6 +23,7 @@ import { resumeSection } from './resume.js';
 import { startBenchServer, TUNED_DYNAMIC_CONFIG } from './server.js';
 import { ms } from './stats.js';
 import { stepsSection } from './steps.js';
+import { streamSection } from './stream.js';
 import { telemetrySection } from './telemetry.js';
 import { benchTools, ToolProbe } from './tools.js';
 
@@ -34,6 +35,7 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
   history: historySection,
   telemetry: telemetrySection,
   cluster: clusterSection,
+  stream: streamSection,
 };
 
 const { values } = parseArgs({

@@ -94,8 +94,16 @@ export async function pollHistoryPage(client: Client, workflowId: string, runId:
   const reader = readerFor(client);
   const call = async (connection: Connection | undefined, service: Client['workflowService']): Promise<HistoryPage> => {
     const poll = (): ReturnType<typeof service.getWorkflowExecutionHistory> => service.getWorkflowExecutionHistory(request);
-    const page = connection ? await connection.withAbortSignal(signal, poll) : await poll();
-    return { events: page.history?.events ?? [], nextPageToken: page.nextPageToken?.length ? page.nextPageToken : undefined };
+    // A signal of its own per call: the connection leaves a listener on the signal it is given.
+    const own = new AbortController();
+    const abort = (): void => own.abort();
+    signal.addEventListener('abort', abort, { once: true });
+    try {
+      const page = connection ? await connection.withAbortSignal(own.signal, poll) : await poll();
+      return { events: page.history?.events ?? [], nextPageToken: page.nextPageToken?.length ? page.nextPageToken : undefined };
+    } finally {
+      signal.removeEventListener('abort', abort);
+    }
   };
   try {
     return await call(reader, reader?.workflowService ?? client.workflowService);
