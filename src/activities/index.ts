@@ -8,6 +8,7 @@ import { createToolResolution } from './tool-resolution.js';
 import type { Tool } from './tool-definition.js';
 import { ToolRegistry } from './tool-registry.js';
 import { TranscriptCache } from './transcript-cache.js';
+import { DEFAULT_QUIET_HEARTBEAT_INTERVAL_MS, type CancelWatch } from './cancel-watch.js';
 
 export interface AnthropicSettings {
   /** Defaults to ANTHROPIC_API_KEY. Read on the worker only: it never enters a workflow payload. */
@@ -23,6 +24,13 @@ export interface ActivityOptions {
   anthropic?: AnthropicSettings;
   heartbeatIntervalMs?: number;
   streamIdleTimeoutMs?: number;
+  /**
+   * Tool steps heartbeat every `quietHeartbeatIntervalMs` (default 2 s, at most a quarter of the heartbeat timeout)
+   * until the workflow reports a cancel request through this watch's sinks, then every `heartbeatIntervalMs`.
+   * Without a watch they heartbeat every `heartbeatIntervalMs` throughout.
+   */
+  cancelWatch?: CancelWatch;
+  quietHeartbeatIntervalMs?: number;
 }
 
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 200;
@@ -39,15 +47,21 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
     });
     return client;
   };
+  const transcripts = new TranscriptCache();
   return {
     callModel: createModelActivity({
       anthropic,
       registry,
-      transcripts: new TranscriptCache(),
+      transcripts,
       heartbeatIntervalMs,
       streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? 60_000,
     }),
-    callTool: createToolActivity(registry, heartbeatIntervalMs),
+    callTool: createToolActivity(
+      registry,
+      heartbeatIntervalMs,
+      transcripts,
+      options.cancelWatch ? { watch: options.cancelWatch, intervalMs: options.quietHeartbeatIntervalMs ?? DEFAULT_QUIET_HEARTBEAT_INTERVAL_MS } : undefined,
+    ),
     resolveTools: createToolResolution(registry),
     checkUserInput: createUserInputCheck(registry),
   };

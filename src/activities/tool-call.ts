@@ -3,8 +3,9 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { z } from 'zod';
 import type { ToolCallInput, ToolCallResult } from '../types.js';
-import { startHeartbeatLoop, whenAborted } from './heartbeat-loop.js';
+import { startHeartbeatLoop, whenAborted, type QuietHeartbeats } from './heartbeat-loop.js';
 import type { ToolRegistry } from './tool-registry.js';
+import type { TranscriptCache } from './transcript-cache.js';
 import { applyHumanResolution } from './human-resolution.js';
 import { recordToolDuration } from './agent-metrics.js';
 
@@ -28,8 +29,8 @@ function serialise(value: unknown): string {
   return json;
 }
 
-export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: number) {
-  return async function callTool(input: ToolCallInput): Promise<ToolCallResult> {
+export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: number, transcripts?: TranscriptCache, quiet?: QuietHeartbeats) {
+  const callToolOnce = async function callToolOnce(input: ToolCallInput): Promise<ToolCallResult> {
     const ctx = Context.current();
     if (input.availableTools) {
       const names = input.availableTools.length ? input.availableTools.join(', ') : 'none';
@@ -48,7 +49,7 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
     let progress: unknown = undefined;
     const started = performance.now();
     let outcome: 'ok' | 'error' | 'cancelled' = 'error';
-    const loop = startHeartbeatLoop(heartbeatIntervalMs, () => progress);
+    const loop = startHeartbeatLoop(heartbeatIntervalMs, () => progress, quiet);
     const timeoutMs = input.timeoutMs ?? tool.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
     const timeout = setTimeout(() => loop.abort(new ToolTimeoutError(`timed out after ${timeoutMs} ms`)), timeoutMs);
     try {
@@ -93,5 +94,11 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
       loop.stop();
       recordToolDuration(tool.name, outcome, performance.now() - started);
     }
+  };
+  // The next model call refers to the result its step recorded: keep it for that call (transcript-cache.ts).
+  return async function callTool(input: ToolCallInput): Promise<ToolCallResult> {
+    const result = await callToolOnce(input);
+    transcripts?.rememberToolResult(result.content);
+    return result;
   };
 }

@@ -51,6 +51,8 @@ import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from './payload-size.js';
 import { stepFailure } from './step-failure.js';
 import { renderCurrentDetails } from './current-details.js';
 import { oneLine } from '../text.js';
+import { referToRecordedResults } from './recorded-results.js';
+import { cancelSinks } from './cancel-sink.js';
 
 const SUMMARY_LIMIT = 120;
 /** Patch id of the maxSteps check before a turn's tool calls (see the loop). */
@@ -59,6 +61,8 @@ const MAX_STEPS_BOUNDS_TOOL_CALLS = 'durable-agent/max-steps-bounds-tool-calls';
 const TOOLS_RESOLVED_ON_WORKER = 'durable-agent/tools-resolved-on-worker';
 /** Patch id of setting the status back to running in the update handler that answers the last waiting call. */
 const STATUS_SET_IN_UPDATE_HANDLER = 'durable-agent/status-set-in-update-handler';
+/** Patch id of model calls that refer to tool results their steps recorded instead of carrying them (recorded-results.ts). */
+const TOOL_RESULTS_BY_REFERENCE = 'durable-agent/tool-results-by-reference';
 
 /** A tool call waiting for a human, and the answer once it came. */
 interface WaitingCall {
@@ -79,6 +83,8 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   const toolOptions = withTimeouts(TOOL_ACTIVITY_OPTIONS, 'tool', task.timeouts);
   // Messages the worker was already sent in this execution; the next model call carries only what follows.
   let sentMessages = 0;
+  // Tool steps run in this execution, by tool_use id: their results are in history already.
+  const toolStepsRun = new Map<string, string>();
 
   setHandler(stepsQuery, () => [...(seed?.previousSteps ?? []), ...liveSteps]);
 
@@ -100,6 +106,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   CancellationScope.current().cancelRequested.catch(() => {
     detailsReason = 'cancel requested: waiting for the running steps to stop';
     showDetails();
+    cancelSinks.durableAgentCancel.requested();
   });
   setHandler(transcriptQuery, (count) => conversation.messages.slice(0, count));
 
@@ -218,7 +225,9 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
           details: [{ stepIndex: plan.index, activityId: plan.activityId }],
         });
       }
-      result = await track(plan, () => callModel(callInput));
+      const transcript = referToRecordedResults(callInput.transcript, toolStepsRun);
+      const sent = transcript !== callInput.transcript && patched(TOOL_RESULTS_BY_REFERENCE) ? { ...callInput, transcript } : callInput;
+      result = await track(plan, () => callModel(sent));
     }
     const tools = conversation.applyModelResult(result);
     showDetails();
@@ -233,6 +242,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     if (recorded?.kind === 'tool') return recorded.result;
     const policy = toolPolicies.get(plan.toolName);
     const human = policy?.requires ? await awaitHuman(plan, policy.requires) : undefined;
+    toolStepsRun.set(plan.toolUseId, plan.activityId);
     const { callTool } = proxyActivities<AgentActivities>({
       ...toolOptions,
       ...(policy?.maxAttempts !== undefined ? { retry: { ...toolOptions.retry, maximumAttempts: policy.maxAttempts } } : {}),
