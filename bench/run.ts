@@ -18,6 +18,7 @@ import { cancelSection } from './cancel.js';
 import { clusterSection } from './cluster.js';
 import { concurrencySection } from './concurrency.js';
 import { now, type BenchContext, type Row, type SectionResult } from './context.js';
+import { heartbeatSection } from './heartbeat.js';
 import { historySection } from './history.js';
 import { resumeSection } from './resume.js';
 import { startBenchServer, TUNED_DYNAMIC_CONFIG } from './server.js';
@@ -36,6 +37,7 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
   telemetry: telemetrySection,
   cluster: clusterSection,
   stream: streamSection,
+  heartbeat: heartbeatSection,
 };
 
 const { values } = parseArgs({
