@@ -11,6 +11,9 @@ export interface HeartbeatLoop {
   stop(): void;
 }
 
+/** After the workflow reports a cancel request: about how long its worker takes to have the server record the step's cancel. */
+const HURRY_DELAY_MS = 100;
+
 /** Heartbeat slowly until someone asks to cancel the run (cancel-watch.ts), then every `intervalMs`. */
 export interface QuietHeartbeats {
   watch: CancelWatch;
@@ -36,8 +39,13 @@ export function startHeartbeatLoop(intervalMs: number, details: () => unknown, q
     unwatch = quiet.watch.watch(execution.workflowId, execution.runId, () => {
       if (controller.signal.aborted) return;
       clearInterval(timer);
-      beat();
-      timer = setInterval(beat, intervalMs);
+      // The workflow reports the request before its worker sends the cancel of this step to the server: a heartbeat
+      // sent at once would come back without it, and the SDK's throttle would hold the next one a whole interval.
+      const first = setTimeout(() => {
+        beat();
+        timer = setInterval(beat, intervalMs);
+      }, HURRY_DELAY_MS);
+      timer = first;
     });
   }
   return {
