@@ -91,17 +91,26 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   // The Web UI's "Current Details": status, reason and the transcript so far (user metadata, not history).
   let detailsStatus: RunStatus = 'running';
   let detailsReason: string | undefined;
-  const showDetails = (): void =>
-    setCurrentDetails(
-      renderCurrentDetails({
-        status: detailsStatus,
-        ...(detailsReason !== undefined ? { reason: detailsReason } : {}),
-        execution,
-        ...(seed ? { continuedFrom: seed.continuedFrom } : {}),
-        messages: conversation.messages,
-        steps: [...(seed?.previousSteps ?? []), ...liveSteps],
-      }),
-    );
+  // Rendered once per activation however often the loop changes (a microtask runs before the activation completes):
+  // the details are the same when a query reads them, at a fraction of the worker's CPU per step.
+  let detailsQueued = false;
+  const showDetails = (): void => {
+    if (detailsQueued) return;
+    detailsQueued = true;
+    void Promise.resolve().then(() => {
+      detailsQueued = false;
+      setCurrentDetails(
+        renderCurrentDetails({
+          status: detailsStatus,
+          ...(detailsReason !== undefined ? { reason: detailsReason } : {}),
+          execution,
+          ...(seed ? { continuedFrom: seed.continuedFrom } : {}),
+          messages: conversation.messages,
+          steps: [...(seed?.previousSteps ?? []), ...liveSteps],
+        }),
+      );
+    });
+  };
   showDetails();
   CancellationScope.current().cancelRequested.catch(() => {
     detailsReason = 'cancel requested: waiting for the running steps to stop';
