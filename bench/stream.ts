@@ -10,9 +10,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import Anthropic from '@anthropic-ai/sdk';
-import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
-import { Client, Connection } from '@temporalio/client';
-import proto from '@temporalio/proto';
+import type { Client } from '@temporalio/client';
 import { Agent } from '../src/client/agent.js';
 import { readExecution } from '../src/client/read-execution.js';
 import { streamRun } from '../src/client/run-stream.js';
@@ -21,45 +19,14 @@ import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../src/activities/index.js';
 import { STEP_ACTIVITY } from '../src/activities/contract.js';
 import { FakeAnthropicServer, scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { createWorker } from '../src/worker/create-worker.js';
+import { countingClient, type GrpcCounts as Counts } from '../test/helpers/grpc-counter.js';
 import { cpuSeconds, temporalServerPid } from './concurrency.js';
 import { now, type BenchContext, type Row, type SectionResult } from './context.js';
 import { ms, round, summarise } from './stats.js';
 import { filler } from './tools.js';
 
-const { temporal } = proto;
 const LAG_GOAL_MS = DEFAULT_HEARTBEAT_INTERVAL_MS + 100;
 const CHUNK_DELAY_MS = 20;
-
-/** gRPC calls and history events a client received, counted by an interceptor on its connection. */
-interface Counts {
-  calls: Record<string, number>;
-  historyEvents: number;
-}
-
-function countingInterceptor(counts: Counts): Interceptor {
-  return (options, nextCall) => {
-    const method = options.method_definition.path.split('/').pop() ?? '';
-    counts.calls[method] = (counts.calls[method] ?? 0) + 1;
-    return new InterceptingCall(nextCall(options), {
-      start(metadata, listener, next) {
-        next(metadata, {
-          onReceiveMessage(message: unknown, nextMessage: (m: unknown) => void) {
-            if (method === 'GetWorkflowExecutionHistory' && message instanceof Uint8Array) {
-              counts.historyEvents += temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse.decode(message).history?.events?.length ?? 0;
-            }
-            nextMessage(message);
-          },
-        });
-      },
-    });
-  };
-}
-
-async function countingClient(address: string, namespace: string): Promise<{ client: Client; counts: Counts; close(): Promise<void> }> {
-  const counts: Counts = { calls: {}, historyEvents: 0 };
-  const connection = await Connection.connect({ address, interceptors: [countingInterceptor(counts)] });
-  return { client: new Client({ connection, namespace }), counts, close: () => connection.close() };
-}
 
 /** How streaming read a run before this change, per subscriber: the whole history, and describe() while a model call runs, every 100 ms. */
 async function pollLikeBefore(client: Client, runId: string, signal: AbortSignal): Promise<void> {

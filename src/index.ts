@@ -12,6 +12,7 @@ export {
 export { Task, type TaskOptions } from './client/task.js';
 export { cancelRun, getRunOutput, getLiveSteps, type CancelOptions } from './client/run-control.js';
 export { streamRun, type StreamOptions } from './client/run-stream.js';
+export { startRunEventsServer, type RunEventsServer, type RunEventsServerOptions } from './client/run-events-server.js';
 export { closeConnections, type ConnectionOptions } from './client/connection.js';
 export {
   DurableAgentError,
