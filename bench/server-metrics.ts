@@ -44,12 +44,16 @@ export async function serverMetricsUrl(pid: number): Promise<string | undefined>
   return undefined;
 }
 
-/** Requests the server has served so far for these operations (its `service_requests` counter, summed over labels). */
+/**
+ * Requests clients made so far for these operations: the frontend's `service_requests` counter (the dev server runs
+ * every service in one process, and the history service counts the calls the frontend forwards to it under the same
+ * operation names).
+ */
 export async function requestCount(url: string, operations: string[]): Promise<number> {
   const text = await (await fetch(url)).text();
   let total = 0;
   for (const line of text.split('\n')) {
-    if (!line.startsWith('service_requests{')) continue;
+    if (!line.startsWith('service_requests{') || !line.includes('service_name="frontend"')) continue;
     const operation = /operation="([^"]+)"/.exec(line)?.[1];
     if (operation && operations.includes(operation)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
