@@ -39,7 +39,7 @@ export function cpuSeconds(pid: number): number {
 }
 
 /** The Temporal dev server this process started (a child whose command line is `temporal server start-dev`). */
-function temporalServerPid(): number | undefined {
+export function temporalServerPid(): number | undefined {
   for (const task of readdirSync('/proc/self/task')) {
     let children: string;
     try {

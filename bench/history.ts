@@ -14,6 +14,8 @@ const { temporal } = proto;
 const TURN_BYTES = 2048;
 /** Linear: the last quarter's bytes per turn within 25 % of the first quarter's. */
 const LINEAR_TOLERANCE = 1.25;
+/** History near its content: what a turn adds to history over the text and tool result it carries. */
+const OVERHEAD_GOAL = 1.25;
 
 function script(turns: number): FakeTurn[] {
   return [
@@ -77,6 +79,7 @@ export async function historySection(ctx: BenchContext): Promise<SectionResult> 
   const growth = perTurn[3]! / perTurn[0]!;
   const linear = growth <= LINEAR_TOLERANCE;
 
+  const overhead = lin[1]! / (2 * TURN_BYTES);
   const perTurnByType = Object.fromEntries([...byType.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v / turns)]));
   const top = Object.entries(perTurnByType).slice(0, 4);
   const rows: Row[] = [
@@ -91,6 +94,13 @@ export async function historySection(ctx: BenchContext): Promise<SectionResult> 
       goal: 'linear (constant per turn)',
       measured: `${perTurn.map((b) => bytes(b)).join(' / ')} (last ÷ first ${round(growth, 2)}×)`,
       pass: linear,
+    },
+    {
+      section: 'history',
+      metric: `bytes per turn ÷ content bytes per turn (${2 * TURN_BYTES} B)`,
+      goal: `≤ ${OVERHEAD_GOAL}`,
+      measured: `${round(overhead, 2)} (${Math.round(lin[1]!)} B a turn)`,
+      pass: overhead <= OVERHEAD_GOAL,
     },
     {
       section: 'history',
@@ -124,6 +134,7 @@ export async function historySection(ctx: BenchContext): Promise<SectionResult> 
       quadraticFit: quad,
       quadraticShare,
       linear,
+      overhead,
     },
   };
 }

@@ -21,12 +21,14 @@ import { clusterSection } from './cluster.js';
 import { concurrencySection } from './concurrency.js';
 import { now, type BenchContext, type Row, type SectionResult } from './context.js';
 import { handoverSection } from './handover.js';
+import { heartbeatSection } from './heartbeat.js';
 import { historySection } from './history.js';
 import { mcpSection } from './mcp.js';
 import { resumeSection } from './resume.js';
 import { startBenchServer, TUNED_DYNAMIC_CONFIG } from './server.js';
 import { ms } from './stats.js';
 import { stepsSection } from './steps.js';
+import { streamSection } from './stream.js';
 import { telemetrySection } from './telemetry.js';
 import { benchTools, ToolProbe } from './tools.js';
 
@@ -42,6 +44,8 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
   checkpoint: checkpointSection,
   mcp: mcpSection,
   caching: cachingSection,
+  stream: streamSection,
+  heartbeat: heartbeatSection,
 };
 
 const { values } = parseArgs({

@@ -4,6 +4,8 @@
 // driving the real activity functions in MockActivityEnvironment against the same fake server).
 // Measured twice: on the stock dev server, whose transfer-queue poll limit paces any single workflow at ~100 ms a
 // step (see bench/server.ts), and on one with that limit raised, where the worker-side cost shows.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -16,6 +18,8 @@ import { RunStatus, type ModelCallResult, type ToolCallResult } from '../src/typ
 import { createWorker } from '../src/worker/create-worker.js';
 import { Conversation } from '../src/workflows/conversation.js';
 import { workflowBundle } from '../test/helpers/bundle.js';
+import { ROOT } from '../test/helpers/servers.js';
+import { cpuSeconds, startChild, stopChild } from './concurrency.js';
 import { now, timedResponder, type BenchContext, type ModelRequestLog, type Row, type SectionResult } from './context.js';
 import type { noopLoop } from './noop-workflow.js';
 import { startBenchServer } from './server.js';
@@ -150,6 +154,58 @@ async function measure(ctx: BenchContext, target: Target, reps: number): Promise
   };
 }
 
+interface CpuMeasurement {
+  label: string;
+  runs: number;
+  agentCpuPerStepMs: number;
+  noopCpuPerActivityMs: number;
+  ratio: number;
+}
+
+/**
+ * Worker CPU per step: the agent worker and the no-op worker each in a process of its own (bench/worker-child.ts),
+ * their CPU read from /proc before and after `runs` runs (after one warm-up run each).
+ */
+async function workerCpu(ctx: BenchContext, label: string, address: string, client: Client, runs: number): Promise<CpuMeasurement> {
+  const dir = join(ROOT, '.data', `bench-steps-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const agentBundle = join(dir, 'agent-bundle.js');
+  const noopBundle = join(dir, 'noop-bundle.js');
+  writeFileSync(agentBundle, ctx.bundle.code);
+  writeFileSync(noopBundle, (await workflowBundle(fileURLToPath(new URL('./noop-workflow.ts', import.meta.url)), { interceptors: false })).code);
+  const agentQueue = `${ctx.taskQueue}-cpu-agent`;
+  const noopQueue = `${ctx.taskQueue}-cpu-noop`;
+  const common = { address, fakeUrl: ctx.fake.url, workerOptions: {} };
+  const agentChild = await startChild({ ...common, taskQueue: agentQueue, bundlePath: agentBundle });
+  const noopChild = await startChild({ ...common, taskQueue: noopQueue, bundlePath: noopBundle, noop: true });
+  const instant = ctx.tools.find((t) => t.name === 'instant')!;
+  const agent = new Agent('anthropic/claude-sonnet-4-6', { client, taskQueue: agentQueue });
+  const agentRun = async (): Promise<void> => {
+    ctx.fake.reset();
+    ctx.fake.setResponder(scriptedResponder(script()));
+    const output = await agent.do(new Task({ description: 'Call instant ten times.', tools: [instant] }));
+    if (output.status !== RunStatus.completed || output.stepResults.length !== STEPS) throw new Error(`agent run ended ${output.status}`);
+  };
+  let n = 0;
+  const noopRun = async (): Promise<void> => {
+    const done = await client.workflow.execute<typeof noopLoop>('noopLoop', { taskQueue: noopQueue, workflowId: `bench-cpu-noop-${process.pid}-${n++}`, args: [NOOP_ACTIVITIES] });
+    if (done !== NOOP_ACTIVITIES) throw new Error(`noop loop ran ${done} activities`);
+  };
+  try {
+    await agentRun();
+    await noopRun();
+    const a0 = cpuSeconds(agentChild.pid!);
+    for (let i = 0; i < runs; i++) await agentRun();
+    const agentCpuPerStepMs = ((cpuSeconds(agentChild.pid!) - a0) * 1000) / (runs * STEPS);
+    const b0 = cpuSeconds(noopChild.pid!);
+    for (let i = 0; i < runs; i++) await noopRun();
+    const noopCpuPerActivityMs = ((cpuSeconds(noopChild.pid!) - b0) * 1000) / (runs * NOOP_ACTIVITIES);
+    return { label, runs, agentCpuPerStepMs, noopCpuPerActivityMs, ratio: agentCpuPerStepMs / noopCpuPerActivityMs };
+  } finally {
+    await Promise.all([stopChild(agentChild), stopChild(noopChild)]);
+  }
+}
+
 /** The same loop in-process, no Temporal: Conversation + the activity functions, against the same fake server. */
 async function inProcess(ctx: BenchContext, reps: number): Promise<number[]> {
   const instant = ctx.tools.find((t) => t.name === 'instant')!;
@@ -198,6 +254,8 @@ async function inProcess(ctx: BenchContext, reps: number): Promise<number[]> {
 export async function stepsSection(ctx: BenchContext): Promise<SectionResult> {
   const reps = ctx.quick ? 2 : 5;
   const measurements: Measurement[] = [];
+  const cpuRuns = ctx.quick ? 3 : 10;
+  let cpu: CpuMeasurement | undefined;
   measurements.push(
     await measure(ctx, { label: ctx.tunedServer ? 'transfer-queue limit raised' : 'stock dev server', client: ctx.client, connection: ctx.connection, taskQueue: ctx.taskQueue, agent: ctx.agent }, reps),
   );
@@ -227,11 +285,13 @@ export async function stepsSection(ctx: BenchContext): Promise<SectionResult> {
             reps,
           ),
         );
+        cpu = await workerCpu(ctx, 'transfer-queue limit raised', env.address, env.client, cpuRuns);
       });
     } finally {
       await env.teardown();
     }
   }
+  if (ctx.tunedServer) cpu = await workerCpu(ctx, 'transfer-queue limit raised', ctx.address, ctx.client, cpuRuns);
   const local = median(await inProcess(ctx, reps));
 
   const rows: Row[] = [];
@@ -249,7 +309,16 @@ export async function stepsSection(ctx: BenchContext): Promise<SectionResult> {
       pass: m.ratio <= GOAL_RATIO,
     });
   }
+  if (cpu) {
+    rows.push({
+      section: 'steps',
+      metric: `${cpu.label}: worker CPU per agent step ÷ per no-op activity (each worker in its own process)`,
+      goal: `≤ ${GOAL_RATIO}×`,
+      measured: `${cpu.ratio.toFixed(2)}× (${cpu.agentCpuPerStepMs.toFixed(2)} ms vs ${cpu.noopCpuPerActivityMs.toFixed(2)} ms CPU, ${cpu.runs} runs each)`,
+      pass: cpu.ratio <= GOAL_RATIO,
+    });
+  }
   rows.push({ section: 'steps', metric: 'same loop in-process, no Temporal (per step)', measured: `${ms(local)}, median of ${reps}` });
   rows.push({ section: 'steps', metric: 'do() reading the history into a RunOutput after close', measured: ms(measurements[0]!.readOutputMs) });
-  return { rows, data: { reps, steps: STEPS, noopActivities: NOOP_ACTIVITIES, measurements, inProcessPerStepMs: local } };
+  return { rows, data: { reps, steps: STEPS, noopActivities: NOOP_ACTIVITIES, measurements, inProcessPerStepMs: local, workerCpu: cpu } };
 }

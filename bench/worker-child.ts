@@ -1,7 +1,7 @@
 // A worker in its own process: the concurrency section reads its memory from /proc/<pid>/status; the telemetry
 // section runs one with tracing and metrics on and one with both off (a process's Temporal runtime is installed once).
 // Configured through BENCH_WORKER_CONFIG (JSON); tells the parent `ready` over IPC and stops on `stop`.
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { createWorker } from '../src/worker/create-worker.js';
 import { installQuietRuntime } from '../src/worker/quiet-runtime.js';
 import { benchTools, ToolProbe } from './tools.js';
@@ -16,6 +16,8 @@ export interface ChildWorkerConfig {
   metricsPort?: number;
   /** Traces exported over OTLP/HTTP to this endpoint; tracing is off without it. */
   otlpEndpoint?: string;
+  /** Run the no-op baseline (bench/noop-workflow.ts at `bundlePath`, one `noop` activity) instead of the agent. */
+  noop?: boolean;
 }
 
 const config = JSON.parse(process.env.BENCH_WORKER_CONFIG ?? '') as ChildWorkerConfig;
@@ -23,7 +25,15 @@ installQuietRuntime(config.metricsPort ? { metrics: { port: config.metricsPort, 
 if (config.otlpEndpoint) process.env.OTEL_EXPORTER_OTLP_ENDPOINT = config.otlpEndpoint;
 else delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
 const connection = await NativeConnection.connect({ address: config.address });
-const worker = await createWorker({
+const noopWorker = (): Promise<Worker> =>
+  Worker.create({
+    connection,
+    taskQueue: config.taskQueue,
+    workflowBundle: { codePath: config.bundlePath },
+    activities: { noop: async (index: number) => index },
+    ...config.workerOptions,
+  });
+const worker = config.noop ? await noopWorker() : await createWorker({
   connection,
   taskQueue: config.taskQueue,
   tools: benchTools(new ToolProbe()),

@@ -165,6 +165,13 @@ try {
   await save('session-memory', recalled.runId, recalled.executionRunId);
   await recordStops();
   await recordStructured();
+  // Model calls that refer to the tool results their steps recorded instead of carrying them (a patch marker).
+  h.fake.setResponder(
+    scriptedResponder([toolTurn([{ name: 'wait', input: { ms: 1 } }, { name: 'wait', input: { ms: 2 } }]), toolTurn([{ name: 'wait', input: { ms: 3 } }]), textTurn('waited three times')]),
+  );
+  const dedup = await agent().do(new Task({ description: 'wait three times', tools: [wait] }));
+  if (dedup.status !== 'completed') throw new Error(`expected a completed run, got ${dedup.status}`);
+  await save('history-dedup-tool-results', dedup.runId, dedup.executionRunId);
 
   h.fake.injectFaults({ kind: 'http', status: 400, message: 'bad request for the record' });
   h.fake.setResponder(scriptedResponder([textTurn('never')]));

@@ -15,6 +15,7 @@ export { Task, type TaskOptions } from './client/task.js';
 export { readSession, DEFAULT_MEMORY_MAX_BYTES, type MemoryOptions, type SessionRun, type SessionView } from './client/session-memory.js';
 export { cancelRun, getRunOutput, getLiveSteps, type CancelOptions } from './client/run-control.js';
 export { streamRun, type StreamOptions } from './client/run-stream.js';
+export { startRunEventsServer, type RunEventsServer, type RunEventsServerOptions } from './client/run-events-server.js';
 export { closeConnections, type ConnectionOptions } from './client/connection.js';
 export {
   DurableAgentError,

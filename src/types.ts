@@ -214,9 +214,23 @@ export interface ModelCallInput {
    * Only the messages the worker has not been sent yet: the transcript is `base` earlier messages + `messages`.
    * Sending the whole transcript every turn would make history grow quadratically with the conversation.
    */
-  transcript: { base: number; messages: MessageParam[] };
+  transcript: {
+    base: number;
+    messages: MessageParam[];
+    /**
+     * tool_result blocks in `messages` sent without their content, because the tool step recorded it already: tool_use
+     * id → that step's activity id and a digest of the content. The worker fills them in (src/activities/transcript-cache.ts).
+     */
+    recordedResults?: Record<string, RecordedResult>;
+  };
   /** The task's output schema: the model is asked for JSON matching it, and a final answer is checked against it. */
   output?: { schema: Record<string, unknown> };
+}
+
+/** Where a tool result left out of a model call was recorded (see ModelCallInput.transcript). */
+export interface RecordedResult {
+  activityId: string;
+  digest: string;
 }
 
 export interface ModelCallResult {

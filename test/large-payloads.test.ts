@@ -37,19 +37,19 @@ after(async () => {
 
 test('a history over 4 MB is read in pages; continuing a run whose seed exceeds 2 MB fails with RunTooLargeToContinueError', async () => {
   h.fake.setResponder(
-    scriptedResponder([...[1, 2, 3, 9].map((part) => toolTurn([{ name: 'bulky', input: { part } }])), textTurn('read it all')]),
+    scriptedResponder([...[1, 2, 3, 4, 5, 9].map((part) => toolTurn([{ name: 'bulky', input: { part } }])), textTurn('read it all')]),
   );
   const agent = h.agent();
-  const pending = agent.do(new Task({ description: 'Read parts 1, 2, 3 and 9, one at a time.', tools: [bulky] }));
-  await waitFor(() => started === 4, 'the fourth part to start', 60_000);
+  const pending = agent.do(new Task({ description: 'Read parts 1 to 5 and 9, one at a time.', tools: [bulky] }));
+  // Each result is stored once (the model calls refer to it), so five of them make a history over 4 MB.
+  await waitFor(() => started === 6, 'the sixth part to start', 60_000);
   await cancelRun(agent.runId!, { client: h.client });
   const cancelled = await pending;
 
   assert.equal(cancelled.status, RunStatus.cancelled);
   assert.deepEqual(
     cancelled.stepResults.map((s) => `${s.name}:${s.status}:${s.output?.length ?? 0}`),
-    ['model:completed:0', `tool:bulky:completed:${RESULT_BYTES}`, 'model:completed:0', `tool:bulky:completed:${RESULT_BYTES}`,
-      'model:completed:0', `tool:bulky:completed:${RESULT_BYTES}`, 'model:completed:0', 'tool:bulky:cancelled:0'],
+    [...[1, 2, 3, 4, 5].flatMap(() => ['model:completed:0', `tool:bulky:completed:${RESULT_BYTES}`]), 'model:completed:0', 'tool:bulky:cancelled:0'],
   );
   const events = await fetchEvents(h.client, cancelled.runId);
   const bytes = events.reduce((n, e) => n + proto.temporal.api.history.v1.HistoryEvent.encode(e).finish().length, 0);

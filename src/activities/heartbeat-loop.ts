@@ -2,6 +2,7 @@
 // and turns Temporal's cancellation into an abort of our own controller, which also serves timeouts.
 import { once } from 'node:events';
 import { Context } from '@temporalio/activity';
+import type { CancelWatch } from './cancel-watch.js';
 
 export interface HeartbeatLoop {
   /** Aborted on cancellation, on `abort()`, or when the activity's own deadline passes. */
@@ -10,7 +11,16 @@ export interface HeartbeatLoop {
   stop(): void;
 }
 
-export function startHeartbeatLoop(intervalMs: number, details: () => unknown): HeartbeatLoop {
+/** After the workflow reports a cancel request: about how long its worker takes to have the server record the step's cancel. */
+const HURRY_DELAY_MS = 100;
+
+/** Heartbeat slowly until someone asks to cancel the run (cancel-watch.ts), then every `intervalMs`. */
+export interface QuietHeartbeats {
+  watch: CancelWatch;
+  intervalMs: number;
+}
+
+export function startHeartbeatLoop(intervalMs: number, details: () => unknown, quiet?: QuietHeartbeats): HeartbeatLoop {
   const ctx = Context.current();
   const controller = new AbortController();
   const onCancel = (): void => controller.abort(ctx.cancellationSignal.reason);
@@ -18,12 +28,32 @@ export function startHeartbeatLoop(intervalMs: number, details: () => unknown): 
   else ctx.cancellationSignal.addEventListener('abort', onCancel, { once: true });
   // No heartbeat at once: a call shorter than one interval needs none, and a heartbeat RPC costs ~2 ms a step. A cancel
   // still arrives within about one interval, the same bound the SDK's heartbeat throttle sets anyway.
-  const timer = setInterval(() => ctx.heartbeat(details()), intervalMs);
+  const beat = (): void => ctx.heartbeat(details());
+  // Quiet: no slower than a quarter of the heartbeat timeout, so a live step is never taken for a lost one.
+  const timeoutMs = ctx.info.heartbeatTimeoutMs;
+  const execution = ctx.info.workflowExecution;
+  const quietMs = quiet && execution ? Math.max(intervalMs, Math.min(quiet.intervalMs, timeoutMs ? timeoutMs / 4 : quiet.intervalMs)) : intervalMs;
+  let timer = setInterval(beat, quietMs);
+  let unwatch = (): void => undefined;
+  if (quiet && execution && quietMs > intervalMs) {
+    unwatch = quiet.watch.watch(execution.workflowId, execution.runId, () => {
+      if (controller.signal.aborted) return;
+      clearInterval(timer);
+      // The workflow reports the request before its worker sends the cancel of this step to the server: a heartbeat
+      // sent at once would come back without it, and the SDK's throttle would hold the next one a whole interval.
+      const first = setTimeout(() => {
+        beat();
+        timer = setInterval(beat, intervalMs);
+      }, HURRY_DELAY_MS);
+      timer = first;
+    });
+  }
   return {
     signal: controller.signal,
     abort: (reason) => controller.abort(reason),
     stop: () => {
       clearInterval(timer);
+      unwatch();
       ctx.cancellationSignal.removeEventListener('abort', onCancel);
     },
   };

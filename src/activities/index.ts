@@ -10,6 +10,7 @@ import { ToolRegistry, type ToolSource } from './tool-registry.js';
 import { TranscriptCache } from './transcript-cache.js';
 import { activityToolImplementations } from './activity-tool.js';
 import { planSubRunContinuation } from './sub-run-continuation.js';
+import { DEFAULT_QUIET_HEARTBEAT_INTERVAL_MS, type CancelWatch } from './cancel-watch.js';
 
 export interface AnthropicSettings {
   /** Defaults to ANTHROPIC_API_KEY. Read on the worker only: it never enters a workflow payload. */
@@ -29,6 +30,13 @@ export interface ActivityOptions {
   anthropic?: AnthropicSettings;
   heartbeatIntervalMs?: number;
   streamIdleTimeoutMs?: number;
+  /**
+   * Tool steps heartbeat every `quietHeartbeatIntervalMs` (default 2 s, at most a quarter of the heartbeat timeout)
+   * until the workflow reports a cancel request through this watch's sinks, then every `heartbeatIntervalMs`.
+   * Without a watch they heartbeat every `heartbeatIntervalMs` throughout.
+   */
+  cancelWatch?: CancelWatch;
+  quietHeartbeatIntervalMs?: number;
 }
 
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 200;
@@ -50,17 +58,23 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
   const toolActivities = activityToolImplementations(registry.all());
   const taken = Object.keys(toolActivities).filter((type) => (AGENT_ACTIVITY_TYPES as readonly string[]).includes(type));
   if (taken.length) throw new TypeError(`activityTool activity types ${taken.join(', ')} are durable-agent's own: give them another activityType.`);
+  const transcripts = new TranscriptCache();
   return {
     ...toolActivities,
     callModel: createModelActivity({
       anthropic,
       registry,
-      transcripts: new TranscriptCache(),
+      transcripts,
       heartbeatIntervalMs,
       streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? 60_000,
       promptCaching: options.anthropic?.promptCaching ?? true,
     }),
-    callTool: createToolActivity(registry, heartbeatIntervalMs),
+    callTool: createToolActivity(
+      registry,
+      heartbeatIntervalMs,
+      transcripts,
+      options.cancelWatch ? { watch: options.cancelWatch, intervalMs: options.quietHeartbeatIntervalMs ?? DEFAULT_QUIET_HEARTBEAT_INTERVAL_MS } : undefined,
+    ),
     resolveTools: createToolResolution(registry),
     checkUserInput: createUserInputCheck(registry),
     planSubRunContinuation,

@@ -3,10 +3,11 @@
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
 import type { ToolCallInput, ToolCallResult } from '../types.js';
-import { startHeartbeatLoop, whenAborted } from './heartbeat-loop.js';
+import { startHeartbeatLoop, whenAborted, type QuietHeartbeats } from './heartbeat-loop.js';
 import { stepStopped } from './step-stopped.js';
 import { checkpointOf } from './tool-checkpoint.js';
 import type { ToolRegistry } from './tool-registry.js';
+import type { TranscriptCache } from './transcript-cache.js';
 import { applyHumanResolution } from './human-resolution.js';
 import { recordToolDuration } from './agent-metrics.js';
 import { errorResult, MAX_TOOL_RESULT_BYTES, serialiseToolValue, toolValueResult } from '../workflows/tool-results.js';
@@ -19,8 +20,8 @@ class ToolTimeoutError extends Error {
   override name = 'ToolTimeoutError';
 }
 
-export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: number) {
-  return async function callTool(input: ToolCallInput): Promise<ToolCallResult> {
+export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: number, transcripts?: TranscriptCache, quiet?: QuietHeartbeats) {
+  const callToolOnce = async function callToolOnce(input: ToolCallInput): Promise<ToolCallResult> {
     const ctx = Context.current();
     if (input.availableTools) {
       const names = input.availableTools.length ? input.availableTools.join(', ') : 'none';
@@ -42,7 +43,7 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
     let progress: unknown = checkpoint;
     const started = performance.now();
     let outcome: 'ok' | 'error' | 'cancelled' = 'error';
-    const loop = startHeartbeatLoop(heartbeatIntervalMs, () => progress);
+    const loop = startHeartbeatLoop(heartbeatIntervalMs, () => progress, quiet);
     const timeoutMs = input.timeoutMs ?? tool.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
     const timeout = setTimeout(() => loop.abort(new ToolTimeoutError(`timed out after ${timeoutMs} ms`)), timeoutMs);
     try {
@@ -78,5 +79,11 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
       loop.stop();
       recordToolDuration(tool.name, outcome, performance.now() - started);
     }
+  };
+  // The next model call refers to the result its step recorded: keep it for that call (transcript-cache.ts).
+  return async function callTool(input: ToolCallInput): Promise<ToolCallResult> {
+    const result = await callToolOnce(input);
+    transcripts?.rememberToolResult(result.content);
+    return result;
   };
 }

@@ -1,11 +1,15 @@
-// Model calls carry only the messages the worker has not seen (see ModelCallInput.transcript). The worker keeps
-// each open execution's transcript here; a worker that lacks it (restart, another worker) asks the workflow.
+// Model calls carry only the messages the worker has not seen (see ModelCallInput.transcript), and refer to tool
+// results their steps recorded instead of carrying them again. The worker keeps each open execution's transcript and
+// the results its tool steps returned here; a worker that lacks either (restart, another worker) asks the workflow.
 import { Context } from '@temporalio/activity';
+import type { MessageParam, ModelCallInput, RecordedResult } from '../types.js';
 import { transcriptQuery } from '../workflows/definitions.js';
-import type { MessageParam, ModelCallInput } from '../types.js';
+import { digestOf } from '../workflows/recorded-results.js';
 
 export class TranscriptCache {
   private readonly entries = new Map<string, MessageParam[]>();
+  /** Tool results returned on this worker, by execution and activity id. */
+  private readonly toolResults = new Map<string, string>();
 
   constructor(private readonly capacity = 1000) {}
 
@@ -17,10 +21,43 @@ export class TranscriptCache {
     if (entry && entry.length === input.transcript.base + input.transcript.messages.length) this.entries.set(key, [...entry, message]);
   }
 
+  /** Keeps what a tool step returned (called by the tool activity): the next model call refers to it. */
+  rememberToolResult(content: string): void {
+    this.toolResults.delete(this.resultKey());
+    this.toolResults.set(this.resultKey(), content);
+    evictOldest(this.toolResults, this.capacity * 10);
+  }
+
   private keyOf(): string {
     const execution = Context.current().info.workflowExecution;
     if (!execution) throw new Error('callModel runs only as a workflow activity');
     return `${execution.workflowId}/${execution.runId}`;
+  }
+
+  private resultKey(activityId = Context.current().info.activityId): string {
+    return `${this.keyOf()}/${activityId}`;
+  }
+
+  /** The messages with every referred tool result filled in from this worker's tool steps; undefined if one is missing. */
+  private fill(messages: MessageParam[], recorded: Record<string, RecordedResult>): MessageParam[] | undefined {
+    let missing = false;
+    const filled = messages.map((message): MessageParam => {
+      if (message.role !== 'user' || typeof message.content === 'string') return message;
+      return {
+        ...message,
+        content: message.content.map((block) => {
+          const ref = block.type === 'tool_result' ? recorded[block.tool_use_id] : undefined;
+          if (!ref || block.type !== 'tool_result') return block;
+          const content = this.toolResults.get(this.resultKey(ref.activityId));
+          if (content === undefined || digestOf(content) !== ref.digest) {
+            missing = true;
+            return block;
+          }
+          return { ...block, content };
+        }),
+      };
+    });
+    return missing ? undefined : filled;
   }
 
   async resolve(input: ModelCallInput): Promise<MessageParam[]> {
@@ -29,20 +66,38 @@ export class TranscriptCache {
     if (!execution) throw new Error('callModel runs only as a workflow activity');
     const { workflowId, runId } = execution;
     const key = `${workflowId}/${runId}`;
-    const { base, messages } = input.transcript;
-    let head = this.entries.get(key);
-    if (base === 0) head = [];
-    else if (!head || head.length < base) {
-      head = await ctx.client.workflow.getHandle(workflowId, runId).query(transcriptQuery, base);
-      if (head.length !== base) throw new Error(`workflow returned ${head.length} messages, expected ${base}`);
+    const ask = async (count: number): Promise<MessageParam[]> => {
+      const messages = await ctx.client.workflow.getHandle(workflowId, runId).query(transcriptQuery, count);
+      if (messages.length !== count) throw new Error(`workflow returned ${messages.length} messages, expected ${count}`);
+      return messages;
+    };
+    const { base, recordedResults } = input.transcript;
+    let { messages } = input.transcript;
+    let head = base === 0 ? [] : this.entries.get(key);
+    if (recordedResults) {
+      const end = base + messages.length;
+      // From this worker's tool steps; on a retry here, from the transcript the first attempt put together; else the workflow's.
+      const filled = this.fill(messages, recordedResults) ?? (head && head.length >= end ? head.slice(base, end) : undefined);
+      if (filled) {
+        messages = filled;
+      } else {
+        head = await ask(end);
+        messages = head.slice(base);
+      }
     }
+    if (!head || head.length < base) head = await ask(base);
     const full = [...head.slice(0, base), ...messages];
     this.entries.delete(key);
     this.entries.set(key, full);
-    if (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
+    evictOldest(this.entries, this.capacity);
     return full;
+  }
+}
+
+function evictOldest(map: Map<string, unknown>, capacity: number): void {
+  while (map.size > capacity) {
+    const oldest = map.keys().next().value;
+    if (oldest === undefined) return;
+    map.delete(oldest);
   }
 }

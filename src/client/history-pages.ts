@@ -14,9 +14,13 @@ const readers = new WeakMap<object, Connection>();
 const opened = new Set<Connection>();
 
 function serviceFor(client: Client): Client['workflowService'] {
+  return readerFor(client)?.workflowService ?? client.workflowService;
+}
+
+/** The sibling connection of a client's Connection; undefined for a connection of another kind (it keeps its own limits). */
+function readerFor(client: Client): Connection | undefined {
   const base = client.connection;
-  // A connection of another kind keeps its own limits: read through it as it is.
-  if (!(base instanceof Connection)) return client.workflowService;
+  if (!(base instanceof Connection)) return undefined;
   let reader = readers.get(base);
   if (!reader) {
     // The credentials carry the TLS setup (CA, client certificate) and channelArgs its server name override.
@@ -36,7 +40,7 @@ function serviceFor(client: Client): Client['workflowService'] {
     readers.set(base, reader);
     opened.add(reader);
   }
-  return reader.workflowService;
+  return reader;
 }
 
 const GRPC_PERMISSION_DENIED = 7;
@@ -66,6 +70,48 @@ async function fetchPages(service: Client['workflowService'], client: Client, wo
     events.push(...(page.history?.events ?? []));
     if (!page.nextPageToken?.length) return events;
     nextPageToken = page.nextPageToken;
+  }
+}
+
+export interface HistoryPage {
+  events: HistoryEvent[];
+  /** Where the next long poll continues; undefined once the execution has closed and every event was read. */
+  nextPageToken: Uint8Array | undefined;
+}
+
+/**
+ * One page of an execution's history in the server's wait-for-new-event mode: from `nextPageToken` (the previous
+ * page's; none for the first page), it returns as soon as there are events past it, or empty when the server's long
+ * poll times out (about 20 s). Aborting `signal` cancels the call (it then rejects).
+ */
+export async function pollHistoryPage(client: Client, workflowId: string, runId: string | undefined, nextPageToken: Uint8Array | undefined, signal: AbortSignal): Promise<HistoryPage> {
+  const request = {
+    namespace: client.options.namespace,
+    execution: { workflowId, ...(runId ? { runId } : {}) },
+    waitNewEvent: true,
+    ...(nextPageToken ? { nextPageToken } : {}),
+  };
+  const reader = readerFor(client);
+  const call = async (connection: Connection | undefined, service: Client['workflowService']): Promise<HistoryPage> => {
+    const poll = (): ReturnType<typeof service.getWorkflowExecutionHistory> => service.getWorkflowExecutionHistory(request);
+    // A signal of its own per call: the connection leaves a listener on the signal it is given.
+    const own = new AbortController();
+    const abort = (): void => own.abort();
+    signal.addEventListener('abort', abort, { once: true });
+    try {
+      const page = connection ? await connection.withAbortSignal(own.signal, poll) : await poll();
+      return { events: page.history?.events ?? [], nextPageToken: page.nextPageToken?.length ? page.nextPageToken : undefined };
+    } finally {
+      signal.removeEventListener('abort', abort);
+    }
+  };
+  try {
+    return await call(reader, reader?.workflowService ?? client.workflowService);
+  } catch (err) {
+    if (reader && isGrpcServiceError(err) && (err.code === GRPC_UNAUTHENTICATED || err.code === GRPC_PERMISSION_DENIED)) {
+      return call(client.connection instanceof Connection ? client.connection : undefined, client.workflowService);
+    }
+    throw err;
   }
 }
 

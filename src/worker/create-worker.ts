@@ -4,6 +4,7 @@ import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { encryptedDataConverter } from '../codec/aes-gcm-codec.js';
 import { createActivities, DEFAULT_HEARTBEAT_INTERVAL_MS, type AnthropicSettings } from '../activities/index.js';
+import { CancelWatch } from '../activities/cancel-watch.js';
 import type { Tool } from '../activities/tool-definition.js';
 import type { McpToolServer } from '../activities/mcp-tools.js';
 import { connectWithin, temporalSettings, type TemporalSettingsOptions } from '../environment.js';
@@ -35,6 +36,12 @@ export interface CreateWorkerOptions extends TemporalSettingsOptions {
   anthropic?: AnthropicSettings;
   /** How often activities heartbeat (default DEFAULT_HEARTBEAT_INTERVAL_MS, 200 ms); bounds how long a cancel takes to reach a running call. */
   heartbeatIntervalMs?: number;
+  /**
+   * How often a tool step heartbeats while nobody asked to cancel its run (default 2 s, at most a quarter of its
+   * heartbeat timeout). The run's workflow reports a cancel request to its worker, whose tool steps of that run then
+   * heartbeat at once and every `heartbeatIntervalMs`, which is what carries the cancel to them.
+   */
+  quietHeartbeatIntervalMs?: number;
   streamIdleTimeoutMs?: number;
   /**
    * Default: payloads encrypted with DURABLE_AGENT_CODEC_KEY when it is set, plain JSON otherwise. Clients of the
@@ -96,6 +103,7 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
   if (!connection) throw new Error('unreachable: no connection');
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
   const tracing = createWorkerTracing(options.tracing);
+  const cancelWatch = new CancelWatch();
   const prebuilt = prebuiltBundlePath({ tracing: tracing.enabled });
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
@@ -116,7 +124,7 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
         workflowModules: [...('workflowsPath' in workflowSource ? workflowInterceptorModules({ tracing: tracing.enabled }) : []), ...(userInterceptors?.workflowModules ?? [])],
         activity: [...tracing.activityInterceptors, ...(userInterceptors?.activity ?? [])],
       },
-      sinks: { ...options.workerOptions?.sinks, ...tracing.sinks },
+      sinks: { ...options.workerOptions?.sinks, ...tracing.sinks, ...cancelWatch.sinks() },
       ...dataConverterOption(options),
       connection,
       namespace,
@@ -125,6 +133,8 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
         tools: options.tools ?? [],
         ...(options.mcpServers?.length ? { toolSources: options.mcpServers } : {}),
         heartbeatIntervalMs,
+        cancelWatch,
+        ...(options.quietHeartbeatIntervalMs !== undefined ? { quietHeartbeatIntervalMs: options.quietHeartbeatIntervalMs } : {}),
         ...(options.anthropic ? { anthropic: options.anthropic } : {}),
         ...(options.streamIdleTimeoutMs !== undefined ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),
       }),

@@ -19,6 +19,7 @@ import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/wor
 import type { WorkflowInfo } from '@temporalio/workflow';
 import { EXECUTION_SPAN_NAME } from '../telemetry/attributes.js';
 import { executionSpanIds } from '../telemetry/trace-ids.js';
+import type { CancelSinks } from '../workflows/cancel-sink.js';
 
 export interface TracingOptions {
   /** Where spans go (e.g. a SimpleSpanProcessor around an InMemorySpanExporter). Default: OTLP/HTTP, see below. */
@@ -75,7 +76,10 @@ function withExecutionRoot(info: WorkflowInfo, spans: SerializableSpan[]): Seria
 }
 
 /** The span sink with tracing off (also what a replay worker needs: the bundle's interceptors call it). */
-export const noopSinks: InjectedSinks<OpenTelemetrySinks> = { exporter: { export: { fn: () => undefined } } };
+export const noopSinks: InjectedSinks<OpenTelemetrySinks & CancelSinks> = {
+  exporter: { export: { fn: () => undefined } },
+  durableAgentCancel: { requested: { fn: () => undefined } },
+};
 
 /** `options === false` turns tracing off; undefined means "on if OTEL_EXPORTER_OTLP_ENDPOINT is set". */
 export function createWorkerTracing(options: TracingOptions | false | undefined): WorkerTracing {

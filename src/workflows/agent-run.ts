@@ -53,6 +53,8 @@ import { oneLine } from '../text.js';
 import { temporalToolCall, type LoopToolPolicy } from './temporal-tools.js';
 import { describeStop, RunStopper } from './run-stop.js';
 import { outputInvalidMessage } from './structured-output.js';
+import { referToRecordedResults } from './recorded-results.js';
+import { cancelSinks } from './cancel-sink.js';
 
 const SUMMARY_LIMIT = 120;
 /** Patch id of the maxSteps check before a turn's tool calls (see the loop). */
@@ -67,6 +69,8 @@ const TOOL_CHECKPOINTS = 'durable-agent/tool-checkpoints';
 const TEMPORAL_TOOLS = 'durable-agent/temporal-tools';
 /** Patch id of the follow-up turn that asks the model to fix an answer that failed the task's output schema. */
 const STRUCTURED_OUTPUT_REPAIR = 'durable-agent/structured-output-repair';
+/** Patch id of model calls that refer to tool results their steps recorded instead of carrying them (recorded-results.ts). */
+const TOOL_RESULTS_BY_REFERENCE = 'durable-agent/tool-results-by-reference';
 
 /** A tool call waiting for a human, and the answer once it came. */
 interface WaitingCall {
@@ -87,27 +91,39 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   const toolOptions = withTimeouts(TOOL_ACTIVITY_OPTIONS, 'tool', task.timeouts);
   // Messages the worker was already sent in this execution; the next model call carries only what follows.
   let sentMessages = 0;
+  // Tool steps run in this execution, by tool_use id: their results are in history already.
+  const toolStepsRun = new Map<string, string>();
 
   setHandler(stepsQuery, () => [...(seed?.previousSteps ?? []), ...liveSteps]);
 
   // The Web UI's "Current Details": status, reason and the transcript so far (user metadata, not history).
   let detailsStatus: RunStatus = 'running';
   let detailsReason: string | undefined;
-  const showDetails = (): void =>
-    setCurrentDetails(
-      renderCurrentDetails({
-        status: detailsStatus,
-        ...(detailsReason !== undefined ? { reason: detailsReason } : {}),
-        execution,
-        ...(seed ? { continuedFrom: seed.continuedFrom } : {}),
-        messages: task.memory ? conversation.messages.slice(task.memory.messages.length) : conversation.messages,
-        steps: [...(seed?.previousSteps ?? []), ...liveSteps],
-      }),
-    );
+  // Rendered once per activation however often the loop changes (a microtask runs before the activation completes):
+  // the details are the same when a query reads them, at a fraction of the worker's CPU per step.
+  let detailsQueued = false;
+  const showDetails = (): void => {
+    if (detailsQueued) return;
+    detailsQueued = true;
+    void Promise.resolve().then(() => {
+      detailsQueued = false;
+      setCurrentDetails(
+        renderCurrentDetails({
+          status: detailsStatus,
+          ...(detailsReason !== undefined ? { reason: detailsReason } : {}),
+          execution,
+          ...(seed ? { continuedFrom: seed.continuedFrom } : {}),
+          messages: task.memory ? conversation.messages.slice(task.memory.messages.length) : conversation.messages,
+          steps: [...(seed?.previousSteps ?? []), ...liveSteps],
+        }),
+      );
+    });
+  };
   showDetails();
   CancellationScope.current().cancelRequested.catch(() => {
     detailsReason = 'cancel requested: waiting for the running steps to stop';
     showDetails();
+    cancelSinks.durableAgentCancel.requested();
   });
   setHandler(transcriptQuery, (count) => conversation.messages.slice(0, count));
   // cancelRun's modes and reasons, the time limit and the budgets: one way to stop (run-stop.ts).
@@ -233,7 +249,9 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
           details: [{ stepIndex: plan.index, activityId: plan.activityId }],
         });
       }
-      result = await track(plan, () => callModel(callInput));
+      const transcript = referToRecordedResults(callInput.transcript, toolStepsRun);
+      const sent = transcript !== callInput.transcript && patched(TOOL_RESULTS_BY_REFERENCE) ? { ...callInput, transcript } : callInput;
+      result = await track(plan, () => callModel(sent));
       stopper.addUsage(result.usage);
     }
     const tools = conversation.applyModelResult(result);
@@ -253,6 +271,8 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     // An activityTool's call is the user's activity, an agentTool's a child run (src/workflows/temporal-tools.ts).
     const temporal = temporalToolCall(plan, policy, { runId, run: input, seed, summary });
     if (temporal && patched(TEMPORAL_TOOLS)) return track(plan, temporal);
+    // Only callTool steps leave their result with the worker's transcript cache (activityTools and agentTools don't).
+    toolStepsRun.set(plan.toolUseId, plan.activityId);
     const { callTool } = proxyActivities<AgentActivities>({
       ...toolOptions,
       ...(policy?.maxAttempts !== undefined ? { retry: { ...toolOptions.retry, maximumAttempts: policy.maxAttempts } } : {}),

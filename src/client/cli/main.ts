@@ -23,6 +23,7 @@ import { followProgress } from './progress.js';
 import { logEnd } from '../run-stream.js';
 import { readSession } from '../session-memory.js';
 import { sessionText } from './session-format.js';
+import { startRunEventsServer } from '../run-events-server.js';
 import type { RunHandle } from '../agent.js';
 
 const USAGE = `durable-agent <command> [options]
@@ -51,6 +52,10 @@ const USAGE = `durable-agent <command> [options]
   session   show <sessionId>            The session's runs, oldest first, and each one's conversation.
   codec-server [--port 8888] [--host 127.0.0.1] [--cors-origin http://localhost:8233]
             Decrypt payloads for the Web UI (DURABLE_AGENT_CODEC_KEY, DURABLE_AGENT_CODEC_TOKEN).
+  serve     [--port 8787] [--host 127.0.0.1] [--token T]
+            Serve runs' event streams over HTTP: GET /runs/<runId>/events?from=<offset> (Server-Sent Events,
+            Last-Event-ID resumes) and a live page at GET /runs/<runId>. Any host but loopback needs a token
+            (--token or DURABLE_AGENT_SERVE_TOKEN), sent as "Authorization: Bearer <token>" or ?token=.
 
 Exit codes: 0 completed, 1 error, 2 usage, 3 cancelled, 4 durable-agent error (e.g. RunNotFoundError), 5 paused.
 Environment: TEMPORAL_ADDRESS (localhost:7233), TEMPORAL_NAMESPACE (default), DURABLE_AGENT_TASK_QUEUE
@@ -311,6 +316,22 @@ async function main(argv: string[]): Promise<number> {
         ...(values['cors-origin'] ? { corsOrigin: values['cors-origin'].split(',') } : {}),
       });
       console.log(`codec server on ${server.url} (POST /decode, POST /encode): Web UI → Settings → Codec Server`);
+      await new Promise<void>((done) => {
+        process.once('SIGINT', () => done());
+        process.once('SIGTERM', () => done());
+      });
+      await server.close();
+      return 0;
+    }
+    case 'serve': {
+      const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' } } });
+      const server = await startRunEventsServer({
+        client: await getClient(),
+        port: Number(values.port ?? 8787),
+        ...(values.host ? { host: values.host } : {}),
+        ...(values.token ? { token: values.token } : {}),
+      });
+      console.log(`serving run events on ${server.url}: GET /runs/<runId> (live page), GET /runs/<runId>/events?from=<offset> (SSE)`);
       await new Promise<void>((done) => {
         process.once('SIGINT', () => done());
         process.once('SIGTERM', () => done());

@@ -1,0 +1,132 @@
+// A run's event stream over HTTP, for browsers and other languages: `GET /runs/:runId/events?from=<offset>` answers
+// with Server-Sent Events (each event's `id` is its `nextOffset`, so a reconnecting EventSource resumes through
+// `Last-Event-ID` with no gap and no duplicate), and `GET /runs/:runId` with a small page that follows the run's steps
+// and text live. It serves run contents: it listens on loopback by default and refuses to listen anywhere else
+// without a token, which every request must then carry (`Authorization: Bearer <token>`, or `?token=` for EventSource).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Client } from '@temporalio/client';
+import { InvalidRunIdError, RunNotFoundError } from './errors.js';
+import { checkRunId } from './run-id.js';
+import { streamEvents } from './run-stream.js';
+import { runPage } from './run-page.js';
+
+export const SERVE_TOKEN_ENV = 'DURABLE_AGENT_SERVE_TOKEN';
+
+export interface RunEventsServerOptions {
+  client: Client;
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Default 127.0.0.1. Any address but loopback needs a token. */
+  host?: string;
+  /** Required on every request when set; default DURABLE_AGENT_SERVE_TOKEN. */
+  token?: string;
+}
+
+export interface RunEventsServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+export async function startRunEventsServer(options: RunEventsServerOptions): Promise<RunEventsServer> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? process.env[SERVE_TOKEN_ENV] ?? '';
+  if (!LOOPBACK.has(host) && !token) {
+    throw new Error(`Serving run contents on ${host} needs a token: pass --token or set ${SERVE_TOKEN_ENV} (or listen on 127.0.0.1).`);
+  }
+  const expected = token ? sha256(token) : undefined;
+  const authorised = (req: IncomingMessage, url: URL): boolean => {
+    if (!expected) return true;
+    const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? url.searchParams.get('token') ?? '';
+    // Comparing digests keeps the check constant-time whatever the lengths.
+    return timingSafeEqual(sha256(given), expected);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://serve.invalid');
+    const plain = (status: number, text: string): void => {
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(`${text}\n`);
+    };
+    if (req.method !== 'GET') return plain(405, 'method not allowed');
+    // Nothing about any run before the token checks out: not even whether it exists.
+    if (!authorised(req, url)) return plain(401, 'unauthorized');
+    const match = /^\/runs\/([^/]+)(\/events)?\/?$/.exec(url.pathname);
+    if (!match) return plain(404, 'not found: GET /runs/<runId> or /runs/<runId>/events?from=<offset>');
+    const runId = decodeURIComponent(match[1]!);
+    try {
+      checkRunId(runId);
+    } catch (err) {
+      if (err instanceof InvalidRunIdError) return plain(400, err.message);
+      throw err;
+    }
+    if (!match[2]) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(runPage(runId));
+      return;
+    }
+    const lastId = req.headers['last-event-id'];
+    const from = Number(typeof lastId === 'string' && lastId ? lastId : (url.searchParams.get('from') ?? 0));
+    if (!Number.isInteger(from) || from < 0) return plain(400, 'from (or Last-Event-ID) must be an offset: an integer ≥ 0');
+    const stream = streamEvents(options.client, runId, { fromOffset: from, stopAtPause: false });
+    // The first event (or the run's absence) decides the status line.
+    let first: IteratorResult<unknown>;
+    try {
+      first = await stream.next();
+    } catch (err) {
+      if (err instanceof RunNotFoundError) return plain(404, `no run ${runId}`);
+      throw err;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.flushHeaders();
+    let gone = false;
+    res.on('close', () => {
+      gone = true;
+      void stream.return(undefined);
+    });
+    try {
+      for (let next = first; !next.done && !gone; next = await stream.next()) {
+        const event = next.value as { type: string; nextOffset: number };
+        res.write(`id: ${event.nextOffset}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      }
+      if (!gone) res.write('event: end\ndata: {}\n\n');
+    } catch (err) {
+      if (!gone) res.write(`event: failure\ndata: ${JSON.stringify({ message: err instanceof Error ? err.message : String(err) })}\n\n`);
+    }
+    res.end();
+  };
+
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`internal error: ${err instanceof Error ? err.name : 'unknown'}\n`);
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shown}:${port}`,
+    port,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

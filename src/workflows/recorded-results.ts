@@ -1,0 +1,41 @@
+// History near its content: a tool result is recorded once, as its tool step's result. The next model call refers to
+// it by the step's activity id instead of carrying it again; the worker fills it back in from what its tool steps
+// returned, or from the workflow's transcript (src/activities/transcript-cache.ts).
+import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
+import type { ModelCallInput, RecordedResult } from '../types.js';
+
+/**
+ * FNV-1a (32 bits) of a tool result's content as JSON: lets the worker check that the result it kept is the one the
+ * workflow recorded (an attempt whose completion never reached the server may have returned something else).
+ */
+export function digestOf(content: unknown): string {
+  const text = JSON.stringify(content ?? '');
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `${text.length}:${hash.toString(16)}`;
+}
+
+/**
+ * The transcript with the content of every tool_result block whose step ran in this execution (`activityIds`: tool_use
+ * id → activity id) left out and referred to instead. Unchanged when there is none.
+ */
+export function referToRecordedResults(transcript: ModelCallInput['transcript'], activityIds: ReadonlyMap<string, string>): ModelCallInput['transcript'] {
+  const recordedResults: Record<string, RecordedResult> = {};
+  const messages: MessageParam[] = transcript.messages.map((message) => {
+    if (message.role !== 'user' || typeof message.content === 'string') return message;
+    return {
+      ...message,
+      content: message.content.map((block) => {
+        const activityId = block.type === 'tool_result' ? activityIds.get(block.tool_use_id) : undefined;
+        if (block.type !== 'tool_result' || activityId === undefined) return block;
+        recordedResults[block.tool_use_id] = { activityId, digest: digestOf(block.content) };
+        const { content: _content, ...rest } = block;
+        return rest;
+      }),
+    };
+  });
+  return Object.keys(recordedResults).length ? { ...transcript, messages, recordedResults } : transcript;
+}
