@@ -12,6 +12,7 @@ import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { RunStatus, type ModelCallInput } from '../src/types.js';
 import { startHarness, type Harness } from './helpers/harness.js';
+import { withoutCacheControls } from '../src/testing/fake-anthropic/prompt-cache.js';
 
 const MARK = 'a-result-worth-storing-once';
 const fetchPage = tool({
@@ -63,8 +64,8 @@ test('each tool result is stored once; the model call refers to it and the model
 
   // The model got every tool result in full, in the order of the conversation.
   assert.equal(h.fake.requests.length, 3);
-  assert.deepEqual(h.fake.requests[1]!.body.messages, output.messages.slice(0, 3));
-  assert.deepEqual(h.fake.requests[2]!.body.messages, output.messages.slice(0, 5));
+  assert.deepEqual(withoutCacheControls(h.fake.requests[1]!.body.messages), output.messages.slice(0, 3));
+  assert.deepEqual(withoutCacheControls(h.fake.requests[2]!.body.messages), output.messages.slice(0, 5));
 
   const history = await h.client.workflow.getHandle(output.runId, output.executionRunId).fetchHistory();
   for (const n of [1, 2, 3]) assert.equal(occurrences(history, `${MARK} #${n}`), 1, `tool result ${n} is stored once`);

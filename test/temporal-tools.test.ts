@@ -14,6 +14,7 @@ import { RunStatus, type RunOutput } from '../src/types.js';
 import { textTurn, toolTurn, type FakeTurn, type RecordedRequest } from '../src/testing/fake-anthropic/index.js';
 import { ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
+import { withoutCacheControls } from '../src/testing/fake-anthropic/prompt-cache.js';
 
 const counter = new ToolCounter();
 const charges: number[] = [];
@@ -193,7 +194,7 @@ describe('activityTool: the user activity is the tool', () => {
       read.stepResults.map((s) => `${s.index} ${s.name} ${s.status} ${s.error ? 'error' : 'ok'}`),
       ['0 model completed ok', '1 tool:charge_card completed ok', '2 tool:refund completed error', '3 model completed ok', '4 tool:charge_card completed error', '5 model completed ok'],
     );
-    assert.deepEqual(read.messages, [...third.body.messages, { role: 'assistant', content: [{ type: 'text', text: 'Charged; the refund failed.' }] }]);
+    assert.deepEqual(read.messages, [...withoutCacheControls(third.body.messages), { role: 'assistant', content: [{ type: 'text', text: 'Charged; the refund failed.' }] }]);
   });
 
   test("the worker's activityTool is the one the run uses: a client that saw other options is refused before any step", async () => {
@@ -304,7 +305,7 @@ describe('agentTool: an agent is the tool (a sub-run)', () => {
     const told = `Tool researcher was stopped: its agent run ${innerId} was cancelled.`;
     assert.equal(outer.stepResults.find((s) => s.name === 'tool:researcher')?.error, told);
     const last = h.fake.requests.find((r) => runOf(r) === OUTER && r.turn === 1)!;
-    assert.deepEqual(last.body.messages.at(-1)!.content, [{ type: 'tool_result', tool_use_id: step.toolUseId, content: told, is_error: true }]);
+    assert.deepEqual(withoutCacheControls(last.body.messages.at(-1)!.content), [{ type: 'tool_result', tool_use_id: step.toolUseId, content: told, is_error: true }]);
     assert.equal((await getRunOutput(innerId, { client: h.client })).status, RunStatus.cancelled);
     slowMs.value = 0;
     const inner = await h.agent().continueRun({ runId: innerId });

@@ -16,6 +16,7 @@ import {
 import { FailureTypes, type RunInput, type RunStop, type StopRequest, type Usage } from '../types.js';
 import { budgetExceeded, timeLimit } from './run-limits.js';
 import { stopOfCancel, stopSignal } from './stop-signal.js';
+import { cancelSinks } from './cancel-sink.js';
 
 /** Patch id of the stop mechanism: the loop's steps in a scope of their own, the time-limit timer, the stop memo. */
 export const STOP_AND_STEER = 'durable-agent/stop-and-steer';
@@ -102,6 +103,10 @@ export class RunStopper {
     if (this.stop && !escalates) return;
     this.stop = escalates ? { ...this.stop!, mode: 'now' } : stop;
     this.onStopping(this.stop);
-    if (this.stop.mode === 'now') this.scope.cancel();
+    if (this.stop.mode === 'now') {
+      // Tool steps heartbeat slowly until their worker hears of a cancel (cancel-sink.ts): a stop cuts them like one.
+      cancelSinks.durableAgentCancel.requested();
+      this.scope.cancel();
+    }
   }
 }
