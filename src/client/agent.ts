@@ -29,6 +29,8 @@ import { InvalidRequirementError, RunNotFoundError, RunStillRunningError, TaskNo
 import { readExecution } from './read-execution.js';
 import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-stream.js';
 import { searchAttributesRegistered } from './search-attributes.js';
+import { modelId } from '../model-id.js';
+import { runMemo } from '../workflows/run-memo.js';
 import type { Task } from './task.js';
 
 export interface AgentOptions extends ConnectionOptions {
@@ -89,15 +91,6 @@ export interface RunHandle {
   executionRunId: string;
   steps(): Promise<StepResult[]>;
   result(): Promise<RunOutput>;
-}
-
-const PROVIDER = 'anthropic/';
-
-function modelId(model: string): string {
-  if (model.startsWith(PROVIDER)) return model.slice(PROVIDER.length);
-  if (model.includes('/')) throw new TypeError(`Unsupported model "${model}": durable-agent speaks to Anthropic models ("anthropic/<model>").`);
-  if (!model) throw new TypeError('Agent needs a model, e.g. "anthropic/claude-sonnet-4-6".');
-  return model;
 }
 
 function runIdOf(ref: RunRef): string {
@@ -287,13 +280,7 @@ export class Agent {
         taskQueue,
         args: [input],
         staticSummary,
-        memo: {
-          task: input.task.description,
-          model: input.model,
-          ...(input.sessionId !== undefined ? { sessionId: input.sessionId } : {}),
-          ...(input.userId !== undefined ? { userId: input.userId } : {}),
-          execution: (input.seed?.executions ?? 0) + 1,
-        },
+        memo: runMemo(input),
         ...(searchAttributes.length ? { typedSearchAttributes: searchAttributes } : {}),
       });
     } catch (err) {
