@@ -3,6 +3,9 @@
 // converter, the heartbeat throttle a prompt cancel needs, the telemetry interceptors, and the agent's workflow
 // (agentRun) to whatever workflows the worker bundles. On a Client it adds the data converter. createWorker() is this
 // plugin on a worker of its own.
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { SimplePlugin } from '@temporalio/plugin';
 import type { BundleOptions, WorkerOptions } from '@temporalio/worker';
@@ -82,6 +85,27 @@ export class DurableAgentPlugin extends SimplePlugin {
   override configureBundler(options: BundleOptions): BundleOptions {
     const configured = super.configureBundler(options);
     const modules = [...workflowInterceptorModules({ tracing: this.tracing.enabled }), ...(configured.workflowInterceptorModules ?? [])];
-    return { ...configured, workflowsPath: workflowsWithAgentRun(configured.workflowsPath), workflowInterceptorModules: [...new Set(modules)] };
+    const entry = workflowsWithAgentRun(configured.workflowsPath);
+    if (entry === configured.workflowsPath) return { ...configured, workflowInterceptorModules: [...new Set(modules)] };
+    // The bundler resolves its own imports from beside the entry (a temp dir): from the user's node_modules, then.
+    const userModules = nodeModulesOf(configured.workflowsPath);
+    const hook = configured.webpackConfigHook;
+    return {
+      ...configured,
+      workflowsPath: entry,
+      workflowInterceptorModules: [...new Set(modules)],
+      webpackConfigHook: (config) => {
+        const base = hook ? hook(config) : config;
+        return { ...base, resolve: { ...base.resolve, modules: [...(base.resolve?.modules ?? ['node_modules']), userModules] } };
+      },
+    };
   }
+}
+
+/** The node_modules folder the user's workflow code takes @temporalio/workflow from (so the bundle has one copy). */
+function nodeModulesOf(workflowsPath: string): string {
+  const base = existsSync(workflowsPath) && statSync(workflowsPath).isDirectory() ? join(workflowsPath, 'index.js') : workflowsPath;
+  const resolved = createRequire(resolve(base)).resolve('@temporalio/workflow');
+  const at = resolved.lastIndexOf(`${sep}node_modules${sep}`);
+  return at < 0 ? dirname(resolved) : resolved.slice(0, at + `${sep}node_modules`.length);
 }

@@ -1,0 +1,241 @@
+// durable-agent inside a user's own Temporal app, as examples/order-workflow sets it up: a copy of that folder, whose
+// files import 'durable-agent' and 'durable-agent/workflow' by name (resolved here to this repository's sources),
+// runs on a plain Worker.create + DurableAgentPlugin against the real dev server and the fake Anthropic server.
+// The order workflow runs its own activity → an agent run (a child workflow; its tool calls the service's code) →
+// its own activity; cancelling the order cancels the agent's run, which another OS process later continues.
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { Client, WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { z } from 'zod';
+import { sleep, tool } from '../src/activities/tool-definition.js';
+import { getRunOutput } from '../src/client/run-control.js';
+import { FakeAnthropicServer, scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
+import { DurableAgentPlugin } from '../src/worker/plugin.js';
+import { finished, killCliProcesses, startCli } from './helpers/cli-process.js';
+import { waitFor } from './helpers/harness.js';
+import { freePort, ROOT, startLocal } from './helpers/servers.js';
+
+const EXAMPLE = join(ROOT, 'examples', 'order-workflow');
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join(ROOT, '.artifacts', 'web-ui');
+
+interface ExampleActivities {
+  sideEffects: Array<{ activity: string; orderId: string; detail?: string }>;
+  shippingStatus(orderId: string): Promise<string>;
+}
+interface ExampleWorker {
+  createOrderWorker(options: { connection: unknown; taskQueue?: string; anthropic?: { baseURL: string; apiKey: string }; tools?: unknown[] }): Promise<Worker>;
+}
+interface ExampleStarter {
+  placeOrder(client: Client, order: { id: string; item: string; quantity: number; customer: string }, taskQueue?: string): Promise<{ orderId: string; reservation: string; agentRunId: string; note: string }>;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'durable-agent-order-'));
+const app = join(dir, 'app');
+const taskQueue = `orders-${process.pid}`;
+let env: TestWorkflowEnvironment;
+let fake: FakeAnthropicServer;
+let client: Client;
+let worker: Worker;
+let running: Promise<void>;
+let activities: ExampleActivities;
+let starter: ExampleStarter;
+let browser: Browser | undefined;
+let uiUrl = '';
+
+// The agent's tool as tools.ts defines it (same name and schema, calling the service's shippingStatus), held by the
+// test while it cancels: started and completed are counted per order.
+const gate = { hold: false };
+const toolStarted = new Map<string, number>();
+const toolCompleted = new Map<string, number>();
+const bump = (m: Map<string, number>, k: string): void => void m.set(k, (m.get(k) ?? 0) + 1);
+const gatedCheckShipping = tool({
+  name: 'check_shipping',
+  description: 'Looks up the shipping status of an order.',
+  input: z.object({ orderId: z.string() }),
+  run: async ({ orderId }, { signal }) => {
+    bump(toolStarted, orderId);
+    while (gate.hold) await sleep(50, signal);
+    const status = await activities.shippingStatus(orderId);
+    bump(toolCompleted, orderId);
+    return status;
+  },
+});
+
+/** A fresh project holding a copy of the example; `durable-agent` there is this repository's sources. */
+function makeApp(): void {
+  mkdirSync(join(app, 'node_modules', 'durable-agent'), { recursive: true });
+  for (const file of readdirSync(EXAMPLE)) if (file.endsWith('.ts')) cpSync(join(EXAMPLE, file), join(app, file));
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'order-service', private: true, type: 'module' }));
+  const pkg = join(app, 'node_modules', 'durable-agent');
+  writeFileSync(
+    join(pkg, 'package.json'),
+    JSON.stringify({ name: 'durable-agent', type: 'module', exports: { '.': './src/index.ts', './workflow': './src/workflows/entry.ts', './testing': './src/testing/index.ts' } }),
+  );
+  symlinkSync(join(ROOT, 'src'), join(pkg, 'src'));
+  symlinkSync(join(ROOT, 'node_modules', '@temporalio'), join(app, 'node_modules', '@temporalio'));
+  symlinkSync(join(ROOT, 'node_modules', 'zod'), join(app, 'node_modules', 'zod'));
+}
+
+const importApp = async <T>(file: string): Promise<T> => (await import(pathToFileURL(join(app, file)).href)) as T;
+
+function orderTask(orderId: string) {
+  return (r: { body: { messages: Array<{ content: unknown }> } }) => JSON.stringify(r.body.messages[0]?.content ?? '').includes(`order ${orderId} `);
+}
+
+before(async () => {
+  makeApp();
+  const uiPort = existsSync(CHROMIUM) ? await freePort() : undefined;
+  env = await startLocal(uiPort ? { uiPort } : {});
+  uiUrl = uiPort ? `http://127.0.0.1:${uiPort}` : '';
+  fake = await FakeAnthropicServer.start();
+  fake.setResponder(
+    scriptedResponder([toolTurn([{ name: 'check_shipping', input: { orderId: 'placeholder' } }]), textTurn('Your order ships tomorrow by ground.')]),
+  );
+  activities = await importApp<ExampleActivities>('activities.ts');
+  starter = await importApp<ExampleStarter>('starter.ts');
+  const { createOrderWorker } = await importApp<ExampleWorker>('worker.ts');
+  worker = await createOrderWorker({ connection: env.nativeConnection, taskQueue, anthropic: { baseURL: fake.url, apiKey: 'test-key' }, tools: [gatedCheckShipping] });
+  running = worker.run();
+  client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', plugins: [new DurableAgentPlugin({ tracing: false })] });
+  if (uiPort) {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    mkdirSync(SHOTS, { recursive: true });
+  }
+});
+
+after(async () => {
+  killCliProcesses();
+  await browser?.close();
+  worker?.shutdown();
+  await running?.catch(() => undefined);
+  await fake?.close();
+  await env?.teardown();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Polls the Web UI page until every pattern shows (Temporal's visibility may lag a moment), or fails with its text. */
+async function pageShows(page: Page, path: string, patterns: RegExp[], shot: string): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  let text = '';
+  for (;;) {
+    await page.goto(`${uiUrl}${path}`);
+    const until = Date.now() + 5_000;
+    while (Date.now() < until) {
+      text = await page.locator('body').innerText();
+      if (patterns.every((p) => p.test(text))) {
+        await page.screenshot({ path: join(SHOTS, `${shot}.png`), fullPage: true });
+        return text;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    if (Date.now() > deadline) {
+      await page.screenshot({ path: join(SHOTS, `${shot}-FAILED.png`), fullPage: true });
+      assert.fail(`${path} never showed ${patterns.filter((p) => !p.test(text)).join(', ')}.\nPage text:\n${text.slice(0, 3000)}`);
+    }
+  }
+}
+
+describe('an order workflow with an agent inside (examples/order-workflow)', () => {
+  test('activity → agent (a child workflow whose id is the run id) → activity, completed; the Web UI shows the parent with its child run', async () => {
+    const order = { id: 'o1', item: 'espresso machine', quantity: 1, customer: 'Ada' };
+    fake.setResponder(scriptedResponder([toolTurn([{ name: 'check_shipping', input: { orderId: order.id } }]), textTurn('Your order ships tomorrow by ground.')]));
+    const result = await starter.placeOrder(client, order, taskQueue);
+    assert.deepEqual(result, { orderId: 'o1', reservation: 'reservation-o1', agentRunId: 'order-o1-note', note: 'Your order ships tomorrow by ground.' });
+    // The service's own activities ran around the agent, in order, each once; the agent's tool called its code once.
+    assert.deepEqual(
+      activities.sideEffects.filter((e) => e.orderId === 'o1').map((e) => e.activity),
+      ['reserveInventory', 'shippingStatus', 'notifyCustomer'],
+    );
+    // The agent's run is a run like any other: its RunOutput by its run id, and its history's parent is the order.
+    const output = await getRunOutput(result.agentRunId, { client });
+    assert.equal(output.status, 'completed');
+    assert.deepEqual(output.stepResults.map((s) => `${s.name}: ${s.status}`), ['model: completed', 'tool:check_shipping: completed', 'model: completed']);
+    const child = await client.workflow.getHandle(result.agentRunId).describe();
+    assert.equal(child.type, 'agentRun');
+    assert.equal(child.parentExecution?.workflowId, 'order-o1');
+    // The parent's history: its activity, the child, its activity.
+    const { events } = await client.workflow.getHandle('order-o1').fetchHistory();
+    const kinds = (events ?? [])
+      .map((e) => (e.activityTaskScheduledEventAttributes ? `activity:${e.activityTaskScheduledEventAttributes.activityType?.name}` : e.startChildWorkflowExecutionInitiatedEventAttributes ? `child:${e.startChildWorkflowExecutionInitiatedEventAttributes.workflowType?.name}` : ''))
+      .filter(Boolean);
+    assert.deepEqual(kinds, ['activity:reserveInventory', 'child:agentRun', 'activity:durableAgent.readRunOutput', 'activity:notifyCustomer']);
+
+    if (!browser) return void console.log('# Web UI part skipped: /usr/bin/chromium is missing');
+    const page = await browser.newPage();
+    try {
+      const parentRunId = (await client.workflow.getHandle('order-o1').describe()).runId;
+      // The Relationships tab: the order's child is the agent's run, and the run's parent is the order.
+      await pageShows(page, `/namespaces/default/workflows/order-o1/${parentRunId}/relationships`, [/order-o1-note/, /agentRun/, /child/i], 'order-parent-with-child');
+      await pageShows(page, `/namespaces/default/workflows/order-o1-note/${child.runId}/relationships`, [/order-o1(?!-)/, /handleOrder/, /parent/i], 'order-child-with-parent');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test("cancelling the order while the agent's tool runs: the agent's run closes Canceled, the order sees it, and another process continues the run with nothing completed run twice", async () => {
+    const order = { id: 'o2', item: 'grinder', quantity: 2, customer: 'Grace' };
+    fake.setResponder(scriptedResponder([toolTurn([{ name: 'check_shipping', input: { orderId: order.id } }]), textTurn('Two grinders ship tomorrow.')]));
+    gate.hold = true;
+    const placed = starter.placeOrder(client, order, taskQueue);
+    await waitFor(() => (toolStarted.get('o2') ?? 0) === 1, "the agent's tool to start", 60_000);
+    const cancelledAt = Date.now();
+    await client.workflow.getHandle('order-o2').cancel();
+    const failure = await placed.then(
+      () => assert.fail('the order completed'),
+      (err: unknown) => err,
+    );
+    assert.ok(failure instanceof WorkflowFailedError && failure.cause instanceof CancelledFailure, `the order closed cancelled: ${String(failure)}`);
+    const childInfo = await client.workflow.getHandle('order-o2-note').describe();
+    assert.equal(childInfo.status.name, 'CANCELLED');
+    const stopMs = (childInfo.closeTime?.valueOf() ?? Date.now()) - cancelledAt;
+    console.log(`# the agent's run closed CANCELED ${stopMs} ms after the order's cancel (heartbeat 200 ms; noisy shared machine)`);
+    assert.ok(stopMs < 15_000, `the child closed within a bound that proves it did not hang (${stopMs} ms)`);
+    assert.equal((await client.workflow.getHandle('order-o2').describe()).status.name, 'CANCELLED');
+    // The order saw how its agent run ended: its compensation ran with that status.
+    assert.deepEqual(
+      activities.sideEffects.filter((e) => e.orderId === 'o2').map((e) => `${e.activity}${e.detail ? `:${e.detail}` : ''}`),
+      ['reserveInventory', 'releaseInventory:cancelled'],
+    );
+    assert.equal(fake.requests.filter(orderTask('o2')).length, 1, 'one model request before the cancel');
+    assert.equal(toolCompleted.get('o2') ?? 0, 0);
+
+    // Later, from another OS process: the CLI continues the agent's run on the run's own task queue.
+    gate.hold = false;
+    const cliEnv: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: env.address, DURABLE_AGENT_CLI_SOURCE: '1', DURABLE_AGENT_SEARCH_ATTRIBUTES: 'false' };
+    delete cliEnv.ANTHROPIC_API_KEY;
+    const continued = await finished(startCli(cliEnv, ['continue', 'order-o2-note']));
+    assert.equal(continued.code, 0, continued.stderr + continued.stdout);
+    const output = await getRunOutput('order-o2-note', { client });
+    assert.equal(output.status, 'completed');
+    assert.equal(output.output, 'Two grinders ship tomorrow.');
+    assert.equal(output.executions, 2);
+    // Turn 1 came from the history (not asked again), the cut tool call ran again and completed once, turn 2 once.
+    const requests = fake.requests.filter(orderTask('o2'));
+    assert.deepEqual(requests.map((r) => r.turn), [0, 1]);
+    assert.equal(toolStarted.get('o2'), 2);
+    assert.equal(toolCompleted.get('o2'), 1);
+    assert.equal(activities.sideEffects.filter((e) => e.orderId === 'o2' && e.activity === 'shippingStatus').length, 1);
+  });
+
+  test('a user workflow importing durable-agent/workflow bundles with bundleWorkflowCode, without Node built-ins, with the agent workflow in it', async () => {
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: join(app, 'workflows.ts'),
+      plugins: [new DurableAgentPlugin({ tracing: false })],
+      logger: { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error, log: () => undefined },
+    });
+    // The bundler refuses Node built-ins itself (it fails the bundle); check the code holds neither import of one.
+    assert.doesNotMatch(code, /require\(["'](node:)?(fs|crypto|os|path|child_process|net|http)["']\)/);
+    assert.match(code, /handleOrder/);
+    assert.match(code, /async function agentRun\(/);
+    assert.match(code, /durableAgent\.planContinueRun/);
+  });
+});
