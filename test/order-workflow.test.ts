@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { Client, WorkflowFailedError } from '@temporalio/client';
-import { CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -144,6 +144,47 @@ async function pageShows(page: Page, path: string, patterns: RegExp[], shot: str
   }
 }
 
+/** Places the order, waits for the agent's tool to start, cancels the order, and checks how both closed. */
+async function cancelWhileToolRuns(order: { id: string; item: string; quantity: number; customer: string }, note: string): Promise<void> {
+  fake.setResponder(scriptedResponder([toolTurn([{ name: 'check_shipping', input: { orderId: order.id } }]), textTurn(note)]));
+  gate.hold = true;
+  const placed = starter.placeOrder(client, order, taskQueue);
+  await waitFor(() => (toolStarted.get(order.id) ?? 0) === 1, "the agent's tool to start", 60_000);
+  const cancelledAt = Date.now();
+  await client.workflow.getHandle(`order-${order.id}`).cancel();
+  const failure = await placed.then(
+    () => assert.fail('the order completed'),
+    (err: unknown) => err,
+  );
+  assert.ok(failure instanceof WorkflowFailedError && failure.cause instanceof CancelledFailure, `the order closed cancelled: ${String(failure)}`);
+  const childInfo = await client.workflow.getHandle(`order-${order.id}-note`).describe();
+  assert.equal(childInfo.status.name, 'CANCELLED');
+  const stopMs = (childInfo.closeTime?.valueOf() ?? Date.now()) - cancelledAt;
+  console.log(`# the agent's run closed CANCELED ${stopMs} ms after the order's cancel (heartbeat 200 ms; noisy shared machine)`);
+  assert.ok(stopMs < 15_000, `the child closed within a bound that proves it did not hang (${stopMs} ms)`);
+  assert.equal((await client.workflow.getHandle(`order-${order.id}`).describe()).status.name, 'CANCELLED');
+  // The order saw how its agent run ended: its compensation ran with that status.
+  assert.deepEqual(
+    activities.sideEffects.filter((e) => e.orderId === order.id).map((e) => `${e.activity}${e.detail ? `:${e.detail}` : ''}`),
+    ['reserveInventory', 'releaseInventory:cancelled'],
+  );
+  assert.equal(fake.requests.filter(orderTask(order.id)).length, 1, 'one model request before the cancel');
+  assert.equal(toolCompleted.get(order.id) ?? 0, 0);
+  gate.hold = false;
+}
+
+/** Turn 1 came from the history (not asked again), the cut tool call ran again and completed once, turn 2 once. */
+async function assertContinuedOnce(orderId: string, note: string): Promise<void> {
+  const output = await getRunOutput(`order-${orderId}-note`, { client });
+  assert.equal(output.status, 'completed');
+  assert.equal(output.output, note);
+  assert.equal(output.executions, 2);
+  assert.deepEqual(fake.requests.filter(orderTask(orderId)).map((r) => r.turn), [0, 1]);
+  assert.equal(toolStarted.get(orderId), 2);
+  assert.equal(toolCompleted.get(orderId), 1);
+  assert.equal(activities.sideEffects.filter((e) => e.orderId === orderId && e.activity === 'shippingStatus').length, 1);
+}
+
 describe('an order workflow with an agent inside (examples/order-workflow)', () => {
   test('activity → agent (a child workflow whose id is the run id) → activity, completed; the Web UI shows the parent with its child run', async () => {
     const order = { id: 'o1', item: 'espresso machine', quantity: 1, customer: 'Ada' };
@@ -182,48 +223,34 @@ describe('an order workflow with an agent inside (examples/order-workflow)', () 
   });
 
   test("cancelling the order while the agent's tool runs: the agent's run closes Canceled, the order sees it, and another process continues the run with nothing completed run twice", async () => {
-    const order = { id: 'o2', item: 'grinder', quantity: 2, customer: 'Grace' };
-    fake.setResponder(scriptedResponder([toolTurn([{ name: 'check_shipping', input: { orderId: order.id } }]), textTurn('Two grinders ship tomorrow.')]));
-    gate.hold = true;
-    const placed = starter.placeOrder(client, order, taskQueue);
-    await waitFor(() => (toolStarted.get('o2') ?? 0) === 1, "the agent's tool to start", 60_000);
-    const cancelledAt = Date.now();
-    await client.workflow.getHandle('order-o2').cancel();
-    const failure = await placed.then(
-      () => assert.fail('the order completed'),
-      (err: unknown) => err,
-    );
-    assert.ok(failure instanceof WorkflowFailedError && failure.cause instanceof CancelledFailure, `the order closed cancelled: ${String(failure)}`);
-    const childInfo = await client.workflow.getHandle('order-o2-note').describe();
-    assert.equal(childInfo.status.name, 'CANCELLED');
-    const stopMs = (childInfo.closeTime?.valueOf() ?? Date.now()) - cancelledAt;
-    console.log(`# the agent's run closed CANCELED ${stopMs} ms after the order's cancel (heartbeat 200 ms; noisy shared machine)`);
-    assert.ok(stopMs < 15_000, `the child closed within a bound that proves it did not hang (${stopMs} ms)`);
-    assert.equal((await client.workflow.getHandle('order-o2').describe()).status.name, 'CANCELLED');
-    // The order saw how its agent run ended: its compensation ran with that status.
-    assert.deepEqual(
-      activities.sideEffects.filter((e) => e.orderId === 'o2').map((e) => `${e.activity}${e.detail ? `:${e.detail}` : ''}`),
-      ['reserveInventory', 'releaseInventory:cancelled'],
-    );
-    assert.equal(fake.requests.filter(orderTask('o2')).length, 1, 'one model request before the cancel');
-    assert.equal(toolCompleted.get('o2') ?? 0, 0);
-
+    await cancelWhileToolRuns({ id: 'o2', item: 'grinder', quantity: 2, customer: 'Grace' }, 'Two grinders ship tomorrow.');
     // Later, from another OS process: the CLI continues the agent's run on the run's own task queue.
-    gate.hold = false;
     const cliEnv: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: env.address, DURABLE_AGENT_CLI_SOURCE: '1', DURABLE_AGENT_SEARCH_ATTRIBUTES: 'false' };
     delete cliEnv.ANTHROPIC_API_KEY;
     const continued = await finished(startCli(cliEnv, ['continue', 'order-o2-note']));
     assert.equal(continued.code, 0, continued.stderr + continued.stdout);
-    const output = await getRunOutput('order-o2-note', { client });
-    assert.equal(output.status, 'completed');
-    assert.equal(output.output, 'Two grinders ship tomorrow.');
-    assert.equal(output.executions, 2);
-    // Turn 1 came from the history (not asked again), the cut tool call ran again and completed once, turn 2 once.
-    const requests = fake.requests.filter(orderTask('o2'));
-    assert.deepEqual(requests.map((r) => r.turn), [0, 1]);
-    assert.equal(toolStarted.get('o2'), 2);
-    assert.equal(toolCompleted.get('o2'), 1);
-    assert.equal(activities.sideEffects.filter((e) => e.orderId === 'o2' && e.activity === 'shippingStatus').length, 1);
+    await assertContinuedOnce('o2', 'Two grinders ship tomorrow.');
+  });
+
+  test('a workflow continues a cut agent run (continueAgentRun, planned by the one planner through an activity): nothing completed runs again', async () => {
+    const order = { id: 'o3', item: 'kettle', quantity: 1, customer: 'Linus' };
+    await cancelWhileToolRuns(order, 'The kettle ships tomorrow.');
+    const result = await client.workflow.execute('reinstateOrder', { workflowId: 'reinstate-o3', taskQueue, args: [order] });
+    assert.deepEqual(result, { orderId: 'o3', reservation: 'reservation-o3', agentRunId: 'order-o3-note', note: 'The kettle ships tomorrow.' });
+    await assertContinuedOnce('o3', 'The kettle ships tomorrow.');
+    // The continuation is the reinstating workflow's child, under the same run id.
+    assert.equal((await client.workflow.getHandle('order-o3-note').describe()).parentExecution?.workflowId, 'reinstate-o3');
+    assert.deepEqual(
+      activities.sideEffects.filter((e) => e.orderId === 'o3').map((e) => e.activity),
+      ['reserveInventory', 'releaseInventory', 'reserveInventory', 'shippingStatus', 'notifyCustomer'],
+    );
+    // Continuing a completed run is refused with the client's error type, as the failure's type.
+    const again = await client.workflow.execute('reinstateOrder', { workflowId: 'reinstate-o3-again', taskQueue, args: [order] }).then(
+      () => assert.fail('a completed run was continued'),
+      (err: unknown) => err,
+    );
+    const refusal = again instanceof WorkflowFailedError ? again.cause?.cause : undefined;
+    assert.ok(refusal instanceof ApplicationFailure && refusal.type === 'RunAlreadyCompletedError' && refusal.nonRetryable, `refused: ${String(again)}`);
   });
 
   test('a user workflow importing durable-agent/workflow bundles with bundleWorkflowCode, without Node built-ins, with the agent workflow in it', async () => {
