@@ -61,22 +61,24 @@ after(async () => {
 
 describe('the npm package', () => {
   test('ships the compiled library, its types, the testing entry, the CLI and the prebuilt workflow bundle; no sources or tests', () => {
-    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'dist/workflow-bundle.js', 'dist/client/cli/main.js', 'bin/durable-agent.js', 'README.md', 'package.json']) {
+    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'dist/workflows/entry.js', 'dist/workflows/entry.d.ts', 'dist/workflow-bundle.js', 'dist/client/cli/main.js', 'bin/durable-agent.js', 'README.md', 'package.json']) {
       assert.ok(packed.includes(file), `${file} is in the tarball`);
     }
     assert.deepEqual(packed.filter((f) => /^(src|test|scripts|bench|tools|deploy)\//.test(f)), []);
     assert.ok(readdirSync(join(app, 'node_modules', 'durable-agent', 'dist')).includes('workflow-bundle.js'));
   });
 
-  test('imports in a fresh ESM project: the library and durable-agent/testing', async () => {
+  test('imports in a fresh ESM project: the library, durable-agent/testing and durable-agent/workflow', async () => {
     writeFileSync(
       join(app, 'imports.mjs'),
       `import * as lib from 'durable-agent';
 import * as testing from 'durable-agent/testing';
-console.log(JSON.stringify({ lib: Object.keys(lib).sort(), testing: Object.keys(testing).sort() }));`,
+import * as workflow from 'durable-agent/workflow';
+console.log(JSON.stringify({ lib: Object.keys(lib).sort(), testing: Object.keys(testing).sort(), workflow: Object.keys(workflow).sort() }));`,
     );
-    const { lib, testing } = JSON.parse(await sh(process.execPath, ['imports.mjs'], app)) as { lib: string[]; testing: string[] };
-    for (const name of ['Agent', 'Task', 'tool', 'cancelRun', 'getRunOutput', 'streamRun', 'createWorker', 'RunStatus', 'WORKFLOW_TYPE', 'InvalidRunIdError']) {
+    const { lib, testing, workflow } = JSON.parse(await sh(process.execPath, ['imports.mjs'], app)) as { lib: string[]; testing: string[]; workflow: string[] };
+    for (const name of ['agentRun', 'startAgentRun', 'runAgent', 'continueAgentRun']) assert.ok(workflow.includes(name), `durable-agent/workflow exports ${name}`);
+    for (const name of ['Agent', 'Task', 'tool', 'cancelRun', 'getRunOutput', 'streamRun', 'createWorker', 'DurableAgentPlugin', 'RunStatus', 'WORKFLOW_TYPE', 'InvalidRunIdError']) {
       assert.ok(lib.includes(name), `durable-agent exports ${name}`);
     }
     for (const name of ['FakeAnthropicServer', 'scriptedResponder', 'textTurn', 'toolTurn']) assert.ok(testing.includes(name), `durable-agent/testing exports ${name}`);
