@@ -35,6 +35,7 @@ export { toolFingerprint } from './activities/tool-fingerprint.js';
 export type { AnthropicSettings } from './activities/index.js';
 export { createWorker, type CreateWorkerOptions } from './worker/create-worker.js';
 export { DurableAgentPlugin, type DurableAgentPluginOptions } from './worker/plugin.js';
+export { workflowInterceptorModules } from './worker/workflow-source.js';
 export { AesGcmCodec, encryptedDataConverter, codecFromEnv, PayloadDecryptionError } from './codec/aes-gcm-codec.js';
 export { startCodecServer, type CodecServer, type CodecServerOptions } from './codec/codec-server.js';
 export {

@@ -264,5 +264,6 @@ describe('an order workflow with an agent inside (examples/order-workflow)', () 
     assert.match(code, /handleOrder/);
     assert.match(code, /async function agentRun\(/);
     assert.match(code, /durableAgent\.planContinueRun/);
+    assert.match(code, /class RunTelemetry/, "the agent's workflow interceptors are bundled too");
   });
 });

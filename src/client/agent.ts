@@ -8,16 +8,8 @@ import {
   type Client,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
 import type { agentRun } from '../workflows/agent-run.js';
-import {
-  requirementsQuery,
-  resolveRequirementUpdate,
-  sessionSearchAttribute,
-  statusSearchAttribute,
-  stepsQuery,
-  userSearchAttribute,
-} from '../workflows/definitions.js';
+import { requirementsQuery, resolveRequirementUpdate, stepsQuery } from '../workflows/definitions.js';
 import { RunStatus, WORKFLOW_TYPE, type RequirementResolution, type RunInput, type RunOutput, type StepResult, type StreamEvent } from '../types.js';
 import type { ExecutionRecord } from '../history/decode.js';
 import { planContinuation, runSummary, type ContinuationRequest } from '../history/continuation.js';
@@ -30,7 +22,7 @@ import { readExecution } from './read-execution.js';
 import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-stream.js';
 import { searchAttributesRegistered } from './search-attributes.js';
 import { modelId } from '../model-id.js';
-import { runMemo } from '../workflows/run-memo.js';
+import { runMemo, runSearchAttributes } from '../workflows/run-start.js';
 import type { Task } from './task.js';
 
 export interface AgentOptions extends ConnectionOptions {
@@ -267,12 +259,7 @@ export class Agent {
   // while this one awaited the client.
   private async startExecution(runId: string, input: RunInput, staticSummary: string, taskQueue: string): Promise<RunHandle> {
     const client = await getClient(this.options);
-    const searchAttributes: SearchAttributePair[] = [];
-    if (input.searchAttributes) {
-      searchAttributes.push({ key: statusSearchAttribute, value: RunStatus.running });
-      if (input.sessionId !== undefined) searchAttributes.push({ key: sessionSearchAttribute, value: input.sessionId });
-      if (input.userId !== undefined) searchAttributes.push({ key: userSearchAttribute, value: input.userId });
-    }
+    const searchAttributes = runSearchAttributes(input);
     let handle: WorkflowHandleWithFirstExecutionRunId<typeof agentRun>;
     try {
       handle = await client.workflow.start<typeof agentRun>(WORKFLOW_TYPE, {

@@ -2,14 +2,12 @@
 // run id, so everything that works on a run (cancelRun, continueRun, show, streaming, the Web UI) works on it as on a
 // run a client started. Its RunOutput, and the plan to continue a cut run, come from the one history reader and
 // continuation planner through the activities DurableAgentPlugin registers (src/activities/run-access.ts).
-import type { SearchAttributePair } from '@temporalio/common';
-import { CancellationScope, ChildWorkflowFailure, isCancellation, ParentClosePolicy, proxyActivities, startChild, uuid4, type ChildWorkflowHandle } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, ChildWorkflowFailure, isCancellation, ParentClosePolicy, proxyActivities, startChild, uuid4, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type { RunAccessActivities } from '../activities/run-access.js';
 import { modelId } from '../model-id.js';
 import { oneLine } from '../text.js';
-import { RunStatus, WORKFLOW_TYPE, type RunInput, type RunOutput, type StepTimeouts, type ToolRef } from '../types.js';
-import { sessionSearchAttribute, statusSearchAttribute, userSearchAttribute } from './definitions.js';
-import { runMemo } from './run-memo.js';
+import { WORKFLOW_TYPE, type RunInput, type RunOutput, type StepTimeouts, type ToolRef } from '../types.js';
+import { runMemo, runSearchAttributes } from './run-start.js';
 import type { agentRun } from './agent-run.js';
 
 /** What to do, as workflow code names it: tools by the name they are registered under on the worker (tool({ name })). */
@@ -64,9 +62,22 @@ const runAccess = proxyActivities<RunAccessActivities>({
   retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds', maximumAttempts: 30 },
 });
 
+/** Options no run can start with fail the calling workflow (not just its task, which would retry them forever). */
+function invalid(message: string): never {
+  throw ApplicationFailure.create({ type: 'InvalidAgentRunOptions', message, nonRetryable: true });
+}
+
+function checkedModel(model: string): string {
+  try {
+    return modelId(model);
+  } catch (err) {
+    return invalid((err as Error).message);
+  }
+}
+
 function runInputOf(options: StartAgentRunOptions): RunInput {
   const task = typeof options.task === 'string' ? { description: options.task } : options.task;
-  if (!task.description?.trim()) throw new TypeError('An agent task needs a non-empty description.');
+  if (!task.description?.trim()) invalid('An agent task needs a non-empty description.');
   return {
     task: {
       description: task.description,
@@ -76,7 +87,7 @@ function runInputOf(options: StartAgentRunOptions): RunInput {
       ...(task.maxTokens !== undefined ? { maxTokens: task.maxTokens } : {}),
       ...(task.timeouts !== undefined ? { timeouts: { ...task.timeouts } } : {}),
     },
-    model: modelId(options.model),
+    model: checkedModel(options.model),
     ...(options.sessionId !== undefined ? { sessionId: options.sessionId } : {}),
     ...(options.userId !== undefined ? { userId: options.userId } : {}),
     searchAttributes: options.searchAttributes ?? false,
@@ -84,12 +95,7 @@ function runInputOf(options: StartAgentRunOptions): RunInput {
 }
 
 async function startExecution(runId: string, input: RunInput, summary: string, taskQueue: string | undefined): Promise<AgentRunChild> {
-  const searchAttributes: SearchAttributePair[] = [];
-  if (input.searchAttributes) {
-    searchAttributes.push({ key: statusSearchAttribute, value: RunStatus.running });
-    if (input.sessionId !== undefined) searchAttributes.push({ key: sessionSearchAttribute, value: input.sessionId });
-    if (input.userId !== undefined) searchAttributes.push({ key: userSearchAttribute, value: input.userId });
-  }
+  const searchAttributes = runSearchAttributes(input);
   const handle: ChildWorkflowHandle<typeof agentRun> = await startChild<typeof agentRun>(WORKFLOW_TYPE, {
     workflowId: runId,
     args: [input],
@@ -137,7 +143,7 @@ export async function continueAgentRun(runId: string, options: ContinueAgentRunO
   const plan = await runAccess['durableAgent.planContinueRun']({
     runId,
     ...(options.taskQueue !== undefined ? { taskQueue: options.taskQueue } : {}),
-    ...(options.model !== undefined ? { model: modelId(options.model) } : {}),
+    ...(options.model !== undefined ? { model: checkedModel(options.model) } : {}),
   });
   return startExecution(plan.runId, plan.input, plan.summary, plan.taskQueue);
 }

@@ -1,6 +1,9 @@
-// The memo every execution of a run starts with (the Web UI and `list` show it), whoever starts it: a client
-// (src/client/agent.ts) or a parent workflow (src/workflows/agent-child.ts).
-import type { RunInput } from '../types.js';
+// What every execution of a run starts with besides its input — the memo the Web UI and `list` show, and the
+// DurableAgent* search attributes — whoever starts it: a client (src/client/agent.ts) or a parent workflow
+// (src/workflows/agent-child.ts).
+import type { SearchAttributePair } from '@temporalio/common';
+import { RunStatus, type RunInput } from '../types.js';
+import { sessionSearchAttribute, statusSearchAttribute, userSearchAttribute } from './definitions.js';
 
 export function runMemo(input: RunInput): Record<string, unknown> {
   return {
@@ -10,4 +13,14 @@ export function runMemo(input: RunInput): Record<string, unknown> {
     ...(input.userId !== undefined ? { userId: input.userId } : {}),
     execution: (input.seed?.executions ?? 0) + 1,
   };
+}
+
+/** Empty unless the run upserts its search attributes (`input.searchAttributes`). */
+export function runSearchAttributes(input: RunInput): SearchAttributePair[] {
+  if (!input.searchAttributes) return [];
+  return [
+    { key: statusSearchAttribute, value: RunStatus.running },
+    ...(input.sessionId !== undefined ? [{ key: sessionSearchAttribute, value: input.sessionId }] : []),
+    ...(input.userId !== undefined ? [{ key: userSearchAttribute, value: input.userId }] : []),
+  ];
 }
