@@ -14,6 +14,7 @@ import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthr
 import { startHarness, waitFor } from '../test/helpers/harness.js';
 import { ROOT } from '../test/helpers/servers.js';
 import { historyToFile } from '../test/helpers/history-files.js';
+import { recordTemporalTools, temporalTools } from './record-temporal-tools.js';
 
 let started = 0;
 // Lets the continuation's re-run of the cut tool finish at once.
@@ -42,7 +43,7 @@ const confirm = tool({
 
 const only = process.argv.includes('--only') ? new Set(process.argv[process.argv.indexOf('--only') + 1]?.split(',')) : undefined;
 const wanted = (name: string): boolean => !only || only.has(name);
-const h = await startHarness({ tools: [wait, confirm] });
+const h = await startHarness({ tools: [wait, confirm, ...temporalTools] });
 const save = async (name: string, runId: string, executionRunId: string): Promise<void> => {
   if (!wanted(name)) return;
   const history = await h.client.workflow.getHandle(runId, executionRunId).fetchHistory();
@@ -134,6 +135,8 @@ try {
   h.fake.setResponder(scriptedResponder([textTurn('never')]));
   const errored = await agent().do(new Task('fail on the first model call'));
   await save('errored', errored.runId, errored.executionRunId);
+
+  await recordTemporalTools(h, agent, save);
 } finally {
   await h.close();
 }

@@ -32,6 +32,9 @@ export {
 } from './client/errors.js';
 export { tool, sleep, type HumanGate, type Tool, type ToolContext, type ToolOptions } from './activities/index.js';
 export { toolFingerprint } from './activities/tool-fingerprint.js';
+export { activityTool, type ActivityToolOptions, type ActivityToolOptionsSpec } from './activities/activity-tool.js';
+export { agentTool, type AgentToolOptions } from './client/agent-tool.js';
+export type { ActivityToolSpec, AgentToolSpec } from './temporal-tool-specs.js';
 export type { AnthropicSettings } from './activities/index.js';
 export { createWorker, type CreateWorkerOptions } from './worker/create-worker.js';
 export { DurableAgentPlugin, type DurableAgentPluginOptions } from './worker/plugin.js';

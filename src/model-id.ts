@@ -1,5 +1,5 @@
-// A model as callers name it ("anthropic/claude-sonnet-4-6") to the Anthropic id a run records. Pure: the client and
-// workflow code (durable-agent/workflow) both read it.
+// 'anthropic/<model>' as users write it → the Anthropic model id a run records. Pure: clients and workflow code
+// (durable-agent/workflow) both read it.
 const PROVIDER = 'anthropic/';
 
 export function modelId(model: string): string {

@@ -1,6 +1,7 @@
 // Every type that crosses a boundary (client ⇄ workflow ⇄ activities ⇄ history) lives here, and nothing else:
 // workflow code imports this module, so it must stay free of runtime dependencies.
 import type { ContentBlockParam, MessageParam } from '@anthropic-ai/sdk/resources/messages';
+import type { ActivityToolSpec, AgentToolSpec } from './temporal-tool-specs.js';
 
 export type { ContentBlockParam, MessageParam };
 
@@ -52,6 +53,10 @@ export interface ToolRef extends ToolPolicy {
 export interface ResolvedTool extends ToolPolicy {
   name: string;
   fingerprint: string;
+  /** activityTool(): the loop schedules this user activity itself (see src/temporal-tool-specs.ts). */
+  activity?: ActivityToolSpec;
+  /** agentTool(): the loop runs this agent as a child workflow, a sub-run. */
+  agent?: AgentToolSpec;
 }
 
 /** `confirmation`: approve or reject; `userInput`: supply values; `externalExecution`: supply the result. */
@@ -184,6 +189,8 @@ export interface ContinuationSeed {
   executions: number;
   /** Temporal run id of the execution this one continues. */
   continuedFrom: string;
+  /** Sub-runs (agentTool calls) an earlier execution started and did not see complete, by step activity id: continued, not restarted. */
+  subRuns?: Record<string, string>;
 }
 
 export interface StepResult {
@@ -204,6 +211,8 @@ export interface StepResult {
   usage?: Usage;
   toolUseId?: string;
   toolInput?: unknown;
+  /** An agentTool call's sub-run: the run id (child workflow id) of the inner agent. */
+  subRunId?: string;
   /** Tool result text or, for a model step, the text it produced. */
   output?: string;
   error?: string;
@@ -283,6 +292,8 @@ export const FailureTypes = {
   connection: 'AnthropicConnectionError',
   streamError: 'AnthropicStreamError',
   invalidUserInput: 'InvalidUserInputError',
+  /** An activityTool's activity was given input its schema refuses (the model sees it as an error result). */
+  invalidToolInput: 'InvalidToolInputError',
 } as const;
 
 /**

@@ -1,6 +1,7 @@
 // The activity interface the workflow schedules against; the workflow imports this file as types only.
 import type { ModelCallInput, ModelCallResult, ResolvedTool, ToolCallInput, ToolCallResult } from '../types.js';
 import type { ResolveToolsInput } from './tool-resolution.js';
+import type { SubRunContinuation, SubRunContinuationInput } from './sub-run-continuation.js';
 import { RESOLVE_TOOLS_ACTIVITY, STEP_ACTIVITY } from '../types.js';
 
 export interface UserInputCheck {
@@ -15,6 +16,8 @@ export interface AgentActivities {
   resolveTools(input: ResolveToolsInput): Promise<ResolvedTool[]>;
   /** Checks a human's values against the tool's `human: { kind: 'userInput', schema }`; returns the problem, or null. */
   checkUserInput(input: UserInputCheck): Promise<string | null>;
+  /** What to start for an agentTool call whose sub-run an earlier execution left unfinished (the one planner's plan). */
+  planSubRunContinuation(input: SubRunContinuationInput): Promise<SubRunContinuation>;
 }
 
 // The activity type names history records, defined beside the other boundary constants (workflow code reads them

@@ -8,6 +8,8 @@ import { createToolResolution } from './tool-resolution.js';
 import type { Tool } from './tool-definition.js';
 import { ToolRegistry } from './tool-registry.js';
 import { TranscriptCache } from './transcript-cache.js';
+import { activityToolImplementations } from './activity-tool.js';
+import { planSubRunContinuation } from './sub-run-continuation.js';
 
 export interface AnthropicSettings {
   /** Defaults to ANTHROPIC_API_KEY. Read on the worker only: it never enters a workflow payload. */
@@ -26,6 +28,7 @@ export interface ActivityOptions {
 }
 
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 200;
+const AGENT_ACTIVITY_TYPES = ['callModel', 'callTool', 'resolveTools', 'checkUserInput', 'planSubRunContinuation'] as const satisfies ReadonlyArray<keyof AgentActivities>;
 
 export function createActivities(options: ActivityOptions = {}): AgentActivities {
   const registry = new ToolRegistry(options.tools ?? []);
@@ -39,7 +42,12 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
     });
     return client;
   };
+  // activityTools' own functions, under their activity types (the loop schedules them as the tools' steps).
+  const toolActivities = activityToolImplementations(registry.all());
+  const taken = Object.keys(toolActivities).filter((type) => (AGENT_ACTIVITY_TYPES as readonly string[]).includes(type));
+  if (taken.length) throw new TypeError(`activityTool activity types ${taken.join(', ')} are durable-agent's own: give them another activityType.`);
   return {
+    ...toolActivities,
     callModel: createModelActivity({
       anthropic,
       registry,
@@ -50,6 +58,7 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
     callTool: createToolActivity(registry, heartbeatIntervalMs),
     resolveTools: createToolResolution(registry),
     checkUserInput: createUserInputCheck(registry),
+    planSubRunContinuation,
   };
 }
 

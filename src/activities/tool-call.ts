@@ -7,25 +7,13 @@ import { startHeartbeatLoop, whenAborted } from './heartbeat-loop.js';
 import type { ToolRegistry } from './tool-registry.js';
 import { applyHumanResolution } from './human-resolution.js';
 import { recordToolDuration } from './agent-metrics.js';
+import { errorResult, MAX_TOOL_RESULT_BYTES, serialiseToolValue, toolValueResult } from '../workflows/tool-results.js';
 
 export const DEFAULT_TOOL_TIMEOUT_MS = 5 * 60_000;
-/** Keeps one tool result well inside Temporal's 2 MB payload limit, with room for the rest of the event. */
-export const MAX_TOOL_RESULT_BYTES = 1_000_000;
+export { MAX_TOOL_RESULT_BYTES };
 
 class ToolTimeoutError extends Error {
   override name = 'ToolTimeoutError';
-}
-
-function errorResult(content: string): ToolCallResult {
-  return { content, isError: true };
-}
-
-function serialise(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === undefined) return '';
-  const json = JSON.stringify(value);
-  if (json === undefined) throw new TypeError(`a value of type ${typeof value} has no JSON form`);
-  return json;
 }
 
 export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: number) {
@@ -36,7 +24,7 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
       return errorResult(`Tool "${input.toolName}" is not available in this run. Available tools: ${names}.`);
     }
     const tool = registry.require(input.toolName);
-    const human = applyHumanResolution(tool, input, serialise);
+    const human = applyHumanResolution(tool, input, serialiseToolValue);
     if (!human.run) return human.result;
     const run = tool.run?.bind(tool);
     if (!run) return errorResult(`Tool ${tool.name} runs outside the worker: its result is submitted by a human, not computed here.`);
@@ -66,20 +54,9 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
       );
       // Racing the abort means a tool that ignores its signal is abandoned at once rather than awaited.
       const value = await Promise.race([running, whenAborted(loop.signal)]);
-      let content: string;
-      try {
-        content = serialise(value);
-      } catch (err) {
-        return errorResult(`Tool ${tool.name} returned a value that cannot be serialised: ${(err as Error).message}`);
-      }
-      if (Buffer.byteLength(content) > MAX_TOOL_RESULT_BYTES) {
-        return errorResult(
-          `Tool ${tool.name} returned ${Buffer.byteLength(content)} bytes, over the ${MAX_TOOL_RESULT_BYTES}-byte limit ` +
-            `for one result (Temporal payloads are capped at 2 MB). Ask for less, or have the tool store large output elsewhere.`,
-        );
-      }
-      outcome = 'ok';
-      return { content, isError: false };
+      const result = toolValueResult(tool.name, value);
+      if (!result.isError) outcome = 'ok';
+      return result;
     } catch (err) {
       if (ctx.cancellationSignal.aborted) {
         outcome = 'cancelled';

@@ -3,6 +3,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { abortReason } from './heartbeat-loop.js';
+import type { ActivityToolSpec, AgentToolSpec } from '../temporal-tool-specs.js';
 
 export interface ToolContext {
   /** Aborted when the run is cancelled, the tool's timeout passes or the worker shuts down: pass it on. */
@@ -82,6 +83,14 @@ export interface Tool<I = unknown> {
   readonly timeoutMs?: number;
   readonly maxAttempts?: number;
   readonly human?: HumanGate;
+  /** activityTool(): the user's activity the loop schedules as this tool's step. */
+  readonly activity?: ActivityToolSpec;
+  /** activityTool({ activity: fn }): the function the worker registers under `activity.activityType`. */
+  readonly activityImpl?: (input: unknown) => unknown;
+  /** agentTool(): the agent the loop runs as a child workflow (a sub-run) for each call. */
+  readonly agent?: AgentToolSpec;
+  /** agentTool(): the inner agent's tools, registered on the worker with it. */
+  readonly subTools?: readonly Tool[];
 }
 
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;

@@ -2,7 +2,7 @@
 // carries the client's, the worker compares it with its own before the run's first model call (resolveTools).
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ToolPolicy } from '../types.js';
+import type { ResolvedTool, ToolPolicy } from '../types.js';
 import type { Tool } from './tool-definition.js';
 
 /** The parts a fingerprint covers, in its order: each is one 8-hex segment, so a mismatch says which parts differ. */
@@ -33,6 +33,11 @@ export function toolPolicy(t: Tool): ToolPolicy {
   };
 }
 
+/** What the loop needs to schedule an activityTool or agentTool itself; nothing for a plain tool. */
+export function temporalToolSpec(t: Tool): Pick<ResolvedTool, 'activity' | 'agent'> {
+  return { ...(t.activity ? { activity: t.activity } : {}), ...(t.agent ? { agent: t.agent } : {}) };
+}
+
 /** e.g. `3f9a1c2b.7d4e0a11.c0ffee00.5b6a7c8d`: description, input schema, policy, human gate (with its schema). */
 export function toolFingerprint(t: Tool): string {
   const human = t.human
@@ -41,7 +46,8 @@ export function toolFingerprint(t: Tool): string {
   return [
     digest(t.name, t.description),
     digest(t.name, t.inputSchema),
-    digest(t.name, { timeoutMs: t.timeoutMs ?? null, maxAttempts: t.maxAttempts ?? null }),
+    // An activityTool's or agentTool's spec is policy too (absent on plain tools, so their fingerprints are unchanged).
+    digest(t.name, { timeoutMs: t.timeoutMs ?? null, maxAttempts: t.maxAttempts ?? null, ...temporalToolSpec(t) }),
     digest(t.name, human),
   ].join('.');
 }

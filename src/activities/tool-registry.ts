@@ -12,6 +12,19 @@ export class ToolRegistry {
       if (this.tools.has(t.name)) throw new TypeError(`Two tools are named ${t.name}: tool names must be unique.`);
       this.tools.set(t.name, t);
     }
+    // An agentTool brings its agent's tools: the inner run resolves them on this worker too.
+    const pending = [...this.tools.values()].flatMap((t) => t.subTools ?? []);
+    for (let sub = pending.shift(); sub; sub = pending.shift()) {
+      const known = this.tools.get(sub.name);
+      if (known === sub) continue;
+      if (known) throw new TypeError(`Two tools are named ${sub.name} (one is an agentTool's): tool names must be unique.`);
+      this.tools.set(sub.name, sub);
+      pending.push(...(sub.subTools ?? []));
+    }
+  }
+
+  all(): Tool[] {
+    return [...this.tools.values()];
   }
 
   get(name: string): Tool | undefined {

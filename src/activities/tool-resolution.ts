@@ -2,7 +2,7 @@
 // of each tool the run names, and refuses a run whose client saw another version of a tool than this worker has.
 import { ApplicationFailure } from '@temporalio/activity';
 import { FailureTypes, type ResolvedTool, type ToolPolicy, type ToolRef } from '../types.js';
-import { fingerprintDifferences, toolFingerprint, toolPolicy } from './tool-fingerprint.js';
+import { fingerprintDifferences, temporalToolSpec, toolFingerprint, toolPolicy } from './tool-fingerprint.js';
 import type { ToolRegistry } from './tool-registry.js';
 
 export interface ResolveToolsInput {
@@ -34,7 +34,7 @@ export function createToolResolution(registry: ToolRegistry) {
     if (missing.length) throw registry.notRegistered(missing);
     const resolved = tools.map((ref): ResolvedTool => {
       const t = registry.require(ref.name);
-      return { name: t.name, fingerprint: toolFingerprint(t), ...toolPolicy(t) };
+      return { name: t.name, fingerprint: toolFingerprint(t), ...toolPolicy(t), ...temporalToolSpec(t) };
     });
     const mismatches = tools.flatMap((ref, i) => mismatchOf(ref, resolved[i]!) ?? []);
     if (mismatches.length) {

@@ -10,6 +10,7 @@ import {
 } from '@temporalio/client';
 import type { agentRun } from '../workflows/agent-run.js';
 import { requirementsQuery, resolveRequirementUpdate, stepsQuery } from '../workflows/definitions.js';
+import { runStartOptions } from '../workflows/run-start-options.js';
 import { RunStatus, WORKFLOW_TYPE, type RequirementResolution, type RunInput, type RunOutput, type StepResult, type StreamEvent } from '../types.js';
 import type { ExecutionRecord } from '../history/decode.js';
 import { planContinuation, runSummary, type ContinuationRequest } from '../history/continuation.js';
@@ -17,12 +18,11 @@ import { toRunOutput } from '../history/projections.js';
 import { getClient, resolveTaskQueue, type ConnectionOptions } from './connection.js';
 import { awaitClose } from './run-close.js';
 import { checkRunId } from './run-id.js';
+import { modelId } from '../model-id.js';
 import { InvalidRequirementError, RunNotFoundError, RunStillRunningError, TaskNotRunError } from './errors.js';
 import { readExecution } from './read-execution.js';
 import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-stream.js';
 import { searchAttributesRegistered } from './search-attributes.js';
-import { modelId } from '../model-id.js';
-import { runMemo, runSearchAttributes } from '../workflows/run-start.js';
 import type { Task } from './task.js';
 
 export interface AgentOptions extends ConnectionOptions {
@@ -84,6 +84,7 @@ export interface RunHandle {
   steps(): Promise<StepResult[]>;
   result(): Promise<RunOutput>;
 }
+
 
 function runIdOf(ref: RunRef): string {
   const runId = 'runId' in ref ? checkRunId(ref.runId) : ref.task.runId;
@@ -259,7 +260,6 @@ export class Agent {
   // while this one awaited the client.
   private async startExecution(runId: string, input: RunInput, staticSummary: string, taskQueue: string): Promise<RunHandle> {
     const client = await getClient(this.options);
-    const searchAttributes = runSearchAttributes(input);
     let handle: WorkflowHandleWithFirstExecutionRunId<typeof agentRun>;
     try {
       handle = await client.workflow.start<typeof agentRun>(WORKFLOW_TYPE, {
@@ -267,8 +267,7 @@ export class Agent {
         taskQueue,
         args: [input],
         staticSummary,
-        memo: runMemo(input),
-        ...(searchAttributes.length ? { typedSearchAttributes: searchAttributes } : {}),
+        ...runStartOptions(input),
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) throw new RunStillRunningError(runId);

@@ -14,7 +14,7 @@ import {
 } from '../client/errors.js';
 import { oneLine } from '../text.js';
 import type { ExecutionRecord } from './decode.js';
-import { addUsage, completedOutcomes, executionNumber, NO_USAGE, toRunOutput } from './projections.js';
+import { addUsage, completedOutcomes, executionNumber, NO_USAGE, toRunOutput, unfinishedSubRuns } from './projections.js';
 
 /** Temporal's static summary of a started execution (shown in the Web UI's list). */
 export const SUMMARY_LIMIT = 200;
@@ -32,6 +32,7 @@ export function seedOf(record: ExecutionRecord): ContinuationSeed {
     usage: output.usage,
     executions: executionNumber(record),
     continuedFrom: record.executionRunId,
+    ...unfinishedSubRuns(record),
   };
 }
 

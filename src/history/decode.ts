@@ -19,6 +19,9 @@ import type {
   ToolCallResult,
 } from '../types.js';
 import { RunEncryptedError, RunNotFoundError } from '../client/errors.js';
+import { toolStepOf } from '../workflows/conversation.js';
+import { subRunStep } from '../workflows/sub-run.js';
+import { failedToolResult, subRunCancelledResult, toolValueResult } from '../workflows/tool-results.js';
 import type { PayloadDecoder } from './payload-decoder.js';
 
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -42,6 +45,10 @@ export interface ActivityRecord {
   /** Heartbeat/cancel details of a cut model call: its partial text and usage. */
   progress?: ModelCallProgress;
   error?: string;
+  /** A tool step that is not a `callTool` activity: an activityTool's own activity, or an agentTool's sub-run. */
+  temporalTool?: 'activity' | 'agent';
+  /** An agentTool step's sub-run: its run id (the child workflow id). */
+  subRunId?: string;
 }
 
 export interface ExecutionRecord {
@@ -154,6 +161,23 @@ async function decodeEvents(events: HistoryEvent[], decoder: PayloadDecoder, { r
     return activity;
   };
 
+  /** An activityTool's or agentTool's step: what the loop scheduled in place of a `callTool` activity. */
+  const temporalToolStep = (activityId: string, kind: 'activity' | 'agent', activityType?: string): ToolCallInput | undefined => {
+    const names = (record.resolvedTools ?? []).filter((t) => (kind === 'agent' ? t.agent : t.activity?.activityType === activityType)).map((t) => t.name);
+    const step = toolStepOf(activityId, names);
+    return step && { runId, stepIndex: step.index, toolName: step.toolName, toolUseId: step.toolUseId, input: undefined };
+  };
+  const openStep = (activity: ActivityRecord): void => {
+    bySchedule.set(activity.scheduledEventId, activity);
+    record.activities.push(activity);
+  };
+  /** The tool result the loop made of a temporal tool step's failure (its call settled; the model read the error). */
+  const settleFailed = async (activity: ActivityRecord | undefined, failure: Parameters<PayloadDecoder['failure']>[0] | null | undefined): Promise<void> => {
+    if (!activity || !failure) return;
+    activity.status = 'completed';
+    activity.outcome = { kind: 'tool', result: failedToolResult((activity.input as ToolCallInput).toolName, await decoder.failure(failure)) };
+  };
+
   let resolveToolsEventId: number | undefined;
   for (const event of events) {
     const at = isoTime(event.eventTime as Timestamp);
@@ -161,19 +185,73 @@ async function decodeEvents(events: HistoryEvent[], decoder: PayloadDecoder, { r
     if (scheduled) {
       const type = scheduled.activityType?.name;
       if (type === RESOLVE_TOOLS_ACTIVITY) resolveToolsEventId = numberOf(event.eventId);
+      const base = { activityId: scheduled.activityId ?? '', status: 'running' as const, attempts: 0, scheduledEventId: numberOf(event.eventId), ...(at ? { scheduledAt: at } : {}) };
+      const toolStep = isStepActivity(type) ? undefined : temporalToolStep(base.activityId, 'activity', type ?? undefined);
+      // An activityTool's step: the user's activity, given the model's input.
+      if (toolStep) openStep({ ...base, activityType: STEP_ACTIVITY.tool, temporalTool: 'activity', input: { ...toolStep, input: await first(scheduled.input) } });
       // Activities that are not steps (e.g. checking a human's input) are not part of the transcript.
       if (!isStepActivity(type)) continue;
-      const activity: ActivityRecord = {
-        activityId: scheduled.activityId ?? '',
-        activityType: type,
-        input: (await first<ModelCallInput | ToolCallInput>(scheduled.input))!,
-        status: 'running',
-        attempts: 0,
-        scheduledEventId: numberOf(event.eventId),
-        ...(at ? { scheduledAt: at } : {}),
-      };
-      bySchedule.set(activity.scheduledEventId, activity);
-      record.activities.push(activity);
+      openStep({ ...base, activityType: type, input: (await first<ModelCallInput | ToolCallInput>(scheduled.input))! });
+      continue;
+    }
+    const child = event.startChildWorkflowExecutionInitiatedEventAttributes;
+    if (child) {
+      // An agentTool's step: a sub-run whose run id names the step.
+      const activityId = subRunStep(runId, child.workflowId ?? '');
+      const toolStep = activityId !== undefined ? temporalToolStep(activityId, 'agent') : undefined;
+      if (activityId !== undefined && toolStep) {
+        const childInput = await first<RunInput>(child.input);
+        openStep({
+          activityId,
+          activityType: STEP_ACTIVITY.tool,
+          temporalTool: 'agent',
+          subRunId: child.workflowId ?? '',
+          input: { ...toolStep, input: { task: childInput?.task.description } },
+          status: 'running',
+          attempts: 0,
+          scheduledEventId: numberOf(event.eventId),
+          ...(at ? { scheduledAt: at } : {}),
+        });
+      }
+      continue;
+    }
+    const childStarted = event.childWorkflowExecutionStartedEventAttributes;
+    if (childStarted) {
+      const activity = bySchedule.get(numberOf(childStarted.initiatedEventId));
+      if (activity) {
+        activity.attempts = 1;
+        if (at) activity.startedAt = at;
+      }
+      continue;
+    }
+    const childCompleted = event.childWorkflowExecutionCompletedEventAttributes;
+    if (childCompleted) {
+      const activity = close(childCompleted.initiatedEventId, event, 'completed', at);
+      if (activity) {
+        const result = await first<AgentRunResult>(childCompleted.result);
+        activity.outcome = { kind: 'tool', result: toolValueResult((activity.input as ToolCallInput).toolName, result?.output) };
+      }
+      continue;
+    }
+    const childFailed = event.childWorkflowExecutionFailedEventAttributes;
+    if (childFailed) {
+      await settleFailed(close(childFailed.initiatedEventId, event, 'error', at), childFailed.failure);
+      continue;
+    }
+    const childCancelled = event.childWorkflowExecutionCanceledEventAttributes;
+    if (childCancelled && !record.cancelRequested) {
+      // Cancelled on its own, not through this run (whose cancel request would come first): the model was told.
+      const activity = close(childCancelled.initiatedEventId, event, 'completed', at);
+      if (activity) activity.outcome = { kind: 'tool', result: subRunCancelledResult((activity.input as ToolCallInput).toolName, activity.subRunId ?? '') };
+      continue;
+    }
+    const childClosed =
+      childCancelled ??
+      event.childWorkflowExecutionTerminatedEventAttributes ??
+      event.childWorkflowExecutionTimedOutEventAttributes ??
+      event.startChildWorkflowExecutionFailedEventAttributes;
+    if (childClosed) {
+      close(childClosed.initiatedEventId, event, event.childWorkflowExecutionCanceledEventAttributes ? 'cancelled' : 'error', at);
       continue;
     }
     const started = event.activityTaskStartedEventAttributes;
@@ -198,11 +276,17 @@ async function decodeEvents(events: HistoryEvent[], decoder: PayloadDecoder, { r
         activity.outcome =
           activity.activityType === STEP_ACTIVITY.model
             ? { kind: 'model', result: result as ModelCallResult }
-            : { kind: 'tool', result: result as ToolCallResult };
+            : activity.temporalTool
+              ? { kind: 'tool', result: toolValueResult((activity.input as ToolCallInput).toolName, result) }
+              : { kind: 'tool', result: result as ToolCallResult };
       }
       continue;
     }
     const failed = event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes;
+    if (failed && bySchedule.get(numberOf(failed.scheduledEventId))?.temporalTool) {
+      await settleFailed(close(failed.scheduledEventId, event, 'error', at), failed.failure);
+      continue;
+    }
     if (failed) {
       const activity = close(failed.scheduledEventId, event, 'error', at);
       const error = activity && failed.failure ? describeError(await decoder.failure(failed.failure)) : undefined;

@@ -46,6 +46,7 @@ export function stepResultOf(activity: ActivityRecord, execution: number): StepR
     ...(started && activity.endedAt ? { durationMs: Date.parse(activity.endedAt) - Date.parse(started) } : {}),
     ...(usage ? { usage } : {}),
     ...(isModel ? {} : { toolUseId: toolInput.toolUseId, toolInput: toolInput.input }),
+    ...(activity.subRunId ? { subRunId: activity.subRunId } : {}),
     ...(output !== undefined ? { output } : {}),
     ...(activity.outcome?.kind === 'tool' && activity.outcome.result.isError ? { error: activity.outcome.result.content } : {}),
     ...(activity.error ? { error: activity.error } : {}),
@@ -57,6 +58,18 @@ export function completedOutcomes(record: ExecutionRecord): Record<string, StepO
   const completed: Record<string, StepOutcome> = { ...(record.input.seed?.completed ?? {}) };
   for (const activity of record.activities) if (activity.outcome) completed[activity.activityId] = activity.outcome;
   return completed;
+}
+
+/**
+ * Sub-runs (agentTool calls) started so far whose completion the run has not recorded, by step activity id: a
+ * continuation continues each of them rather than starting it afresh.
+ */
+export function unfinishedSubRuns(record: ExecutionRecord): { subRuns?: Record<string, string> } {
+  const subRuns: Record<string, string> = { ...record.input.seed?.subRuns };
+  for (const activity of record.activities) if (activity.subRunId) subRuns[activity.activityId] = activity.subRunId;
+  const completed = completedOutcomes(record);
+  for (const activityId of Object.keys(subRuns)) if (completed[activityId]) delete subRuns[activityId];
+  return Object.keys(subRuns).length ? { subRuns } : {};
 }
 
 /** Tool calls of an open execution that wait for a human: planned, needing one, and not yet scheduled. */

@@ -2,13 +2,12 @@
 // run id, so everything that works on a run (cancelRun, continueRun, show, streaming, the Web UI) works on it as on a
 // run a client started. Its RunOutput, and the plan to continue a cut run, come from the one history reader and
 // continuation planner through the activities DurableAgentPlugin registers (src/activities/run-access.ts).
-import { ApplicationFailure, CancellationScope, ChildWorkflowFailure, isCancellation, ParentClosePolicy, proxyActivities, startChild, uuid4, type ChildWorkflowHandle } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, ChildWorkflowFailure, isCancellation, proxyActivities, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { RunAccessActivities } from '../activities/run-access.js';
 import { modelId } from '../model-id.js';
 import { oneLine } from '../text.js';
-import { WORKFLOW_TYPE, type RunInput, type RunOutput, type StepTimeouts, type ToolRef } from '../types.js';
-import { runMemo, runSearchAttributes } from './run-start.js';
-import type { agentRun } from './agent-run.js';
+import type { RunInput, RunOutput, StepTimeouts, ToolRef } from '../types.js';
+import { startAgentChild } from './sub-run.js';
 
 /** What to do, as workflow code names it: tools by the name they are registered under on the worker (tool({ name })). */
 export interface AgentTaskOptions {
@@ -95,17 +94,7 @@ function runInputOf(options: StartAgentRunOptions): RunInput {
 }
 
 async function startExecution(runId: string, input: RunInput, summary: string, taskQueue: string | undefined): Promise<AgentRunChild> {
-  const searchAttributes = runSearchAttributes(input);
-  const handle: ChildWorkflowHandle<typeof agentRun> = await startChild<typeof agentRun>(WORKFLOW_TYPE, {
-    workflowId: runId,
-    args: [input],
-    ...(taskQueue !== undefined ? { taskQueue } : {}),
-    staticSummary: oneLine(summary.trim(), SUMMARY_LIMIT),
-    memo: runMemo(input),
-    // A parent that closes without awaiting the run cancels it (continuable), rather than terminating it.
-    parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-    ...(searchAttributes.length ? { typedSearchAttributes: searchAttributes } : {}),
-  });
+  const handle = await startAgentChild({ runId, input, summary, taskQueue: taskQueue ?? workflowInfo().taskQueue });
   const executionRunId = handle.firstExecutionRunId;
   return {
     runId,
@@ -126,7 +115,7 @@ async function startExecution(runId: string, input: RunInput, summary: string, t
 /** Starts an agent run as a child of the calling workflow; cancelling the caller's scope cancels the run. */
 export async function startAgentRun(options: StartAgentRunOptions): Promise<AgentRunChild> {
   const input = runInputOf(options);
-  return startExecution(options.runId ?? `run-${uuid4()}`, input, input.task.description, options.taskQueue);
+  return startExecution(options.runId ?? `run-${uuid4()}`, input, oneLine(input.task.description.trim(), SUMMARY_LIMIT), options.taskQueue);
 }
 
 /** startAgentRun() and its result(): the run's RunOutput once it closes. */

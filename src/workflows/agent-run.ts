@@ -29,7 +29,6 @@ import {
   type StepOutcome,
   type StepResult,
   type ToolCallResult,
-  type ToolPolicy,
 } from '../types.js';
 import {
   MODEL_ACTIVITY_OPTIONS,
@@ -52,6 +51,7 @@ import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from './payload-size.js';
 import { stepFailure } from './step-failure.js';
 import { renderCurrentDetails } from './current-details.js';
 import { oneLine } from '../text.js';
+import { temporalToolCall, type LoopToolPolicy } from './temporal-tools.js';
 
 const SUMMARY_LIMIT = 120;
 /** Patch id of the maxSteps check before a turn's tool calls (see the loop). */
@@ -60,6 +60,8 @@ const MAX_STEPS_BOUNDS_TOOL_CALLS = 'durable-agent/max-steps-bounds-tool-calls';
 const TOOLS_RESOLVED_ON_WORKER = 'durable-agent/tools-resolved-on-worker';
 /** Patch id of setting the status back to running in the update handler that answers the last waiting call. */
 const STATUS_SET_IN_UPDATE_HANDLER = 'durable-agent/status-set-in-update-handler';
+/** Patch id of scheduling an activityTool's activity or an agentTool's child run in place of callTool. */
+const TEMPORAL_TOOLS = 'durable-agent/temporal-tools';
 
 /** A tool call waiting for a human, and the answer once it came. */
 interface WaitingCall {
@@ -74,7 +76,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   const conversation = new Conversation(task);
   const liveSteps: StepResult[] = [];
   // Runs recorded before tools were resolved on the worker use the policy their input carries; newer ones the worker's.
-  let toolPolicies = new Map<string, ToolPolicy>(task.tools.map((ref) => [ref.name, ref]));
+  let toolPolicies = new Map<string, LoopToolPolicy>(task.tools.map((ref) => [ref.name, ref]));
   const runId = workflowInfo().workflowId;
   const modelOptions = withTimeouts(MODEL_ACTIVITY_OPTIONS, 'model', task.timeouts);
   const toolOptions = withTimeouts(TOOL_ACTIVITY_OPTIONS, 'tool', task.timeouts);
@@ -236,11 +238,15 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     if (recorded?.kind === 'tool') return recorded.result;
     const policy = toolPolicies.get(plan.toolName);
     const human = policy?.requires ? await awaitHuman(plan, policy.requires) : undefined;
+    const summary = oneLine(`tool ${plan.toolName} ${JSON.stringify(plan.input) ?? ''}`, SUMMARY_LIMIT);
+    // An activityTool's call is the user's activity, an agentTool's a child run (src/workflows/temporal-tools.ts).
+    const temporal = temporalToolCall(plan, policy, { runId, run: input, seed, summary });
+    if (temporal && patched(TEMPORAL_TOOLS)) return track(plan, temporal);
     const { callTool } = proxyActivities<AgentActivities>({
       ...toolOptions,
       ...(policy?.maxAttempts !== undefined ? { retry: { ...toolOptions.retry, maximumAttempts: policy.maxAttempts } } : {}),
       activityId: plan.activityId,
-      summary: oneLine(`tool ${plan.toolName} ${JSON.stringify(plan.input) ?? ''}`, SUMMARY_LIMIT),
+      summary,
     });
     return track(plan, () =>
       callTool({
@@ -258,7 +264,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   }
 
   /** The worker's policy of each tool; fails the run (ToolNotRegisteredError, ToolMismatchError) before any step. */
-  async function resolveToolsOnWorker(): Promise<Map<string, ToolPolicy>> {
+  async function resolveToolsOnWorker(): Promise<Map<string, LoopToolPolicy>> {
     const { resolveTools } = proxyActivities<AgentActivities>({
       ...RESOLVE_TOOLS_OPTIONS,
       summary: oneLine(`resolve tools ${task.tools.map((ref) => ref.name).join(', ')}`, SUMMARY_LIMIT),

@@ -143,3 +143,15 @@ export function stepIndexOf(activityId: string): number | undefined {
   const match = /^step-(\d+)-/.exec(activityId);
   return match ? Number(match[1]) : undefined;
 }
+
+/**
+ * The step of a tool call that is not a `callTool` activity (an activityTool's activity, an agentTool's sub-run), read
+ * back from its activity id, given the names it may have; undefined when the id is no such step.
+ */
+export function toolStepOf(activityId: string, toolNames: Iterable<string>): { index: number; toolName: string; toolUseId: string } | undefined {
+  const match = /^step-(\d+)-tool-(.+)$/.exec(activityId);
+  if (!match) return undefined;
+  const rest = match[2]!;
+  const toolName = [...toolNames].filter((name) => rest.startsWith(`${name}-`)).sort((a, b) => b.length - a.length)[0];
+  return toolName ? { index: Number(match[1]), toolName, toolUseId: rest.slice(toolName.length + 1) } : undefined;
+}

@@ -6,7 +6,11 @@ export const MAX_PAYLOAD_BYTES = 2 * 1024 * 1024 - 64 * 1024;
 
 /** Bytes of `value` as the default JSON payload converter encodes it (UTF-8 JSON). */
 export function jsonPayloadBytes(value: unknown): number {
-  const json = JSON.stringify(value) ?? '';
+  return utf8Bytes(JSON.stringify(value) ?? '');
+}
+
+/** Bytes of `json` in UTF-8 (what Buffer.byteLength gives, without Node's Buffer). */
+export function utf8Bytes(json: string): number {
   let bytes = 0;
   for (let i = 0; i < json.length; i++) {
     const code = json.charCodeAt(i);

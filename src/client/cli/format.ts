@@ -37,6 +37,9 @@ export function outputSummary(output: RunOutput): string {
   if (output.forkedFrom) {
     lines.push(`forked from run ${output.forkedFrom.runId} at step ${output.forkedFrom.fromStep} (its steps before that are marked "parent <execution>")`);
   }
+  // agentTool calls: each is a run of its own, shown (and cancelled, continued) by its id.
+  const subRuns = new Map(output.stepResults.flatMap((s) => (s.subRunId ? [[s.subRunId, s] as const] : [])));
+  for (const [id, s] of subRuns) lines.push(`sub-run of step ${s.index} (${s.name}): ${id}`);
   if (output.error) lines.push(`error: ${output.error.name}: ${output.error.message}`);
   for (const r of output.requirements) {
     lines.push(`waiting for: ${r.kind} of ${r.toolName} ${JSON.stringify(r.toolInput)} (id ${r.id}, step ${r.stepIndex})`);

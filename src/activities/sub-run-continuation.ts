@@ -1,0 +1,26 @@
+// The `planSubRunContinuation` activity: when a continued run reaches an agentTool call whose sub-run an earlier
+// execution started and did not see complete, the loop asks here what to start. It reads the sub-run's history and
+// plans with the same reader and planner as `continueRun` (src/client/read-execution.ts, src/history/continuation.ts),
+// so the sub-run continues where it was cut and nothing it completed runs again.
+import { Context } from '@temporalio/activity';
+import { planContinuation } from '../history/continuation.js';
+import { readExecution } from '../client/read-execution.js';
+import type { AgentRunResult, RunInput } from '../types.js';
+
+export interface SubRunContinuationInput {
+  runId: string;
+}
+
+export type SubRunContinuation =
+  /** Start this execution of the sub-run (a child workflow of the run that asked). */
+  | { kind: 'start'; runId: string; taskQueue: string; input: RunInput; summary: string }
+  /** The sub-run had completed after all: its result is the tool result. */
+  | { kind: 'completed'; result: AgentRunResult };
+
+export async function planSubRunContinuation({ runId }: SubRunContinuationInput): Promise<SubRunContinuation> {
+  const record = await readExecution(Context.current().client, runId);
+  if (record.state === 'completed' && record.result) return { kind: 'completed', result: record.result };
+  const plan = planContinuation(record, { kind: 'continue' });
+  if (plan.kind === 'answer') throw new Error(`unreachable: a continue plan for ${runId} without answers`);
+  return { kind: 'start', runId: plan.runId, taskQueue: plan.taskQueue, input: plan.input, summary: plan.summary };
+}

@@ -1,0 +1,44 @@
+// An agent run started from workflow code as a child workflow: the one place the loop (for agentTool calls) starts
+// one. Its workflow id is its run id, so cancelRun, continueRun, show and streaming work on it as on any run, and the
+// Web UI links it to its parent. Cancelling the parent's scope cancels it and waits until it has closed.
+import { ChildWorkflowCancellationType, ParentClosePolicy, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
+import { WORKFLOW_TYPE, type AgentRunResult, type RunInput } from '../types.js';
+import { runStartOptions } from './run-start-options.js';
+
+export interface SubRunStart {
+  /** The child's run id (its workflow id). */
+  runId: string;
+  taskQueue: string;
+  input: RunInput;
+  summary: string;
+}
+
+/** The run id of the sub-run a step of `parentRunId` starts: the same for every execution of the parent. */
+export function subRunId(parentRunId: string, stepActivityId: string): string {
+  return `${parentRunId}.${stepActivityId}`;
+}
+
+/** The step activity id of a sub-run of `parentRunId`, or undefined when `childRunId` is not one. */
+export function subRunStep(parentRunId: string, childRunId: string): string | undefined {
+  const prefix = `${parentRunId}.`;
+  return childRunId.startsWith(prefix) ? childRunId.slice(prefix.length) : undefined;
+}
+
+/** Starts the agent run as a child workflow of the calling workflow (agentTool sub-runs, durable-agent/workflow). */
+export async function startAgentChild(start: SubRunStart): Promise<ChildWorkflowHandle<(input: RunInput) => Promise<AgentRunResult>>> {
+  return startChild<(input: RunInput) => Promise<AgentRunResult>>(WORKFLOW_TYPE, {
+    workflowId: start.runId,
+    taskQueue: start.taskQueue,
+    args: [start.input],
+    staticSummary: start.summary,
+    ...runStartOptions(start.input),
+    // A cancel of the parent reaches the child, and the parent closes only once the child has recorded its cancel.
+    cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+    parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+  });
+}
+
+/** Starts the agent run as a child workflow and resolves with its result (rejects with a ChildWorkflowFailure). */
+export async function runAgentChild(start: SubRunStart): Promise<AgentRunResult> {
+  return (await startAgentChild(start)).result();
+}
