@@ -29,7 +29,7 @@ const SHOTS = join(ROOT, '.artifacts', 'web-ui');
 
 interface ExampleActivities {
   sideEffects: Array<{ activity: string; orderId: string; detail?: string }>;
-  shippingStatus(orderId: string): Promise<string>;
+  shippingStatus(input: { orderId: string }): Promise<string>;
 }
 interface ExampleWorker {
   createOrderWorker(options: { connection: unknown; taskQueue?: string; anthropic?: { baseURL: string; apiKey: string }; tools?: unknown[] }): Promise<Worker>;
@@ -41,11 +41,13 @@ interface ExampleStarter {
 const dir = mkdtempSync(join(tmpdir(), 'durable-agent-order-'));
 const app = join(dir, 'app');
 const taskQueue = `orders-${process.pid}`;
+/** A second worker of the same example whose check_shipping the test can hold (the cancel tests' queue). */
+const gatedQueue = `orders-gated-${process.pid}`;
 let env: TestWorkflowEnvironment;
 let fake: FakeAnthropicServer;
 let client: Client;
-let worker: Worker;
-let running: Promise<void>;
+let workers: Worker[] = [];
+let running: Array<Promise<void>> = [];
 let activities: ExampleActivities;
 let starter: ExampleStarter;
 let browser: Browser | undefined;
@@ -64,7 +66,7 @@ const gatedCheckShipping = tool({
   run: async ({ orderId }, { signal }) => {
     bump(toolStarted, orderId);
     while (gate.hold) await sleep(50, signal);
-    const status = await activities.shippingStatus(orderId);
+    const status = await activities.shippingStatus({ orderId });
     bump(toolCompleted, orderId);
     return status;
   },
@@ -103,8 +105,12 @@ before(async () => {
   activities = await importApp<ExampleActivities>('activities.ts');
   starter = await importApp<ExampleStarter>('starter.ts');
   const { createOrderWorker } = await importApp<ExampleWorker>('worker.ts');
-  worker = await createOrderWorker({ connection: env.nativeConnection, taskQueue, anthropic: { baseURL: fake.url, apiKey: 'test-key' }, tools: [gatedCheckShipping] });
-  running = worker.run();
+  const anthropic = { baseURL: fake.url, apiKey: 'test-key' };
+  workers = [
+    await createOrderWorker({ connection: env.nativeConnection, taskQueue, anthropic }),
+    await createOrderWorker({ connection: env.nativeConnection, taskQueue: gatedQueue, anthropic, tools: [gatedCheckShipping] }),
+  ];
+  running = workers.map((w) => w.run());
   client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', plugins: [new DurableAgentPlugin({ tracing: false })] });
   if (uiPort) {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -115,8 +121,8 @@ before(async () => {
 after(async () => {
   killCliProcesses();
   await browser?.close();
-  worker?.shutdown();
-  await running?.catch(() => undefined);
+  for (const w of workers) w.shutdown();
+  await Promise.allSettled(running);
   await fake?.close();
   await env?.teardown();
   rmSync(dir, { recursive: true, force: true });
@@ -148,7 +154,7 @@ async function pageShows(page: Page, path: string, patterns: RegExp[], shot: str
 async function cancelWhileToolRuns(order: { id: string; item: string; quantity: number; customer: string }, note: string): Promise<void> {
   fake.setResponder(scriptedResponder([toolTurn([{ name: 'check_shipping', input: { orderId: order.id } }]), textTurn(note)]));
   gate.hold = true;
-  const placed = starter.placeOrder(client, order, taskQueue);
+  const placed = starter.placeOrder(client, order, gatedQueue);
   await waitFor(() => (toolStarted.get(order.id) ?? 0) === 1, "the agent's tool to start", 60_000);
   const cancelledAt = Date.now();
   await client.workflow.getHandle(`order-${order.id}`).cancel();
@@ -200,6 +206,10 @@ describe('an order workflow with an agent inside (examples/order-workflow)', () 
     const output = await getRunOutput(result.agentRunId, { client });
     assert.equal(output.status, 'completed');
     assert.deepEqual(output.stepResults.map((s) => `${s.name}: ${s.status}`), ['model: completed', 'tool:check_shipping: completed', 'model: completed']);
+    // The agent's tool is the service's own activity: the child's history schedules shippingStatus as the tool's step.
+    const { events: childEvents } = await client.workflow.getHandle(result.agentRunId).fetchHistory();
+    const childActivities = (childEvents ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
+    assert.deepEqual(childActivities, ['resolveTools', 'callModel', 'shippingStatus', 'callModel']);
     const child = await client.workflow.getHandle(result.agentRunId).describe();
     assert.equal(child.type, 'agentRun');
     assert.equal(child.parentExecution?.workflowId, 'order-o1');
@@ -235,7 +245,7 @@ describe('an order workflow with an agent inside (examples/order-workflow)', () 
   test('a workflow continues a cut agent run (continueAgentRun, planned by the one planner through an activity): nothing completed runs again', async () => {
     const order = { id: 'o3', item: 'kettle', quantity: 1, customer: 'Linus' };
     await cancelWhileToolRuns(order, 'The kettle ships tomorrow.');
-    const result = await client.workflow.execute('reinstateOrder', { workflowId: 'reinstate-o3', taskQueue, args: [order] });
+    const result = await client.workflow.execute('reinstateOrder', { workflowId: 'reinstate-o3', taskQueue: gatedQueue, args: [order] });
     assert.deepEqual(result, { orderId: 'o3', reservation: 'reservation-o3', agentRunId: 'order-o3-note', note: 'The kettle ships tomorrow.' });
     await assertContinuedOnce('o3', 'The kettle ships tomorrow.');
     // The continuation is the reinstating workflow's child, under the same run id.
@@ -245,7 +255,7 @@ describe('an order workflow with an agent inside (examples/order-workflow)', () 
       ['reserveInventory', 'releaseInventory', 'reserveInventory', 'shippingStatus', 'notifyCustomer'],
     );
     // Continuing a completed run is refused with the client's error type, as the failure's type.
-    const again = await client.workflow.execute('reinstateOrder', { workflowId: 'reinstate-o3-again', taskQueue, args: [order] }).then(
+    const again = await client.workflow.execute('reinstateOrder', { workflowId: 'reinstate-o3-again', taskQueue: gatedQueue, args: [order] }).then(
       () => assert.fail('a completed run was continued'),
       (err: unknown) => err,
     );

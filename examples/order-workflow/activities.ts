@@ -1,5 +1,5 @@
 // The order service's own activities: what the business already runs on Temporal, untouched by the agent.
-// `shippingStatus` is also what the agent's tool calls (see tools.ts).
+// `shippingStatus` is also the agent's tool (see tools.ts): the agent's run schedules it as its own step.
 
 export interface Order {
   id: string;
@@ -16,7 +16,8 @@ export async function reserveInventory(order: Order): Promise<string> {
   return `reservation-${order.id}`;
 }
 
-export async function shippingStatus(orderId: string): Promise<string> {
+/** Also the agent's tool (tools.ts): its input is the object the model fills in. */
+export async function shippingStatus({ orderId }: { orderId: string }): Promise<string> {
   sideEffects.push({ activity: 'shippingStatus', orderId });
   return `Order ${orderId}: packed, ships tomorrow by ground.`;
 }
