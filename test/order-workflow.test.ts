@@ -17,6 +17,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { z } from 'zod';
 import { sleep, tool } from '../src/activities/tool-definition.js';
 import { getRunOutput } from '../src/client/run-control.js';
+import { streamRun } from '../src/client/run-stream.js';
 import { FakeAnthropicServer, scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { DurableAgentPlugin } from '../src/worker/plugin.js';
 import { finished, killCliProcesses, startCli } from './helpers/cli-process.js';
@@ -240,6 +241,17 @@ describe('an order workflow with an agent inside (examples/order-workflow)', () 
     const continued = await finished(startCli(cliEnv, ['continue', 'order-o2-note']));
     assert.equal(continued.code, 0, continued.stderr + continued.stdout);
     await assertContinuedOnce('o2', 'Two grinders ship tomorrow.');
+    // Streaming and `show` read the child's run like any run: both executions, cancelled then completed.
+    const events: string[] = [];
+    for await (const event of streamRun('order-o2-note', { client, fromOffset: 0 })) {
+      if (['run_started', 'cancelled', 'completed'].includes(event.type)) events.push(`${event.execution}:${event.type}`);
+      if (event.type === 'completed') break;
+    }
+    assert.deepEqual(events, ['1:run_started', '1:cancelled', '2:run_started', '2:completed']);
+    const shown = await finished(startCli(cliEnv, ['show', 'order-o2-note']));
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /completed/);
+    assert.match(shown.stdout, /Two grinders ship tomorrow\./);
   });
 
   test('a workflow continues a cut agent run (continueAgentRun, planned by the one planner through an activity): nothing completed runs again', async () => {
