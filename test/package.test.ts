@@ -109,6 +109,32 @@ export async function go(): Promise<RunOutput> {
     );
   });
 
+  test("a user's workflow importing durable-agent/workflow bundles from the installed package, the plugin adding agentRun", async () => {
+    writeFileSync(
+      join(app, 'order-workflows.js'),
+      `import { startAgentRun } from 'durable-agent/workflow';
+export async function handleOrder(id) {
+  const agent = await startAgentRun({ model: 'anthropic/claude-sonnet-4-6', task: { description: 'Note for order ' + id, tools: ['check_shipping'] } });
+  return (await agent.result()).output;
+}
+`,
+    );
+    writeFileSync(
+      join(app, 'bundle.mjs'),
+      `import { bundleWorkflowCode } from '@temporalio/worker';
+import { DurableAgentPlugin } from 'durable-agent';
+const quiet = () => undefined;
+const { code } = await bundleWorkflowCode({
+  workflowsPath: new URL('./order-workflows.js', import.meta.url).pathname,
+  plugins: [new DurableAgentPlugin({ tracing: false })],
+  logger: { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error, log: quiet },
+});
+console.log(JSON.stringify({ handleOrder: code.includes('async function handleOrder('), agentRun: /async function agentRun\\(/.test(code) }));`,
+    );
+    const found = JSON.parse(await sh(process.execPath, ['bundle.mjs'], app)) as { handleOrder: boolean; agentRun: boolean };
+    assert.deepEqual(found, { handleOrder: true, agentRun: true });
+  });
+
   test('npx durable-agent --help', async () => {
     const help = await sh('npx', ['--no-install', 'durable-agent', '--help'], app);
     assert.match(help, /^durable-agent <command> \[options\]/);
