@@ -4,7 +4,7 @@
 // The order workflow runs its own activity → an agent run (a child workflow; its tool calls the service's code) →
 // its own activity; cancelling the order cancels the agent's run, which another OS process later continues.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { z } from 'zod';
 import { sleep, tool } from '../src/activities/tool-definition.js';
@@ -20,12 +20,16 @@ import { getRunOutput } from '../src/client/run-control.js';
 import { streamRun } from '../src/client/run-stream.js';
 import { FakeAnthropicServer, scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { DurableAgentPlugin } from '../src/worker/plugin.js';
+import { noopSinks } from '../src/worker/tracing.js';
+import { historyFromFile, historyToFile } from './helpers/history-files.js';
 import { finished, killCliProcesses, startCli } from './helpers/cli-process.js';
 import { waitFor } from './helpers/harness.js';
 import { freePort, ROOT, startLocal } from './helpers/servers.js';
 
 const EXAMPLE = join(ROOT, 'examples', 'order-workflow');
 const CHROMIUM = '/usr/bin/chromium';
+/** Histories of user workflows that start and continue agent runs (replayed with the example's bundle, not the agent's). */
+const IN_APP_HISTORIES = join(ROOT, 'test', 'histories', 'in-app');
 const SHOTS = join(ROOT, '.artifacts', 'web-ui');
 
 interface ExampleActivities {
@@ -72,6 +76,17 @@ const gatedCheckShipping = tool({
     return status;
   },
 });
+
+/** The example's workflows bundled as a user bundles them: bundleWorkflowCode with the plugin. */
+async function appBundle(): Promise<{ code: string }> {
+  const quiet = (): void => undefined;
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: join(app, 'workflows.ts'),
+    plugins: [new DurableAgentPlugin({ tracing: false })],
+    logger: { trace: quiet, debug: quiet, info: quiet, warn: console.warn, error: console.error, log: quiet },
+  });
+  return { code };
+}
 
 /** A fresh project holding a copy of the example; `durable-agent` there is this repository's sources. */
 function makeApp(): void {
@@ -276,16 +291,32 @@ describe('an order workflow with an agent inside (examples/order-workflow)', () 
   });
 
   test('a user workflow importing durable-agent/workflow bundles with bundleWorkflowCode, without Node built-ins, with the agent workflow in it', async () => {
-    const { code } = await bundleWorkflowCode({
-      workflowsPath: join(app, 'workflows.ts'),
-      plugins: [new DurableAgentPlugin({ tracing: false })],
-      logger: { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error, log: () => undefined },
-    });
+    const { code } = await appBundle();
     // The bundler refuses Node built-ins itself (it fails the bundle); check the code holds neither import of one.
     assert.doesNotMatch(code, /require\(["'](node:)?(fs|crypto|os|path|child_process|net|http)["']\)/);
     assert.match(code, /handleOrder/);
     assert.match(code, /async function agentRun\(/);
     assert.match(code, /durableAgent\.planContinueRun/);
     assert.match(code, /class RunTelemetry/, "the agent's workflow interceptors are bundled too");
+  });
+
+  test("saved histories of the order workflows replay against the current durable-agent/workflow code (it runs in the user's workflows)", async () => {
+    // DURABLE_AGENT_RECORD=1 saves this run's order histories first (a new shape of durable-agent/workflow's commands).
+    if (process.env.DURABLE_AGENT_RECORD === '1') {
+      mkdirSync(IN_APP_HISTORIES, { recursive: true });
+      for (const workflowId of ['order-o1', 'order-o2', 'reinstate-o3']) {
+        const history = await client.workflow.getHandle(workflowId).fetchHistory();
+        writeFileSync(join(IN_APP_HISTORIES, `${workflowId}.json`), historyToFile(history));
+      }
+    }
+    const files = readdirSync(IN_APP_HISTORIES).filter((f) => f.endsWith('.json')).sort();
+    assert.deepEqual(files, ['order-o1.json', 'order-o2.json', 'reinstate-o3.json']);
+    const histories = files.map((f) => ({ workflowId: f.replace(/\.json$/, ''), history: historyFromFile(readFileSync(join(IN_APP_HISTORIES, f), 'utf8')) }));
+    const replayed: string[] = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await appBundle(), sinks: noopSinks }, histories)) {
+      assert.equal(result.error, undefined, `${result.workflowId} failed to replay: ${String(result.error)}`);
+      replayed.push(result.workflowId);
+    }
+    assert.deepEqual(replayed.sort(), ['order-o1', 'order-o2', 'reinstate-o3']);
   });
 });
