@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { SimplePlugin } from '@temporalio/plugin';
-import type { BundleOptions, WorkerOptions } from '@temporalio/worker';
+import type { BundleOptions, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities, DEFAULT_HEARTBEAT_INTERVAL_MS, type AnthropicSettings } from '../activities/index.js';
 import { createRunAccessActivities } from '../activities/run-access.js';
 import type { Tool } from '../activities/tool-definition.js';
@@ -33,12 +33,11 @@ export interface DurableAgentPluginOptions {
 }
 
 export class DurableAgentPlugin extends SimplePlugin {
-  /** The worker-side tracing this plugin installs; flushed when a worker it configured stops running. */
-  readonly tracing: WorkerTracing;
   private readonly heartbeatIntervalMs: number;
+  private readonly tracingOption: TracingOptions | false | undefined;
+  private workerTracing: WorkerTracing | undefined;
 
   constructor(options: DurableAgentPluginOptions = {}) {
-    const tracing = createWorkerTracing(options.tracing);
     const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
     const dataConverter = options.dataConverter ?? encryptedDataConverter();
     super({
@@ -53,17 +52,18 @@ export class DurableAgentPlugin extends SimplePlugin {
         }),
         ...createRunAccessActivities(),
       },
-      workerInterceptors: { activity: tracing.activityInterceptors },
-      runContext: async (next) => {
-        try {
-          await next();
-        } finally {
-          await tracing.shutdown();
-        }
-      },
     });
-    this.tracing = tracing;
     this.heartbeatIntervalMs = heartbeatIntervalMs;
+    this.tracingOption = options.tracing;
+  }
+
+  /**
+   * The worker-side tracing this plugin installs, made when a worker or bundle first needs it (a plugin on a Client
+   * makes none); flushed when a worker it configured stops running.
+   */
+  get tracing(): WorkerTracing {
+    this.workerTracing ??= createWorkerTracing(this.tracingOption);
+    return this.workerTracing;
   }
 
   override configureWorker(options: WorkerOptions): WorkerOptions {
@@ -73,8 +73,17 @@ export class DurableAgentPlugin extends SimplePlugin {
       // A heartbeat carries Temporal's cancel back to the activity, so throttle no longer than our own interval.
       maxHeartbeatThrottleInterval: configured.maxHeartbeatThrottleInterval ?? this.heartbeatIntervalMs,
       defaultHeartbeatThrottleInterval: configured.defaultHeartbeatThrottleInterval ?? this.heartbeatIntervalMs,
+      interceptors: { ...configured.interceptors, activity: [...this.tracing.activityInterceptors, ...(configured.interceptors?.activity ?? [])] },
       sinks: { ...configured.sinks, ...this.tracing.sinks },
     };
+  }
+
+  override async runWorker(worker: Worker, next: (w: Worker) => Promise<void>): Promise<void> {
+    try {
+      await super.runWorker(worker, next);
+    } finally {
+      await this.workerTracing?.shutdown();
+    }
   }
 
   /**
