@@ -15,10 +15,12 @@ import { createWorker } from '../src/worker/create-worker.js';
 import { workflowBundle } from '../test/helpers/bundle.js';
 import { ROOT } from '../test/helpers/servers.js';
 import { cancelSection } from './cancel.js';
+import { cachingSection } from './caching.js';
 import { clusterSection } from './cluster.js';
 import { concurrencySection } from './concurrency.js';
 import { now, type BenchContext, type Row, type SectionResult } from './context.js';
 import { historySection } from './history.js';
+import { mcpSection } from './mcp.js';
 import { resumeSection } from './resume.js';
 import { startBenchServer, TUNED_DYNAMIC_CONFIG } from './server.js';
 import { ms } from './stats.js';
@@ -34,6 +36,8 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
   history: historySection,
   telemetry: telemetrySection,
   cluster: clusterSection,
+  mcp: mcpSection,
+  caching: cachingSection,
 };
 
 const { values } = parseArgs({

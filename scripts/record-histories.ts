@@ -1,7 +1,8 @@
 // Records the histories test/replay.test.ts replays (and test/history-*.test.ts decodes): a completed run, a cancelled
 // one, its continuation, a failed one, one with parallel tool calls, one paused for a human (saved while paused and once
 // confirmed), a fork, one stopped by maxSteps, one whose model call a cancel cut mid-stream, one whose tools were
-// resolved on the worker and one refused for a tool mismatch, on the CLI dev server with the fake model.
+// resolved on the worker and one refused for a tool mismatch, structured-output runs (repaired, still invalid, continued),
+// on the CLI dev server with the fake model.
 // `--only name,...` records just those (keep the others: they were recorded by earlier versions of the loop).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -131,6 +132,17 @@ try {
   }
   await save('cut-model', cut.runId, cut.executionRunId);
 
+  // A run that remembers its session: its input carries the earlier run's conversation (TaskSpec.memory).
+  h.fake.setResponder(scriptedResponder([textTurn('noted: heron'), toolTurn([{ name: 'wait', input: { ms: 3 } }]), textTurn('the code word is heron')]));
+  const sessionAgent = (): Agent => h.agent({ newRunId: () => `replay-${Date.now()}`, sessionId: `replay-session-${Date.now()}`, searchAttributes: true });
+  const remembering = sessionAgent();
+  await remembering.do(new Task('the code word is heron'));
+  const recalled = await remembering.do(new Task({ description: 'wait, then say the code word', tools: [wait], memory: true }));
+  if (recalled.messages.length !== 6) throw new Error(`expected the remembered run and this one, got ${recalled.messages.length} messages`);
+  await save('session-memory', recalled.runId, recalled.executionRunId);
+  await recordStops();
+  await recordStructured();
+
   h.fake.injectFaults({ kind: 'http', status: 400, message: 'bad request for the record' });
   h.fake.setResponder(scriptedResponder([textTurn('never')]));
   const errored = await agent().do(new Task('fail on the first model call'));
@@ -139,4 +151,74 @@ try {
   await recordTemporalTools(h, agent, save);
 } finally {
   await h.close();
+}
+
+/**
+ * Stop and steer (its patch marker, the `stop` signal, the stop memo, the time-limit timer): a run cancelled after its
+ * running step with a reason; one cut by its time limit; one stopped by its output-token budget before a parallel turn,
+ * and its continuation with a raised budget and a user message (the turn's calls answered as interrupted).
+ */
+async function recordStops(): Promise<void> {
+  factor = 1;
+  h.fake.setResponder(scriptedResponder([toolTurn([{ name: 'wait', input: { ms: 800 } }]), textTurn('after the step')]));
+  const polite = agent();
+  const before = started;
+  const pending = polite.do(new Task({ description: 'wait, then stop after the step', tools: [wait] }));
+  await waitFor(() => started > before, 'tool start');
+  await cancelRun(polite.runId!, { client: h.client, mode: 'afterStep', reason: 'recorded stop' });
+  const afterStep = await pending;
+  if (afterStep.stop?.mode !== 'afterStep' || afterStep.stepResults[1]?.status !== 'completed') throw new Error(`expected an after-step stop, got ${JSON.stringify(afterStep.stop)}`);
+  await save('stop-after-step', afterStep.runId, afterStep.executionRunId);
+
+  h.fake.setResponder(scriptedResponder([toolTurn([{ name: 'wait', input: { ms: 60_000 } }]), textTurn('never')]));
+  const late = await agent().do(new Task({ description: 'wait past the time limit', tools: [wait], limits: { timeoutMs: 1500 } }));
+  if (late.stop?.reason !== 'timeout') throw new Error(`expected a timeout stop, got ${JSON.stringify(late.stop)}`);
+  await save('stop-deadline', late.runId, late.executionRunId);
+
+  const usage = { input_tokens: 30, output_tokens: 100 };
+  h.fake.setResponder(
+    scriptedResponder([toolTurn([{ name: 'wait', input: { ms: 5 } }, { name: 'wait', input: { ms: 7 } }], { usage }), textTurn('redirected', { usage })]),
+  );
+  const budgeted = agent();
+  const spent = await budgeted.do(new Task({ description: 'wait twice, on a budget', tools: [wait] }), { limits: { maxOutputTokens: 50 } });
+  if (spent.stop?.limit !== 'outputTokens') throw new Error(`expected a budget stop, got ${JSON.stringify(spent.stop)}`);
+  await save('stop-budget', spent.runId, spent.executionRunId);
+  const redirected = await budgeted.continueRun({ runId: spent.runId, message: 'Skip the waits.', limits: { maxOutputTokens: 1000 } });
+  if (redirected.status !== 'completed') throw new Error(`redirect ended ${redirected.status}`);
+  await save('stop-redirected', redirected.runId, redirected.executionRunId);
+}
+
+/**
+ * Structured output (a patch marker and the repair turn): an answer repaired once, one still invalid after its repair
+ * (OutputValidationError), and a run cancelled in a tool call whose continuation repairs its answer. The system prompt
+ * is long enough to cache, so their model calls record prompt-cache usage.
+ */
+async function recordStructured(): Promise<void> {
+  const output = z.object({ city: z.string(), celsius: z.number().int().max(60) });
+  const system = `Report the weather. ${'Use the units asked for. '.repeat(200)}`;
+  const bad = textTurn(JSON.stringify({ city: 'Oslo', celsius: 400 }));
+  const good = textTurn(JSON.stringify({ city: 'Oslo', celsius: 4 }));
+  h.fake.setResponder(scriptedResponder([bad, good]));
+  const repaired = await agent().do(new Task({ description: 'weather in Oslo', system, output }));
+  if (repaired.status !== 'completed' || !repaired.usage.cacheReadInputTokens) throw new Error(`expected a repaired, cached run, got ${JSON.stringify(repaired)}`);
+  await save('structured-repaired', repaired.runId, repaired.executionRunId);
+
+  h.fake.setResponder(scriptedResponder([bad, bad]));
+  const invalid = await agent().do(new Task({ description: 'weather in Oslo, wrong twice', system, output, outputRepairs: 1 }));
+  if (invalid.error?.name !== 'OutputValidationError') throw new Error(`expected OutputValidationError, got ${invalid.status}`);
+  await save('structured-invalid', invalid.runId, invalid.executionRunId);
+
+  factor = 1;
+  h.fake.setResponder(scriptedResponder([toolTurn([{ name: 'wait', input: { ms: 60_000 } }]), bad, good]));
+  const a = agent();
+  const before = started;
+  const task = new Task({ description: 'wait, then the weather in Oslo', system, output, tools: [wait] });
+  const pending = a.do(task);
+  await waitFor(() => started > before, 'tool start');
+  await cancelRun(a.runId!, { client: h.client });
+  if ((await pending).status !== 'cancelled') throw new Error('expected the run to be cancelled in its tool call');
+  factor = 0;
+  const continued = await a.continueRun({ task });
+  if (continued.output?.celsius !== 4) throw new Error(`continuation ended ${continued.status}`);
+  await save('structured-continued', continued.runId, continued.executionRunId);
 }

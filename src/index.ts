@@ -6,10 +6,13 @@ export {
   type ContinueRunRequest,
   type AnswerRunRequest,
   type ForkRunRequest,
+  type InterruptRunRequest,
+  type RunCallOptions,
   type ContinueTarget,
   type RunHandle,
 } from './client/agent.js';
 export { Task, type TaskOptions } from './client/task.js';
+export { readSession, DEFAULT_MEMORY_MAX_BYTES, type MemoryOptions, type SessionRun, type SessionView } from './client/session-memory.js';
 export { cancelRun, getRunOutput, getLiveSteps, type CancelOptions } from './client/run-control.js';
 export { streamRun, type StreamOptions } from './client/run-stream.js';
 export { closeConnections, type ConnectionOptions } from './client/connection.js';
@@ -35,6 +38,15 @@ export { toolFingerprint } from './activities/tool-fingerprint.js';
 export { activityTool, type ActivityToolOptions, type ActivityToolOptionsSpec } from './activities/activity-tool.js';
 export { agentTool, type AgentToolOptions } from './client/agent-tool.js';
 export type { ActivityToolSpec, AgentToolSpec } from './temporal-tool-specs.js';
+export {
+  connectMcpServer,
+  McpToolServer,
+  McpToolError,
+  McpServerUnavailableError,
+  type McpServerConfig,
+  type McpServerOptions,
+} from './activities/mcp-tools.js';
+export { ToolUnavailableError } from './activities/tool-unavailable.js';
 export type { AnthropicSettings } from './activities/index.js';
 export { createWorker, type CreateWorkerOptions } from './worker/create-worker.js';
 export { DurableAgentPlugin, type DurableAgentPluginOptions } from './worker/plugin.js';
@@ -50,6 +62,7 @@ export {
   type RunInput as AgentRunInput,
   type AgentRunResult,
   type TaskSpec,
+  type OutputSpec,
   type ToolRef,
   type ToolPolicy,
   type ResolvedTool,
@@ -65,4 +78,11 @@ export {
   type RequirementResolution,
   type StreamEvent,
   type StepTimeouts,
+  type SessionMemory,
+  type RunLimits,
+  type RunStop,
+  type StopMode,
+  type StopReason,
+  type BudgetLimit,
 } from './types.js';
+export { INTERRUPTED_RESULT } from './history/redirect.js';

@@ -18,9 +18,16 @@ export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
 /** `running` only appears while an execution is open (live progress, `show` of a running run). */
 export type StepStatus = 'completed' | 'cancelled' | 'error' | 'running';
 
+/**
+ * Tokens of a model call or a run. `inputTokens` are the input tokens billed at the base price; prompt-cache tokens are
+ * counted apart (as Anthropic reports them), present when nonzero: read from the cache (0.1x the base input price) and
+ * written to it (1.25x). All input of a call = inputTokens + cacheReadInputTokens + cacheCreationInputTokens.
+ */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  cacheReadInputTokens?: number;
+  cacheCreationInputTokens?: number;
 }
 
 /** How the worker runs a tool: its own time limit, its attempts and its human gate. The worker's tool() is its source. */
@@ -108,10 +115,81 @@ export interface TaskSpec {
   maxSteps?: number;
   maxTokens?: number;
   timeouts?: StepTimeouts;
+  /** The session's earlier conversation, put before the task (Task `memory`; src/client/session-memory.ts). */
+  memory?: SessionMemory;
+  /** The final answer must be JSON matching this schema (src/workflows/structured-output.ts). */
+  output?: OutputSpec;
 }
+
+/** What a run remembers of its session: the earlier runs' conversations, assembled by the client at start. */
+export interface SessionMemory {
+  sessionId: string;
+  /** The earlier runs' messages, oldest run first; each run's ends with the model's answer (no open tool call). */
+  messages: MessageParam[];
+  /** The runs they come from, oldest first, and how many messages each gave. */
+  runs: { runId: string; messages: number }[];
+  /** Runs of the session left out, oldest first, and why (over the memory budget, no finished turn yet). */
+  dropped: { runId: string; reason: string }[];
+}
+
+/**
+ * Limits of a run (src/workflows/run-limits.ts), measured in workflow time and summed over its executions where they
+ * say so. Hitting one stops the run like a cancel, continuable: `timeoutMs` stops it at once (reason `timeout`), a
+ * budget stops it after the current step (reason `budget`, `limit` names which). A continuation can raise them.
+ */
+export interface RunLimits {
+  /** Workflow time one execution may take from its start; each continuation gets its own. */
+  timeoutMs?: number;
+  /** Input tokens of every model call of the run, all executions together. */
+  maxInputTokens?: number;
+  /** Output tokens of every model call of the run, all executions together. */
+  maxOutputTokens?: number;
+  /** Steps (model + tool calls) of the run; unlike the task's maxSteps (an error), a resumable stop. */
+  maxSteps?: number;
+  /** Workflow time of the whole run, its executions together. */
+  maxWallTimeMs?: number;
+}
+
+/** Which limit of RunLimits a budget stop hit. */
+export type BudgetLimit = 'inputTokens' | 'outputTokens' | 'steps' | 'wallTime';
+
+/** `now`: running steps are cut; `afterStep`: running steps finish and keep their results, nothing new starts. */
+export type StopMode = 'now' | 'afterStep';
+
+/** Why a run stopped before its end: by request (cancelRun), its time limit or one of its budgets. */
+export type StopReason = 'cancelled' | 'timeout' | 'budget';
+
+/** How a stopped (continuable) run stopped: RunOutput.stop. */
+export interface RunStop {
+  reason: StopReason;
+  mode: StopMode;
+  /** Set for a budget stop. */
+  limit?: BudgetLimit;
+  /** In words: the caller's reason for a cancel, or the limit that was hit. */
+  message: string;
+}
+
+/** What cancelRun sends the run (the `stop` signal) before it asks Temporal to cancel it. */
+export interface StopRequest {
+  mode: StopMode;
+  reason?: string;
+}
+
+/** A task's structured output: the JSON Schema its final answer is checked against on the worker, and how often to ask for a fix. */
+export interface OutputSpec {
+  /** JSON Schema (draft 2020-12, from zod's toJSONSchema) of an object. */
+  schema: Record<string, unknown>;
+  /** Follow-up turns that ask the model to fix an answer that fails the schema, before the run fails with OutputValidationError. */
+  maxRepairs: number;
+}
+
+/** The worker's check of a final answer against the task's output schema. */
+export type OutputCheck = { valid: true; value: unknown } | { valid: false; problem: string };
 
 export interface RunInput {
   task: TaskSpec;
+  /** Time limit and budgets of the run (a continuation may carry raised ones). */
+  limits?: RunLimits;
   /** Anthropic model id without provider prefix, e.g. `claude-sonnet-4-6`. */
   model: string;
   sessionId?: string;
@@ -137,6 +215,8 @@ export interface ModelCallInput {
    * Sending the whole transcript every turn would make history grow quadratically with the conversation.
    */
   transcript: { base: number; messages: MessageParam[] };
+  /** The task's output schema: the model is asked for JSON matching it, and a final answer is checked against it. */
+  output?: { schema: Record<string, unknown> };
 }
 
 export interface ModelCallResult {
@@ -146,6 +226,8 @@ export interface ModelCallResult {
   model: string;
   /** Prompt-cache tokens, when the API reports them (input tokens read from / written to the cache). */
   cache?: { readInputTokens: number; creationInputTokens: number };
+  /** Set when the call had an output schema and the model ended its turn: the worker's check of the answer. */
+  output?: OutputCheck;
 }
 
 /** What the model call reports when it is cut by a cancel (ActivityTaskCanceled details, last heartbeat). */
@@ -191,6 +273,16 @@ export interface ContinuationSeed {
   continuedFrom: string;
   /** Sub-runs (agentTool calls) an earlier execution started and did not see complete, by step activity id: continued, not restarted. */
   subRuns?: Record<string, string>;
+  /** User messages added by continuations (redirects), each placed before the model step it precedes. */
+  redirects?: Redirect[];
+  /** Workflow time the earlier executions took, together (for RunLimits.maxWallTimeMs). */
+  elapsedMs?: number;
+}
+
+/** An extra user message, added to the transcript just before model step `beforeStep`. */
+export interface Redirect {
+  beforeStep: number;
+  text: string;
 }
 
 export interface StepResult {
@@ -226,7 +318,7 @@ export interface RunError {
   activityId?: string;
 }
 
-export interface RunOutput {
+export interface RunOutput<O = unknown> {
   runId: string;
   /** Temporal run id of the execution this output describes (the last one of the chain). */
   executionRunId: string;
@@ -235,12 +327,17 @@ export interface RunOutput {
   isCompleted: boolean;
   isError: boolean;
   isPaused: boolean;
-  /** Final text of the run (or its parsed structured result); null until the run completes. */
-  output: unknown;
+  /**
+   * Final text of the run, or the parsed structured result when its task named an output schema (typed from the
+   * schema: `agent.do(task)` of a `Task<O>` gives `RunOutput<O>`); null until the run completes.
+   */
+  output: O | null;
   stepResults: StepResult[];
   messages: MessageParam[];
   usage: Usage;
   error?: RunError;
+  /** Set when the run stopped before its end (status `cancelled`): by request, time limit or budget, and how. */
+  stop?: RunStop;
   /** Number of executions of this run id, the first one included. */
   executions: number;
   /** What a paused run waits for; answer with agent.answerRun({ runId, answers }). */
@@ -251,6 +348,8 @@ export interface RunOutput {
 /** What the workflow returns when it completes; the rest of RunOutput is read from its history. */
 export interface AgentRunResult {
   output: string;
+  /** The answer parsed and checked against the task's output schema (tasks that name one). */
+  structuredOutput?: unknown;
   stopReason: string | null;
   steps: number;
 }
@@ -294,6 +393,10 @@ export const FailureTypes = {
   invalidUserInput: 'InvalidUserInputError',
   /** An activityTool's activity was given input its schema refuses (the model sees it as an error result). */
   invalidToolInput: 'InvalidToolInputError',
+  /** The run stopped itself (time limit or budget): continuable, RunOutput.stop says why. */
+  runStopped: 'RunStoppedError',
+  /** The final answer still failed the task's output schema after the repairs the task allows. */
+  outputInvalid: 'OutputValidationError',
 } as const;
 
 /**

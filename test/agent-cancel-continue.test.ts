@@ -6,6 +6,7 @@ import { RunAlreadyCompletedError, RunNotFoundError, RunNotRunningError, RunStil
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { STEP_ACTIVITY } from '../src/activities/contract.js';
+import { withCacheBreakpoints } from '../src/activities/prompt-cache.js';
 import { RunStatus, type ModelCallInput, type RunOutput } from '../src/types.js';
 import { readExecution } from '../src/client/read-execution.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
@@ -277,7 +278,7 @@ describe('history stays lean', () => {
     // Turn 2 sends the tool result alone; the worker already has the task and its own answer.
     assert.equal(inputs[1]!.base, 2);
     assert.deepEqual(inputs[1]!.messages.map((m) => m.role), ['user']);
-    // ... and the model still got the whole conversation.
-    assert.deepEqual(h.fake.requests[1]!.body.messages, output.messages.slice(0, 3));
+    // ... and the model still got the whole conversation (marked with its prompt-cache breakpoints).
+    assert.deepEqual(h.fake.requests[1]!.body.messages, withCacheBreakpoints({ tools: [], messages: output.messages.slice(0, 3) }).messages);
   });
 });

@@ -49,6 +49,51 @@ describe('the fake refuses what the Messages API refuses', () => {
     assert.match(problem(body) ?? '', /unexpected `tool_use_id` found in `tool_result` blocks: t9/);
   });
 
+  test('a tool_use id is used once in the conversation, and answered once', () => {
+    const reused = request([
+      { role: 'user', content: 'Look up a, then again.' },
+      { role: 'assistant', content: [toolUse('t1')] },
+      { role: 'user', content: [toolResult('t1')] },
+      { role: 'assistant', content: [toolUse('t1')] },
+      { role: 'user', content: [toolResult('t1')] },
+    ]);
+    assert.match(problem(reused) ?? '', /messages\.3: `tool_use` ids must be unique: t1/);
+    const twiceInOneTurn = request([
+      { role: 'user', content: 'Look up a.' },
+      { role: 'assistant', content: [toolUse('t1'), toolUse('t1')] },
+      { role: 'user', content: [toolResult('t1')] },
+    ]);
+    assert.match(problem(twiceInOneTurn) ?? '', /`tool_use` ids must be unique: t1/);
+    const answeredTwice = request([
+      { role: 'user', content: 'Look up a.' },
+      { role: 'assistant', content: [toolUse('t1')] },
+      { role: 'user', content: [toolResult('t1'), toolResult('t1')] },
+    ]);
+    assert.match(problem(answeredTwice) ?? '', /each tool_use must have a single result.*id: t1/);
+  });
+
+  test('an interrupted call answered with an is_error result, then the user\'s new message, passes', () => {
+    const body = request([
+      { role: 'user', content: 'Look up a and b.' },
+      { role: 'assistant', content: [toolUse('t1'), toolUse('t2')] },
+      {
+        role: 'user',
+        content: [
+          toolResult('t1'),
+          { type: 'tool_result', tool_use_id: 't2', content: 'Interrupted: the user stopped this tool call.', is_error: true },
+          { type: 'text', text: 'Actually, use the EU region.' },
+        ],
+      },
+    ]);
+    assert.equal(requestProblem(body, HEADERS), undefined);
+    const missing = request([
+      { role: 'user', content: 'Look up a and b.' },
+      { role: 'assistant', content: [toolUse('t1'), toolUse('t2')] },
+      { role: 'user', content: [toolResult('t1'), { type: 'text', text: 'Actually, use the EU region.' }] },
+    ]);
+    assert.match(problem(missing) ?? '', /without `tool_result` blocks immediately after: t2/);
+  });
+
   test('tool_result blocks come first in their message', () => {
     const body = request([
       { role: 'user', content: 'Look up a.' },

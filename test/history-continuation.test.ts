@@ -44,8 +44,10 @@ describe('continue', () => {
     const cancelled = await savedRecord('cancelled');
     const continued = await savedRecord('continued');
     const plan = started(planContinuation(cancelled, { kind: 'continue' }));
-    assert.deepEqual(plan.input.seed, continued.input.seed);
-    assert.deepEqual(seedOf(cancelled), continued.input.seed);
+    // The seed now also carries the workflow time the execution took (for RunLimits.maxWallTimeMs): the recording predates it.
+    const elapsedMs = Date.parse(cancelled.closedAt!) - Date.parse(cancelled.startedAt!);
+    assert.deepEqual(plan.input.seed, { ...continued.input.seed, elapsedMs });
+    assert.deepEqual(seedOf(cancelled), { ...continued.input.seed, elapsedMs });
   });
 
   test('the run keeps its identity (model, session, user) unless the request names a model; the queue can move', async () => {

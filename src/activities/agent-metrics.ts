@@ -10,8 +10,8 @@ export function recordTokens(model: string, usage: Usage, cache?: ModelCallResul
   const kinds: [string, number][] = [
     ['input', usage.inputTokens],
     ['output', usage.outputTokens],
-    ['cache_read', cache?.readInputTokens ?? 0],
-    ['cache_creation', cache?.creationInputTokens ?? 0],
+    ['cache_read', cache?.readInputTokens ?? usage.cacheReadInputTokens ?? 0],
+    ['cache_creation', cache?.creationInputTokens ?? usage.cacheCreationInputTokens ?? 0],
   ];
   for (const [kind, value] of kinds) if (value > 0) counter.add(value, { model, kind });
 }

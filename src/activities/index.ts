@@ -6,7 +6,7 @@ import { createToolActivity } from './tool-call.js';
 import { createUserInputCheck } from './human-resolution.js';
 import { createToolResolution } from './tool-resolution.js';
 import type { Tool } from './tool-definition.js';
-import { ToolRegistry } from './tool-registry.js';
+import { ToolRegistry, type ToolSource } from './tool-registry.js';
 import { TranscriptCache } from './transcript-cache.js';
 import { activityToolImplementations } from './activity-tool.js';
 import { planSubRunContinuation } from './sub-run-continuation.js';
@@ -18,10 +18,14 @@ export interface AnthropicSettings {
   baseURL?: string;
   /** A ready client; it should be built with maxRetries: 0 so Temporal's retry policy is the only one. */
   client?: Anthropic;
+  /** Mark each request's stable prefix (tools, system, earlier turns) for Anthropic's prompt cache. Default true. */
+  promptCaching?: boolean;
 }
 
 export interface ActivityOptions {
   tools?: Tool[];
+  /** Tools looked up at each use, e.g. MCP servers' (McpToolServer). */
+  toolSources?: ToolSource[];
   anthropic?: AnthropicSettings;
   heartbeatIntervalMs?: number;
   streamIdleTimeoutMs?: number;
@@ -31,7 +35,7 @@ export const DEFAULT_HEARTBEAT_INTERVAL_MS = 200;
 const AGENT_ACTIVITY_TYPES = ['callModel', 'callTool', 'resolveTools', 'checkUserInput', 'planSubRunContinuation'] as const satisfies ReadonlyArray<keyof AgentActivities>;
 
 export function createActivities(options: ActivityOptions = {}): AgentActivities {
-  const registry = new ToolRegistry(options.tools ?? []);
+  const registry = new ToolRegistry(options.tools ?? [], options.toolSources ?? []);
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
   let client = options.anthropic?.client;
   const anthropic = (): Anthropic => {
@@ -54,6 +58,7 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
       transcripts: new TranscriptCache(),
       heartbeatIntervalMs,
       streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? 60_000,
+      promptCaching: options.anthropic?.promptCaching ?? true,
     }),
     callTool: createToolActivity(registry, heartbeatIntervalMs),
     resolveTools: createToolResolution(registry),

@@ -9,6 +9,9 @@ import { recordTokens } from './agent-metrics.js';
 import { classifyModelError, ModelStreamStalledError } from './model-errors.js';
 import type { ToolRegistry } from './tool-registry.js';
 import type { TranscriptCache } from './transcript-cache.js';
+import { withCacheBreakpoints } from './prompt-cache.js';
+import { checkOutput, outputFormat } from './output-check.js';
+import { textOf } from '../workflows/conversation.js';
 
 export interface ModelActivityDeps {
   anthropic: () => Anthropic;
@@ -17,6 +20,18 @@ export interface ModelActivityDeps {
   heartbeatIntervalMs: number;
   /** A stream silent for this long is abandoned and retried: a hung connection must not hold the step forever. */
   streamIdleTimeoutMs: number;
+  /** Mark the stable prefix of each request for Anthropic's prompt cache (src/activities/prompt-cache.ts). */
+  promptCaching: boolean;
+}
+
+/** The usage a stream event reports, prompt-cache tokens apart (present when nonzero). */
+function usageOf(usage: { input_tokens: number; output_tokens: number; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null }) {
+  return {
+    inputTokens: usage.input_tokens,
+    outputTokens: usage.output_tokens,
+    ...(usage.cache_read_input_tokens ? { cacheReadInputTokens: usage.cache_read_input_tokens } : {}),
+    ...(usage.cache_creation_input_tokens ? { cacheCreationInputTokens: usage.cache_creation_input_tokens } : {}),
+  };
 }
 
 /** Keeps the fields the API accepts back in a later request; drops response-only decoration. */
@@ -53,13 +68,15 @@ export function createModelActivity(deps: ModelActivityDeps) {
           loop.abort(new ModelStreamStalledError(`no stream event for ${deps.streamIdleTimeoutMs} ms`));
         }
       }, Math.min(1000, deps.streamIdleTimeoutMs));
+      const prompt = deps.promptCaching ? withCacheBreakpoints({ tools, messages, ...(input.system !== undefined ? { system: input.system } : {}) }) : { tools, messages, system: input.system };
       const stream = deps.anthropic().messages.stream(
         {
           model: input.model,
           max_tokens: input.maxTokens,
-          messages,
-          ...(input.system !== undefined ? { system: input.system } : {}),
-          ...(tools.length ? { tools } : {}),
+          messages: prompt.messages,
+          ...(prompt.system !== undefined ? { system: prompt.system } : {}),
+          ...(prompt.tools.length ? { tools: prompt.tools } : {}),
+          ...(input.output ? { output_config: { format: outputFormat(input.output.schema) } } : {}),
         },
         { signal: loop.signal },
       );
@@ -67,7 +84,7 @@ export function createModelActivity(deps: ModelActivityDeps) {
         lastEventAt = Date.now();
         progress.events++;
         if (event.type === 'message_start') {
-          progress.usage = { inputTokens: event.message.usage.input_tokens, outputTokens: event.message.usage.output_tokens };
+          progress.usage = usageOf(event.message.usage);
         } else if (event.type === 'message_delta') {
           progress.usage = { ...progress.usage, outputTokens: event.usage.output_tokens };
         } else if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
@@ -82,11 +99,13 @@ export function createModelActivity(deps: ModelActivityDeps) {
       const result: ModelCallResult = {
         content,
         stopReason: message.stop_reason,
-        usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens },
+        usage: usageOf(message.usage),
         model: message.model,
         ...(typeof cacheRead === 'number' || typeof cacheCreation === 'number'
           ? { cache: { readInputTokens: cacheRead ?? 0, creationInputTokens: cacheCreation ?? 0 } }
           : {}),
+        // A final answer (no tool call) of a task with an output schema: the worker checks it, the loop acts on it.
+        ...(input.output && !content.some((b) => b.type === 'tool_use') ? { output: checkOutput(textOf(content), input.output.schema) } : {}),
       };
       recordTokens(input.model, result.usage, result.cache);
       return result;

@@ -8,6 +8,7 @@ import type { ToolRegistry } from './tool-registry.js';
 import { applyHumanResolution } from './human-resolution.js';
 import { recordToolDuration } from './agent-metrics.js';
 import { errorResult, MAX_TOOL_RESULT_BYTES, serialiseToolValue, toolValueResult } from '../workflows/tool-results.js';
+import { ToolUnavailableError } from './tool-unavailable.js';
 
 export const DEFAULT_TOOL_TIMEOUT_MS = 5 * 60_000;
 export { MAX_TOOL_RESULT_BYTES };
@@ -63,6 +64,7 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
         throw new CancelledFailure(`tool ${tool.name} cancelled`, [progress]);
       }
       if (err instanceof ToolTimeoutError) return errorResult(`Tool ${tool.name} ${err.message} and was stopped.`);
+      if (err instanceof ToolUnavailableError) throw err;
       const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       return errorResult(`Tool ${tool.name} failed: ${message}`);
     } finally {

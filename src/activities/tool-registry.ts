@@ -3,10 +3,19 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { FailureTypes } from '../types.js';
 import { isTool, type Tool } from './tool-definition.js';
 
+/** Tools that change while the worker runs (an MCP server's): looked up by name at each use. */
+export interface ToolSource {
+  tool(name: string): Tool | undefined;
+  tools(): Tool[];
+}
+
 export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
 
-  constructor(tools: Iterable<Tool>) {
+  constructor(
+    tools: Iterable<Tool>,
+    private readonly sources: ToolSource[] = [],
+  ) {
     for (const t of tools) {
       if (!isTool(t)) throw new TypeError('createWorker({ tools }) takes tools made with tool({ ... }).');
       if (this.tools.has(t.name)) throw new TypeError(`Two tools are named ${t.name}: tool names must be unique.`);
@@ -28,16 +37,16 @@ export class ToolRegistry {
   }
 
   get(name: string): Tool | undefined {
-    return this.tools.get(name);
+    return this.tools.get(name) ?? this.sources.reduce<Tool | undefined>((found, source) => found ?? source.tool(name), undefined);
   }
 
   names(): string[] {
-    return [...this.tools.keys()];
+    return [...new Set([...this.tools.keys(), ...this.sources.flatMap((s) => s.tools().map((t) => t.name))])];
   }
 
   /** The tool, or ToolNotRegisteredError (non-retryable) naming it, the task queue and the tools this worker has. */
   require(name: string): Tool {
-    const found = this.tools.get(name);
+    const found = this.get(name);
     if (found) return found;
     throw this.notRegistered([name]);
   }

@@ -11,7 +11,9 @@ import {
 import type { agentRun } from '../workflows/agent-run.js';
 import { requirementsQuery, resolveRequirementUpdate, stepsQuery } from '../workflows/definitions.js';
 import { runStartOptions } from '../workflows/run-start-options.js';
-import { RunStatus, WORKFLOW_TYPE, type RequirementResolution, type RunInput, type RunOutput, type StepResult, type StreamEvent } from '../types.js';
+import { RunStatus, WORKFLOW_TYPE, type RequirementResolution, type RunInput, type RunLimits, type RunOutput, type StepResult, type StreamEvent } from '../types.js';
+import { checkLimits } from '../workflows/run-limits.js';
+import { cancelRun } from './run-control.js';
 import type { ExecutionRecord } from '../history/decode.js';
 import { planContinuation, runSummary, type ContinuationRequest } from '../history/continuation.js';
 import { toRunOutput } from '../history/projections.js';
@@ -19,10 +21,11 @@ import { getClient, resolveTaskQueue, type ConnectionOptions } from './connectio
 import { awaitClose } from './run-close.js';
 import { checkRunId } from './run-id.js';
 import { modelId } from '../model-id.js';
-import { InvalidRequirementError, RunNotFoundError, RunStillRunningError, TaskNotRunError } from './errors.js';
+import { InvalidRequirementError, RunNotFoundError, RunNotRunningError, RunStillRunningError, TaskNotRunError } from './errors.js';
 import { readExecution } from './read-execution.js';
 import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-stream.js';
 import { searchAttributesRegistered } from './search-attributes.js';
+import { memoryForRun, noteSessionRun, readSession, type SessionView } from './session-memory.js';
 import type { Task } from './task.js';
 
 export interface AgentOptions extends ConnectionOptions {
@@ -34,8 +37,14 @@ export interface AgentOptions extends ConnectionOptions {
   newRunId?: () => string;
 }
 
+/** Options of one agent.do() / agent.start() call. */
+export interface RunCallOptions {
+  /** Limits of this run, merged over the task's own (Task `limits`). */
+  limits?: RunLimits;
+}
+
 /** Which run: by id, or a Task an Agent in this process ran (`task.runId`). */
-export type RunRef = { runId: string } | { task: Task };
+export type RunRef = { runId: string } | { task: Task<unknown> };
 
 interface StopWait {
   /**
@@ -66,7 +75,17 @@ export type ContinueRunRequest = RunRef &
     requirements?: RequirementResolution[];
     /** @deprecated Use agent.forkRun({ runId, fromStep }), which says that the result is a new run. */
     fromStep?: number;
+    /**
+     * Redirect: a user message the model reads next. Tool calls the stop cut are not run again; the model sees them
+     * answered as interrupted (an is_error tool_result).
+     */
+    message?: string;
+    /** New limits for the run (merged over its recorded ones), e.g. a raised token budget or a new time limit. */
+    limits?: RunLimits;
   };
+
+/** agent.interruptRun(): stop a running run now and continue it with a user message, in one call. */
+export type InterruptRunRequest = RunRef & StartOptions & { message: string; reason?: string; limits?: RunLimits };
 
 /** The request continueRun() took before 0.2; the same type. */
 export type ContinueTarget = ContinueRunRequest;
@@ -78,11 +97,11 @@ export type AnswerRunRequest = RunRef & StopWait & { answers: RequirementResolut
 export type ForkRunRequest = RunRef & StartOptions & StopWait & { fromStep: number };
 
 /** A started run: its ids, its live steps, and its output once it closes. */
-export interface RunHandle {
+export interface RunHandle<O = unknown> {
   runId: string;
   executionRunId: string;
   steps(): Promise<StepResult[]>;
-  result(): Promise<RunOutput>;
+  result(): Promise<RunOutput<O>>;
 }
 
 
@@ -108,23 +127,30 @@ export class Agent {
   }
 
   /** Runs the task to its end (completed, cancelled or error) and returns what happened. */
-  async do(task: Task): Promise<RunOutput> {
-    return (await this.start(task)).result();
+  async do<O>(task: Task<O>, options: RunCallOptions = {}): Promise<RunOutput<O>> {
+    return (await this.start(task, options)).result();
   }
 
   /** Starts the task and returns at once with a handle. Sets `agent.runId` and `task.runId` to the new run's id. */
-  async start(task: Task): Promise<RunHandle> {
+  async start<O>(task: Task<O>, options: RunCallOptions = {}): Promise<RunHandle<O>> {
+    const limits = checkLimits(task.limits || options.limits ? { ...task.limits, ...options.limits } : undefined);
     const runId = this.newRunId();
     this.runId = runId;
     task.runId = runId;
+    const { sessionId } = this.options;
+    const searchAttributes = await this.useSearchAttributes();
+    const memory = task.memory ? await memoryForRun(() => getClient(this.options), { runId, sessionId, searchAttributes, memory: task.memory }) : undefined;
     const input: RunInput = {
-      task: task.toSpec(),
+      task: { ...task.toSpec(), ...(memory ? { memory } : {}) },
+      ...(limits ? { limits } : {}),
       model: this.model,
-      ...(this.options.sessionId !== undefined ? { sessionId: this.options.sessionId } : {}),
+      ...(sessionId !== undefined ? { sessionId } : {}),
       ...(this.options.userId !== undefined ? { userId: this.options.userId } : {}),
-      searchAttributes: await this.useSearchAttributes(),
+      searchAttributes,
     };
-    return this.startExecution(runId, input, runSummary(task.description), resolveTaskQueue(this.options));
+    if (sessionId !== undefined) noteSessionRun(sessionId, runId);
+    // The worker checked the output against the task's schema (RunOutput.output is typed from it).
+    return this.startExecution(runId, input, runSummary(task.description), resolveTaskQueue(this.options)) as Promise<RunHandle<O>>;
   }
 
   private newRunId(): string {
@@ -135,7 +161,7 @@ export class Agent {
    * Starts the task and yields its events as they happen (see StreamEvent). The stream ends when the run completes,
    * is cancelled, fails or pauses; resume it anywhere with `streamRun({ runId, fromOffset: last.nextOffset })`.
    */
-  async *stream(task: Task, options: Omit<StreamOptions, 'fromOffset'> = {}): AsyncGenerator<StreamEvent> {
+  async *stream(task: Task<unknown>, options: Omit<StreamOptions, 'fromOffset'> = {}): AsyncGenerator<StreamEvent> {
     const handle = await this.start(task);
     yield* streamEvents(await getClient(this.options), handle.runId, { ...options, fromOffset: 0 });
   }
@@ -153,6 +179,12 @@ export class Agent {
     yield* streamEvents(client, handle.runId, { ...pickStreamOptions(target), fromOffset });
   }
 
+  /** The runs of a session (default this Agent's), oldest first, each with its own conversation. Reads only. */
+  async readSession(sessionId: string | undefined = this.options.sessionId): Promise<SessionView> {
+    if (sessionId === undefined) throw new TypeError('readSession needs a session id (or an Agent constructed with { sessionId }).');
+    return readSession(await getClient(this.options), sessionId);
+  }
+
   /** Follows a run any client started, from any offset of its event log (reconnect after a restart). Reads only. */
   streamRun(target: { runId: string } & StreamOptions): AsyncGenerator<StreamEvent> {
     return streamRun(target.runId, { ...pickStreamOptions(target), ...this.options });
@@ -164,19 +196,46 @@ export class Agent {
    * recorded model, session and user (pass `model` to change the model), and runs on the run's task queue.
    * Throws RunStillRunningError, RunPausedError (answer it with answerRun), RunAlreadyCompletedError, RunNotFoundError.
    */
-  async continueRun(target: ContinueRunRequest): Promise<RunOutput> {
-    return (await this.startContinueRun(target)).result();
+  async continueRun<O = unknown>(target: ContinueRunRequest & { task?: Task<O> }): Promise<RunOutput<O>> {
+    return (await this.startContinueRun(target)).result() as Promise<RunOutput<O>>;
   }
 
   /** continueRun() that returns once the continuation has started, with its handle. */
   async startContinueRun(target: ContinueRunRequest): Promise<RunHandle> {
     if (target.fromStep !== undefined) return this.startForkRun({ ...target, fromStep: target.fromStep });
-    const { taskQueue, model, requirements } = target;
+    const { taskQueue, model, requirements, message, limits } = target;
     return this.carryOut(target, {
       kind: 'continue',
+      ...(message !== undefined ? { message } : {}),
+      ...(limits !== undefined ? { limits: checkLimits(limits)! } : {}),
       ...(taskQueue !== undefined ? { taskQueue } : {}),
       ...(model !== undefined ? { model: modelId(model) } : {}),
       ...(requirements?.length ? { answers: requirements } : {}),
+    });
+  }
+
+  /**
+   * Interrupt: stops the running run now (cancelRun mode `now`, with `reason`), waits until it has stopped, then continues
+   * it with `message` as the user's next words. Resolves with the continued run's output. A run that already stopped is
+   * just continued with the message.
+   */
+  async interruptRun(request: InterruptRunRequest): Promise<RunOutput> {
+    const runId = runIdOf(request);
+    const client = await getClient(this.options);
+    const record = await readExecution(client, runId);
+    if (record.state === 'running' && !record.cancelRequested) {
+      await cancelRun(runId, { client, mode: 'now', ...(request.reason !== undefined ? { reason: request.reason } : {}), wait: true }).catch((err: unknown) => {
+        // It closed on its own meanwhile: continue (or refuse) whatever it is now.
+        if (!(err instanceof RunNotRunningError)) throw err;
+      });
+    }
+    const { message, limits, taskQueue, model } = request;
+    return this.continueRun({
+      runId,
+      message,
+      ...(limits !== undefined ? { limits } : {}),
+      ...(taskQueue !== undefined ? { taskQueue } : {}),
+      ...(model !== undefined ? { model } : {}),
     });
   }
 

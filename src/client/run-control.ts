@@ -1,5 +1,6 @@
 // Run-level operations that need no Agent: cancel a run, read what it did.
-import type { RunOutput, StepResult } from '../types.js';
+import type { RunOutput, StepResult, StopMode } from '../types.js';
+import { stopSignal } from '../workflows/stop-signal.js';
 import { stepsQuery } from '../workflows/definitions.js';
 import { getClient, type ConnectionOptions } from './connection.js';
 import { RunNotFoundError, RunNotRunningError } from './errors.js';
@@ -9,6 +10,13 @@ import { awaitClose } from './run-close.js';
 import { checkRunId } from './run-id.js';
 
 export interface CancelOptions extends ConnectionOptions {
+  /**
+   * `now` (default): running model and tool calls are aborted and run again on continue. `afterStep`: they finish and
+   * keep their results, nothing new starts, then the run closes cancelled (continue takes their results).
+   */
+  mode?: StopMode;
+  /** Why: recorded with the run, shown in RunOutput.stop, `show`, `list` and the Web UI. */
+  reason?: string;
   /**
    * Resolve only once the run has stopped, with its RunOutput: status `cancelled`, or `completed` / `error` when the run
    * finished before the cancel took effect (a run's last step can complete while the request travels). Default false:
@@ -28,6 +36,9 @@ export async function cancelRun(runId: string, options: CancelOptions & { wait: 
 export async function cancelRun(runId: string, options?: CancelOptions): Promise<void>;
 export async function cancelRun(runId: string, options: CancelOptions = {}): Promise<RunOutput | void> {
   checkRunId(runId);
+  if (options.mode !== undefined && options.mode !== 'now' && options.mode !== 'afterStep') {
+    throw new TypeError(`cancelRun mode must be "now" or "afterStep", got ${String(options.mode)}.`);
+  }
   const client = await getClient(options);
   let status: string;
   let executionRunId: string;
@@ -43,6 +54,10 @@ export async function cancelRun(runId: string, options: CancelOptions = {}): Pro
   // The execution described, not "the latest": a continuation started meanwhile is not this request's to cancel.
   const handle = client.workflow.getHandle(runId, executionRunId);
   try {
+    // How and why first, so the run knows both when the cancel reaches it (a worker without the handler ignores it).
+    if (options.mode !== undefined || options.reason !== undefined) {
+      await handle.signal(stopSignal, { mode: options.mode ?? 'now', ...(options.reason !== undefined ? { reason: options.reason } : {}) });
+    }
     await handle.cancel();
   } catch (err) {
     // It closed between describe() and cancel().

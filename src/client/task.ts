@@ -1,8 +1,13 @@
 import type { Tool } from '../activities/tool-definition.js';
 import { toolFingerprint } from '../activities/tool-fingerprint.js';
-import type { StepTimeouts, TaskSpec } from '../types.js';
+import { MAX_MEMORY_BYTES, type MemoryOptions } from './session-memory.js';
+import type { z } from 'zod';
+import type { OutputSpec, RunLimits, StepTimeouts, TaskSpec } from '../types.js';
+import { checkLimits } from '../workflows/run-limits.js';
+import { outputSpecOf } from './output-schema.js';
 
-export interface TaskOptions {
+/** `O` is the type of RunOutput.output: the final text, or the type of the `output` schema. */
+export interface TaskOptions<O = string> {
   description: string;
   tools?: Tool[];
   system?: string;
@@ -11,6 +16,20 @@ export interface TaskOptions {
   maxTokens?: number;
   /** Temporal timeouts of the run's model and tool steps, e.g. a short heartbeat timeout to notice dead workers sooner. */
   timeouts?: StepTimeouts;
+  /**
+   * Remember the session: the run starts after the conversation of the Agent's session's earlier runs (oldest first,
+   * within a budget; see MemoryOptions). Default false: a run starts fresh, even inside a session.
+   */
+  memory?: boolean | MemoryOptions;
+  /** Time limit and budgets of every run of this task (agent.do(task, { limits }) overrides them per call). */
+  limits?: RunLimits;
+  /**
+   * The final answer must be a JSON object matching this zod schema (no transforms: it travels as JSON Schema). The
+   * model is asked for it (Anthropic structured outputs), the worker checks it, and RunOutput.output is the parsed value.
+   */
+  output?: z.ZodType<O>;
+  /** How many times the model is asked to fix an answer that fails the output schema. Default 2. */
+  outputRepairs?: number;
 }
 
 const TIMEOUT_FIELDS = ['heartbeatTimeoutMs', 'modelCallTimeoutMs', 'toolCallTimeoutMs'] as const;
@@ -28,21 +47,35 @@ function checkTimeouts(timeouts: StepTimeouts | undefined): StepTimeouts | undef
   return timeouts;
 }
 
+function checkMemory(memory: boolean | MemoryOptions | undefined): boolean | MemoryOptions {
+  if (memory === undefined || typeof memory === 'boolean') return memory ?? false;
+  const { maxBytes } = memory;
+  if (maxBytes !== undefined && (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_MEMORY_BYTES)) {
+    throw new TypeError(`Task memory.maxBytes must be a whole number of bytes from 1 to ${MAX_MEMORY_BYTES} (it travels in the run's input), got ${String(maxBytes)}.`);
+  }
+  return memory;
+}
+
 /** What to do. A Task remembers the id of its latest run, so continueRun({ task }) finds it from any Agent. */
-export class Task {
+export class Task<O = string> {
   readonly description: string;
   readonly tools: Tool[];
   readonly system: string | undefined;
   readonly maxSteps: number | undefined;
   readonly maxTokens: number | undefined;
   readonly timeouts: StepTimeouts | undefined;
+  readonly memory: boolean | MemoryOptions;
+  readonly limits: RunLimits | undefined;
+  /** The output schema (see TaskOptions.output). */
+  readonly output: z.ZodType<O> | undefined;
+  private readonly outputSpec: OutputSpec | undefined;
   /**
    * The id of the run this task was last started as: set by agent.start(task) / agent.do(task) as soon as the start is
    * sent (the one property the API sets on a Task), so `continueRun({ task })` finds the run again.
    */
   runId: string | undefined;
 
-  constructor(options: TaskOptions | string) {
+  constructor(options: TaskOptions<O> | string) {
     const o = typeof options === 'string' ? { description: options } : options;
     if (typeof o.description !== 'string' || !o.description.trim()) throw new TypeError('Task needs a non-empty description.');
     if (o.maxSteps !== undefined && (!Number.isInteger(o.maxSteps) || o.maxSteps < 1)) {
@@ -59,6 +92,10 @@ export class Task {
     this.maxSteps = o.maxSteps;
     this.maxTokens = o.maxTokens;
     this.timeouts = checkTimeouts(o.timeouts);
+    this.memory = checkMemory(o.memory);
+    this.limits = checkLimits(o.limits);
+    this.output = o.output;
+    this.outputSpec = o.output ? outputSpecOf(o.output, o.outputRepairs) : undefined;
   }
 
   toSpec(): TaskSpec {
@@ -70,6 +107,7 @@ export class Task {
       ...(this.maxSteps !== undefined ? { maxSteps: this.maxSteps } : {}),
       ...(this.maxTokens !== undefined ? { maxTokens: this.maxTokens } : {}),
       ...(this.timeouts !== undefined ? { timeouts: { ...this.timeouts } } : {}),
+      ...(this.outputSpec ? { output: this.outputSpec } : {}),
     };
   }
 }

@@ -2,7 +2,7 @@
 // execution (src/history/decode.ts) and what the caller asks — continue it, answer what it is paused on, or fork it
 // from a step — it returns the plan the client carries out (start this input on that queue, or send these answers),
 // or throws the typed error that says why not. Pure: the client fetches the record and starts what the plan says.
-import { RunStatus, type ContinuationSeed, type RequirementResolution, type RunInput, type StepResult } from '../types.js';
+import { RunStatus, type ContinuationSeed, type RequirementResolution, type RunInput, type RunLimits, type StepResult } from '../types.js';
 import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from '../workflows/payload-size.js';
 import {
   InvalidForkError,
@@ -15,6 +15,7 @@ import {
 import { oneLine } from '../text.js';
 import type { ExecutionRecord } from './decode.js';
 import { addUsage, completedOutcomes, executionNumber, NO_USAGE, toRunOutput, unfinishedSubRuns } from './projections.js';
+import { redirectSeed } from './redirect.js';
 
 /** Temporal's static summary of a started execution (shown in the Web UI's list). */
 export const SUMMARY_LIMIT = 200;
@@ -33,7 +34,14 @@ export function seedOf(record: ExecutionRecord): ContinuationSeed {
     executions: executionNumber(record),
     continuedFrom: record.executionRunId,
     ...unfinishedSubRuns(record),
+    ...(record.input.seed?.redirects ? { redirects: record.input.seed.redirects } : {}),
+    elapsedMs: (record.input.seed?.elapsedMs ?? 0) + elapsedOf(record),
   };
+}
+
+/** Workflow time the execution took (start to close; to now's last event while it runs). */
+function elapsedOf(record: ExecutionRecord): number {
+  return record.startedAt && record.closedAt ? Math.max(0, Date.parse(record.closedAt) - Date.parse(record.startedAt)) : 0;
 }
 
 interface StartOptions {
@@ -48,7 +56,7 @@ interface StartOptions {
 
 export type ContinuationRequest =
   /** Continue a cancelled or failed run from where it stopped. `answers` (deprecated path) also answers a paused run. */
-  | ({ kind: 'continue'; answers?: RequirementResolution[] } & StartOptions)
+  | ({ kind: 'continue'; answers?: RequirementResolution[]; message?: string; limits?: RunLimits } & StartOptions)
   /** Answer what a paused run waits for; it resumes in the same execution. */
   | { kind: 'answer'; answers: RequirementResolution[] }
   /** A new run (id `newRunId`) that keeps the steps before `fromStep` of a closed run and runs the rest anew. */
@@ -91,7 +99,9 @@ export function planContinuation(record: ExecutionRecord, request: ContinuationR
   }
   if (request.kind === 'answer') throw new RunNotPausedError(runId, record.state);
   if (record.state === 'completed') throw new RunAlreadyCompletedError(runId);
-  const input: RunInput = { ...record.input, ...(request.model ? { model: request.model } : {}), seed: seedOf(record) };
+  const seed = request.message !== undefined ? redirectSeed(record.input, seedOf(record), request.message) : seedOf(record);
+  const limits = request.limits ? { ...record.input.limits, ...request.limits } : record.input.limits;
+  const input: RunInput = { ...record.input, ...(request.model ? { model: request.model } : {}), ...(limits ? { limits } : {}), seed };
   return checked({
     kind: 'continue',
     runId,
@@ -117,7 +127,7 @@ function planFork(record: ExecutionRecord, request: Extract<ContinuationRequest,
   const input: RunInput = {
     ...base,
     ...(request.model ? { model: request.model } : {}),
-    seed: { completed, previousSteps: steps, usage, executions: 0, continuedFrom: record.executionRunId },
+    seed: { completed, previousSteps: steps, usage, executions: 0, continuedFrom: record.executionRunId, ...forkRedirects(seed, fromStep) },
     forkedFrom: { runId: record.runId, executionRunId: record.executionRunId, fromStep },
   };
   return checked({
@@ -127,6 +137,12 @@ function planFork(record: ExecutionRecord, request: Extract<ContinuationRequest,
     input,
     summary: runSummary(`fork of ${record.runId} at step ${fromStep}: ${record.input.task.description}`),
   });
+}
+
+/** A fork keeps the user messages continuations added before its first step of its own. */
+function forkRedirects(seed: ContinuationSeed, fromStep: number): Pick<ContinuationSeed, 'redirects'> {
+  const redirects = seed.redirects?.filter((r) => r.beforeStep < fromStep);
+  return redirects?.length ? { redirects } : {};
 }
 
 /** The server would refuse the start with a bare gRPC error; say what it means instead. */

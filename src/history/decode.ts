@@ -13,7 +13,9 @@ import type {
   ModelCallResult,
   RunError,
   RunInput,
+  RunStop,
   StepOutcome,
+  StopRequest,
   StepStatus,
   ToolCallInput,
   ToolCallResult,
@@ -23,6 +25,8 @@ import { toolStepOf } from '../workflows/conversation.js';
 import { subRunStep } from '../workflows/sub-run.js';
 import { failedToolResult, subRunCancelledResult, toolValueResult } from '../workflows/tool-results.js';
 import type { PayloadDecoder } from './payload-decoder.js';
+import { FailureTypes } from '../types.js';
+import { STOP_SIGNAL } from '../workflows/stop-signal.js';
 
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Timestamp = { seconds?: { toString(): string } | number | null; nanos?: number | null } | null | undefined;
@@ -65,6 +69,10 @@ export interface ExecutionRecord {
   resolvedTools?: ResolvedTool[];
   result?: AgentRunResult;
   failure?: RunError;
+  /** How cancelRun asked the run to stop (its `stop` signals): the last mode, the first reason given. */
+  stopRequest?: StopRequest;
+  /** The run stopped itself (time limit, budget): the stop its RunStoppedError carries. */
+  stop?: RunStop;
   startedAt?: string;
   closedAt?: string;
   historyEvents: number;
@@ -302,6 +310,13 @@ async function decodeEvents(events: HistoryEvent[], decoder: PayloadDecoder, { r
       }
       continue;
     }
+    const signal = event.workflowExecutionSignaledEventAttributes;
+    if (signal?.signalName === STOP_SIGNAL) {
+      const request = await first<StopRequest>(signal.input);
+      const reason = record.stopRequest?.reason ?? request?.reason;
+      if (request) record.stopRequest = { mode: request.mode, ...(reason !== undefined ? { reason } : {}) };
+      continue;
+    }
     if (event.workflowExecutionCancelRequestedEventAttributes) {
       record.cancelRequested = true;
       continue;
@@ -313,7 +328,9 @@ async function decodeEvents(events: HistoryEvent[], decoder: PayloadDecoder, { r
     } else if (event.workflowExecutionFailedEventAttributes) {
       record.state = 'failed';
       const failure = event.workflowExecutionFailedEventAttributes.failure;
-      if (failure) record.failure = runErrorOf(await decoder.failure(failure));
+      const err = failure ? await decoder.failure(failure) : undefined;
+      if (err instanceof ApplicationFailure && err.type === FailureTypes.runStopped) record.stop = err.details?.[0] as RunStop;
+      else if (err) record.failure = runErrorOf(err);
     } else if (event.workflowExecutionCanceledEventAttributes) {
       record.state = 'cancelled';
     } else if (event.workflowExecutionTerminatedEventAttributes) {

@@ -2,7 +2,7 @@
 // ExecutionRecords (src/history/decode.ts) that `do()`, `show` and the continuation seed are projected from. Because
 // history is the source, the log is the same for every client at every moment, which makes stream offsets resumable.
 // Pure: streaming (src/client/run-stream.ts) fetches the records and serves the log from an offset.
-import type { StreamEvent, StreamEventBase } from '../types.js';
+import { RunStatus, type StreamEvent, type StreamEventBase } from '../types.js';
 import { STEP_ACTIVITY } from '../activities/contract.js';
 import type { ActivityRecord, ExecutionRecord } from './decode.js';
 import { executionNumber, stepResultOf, toRunOutput } from './projections.js';
@@ -96,7 +96,8 @@ function executionItems(record: ExecutionRecord, live: LiveText | undefined): Lo
   }
   if (record.state !== 'running') {
     const output = toRunOutput(record);
-    const type = record.state === 'completed' ? 'completed' : record.state === 'cancelled' ? 'cancelled' : 'error';
+    // A run that stopped itself (time limit, budget) ends its stream `cancelled`, as a cancelled one does.
+    const type = output.status === RunStatus.completed ? 'completed' : output.status === RunStatus.cancelled ? 'cancelled' : 'error';
     items.push(item(runId, execution, { type, output }));
   }
   return items;

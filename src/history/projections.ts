@@ -4,6 +4,7 @@ import { STEP_ACTIVITY } from '../activities/contract.js';
 import { RunStatus, type Requirement, type RequirementKind, type RunOutput, type StepOutcome, type StepResult, type ToolCallInput, type Usage } from '../types.js';
 import { replayConversation, textOf, type ToolStepPlan } from '../workflows/conversation.js';
 import { requirementOf } from '../workflows/requirements.js';
+import { stopOfCancel } from '../workflows/stop-signal.js';
 import type { ActivityRecord, ExecutionRecord } from './decode.js';
 
 /** 1 for the run's first execution, 2 for its first continuation, ... */
@@ -14,12 +15,27 @@ export function executionNumber(record: ExecutionRecord): number {
 export const NO_USAGE: Usage = { inputTokens: 0, outputTokens: 0 };
 
 export function addUsage(a: Usage, b: Usage | undefined): Usage {
-  return b ? { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens } : a;
+  if (!b) return a;
+  const cacheRead = (a.cacheReadInputTokens ?? 0) + (b.cacheReadInputTokens ?? 0);
+  const cacheCreation = (a.cacheCreationInputTokens ?? 0) + (b.cacheCreationInputTokens ?? 0);
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    ...(cacheRead ? { cacheReadInputTokens: cacheRead } : {}),
+    ...(cacheCreation ? { cacheCreationInputTokens: cacheCreation } : {}),
+  };
 }
 
-/** A model call's usage: all of it when it completed, what it had reported when a cancel cut it. */
+/**
+ * A model call's usage: all of it when it completed, what it had reported when a cancel cut it. Prompt-cache tokens
+ * come from the usage itself or, in calls recorded before usage carried them, from the result's `cache`.
+ */
 function activityUsage(activity: ActivityRecord): Usage | undefined {
-  if (activity.outcome?.kind === 'model') return activity.outcome.result.usage;
+  if (activity.outcome?.kind === 'model') {
+    const { usage, cache } = activity.outcome.result;
+    if (!cache || usage.cacheReadInputTokens !== undefined || usage.cacheCreationInputTokens !== undefined) return usage;
+    return addUsage(usage, { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: cache.readInputTokens, cacheCreationInputTokens: cache.creationInputTokens });
+  }
   return activity.progress?.usage;
 }
 
@@ -93,6 +109,9 @@ function statusOf(record: ExecutionRecord, requirements: Requirement[]): RunStat
       return RunStatus.completed;
     case 'cancelled':
       return RunStatus.cancelled;
+    case 'failed':
+      // A run that stopped itself (time limit, budget) is stopped like a cancelled one, and continues the same way.
+      return record.stop ? RunStatus.cancelled : RunStatus.error;
     default:
       return RunStatus.error;
   }
@@ -105,9 +124,10 @@ export function toRunOutput(record: ExecutionRecord): RunOutput {
   const stepResults = [...(seed?.previousSteps ?? []), ...record.activities.map((a) => stepResultOf(a, execution))];
   const usage = record.activities.reduce((sum, a) => addUsage(sum, activityUsage(a)), seed?.usage ?? NO_USAGE);
   const completed = completedOutcomes(record);
-  const { conversation, openToolSteps } = replayConversation(record.input.task, (id) => completed[id]);
+  const { conversation, openToolSteps } = replayConversation(record.input.task, (id) => completed[id], seed?.redirects);
   const requirements = pendingRequirements(record, openToolSteps);
   const status = statusOf(record, requirements);
+  const stop = record.stop ?? (record.state === 'cancelled' ? stopOfCancel(record.stopRequest) : undefined);
   return {
     runId: record.runId,
     executionRunId: record.executionRunId,
@@ -116,11 +136,12 @@ export function toRunOutput(record: ExecutionRecord): RunOutput {
     isCompleted: status === RunStatus.completed,
     isError: status === RunStatus.error,
     isPaused: status === RunStatus.paused,
-    output: record.result ? record.result.output : null,
+    output: record.result ? ('structuredOutput' in record.result ? record.result.structuredOutput : record.result.output) : null,
     stepResults,
     messages: conversation.messages,
     usage,
     ...(record.failure ? { error: record.failure } : {}),
+    ...(stop ? { stop } : {}),
     executions: execution,
     requirements,
     ...(record.input.forkedFrom ? { forkedFrom: record.input.forkedFrom } : {}),

@@ -5,6 +5,7 @@ import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { AnthropicSettings } from '../activities/index.js';
 import type { Tool } from '../activities/tool-definition.js';
+import type { McpToolServer } from '../activities/mcp-tools.js';
 import { connectWithin, temporalSettings, type TemporalSettingsOptions } from '../environment.js';
 import { installQuietRuntime, METRICS_PORT_ENV } from './quiet-runtime.js';
 import { DurableAgentPlugin } from './plugin.js';
@@ -24,6 +25,11 @@ export interface CreateWorkerOptions extends TemporalSettingsOptions {
    * before the run's first model call.
    */
   tools?: Tool[];
+  /**
+   * MCP servers whose tools this worker serves (connectMcpServer): looked up by name at each call, so a server's
+   * tools/list_changed is seen by the next run. The caller owns the connections (close them after the worker stops).
+   */
+  mcpServers?: McpToolServer[];
   /** Default: a NativeConnection opened from the settings above (closed when `run()` ends). */
   connection?: NativeConnection;
   anthropic?: AnthropicSettings;
@@ -77,6 +83,7 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
   const dataConverter = options.dataConverter ?? options.workerOptions?.dataConverter;
   const plugin = new DurableAgentPlugin({
     tools: options.tools ?? [],
+    ...(options.mcpServers?.length ? { mcpServers: options.mcpServers } : {}),
     ...(options.anthropic ? { anthropic: options.anthropic } : {}),
     ...(options.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
     ...(options.streamIdleTimeoutMs !== undefined ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),

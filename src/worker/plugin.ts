@@ -11,6 +11,7 @@ import { SimplePlugin } from '@temporalio/plugin';
 import type { BundleOptions, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities, DEFAULT_HEARTBEAT_INTERVAL_MS, type AnthropicSettings } from '../activities/index.js';
 import { createRunAccessActivities } from '../activities/run-access.js';
+import type { McpToolServer } from '../activities/mcp-tools.js';
 import type { Tool } from '../activities/tool-definition.js';
 import { encryptedDataConverter } from '../codec/aes-gcm-codec.js';
 import { createWorkerTracing, type TracingOptions, type WorkerTracing } from './tracing.js';
@@ -19,6 +20,8 @@ import { workflowInterceptorModules, workflowsWithAgentRun } from './workflow-so
 export interface DurableAgentPluginOptions {
   /** The tools the agent's runs on this worker can call (tool()); a run names them, the worker supplies them. */
   tools?: Tool[];
+  /** MCP servers whose tools the runs can call (see CreateWorkerOptions.mcpServers); the caller owns the connections. */
+  mcpServers?: McpToolServer[];
   anthropic?: AnthropicSettings;
   /** How often activities heartbeat (default 200 ms); bounds how long a cancel takes to reach a running call. */
   heartbeatIntervalMs?: number;
@@ -46,6 +49,7 @@ export class DurableAgentPlugin extends SimplePlugin {
       activities: {
         ...createActivities({
           tools: options.tools ?? [],
+          ...(options.mcpServers?.length ? { toolSources: options.mcpServers } : {}),
           heartbeatIntervalMs,
           ...(options.anthropic ? { anthropic: options.anthropic } : {}),
           ...(options.streamIdleTimeoutMs !== undefined ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),

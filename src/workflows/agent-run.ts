@@ -52,6 +52,8 @@ import { stepFailure } from './step-failure.js';
 import { renderCurrentDetails } from './current-details.js';
 import { oneLine } from '../text.js';
 import { temporalToolCall, type LoopToolPolicy } from './temporal-tools.js';
+import { describeStop, RunStopper } from './run-stop.js';
+import { outputInvalidMessage } from './structured-output.js';
 
 const SUMMARY_LIMIT = 120;
 /** Patch id of the maxSteps check before a turn's tool calls (see the loop). */
@@ -62,6 +64,8 @@ const TOOLS_RESOLVED_ON_WORKER = 'durable-agent/tools-resolved-on-worker';
 const STATUS_SET_IN_UPDATE_HANDLER = 'durable-agent/status-set-in-update-handler';
 /** Patch id of scheduling an activityTool's activity or an agentTool's child run in place of callTool. */
 const TEMPORAL_TOOLS = 'durable-agent/temporal-tools';
+/** Patch id of the follow-up turn that asks the model to fix an answer that failed the task's output schema. */
+const STRUCTURED_OUTPUT_REPAIR = 'durable-agent/structured-output-repair';
 
 /** A tool call waiting for a human, and the answer once it came. */
 interface WaitingCall {
@@ -73,7 +77,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   const { task, seed } = input;
   const execution = (seed?.executions ?? 0) + 1;
   const maxSteps = task.maxSteps ?? DEFAULT_MAX_STEPS;
-  const conversation = new Conversation(task);
+  const conversation = new Conversation(task, seed?.redirects);
   const liveSteps: StepResult[] = [];
   // Runs recorded before tools were resolved on the worker use the policy their input carries; newer ones the worker's.
   let toolPolicies = new Map<string, LoopToolPolicy>(task.tools.map((ref) => [ref.name, ref]));
@@ -95,7 +99,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
         ...(detailsReason !== undefined ? { reason: detailsReason } : {}),
         execution,
         ...(seed ? { continuedFrom: seed.continuedFrom } : {}),
-        messages: conversation.messages,
+        messages: task.memory ? conversation.messages.slice(task.memory.messages.length) : conversation.messages,
         steps: [...(seed?.previousSteps ?? []), ...liveSteps],
       }),
     );
@@ -105,6 +109,11 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     showDetails();
   });
   for (const query of [transcriptQuery, LEGACY_NAMES.transcript]) setHandler(query, (count) => conversation.messages.slice(0, count));
+  // cancelRun's modes and reasons, the time limit and the budgets: one way to stop (run-stop.ts).
+  const stopper = new RunStopper(input, (stop) => {
+    detailsReason = `stopping: ${describeStop(stop)}`;
+    showDetails();
+  });
 
   // Tool calls waiting for a human, by tool_use id.
   const waiting = new Map<string, WaitingCall>();
@@ -143,10 +152,11 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     markStatus('paused', `waiting for ${kind === 'confirmation' ? 'a confirmation' : kind === 'userInput' ? 'user input' : 'an external result'} of ${plan.toolName} (${plan.toolUseId})`);
     try {
       // Durable: the wait costs nothing while the run sits paused for hours or days.
-      await condition(() => entry.resolution !== undefined);
+      await condition(() => entry.resolution !== undefined || stopper.stopping);
     } finally {
       waiting.delete(plan.toolUseId);
     }
+    if (entry.resolution === undefined) stopper.beforeNewSteps(plan.index, 1);
     if (waiting.size === 0 && !statusSetByAnswers) markStatus('running');
     return entry.resolution as RequirementResolution;
   }
@@ -210,6 +220,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
         ...(task.system !== undefined ? { system: task.system } : {}),
         toolNames: task.tools.map((ref) => ref.name),
         transcript: { base, messages },
+        ...(task.output ? { output: { schema: task.output.schema } } : {}),
       };
       const bytes = jsonPayloadBytes(callInput);
       if (bytes > MAX_PAYLOAD_BYTES) {
@@ -224,6 +235,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
         });
       }
       result = await track(plan, () => callModel(callInput));
+      stopper.addUsage(result.usage);
     }
     const tools = conversation.applyModelResult(result);
     showDetails();
@@ -291,9 +303,15 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   try {
     // The worker is the one source of a tool's schema and policy. The patch keeps runs recorded before this replaying.
     if (task.tools.length && patched(TOOLS_RESOLVED_ON_WORKER)) toolPolicies = await resolveToolsOnWorker();
+    await stopper.run(async () => {
     for (;;) {
+      stopper.beforeNewSteps(conversation.stepCount, 1);
       if (conversation.stepCount >= maxSteps) throw maxStepsReached('');
       const { tools } = await modelTurn();
+      if (tools.length === 0 && conversation.repairDue && patched(STRUCTURED_OUTPUT_REPAIR)) {
+        conversation.applyRepair();
+        continue;
+      }
       if (tools.length === 0) break;
       // maxSteps bounds the steps run, so a turn whose tool calls would pass it runs none of them. Runs recorded before
       // this check ran such calls; the patch keeps them replaying (it is only consulted where the two differ).
@@ -304,6 +322,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
             `${first}${tools.length === 1 ? '' : `-${first + tools.length - 1}`}), which would pass the limit, so none ran`,
         );
       }
+      stopper.beforeNewSteps(conversation.stepCount - tools.length, tools.length);
       // Wait for every call of the turn to settle, so a cancel records each one before the run closes.
       const settled = await Promise.allSettled(tools.map(toolCall));
       const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -314,14 +333,25 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       );
       showDetails();
     }
+    });
+    const problem = conversation.outputProblem;
+    if (task.output && problem !== undefined) {
+      throw ApplicationFailure.create({ type: FailureTypes.outputInvalid, message: outputInvalidMessage(runId, conversation.answers, problem), nonRetryable: true });
+    }
   } catch (err) {
     if (isCancellation(err)) {
-      await CancellationScope.nonCancellable(async () => markStatus('cancelled', 'cancelled by request (cancelRun); continue it with continueRun'));
-      throw err;
+      const stop = stopper.stop;
+      await CancellationScope.nonCancellable(async () => markStatus('cancelled', stop ? describeStop(stop) : 'cancelled by request (cancelRun); continue it with continueRun'));
+      throw stopper.closing(err);
     }
     markStatus('error', err instanceof Error ? err.message : String(err));
     throw err;
   }
   markStatus('completed', `the model ended its turn (${conversation.stopReason ?? 'no stop reason'})`);
-  return { output: conversation.finalText, stopReason: conversation.stopReason, steps: conversation.stepCount };
+  return {
+    output: conversation.finalText,
+    stopReason: conversation.stopReason,
+    steps: conversation.stepCount,
+    ...(task.output ? { structuredOutput: conversation.structuredOutput } : {}),
+  };
 }

@@ -1,7 +1,8 @@
 // The agent loop's bookkeeping as a pure state machine: which step comes next, its deterministic activity id, and
 // how each result extends the transcript. The workflow drives it with activities; the history reader drives it
 // with recorded results. Both therefore agree on step indices, activity ids and messages by construction.
-import type { ContentBlockParam, MessageParam, ModelCallResult, TaskSpec, ToolCallResult } from '../types.js';
+import type { ContentBlockParam, MessageParam, ModelCallResult, Redirect, TaskSpec, ToolCallResult } from '../types.js';
+import { problemOf, repairMessage } from './structured-output.js';
 
 export interface ModelStepPlan {
   kind: 'model';
@@ -53,9 +54,48 @@ export class Conversation {
   private nextIndex = 0;
   private nextTurn = 0;
   private lastModel: ModelCallResult | undefined;
+  private repairs = 0;
+  private readonly maxRepairs: number;
 
-  constructor(task: TaskSpec) {
-    this.messages = [{ role: 'user', content: task.description }];
+  /**
+   * `redirects`: user messages continuations added, each placed just before the model step it names. A run that
+   * remembers its session starts after the session's earlier conversation (TaskSpec.memory).
+   */
+  constructor(
+    task: TaskSpec,
+    private readonly redirects: readonly Redirect[] = [],
+  ) {
+    this.messages = [...(task.memory?.messages ?? []), { role: 'user', content: task.description }];
+    this.maxRepairs = task.output?.maxRepairs ?? 0;
+  }
+
+  /** The last answer failed the task's output schema and a repair is left: the next turn asks the model to fix it. */
+  get repairDue(): boolean {
+    return this.outputProblem !== undefined && this.repairs < this.maxRepairs;
+  }
+
+  /** What the worker found wrong with the last answer (tasks with an output schema). */
+  get outputProblem(): string | undefined {
+    return problemOf(this.lastModel?.output);
+  }
+
+  /** The answer parsed and checked against the task's output schema, once the worker found it valid. */
+  get structuredOutput(): unknown {
+    const check = this.lastModel?.output;
+    return check?.valid ? check.value : undefined;
+  }
+
+  /** Model answers checked against the output schema so far: the first one and each repair. */
+  get answers(): number {
+    return this.repairs + 1;
+  }
+
+  /** Adds the user message that asks the model to fix its last answer (only when repairDue). */
+  applyRepair(): void {
+    const problem = this.outputProblem;
+    if (problem === undefined) throw new Error('no answer to repair');
+    this.repairs++;
+    this.messages.push(repairMessage(problem));
   }
 
   /** Steps planned so far (model and tool calls), i.e. the index the next step gets. */
@@ -73,6 +113,7 @@ export class Conversation {
 
   planModelStep(): ModelStepPlan {
     const index = this.nextIndex++;
+    for (const redirect of this.redirects) if (redirect.beforeStep === index) this.addUserText(redirect.text);
     return { kind: 'model', index, turn: this.nextTurn++, activityId: modelActivityId(index), name: 'model' };
   }
 
@@ -92,6 +133,15 @@ export class Conversation {
         input: block.input,
       };
     });
+  }
+
+  /** Adds text to the user message the next model step answers (after its tool results: the API wants those first). */
+  private addUserText(text: string): void {
+    const last = this.messages.length - 1;
+    const message = this.messages[last];
+    if (message?.role !== 'user') throw new Error('a redirect must follow a user message');
+    const blocks: ContentBlockParam[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : [...message.content];
+    this.messages[last] = { role: 'user', content: [...blocks, { type: 'text', text }] };
   }
 
   /** Records the results of one turn's tool calls, in the order the model asked for them. */
@@ -120,13 +170,17 @@ export interface Replay {
   openToolSteps: ToolStepPlan[];
 }
 
-export function replayConversation(task: TaskSpec, lookup: OutcomeLookup): Replay {
-  const conversation = new Conversation(task);
+export function replayConversation(task: TaskSpec, lookup: OutcomeLookup, redirects?: readonly Redirect[]): Replay {
+  const conversation = new Conversation(task, redirects);
   for (;;) {
     const modelStep = conversation.planModelStep();
     const modelOutcome = lookup(modelStep.activityId);
     if (modelOutcome?.kind !== 'model') return { conversation, finished: false, openToolSteps: [] };
     const toolSteps = conversation.applyModelResult(modelOutcome.result);
+    if (toolSteps.length === 0 && conversation.repairDue) {
+      conversation.applyRepair();
+      continue;
+    }
     if (toolSteps.length === 0) return { conversation, finished: true, openToolSteps: [] };
     const results: ToolCallResult[] = [];
     for (const step of toolSteps) {

@@ -1,4 +1,5 @@
 // One real Temporal server + the fake Anthropic server + a durable-agent worker, wired for a test file.
+import { after, before, beforeEach } from 'node:test';
 import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -101,4 +102,26 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, what:
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * One harness for a test file: started before its tests, closed after them; before each test the fake forgets its
+ * requests and faults and `reset` runs. Returns the harness once started.
+ */
+export function harnessPerFile(options: HarnessOptions, reset: () => void = () => undefined): () => Harness {
+  let h: Harness | undefined;
+  before(async () => {
+    h = await startHarness(options);
+  });
+  after(async () => {
+    await h?.close();
+  });
+  beforeEach(() => {
+    reset();
+    h?.fake.reset();
+  });
+  return () => {
+    if (!h) throw new Error('the harness is not started yet');
+    return h;
+  };
 }

@@ -16,7 +16,14 @@ export type SavedHistory =
   | 'max-steps'
   | 'parallel-tools'
   | 'paused'
-  | 'cut-model';
+  | 'cut-model'
+  | 'stop-after-step'
+  | 'stop-deadline'
+  | 'stop-budget'
+  | 'stop-redirected'
+  | 'structured-repaired'
+  | 'structured-invalid'
+  | 'structured-continued';
 
 export function savedEvents(name: SavedHistory): temporal.api.history.v1.IHistoryEvent[] {
   return historyFromFile(readFileSync(new URL(`../histories/${name}.json`, import.meta.url), 'utf8')).events;

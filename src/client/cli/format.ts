@@ -1,5 +1,5 @@
 // Plain-text rendering of steps and outputs, shared by `run`, `continue` and `show`.
-import type { RunOutput, StepResult } from '../../types.js';
+import type { RunOutput, StepResult, Usage } from '../../types.js';
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -10,8 +10,15 @@ export function formatDuration(ms: number | undefined): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** Prompt-cache tokens, when there were any: ` (cache R read, W written)`. */
+export function formatCache(usage: Usage | undefined): string {
+  const read = usage?.cacheReadInputTokens ?? 0;
+  const written = usage?.cacheCreationInputTokens ?? 0;
+  return read || written ? ` (cache ${read} read, ${written} written)` : '';
+}
+
 export function formatTokens(step: StepResult): string {
-  return step.usage ? `${step.usage.inputTokens}/${step.usage.outputTokens}` : '-';
+  return step.usage ? `${step.usage.inputTokens}/${step.usage.outputTokens}${formatCache(step.usage)}` : '-';
 }
 
 export function stepsTable(steps: StepResult[]): string {
@@ -32,7 +39,7 @@ export function stepsTable(steps: StepResult[]): string {
 export function outputSummary(output: RunOutput): string {
   const lines = [
     `run ${output.runId}: ${output.status} (${output.executions} execution${output.executions === 1 ? '' : 's'}, ` +
-      `tokens ${output.usage.inputTokens} in / ${output.usage.outputTokens} out)`,
+      `tokens ${output.usage.inputTokens} in / ${output.usage.outputTokens} out${formatCache(output.usage)})`,
   ];
   if (output.forkedFrom) {
     lines.push(`forked from run ${output.forkedFrom.runId} at step ${output.forkedFrom.fromStep} (its steps before that are marked "parent <execution>")`);
@@ -41,6 +48,10 @@ export function outputSummary(output: RunOutput): string {
   const subRuns = new Map(output.stepResults.flatMap((s) => (s.subRunId ? [[s.subRunId, s] as const] : [])));
   for (const [id, s] of subRuns) lines.push(`sub-run of step ${s.index} (${s.name}): ${id}`);
   if (output.error) lines.push(`error: ${output.error.name}: ${output.error.message}`);
+  if (output.stop) {
+    const { reason, limit, mode, message } = output.stop;
+    lines.push(`stopped: ${reason}${limit ? ` (${limit})` : ''}, ${mode === 'afterStep' ? 'after the running steps' : 'at once'}: ${message}`);
+  }
   for (const r of output.requirements) {
     lines.push(`waiting for: ${r.kind} of ${r.toolName} ${JSON.stringify(r.toolInput)} (id ${r.id}, step ${r.stepIndex})`);
   }

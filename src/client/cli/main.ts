@@ -8,17 +8,20 @@ import { cancelRun, getRunOutput } from '../run-control.js';
 import { Task } from '../task.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { METRICS_PORT_ENV } from '../../worker/quiet-runtime.js';
-import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type Requirement, type RequirementResolution, type RunOutput, type RunStatus } from '../../types.js';
+import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type Requirement, type RequirementResolution, type RunOutput, type RunStatus, type RunStop } from '../../types.js';
 import { CODEC_KEY_ENV, codecFromEnv } from '../../codec/aes-gcm-codec.js';
 import { startCodecServer } from '../../codec/codec-server.js';
 import { statusSearchAttribute } from '../../workflows/definitions.js';
 import { installQuietRuntime } from '../../worker/quiet-runtime.js';
 import { startDevServer } from './dev-server.js';
 import { outputSummary, stepsTable } from './format.js';
+import { limitsFrom, LIMIT_FLAGS } from './limit-flags.js';
 import { loadTools } from './load-tools.js';
 import { MissingApiKeyError, resolveModelBackend, type ModelBackendOptions } from './model-backend.js';
 import { followProgress } from './progress.js';
 import { logEnd } from '../run-stream.js';
+import { readSession } from '../session-memory.js';
+import { sessionText } from './session-format.js';
 import type { RunHandle } from '../agent.js';
 
 const USAGE = `durable-agent <command> [options]
@@ -30,16 +33,21 @@ const USAGE = `durable-agent <command> [options]
             Run a worker (TEMPORAL_ADDRESS, DURABLE_AGENT_TASK_QUEUE). Needs ANTHROPIC_API_KEY, or --offline for
             the scripted offline model. --metrics-port (or DURABLE_AGENT_METRICS_PORT) serves Prometheus metrics
             at /metrics; OTEL_EXPORTER_OTLP_ENDPOINT turns on OpenTelemetry traces.
-  run       "<task>" [--tools MODULE] [--session S] [--user U] [--model M] [--max-steps N]
-            Start a run, print its id, follow its steps, print the result.
-  cancel    <runId>                     Cancel a running run.
-  continue  <runId> [--from-step K] [--task-queue Q]
-            Continue a cancelled run from where it stopped (or fork it from step K), on the run's own task queue
-            unless --task-queue moves it.
+  run       "<task>" [--tools MODULE] [--session S] [--memory] [--user U] [--model M] [--max-steps N]
+            Start a run, print its id, follow its steps, print the result. --memory: the run starts after the
+            conversation of the session's earlier runs.
+  cancel    <runId> [--after-step] [--reason TEXT]
+            Cancel a running run: at once, or --after-step (running steps finish and keep their results).
+  continue  <runId> [--from-step K] [--task-queue Q] [--message TEXT]
+            Continue a cancelled or stopped run from where it stopped (or fork it from step K), on the run's own
+            task queue unless --task-queue moves it; --message adds a user message the model reads next.
+            [--timeout-ms N] [--max-input-tokens N] [--max-output-tokens N] [--step-budget N] [--max-wall-time-ms N]
+            New limits for the run (e.g. a raised budget after a budget stop); run takes them too.
             [--approve ID] [--reject ID --note TEXT] [--input ID=JSON] [--result ID=JSON]
             Answer what a paused run waits for (see \`show\`); repeat a flag for several answers.
   show      <runId>                     Steps table and result of a run.
   list      [--session S] [--user U] [--status S] [--limit N]
+  session   show <sessionId>            The session's runs, oldest first, and each one's conversation.
   codec-server [--port 8888] [--host 127.0.0.1] [--cors-origin http://localhost:8233]
             Decrypt payloads for the Web UI (DURABLE_AGENT_CODEC_KEY, DURABLE_AGENT_CODEC_TOKEN).
 
@@ -184,20 +192,27 @@ async function main(argv: string[]): Promise<number> {
         options: {
           tools: { type: 'string' },
           session: { type: 'string' },
+          memory: { type: 'boolean' },
           user: { type: 'string' },
           model: { type: 'string' },
           'max-steps': { type: 'string' },
+          ...LIMIT_FLAGS,
         },
       });
       const description = positionals.join(' ').trim();
       if (!description) throw new UsageError('missing the task text: durable-agent run "<task>"');
       const maxSteps = values['max-steps'] === undefined ? undefined : Number(values['max-steps']);
-      const task = new Task({ description, tools: await loadTools(values.tools), ...(maxSteps !== undefined ? { maxSteps } : {}) });
+      const task = new Task({
+        description,
+        tools: await loadTools(values.tools),
+        ...(maxSteps !== undefined ? { maxSteps } : {}),
+        ...(values.memory ? { memory: true } : {}),
+      });
       const agent = new Agent(values.model ?? 'anthropic/claude-sonnet-4-6', {
         ...(values.session !== undefined ? { sessionId: values.session } : {}),
         ...(values.user !== undefined ? { userId: values.user } : {}),
       });
-      const handle = await agent.start(task);
+      const handle = await agent.start(task, limitsFrom(values));
       console.log(`run id: ${handle.runId}`);
       console.log(`cancel it with: durable-agent cancel ${handle.runId}`);
       return exitCodeOf(await finish(handle, 0, true));
@@ -214,9 +229,12 @@ async function main(argv: string[]): Promise<number> {
           result: { type: 'string', multiple: true },
           'from-step': { type: 'string' },
           'task-queue': { type: 'string' },
+          message: { type: 'string' },
+          ...LIMIT_FLAGS,
         },
       });
       const runId = positional(positionals, 'run id');
+      const steer = { ...(values.message !== undefined ? { message: values.message } : {}), ...limitsFrom(values) };
       const requirements = answersFrom(values);
       const fromStep = values['from-step'] === undefined ? undefined : Number(values['from-step']);
       // Follow only what the continuation adds to the run's log (a fork has a log of its own).
@@ -229,15 +247,20 @@ async function main(argv: string[]): Promise<number> {
           ? await agent.startForkRun({ runId, fromStep, ...taskQueue })
           : requirements.length
             ? await agent.startAnswerRun({ runId, answers: requirements })
-            : await agent.startContinueRun({ runId, ...taskQueue });
+            : await agent.startContinueRun({ runId, ...taskQueue, ...steer });
       const what = fromStep !== undefined ? `fork of ${runId} from step ${fromStep}` : requirements.length ? 'resuming' : 'continuing';
       console.log(`run id: ${handle.runId} (${what}, execution ${handle.executionRunId})`);
       return exitCodeOf(await finish(handle, from, true));
     }
     case 'cancel': {
-      const runId = positional(rest, 'run id');
-      await cancelRun(runId);
-      console.log(`cancellation of ${runId} requested`);
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { 'after-step': { type: 'boolean' }, reason: { type: 'string' } },
+      });
+      const runId = positional(positionals, 'run id');
+      await cancelRun(runId, { mode: values['after-step'] ? 'afterStep' : 'now', ...(values.reason !== undefined ? { reason: values.reason } : {}) });
+      console.log(`cancellation of ${runId} requested${values['after-step'] ? ' (after the running steps)' : ''}`);
       return 0;
     }
     case 'show': {
@@ -261,14 +284,21 @@ async function main(argv: string[]): Promise<number> {
       const limit = Number(values.limit ?? 50);
       let count = 0;
       // One line per execution: a continued run shows its cancelled execution and its continuation.
-      console.log(['run id', 'status', 'execution', 'started', 'task'].join('\t'));
+      console.log(['run id', 'status', 'execution', 'started', 'task', 'stop'].join('\t'));
       for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
         // Runs started without search attributes have no agent status: fall back to Temporal's.
         const status = wf.typedSearchAttributes.get(statusSearchAttribute) ?? wf.status.name.toLowerCase();
-        const memo = (wf.memo ?? {}) as { task?: string };
-        console.log([wf.workflowId, status, `${wf.runId} ${wf.status.name}`, wf.startTime.toISOString(), memo.task ?? ''].join('\t'));
+        const memo = (wf.memo ?? {}) as { task?: string; stop?: RunStop };
+        const stop = memo.stop ? `${memo.stop.reason}${memo.stop.limit ? ` (${memo.stop.limit})` : ''}: ${memo.stop.message}` : '';
+        console.log([wf.workflowId, status, `${wf.runId} ${wf.status.name}`, wf.startTime.toISOString(), memo.task ?? '', stop].join('\t'));
         if (++count >= limit) break;
       }
+      return 0;
+    }
+    case 'session': {
+      const [sub, ...args] = rest;
+      if (sub !== 'show') throw new UsageError('durable-agent session show <sessionId>');
+      console.log(sessionText(await readSession(await getClient(), positional(args, 'session id'))));
       return 0;
     }
     case 'codec-server': {

@@ -5,6 +5,8 @@
 // One rule is stricter than the API, on purpose: roles must alternate user/assistant, starting with user (the API
 // merges consecutive same-role turns instead of refusing them; an agent loop that produces them has lost track).
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
+import { cacheControlProblem } from './prompt-cache.js';
+import { outputConfigProblem } from './output-format-rules.js';
 
 interface Block {
   type?: unknown;
@@ -52,6 +54,8 @@ function bodyProblem(body: Partial<MessageCreateParams> | null, headers: Record<
   }
   const messages = body.messages;
   if (!Array.isArray(messages) || messages.length === 0) return 'messages: at least one message is required';
+  const extension = outputConfigProblem(body) ?? cacheControlProblem(body);
+  if (extension) return extension;
   for (const [i, message] of messages.entries()) {
     const role = (message as { role?: unknown }).role;
     if (role !== 'user' && role !== 'assistant') return `messages.${i}.role: Input should be 'user' or 'assistant'`;
@@ -68,6 +72,8 @@ function bodyProblem(body: Partial<MessageCreateParams> | null, headers: Record<
     }
   }
   // Every tool_use is answered in the very next message, and a tool_result answers a tool_use of the message before.
+  // A tool_use id is used once in the whole conversation, and answered once.
+  const seenUses = new Set<unknown>();
   for (const [i, message] of messages.entries()) {
     const blocks = blocksOf(message.content) ?? [];
     const results = blocks.filter((b) => b.type === 'tool_result');
@@ -75,7 +81,10 @@ function bodyProblem(body: Partial<MessageCreateParams> | null, headers: Record<
       const previous = i > 0 ? (blocksOf(messages[i - 1]?.content) ?? []) : [];
       const asked = new Set(previous.filter((b) => b.type === 'tool_use').map((b) => b.id));
       if (asked.size === 0) return `messages.${i}.content.0: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(results[0]?.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`;
+      const answered = new Set<unknown>();
       for (const result of results) {
+        if (answered.has(result.tool_use_id)) return `messages.${i}: each tool_use must have a single result. Found multiple \`tool_result\` blocks with id: ${String(result.tool_use_id)}`;
+        answered.add(result.tool_use_id);
         if (!asked.has(result.tool_use_id)) return `messages.${i}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(result.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`;
       }
       const firstOther = blocks.findIndex((b) => b.type !== 'tool_result');
@@ -85,8 +94,9 @@ function bodyProblem(body: Partial<MessageCreateParams> | null, headers: Record<
       const uses = blocks.filter((b) => b.type === 'tool_use');
       const ids = new Set<unknown>();
       for (const use of uses) {
-        if (ids.has(use.id)) return `messages.${i}: \`tool_use\` ids must be unique: ${String(use.id)}`;
+        if (ids.has(use.id) || seenUses.has(use.id)) return `messages.${i}: \`tool_use\` ids must be unique: ${String(use.id)}`;
         ids.add(use.id);
+        seenUses.add(use.id);
       }
       if (!uses.length) continue;
       const next = messages[i + 1];

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
 import { requestProblem } from './request-rules.js';
+import { FakePromptCache, withoutCacheControls } from './prompt-cache.js';
 import { estimateTokens, scriptedResponder } from './turns.js';
 import type { FakeAnthropicOptions, FakeFault, FakeResponder, FakeTurn, RecordedRequest } from './types.js';
 import { buildMessage, errorBody, outputChars, sse, streamEvents } from './wire.js';
@@ -13,6 +14,8 @@ const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export class FakeAnthropicServer {
   readonly requests: RecordedRequest[] = [];
+  /** Anthropic's prompt cache as the fake models it: what requests' cache_control breakpoints wrote. */
+  readonly promptCache: FakePromptCache;
   private responder: FakeResponder;
   private faults: FakeFault[] = [];
   private readonly sockets = new Set<Socket>();
@@ -24,6 +27,7 @@ export class FakeAnthropicServer {
     private readonly options: FakeAnthropicOptions,
   ) {
     this.responder = options.responder ?? scriptedResponder([]);
+    this.promptCache = new FakePromptCache(options.promptCache);
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -140,7 +144,7 @@ export class FakeAnthropicServer {
     }
     const id = `msg_fake_${this.counter++}`;
     const draft = buildMessage(turn, id, body.model, { input_tokens: 0, output_tokens: 0 }, record.turn);
-    const usage = turn.usage ?? estimateTokens(body, outputChars(draft));
+    const usage = turn.usage ?? this.promptCache.account(body, estimateTokens(withoutCacheControls(body), outputChars(draft)));
     const message = buildMessage(turn, id, body.model, usage, record.turn);
 
     if (!record.stream) {

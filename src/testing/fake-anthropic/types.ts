@@ -1,9 +1,13 @@
 // The fake's vocabulary: scripted turns, injected faults and the record of what it received.
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
+import type { FakePromptCacheOptions } from './prompt-cache.js';
 
 export interface FakeUsage {
   input_tokens: number;
   output_tokens: number;
+  /** Set by the fake's prompt cache (prompt-cache.ts) when the request marks cache breakpoints. */
+  cache_read_input_tokens?: number;
+  cache_creation_input_tokens?: number;
 }
 
 export interface TextTurn {
@@ -55,4 +59,6 @@ export interface FakeAnthropicOptions {
   latencyMs?: number;
   /** Delay between SSE events. */
   chunkDelayMs?: number;
+  /** The prompt cache's minimum cacheable length and clock (see prompt-cache.ts). */
+  promptCache?: FakePromptCacheOptions;
 }

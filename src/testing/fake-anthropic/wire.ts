@@ -38,7 +38,7 @@ export function buildMessage(turn: FakeTurn, id: string, model: string, usage: F
     content,
     stop_reason: turn.kind === 'tool_use' ? 'tool_use' : (turn.stopReason ?? 'end_turn'),
     stop_sequence: null,
-    usage: { ...usage, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+    usage: { ...usage, cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0, cache_read_input_tokens: usage.cache_read_input_tokens ?? 0 },
   };
 }
 

@@ -1,0 +1,25 @@
+// The CLI's flags for a run's limits (RunLimits): `continue --max-output-tokens 5000` and friends.
+import type { RunLimits } from '../../types.js';
+
+const FLAGS = {
+  'timeout-ms': 'timeoutMs',
+  'max-input-tokens': 'maxInputTokens',
+  'max-output-tokens': 'maxOutputTokens',
+  // Not --max-steps: that is `run`'s hard bound of the task (MaxStepsReachedError), this a resumable stop.
+  'step-budget': 'maxSteps',
+  'max-wall-time-ms': 'maxWallTimeMs',
+} as const satisfies Record<string, keyof RunLimits>;
+
+type LimitFlag = keyof typeof FLAGS;
+
+export const LIMIT_FLAGS = Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' }])) as Record<LimitFlag, { type: 'string' }>;
+
+/** `{ limits }` when any limit flag was given (checked by the Agent), else nothing. */
+export function limitsFrom(values: Partial<Record<LimitFlag, string | undefined>>): { limits?: RunLimits } {
+  const limits: RunLimits = {};
+  for (const [flag, field] of Object.entries(FLAGS) as Array<[LimitFlag, keyof RunLimits]>) {
+    const value = values[flag];
+    if (value !== undefined) limits[field] = Number(value);
+  }
+  return Object.keys(limits).length ? { limits } : {};
+}

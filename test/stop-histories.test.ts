@@ -1,0 +1,68 @@
+// Stops read from recorded histories, without a server: how each run stopped (RunOutput.stop), and the one planner's
+// continuation with a user message, whose transcript the Messages API accepts (the fake's own rules check it).
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
+import { planContinuation, type ContinuationPlan, type StartPlan } from '../src/history/continuation.js';
+import { INTERRUPTED_RESULT } from '../src/history/redirect.js';
+import { toRunOutput } from '../src/history/projections.js';
+import { requestProblem } from '../src/testing/fake-anthropic/request-rules.js';
+import { RunStatus, type ContinuationSeed, type RunInput } from '../src/types.js';
+import { replayConversation } from '../src/workflows/conversation.js';
+import { savedRecord } from './helpers/saved-records.js';
+
+function started(plan: ContinuationPlan): StartPlan {
+  assert.ok(plan.kind === 'continue' || plan.kind === 'fork');
+  return plan;
+}
+
+/** The transcript the continuation's next model call sends, checked as the real API would check it. */
+function nextRequestProblem(input: RunInput): string | undefined {
+  const seed = input.seed as ContinuationSeed;
+  const { conversation } = replayConversation(input.task, (id) => seed.completed[id], seed.redirects);
+  const body: MessageCreateParams = { model: input.model, max_tokens: 100, messages: conversation.messages, tools: input.task.tools.map((t) => ({ name: t.name, input_schema: { type: 'object' } })) };
+  return requestProblem(body, { 'x-api-key': 'k', 'anthropic-version': '2023-06-01' })?.message;
+}
+
+describe('stops in recorded histories', () => {
+  test('cancel after the step: status cancelled, the stop with its mode and reason, the running step completed', async () => {
+    const output = toRunOutput(await savedRecord('stop-after-step'));
+    assert.equal(output.status, RunStatus.cancelled);
+    assert.deepEqual(output.stop, { reason: 'cancelled', mode: 'afterStep', message: 'recorded stop' });
+    assert.deepEqual(output.stepResults.map((s) => s.status), ['completed', 'completed']);
+  });
+
+  test('a time limit: the run failed with RunStoppedError, read as a stop (not an error)', async () => {
+    const record = await savedRecord('stop-deadline');
+    assert.equal(record.state, 'failed');
+    const output = toRunOutput(record);
+    assert.equal(output.status, RunStatus.cancelled);
+    assert.equal(output.error, undefined);
+    assert.equal(output.stop?.reason, 'timeout');
+    assert.equal(output.stepResults.find((s) => s.name === 'tool:wait')?.status, 'cancelled');
+  });
+
+  test('a budget stop, continued with a user message: the planner builds the recorded seed; the cut turn answered as interrupted', async () => {
+    const stopped = await savedRecord('stop-budget');
+    const output = toRunOutput(stopped);
+    assert.equal(output.stop?.limit, 'outputTokens');
+    const plan = started(planContinuation(stopped, { kind: 'continue', message: 'Skip the waits.', limits: { maxOutputTokens: 1000 } }));
+    const recorded = (await savedRecord('stop-redirected')).input;
+    assert.deepEqual(plan.input.seed, recorded.seed);
+    assert.deepEqual(plan.input.limits, { maxOutputTokens: 1000 });
+    const results = Object.values(plan.input.seed!.completed).filter((o) => o.kind === 'tool');
+    assert.deepEqual(results.map((o) => o.result), [{ content: INTERRUPTED_RESULT, isError: true }, { content: INTERRUPTED_RESULT, isError: true }]);
+    assert.deepEqual(plan.input.seed!.redirects, [{ beforeStep: 3, text: 'Skip the waits.' }]);
+    assert.equal(nextRequestProblem(plan.input), undefined);
+    // Without the message the continuation runs the turn's calls: also a valid transcript once they answer.
+    const plain = started(planContinuation(stopped, { kind: 'continue' }));
+    assert.equal(plain.input.seed!.redirects, undefined);
+  });
+
+  test('every stopped or cancelled recorded run continued with a message sends a transcript the API accepts', async () => {
+    for (const name of ['cancelled', 'cut-model', 'stop-after-step', 'stop-deadline', 'stop-budget', 'errored'] as const) {
+      const plan = started(planContinuation(await savedRecord(name), { kind: 'continue', message: 'Change of plan.' }));
+      assert.equal(nextRequestProblem(plan.input), undefined, name);
+    }
+  });
+});
