@@ -15,10 +15,12 @@ import { createWorker } from '../src/worker/create-worker.js';
 import { workflowBundle } from '../test/helpers/bundle.js';
 import { ROOT } from '../test/helpers/servers.js';
 import { cancelSection } from './cancel.js';
+import { checkpointSection } from './checkpoint.js';
 import { cachingSection } from './caching.js';
 import { clusterSection } from './cluster.js';
 import { concurrencySection } from './concurrency.js';
 import { now, type BenchContext, type Row, type SectionResult } from './context.js';
+import { handoverSection } from './handover.js';
 import { historySection } from './history.js';
 import { mcpSection } from './mcp.js';
 import { resumeSection } from './resume.js';
@@ -36,6 +38,8 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
   history: historySection,
   telemetry: telemetrySection,
   cluster: clusterSection,
+  handover: handoverSection,
+  checkpoint: checkpointSection,
   mcp: mcpSection,
   caching: cachingSection,
 };

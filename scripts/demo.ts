@@ -55,7 +55,7 @@ try {
   console.log(stepsTable(output.stepResults));
 
   if (output.status === RunStatus.cancelled) {
-    console.log('\nContinuing from a new Agent (completed steps come from history; the cut tool call runs again)...');
+    console.log('\nContinuing from a new Agent (completed steps come from history; the cut tool call resumes from its checkpoint)...');
     const client = await getClient(connection);
     const from = await logEnd(client, output.runId);
     const handle = await new Agent('anthropic/claude-sonnet-4-6', connection).startContinueRun({ runId: output.runId });

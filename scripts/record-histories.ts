@@ -42,9 +42,27 @@ const confirm = tool({
   },
 });
 
+// Counts in steps it reports (`heartbeat`); run again after a cut, it resumes from its checkpoint.
+let counted = 0;
+let countMs = 50;
+const count = tool({
+  name: 'count',
+  description: 'Counts up to a number, resuming from its checkpoint.',
+  input: z.object({ to: z.number().int() }),
+  run: async ({ to }, { signal, heartbeat, checkpoint }) => {
+    const from = (checkpoint as { n?: number } | undefined)?.n ?? 0;
+    for (let n = from; n < to; n++) {
+      await sleep(countMs, signal);
+      counted = n + 1;
+      heartbeat({ n: n + 1 });
+    }
+    return `counted to ${to}, from ${from}`;
+  },
+});
+
 const only = process.argv.includes('--only') ? new Set(process.argv[process.argv.indexOf('--only') + 1]?.split(',')) : undefined;
 const wanted = (name: string): boolean => !only || only.has(name);
-const h = await startHarness({ tools: [wait, confirm, ...temporalTools] });
+const h = await startHarness({ tools: [wait, confirm, count, ...temporalTools] });
 const save = async (name: string, runId: string, executionRunId: string): Promise<void> => {
   if (!wanted(name)) return;
   const history = await h.client.workflow.getHandle(runId, executionRunId).fetchHistory();
@@ -132,6 +150,20 @@ try {
   }
   await save('cut-model', cut.runId, cut.executionRunId);
 
+  // A tool cut by a cancel after reporting progress (the cancel's details carry it), and the continuation that hands it
+  // back as the re-run call's checkpoint (a patch marker and a `checkpoint` in the call's input).
+  h.fake.setResponder(scriptedResponder([toolTurn([{ name: 'count', input: { to: 100 } }]), textTurn('counted')]));
+  const counter = agent();
+  const countPending = counter.do(new Task({ description: 'count to 100', tools: [count] }));
+  await waitFor(() => counted >= 3, 'the count to report progress');
+  await cancelRun(counter.runId!, { client: h.client });
+  const countCut = await countPending;
+  await save('checkpoint-cancelled', countCut.runId, countCut.executionRunId);
+  countMs = 0;
+  const resumed = await counter.continueRun({ runId: countCut.runId });
+  const resumedResult = resumed.stepResults.at(-2)?.output ?? '';
+  if (resumed.status !== 'completed' || !/from [1-9]/.test(resumedResult)) throw new Error(`expected a resumed count, got ${resumedResult}`);
+  await save('checkpoint-continued', resumed.runId, resumed.executionRunId);
   // A run that remembers its session: its input carries the earlier run's conversation (TaskSpec.memory).
   h.fake.setResponder(scriptedResponder([textTurn('noted: heron'), toolTurn([{ name: 'wait', input: { ms: 3 } }]), textTurn('the code word is heron')]));
   const sessionAgent = (): Agent => h.agent({ newRunId: () => `replay-${Date.now()}`, sessionId: `replay-session-${Date.now()}`, searchAttributes: true });

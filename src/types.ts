@@ -250,6 +250,8 @@ export interface ToolCallInput {
   availableTools?: string[];
   /** What a human decided for a tool that required it. */
   human?: RequirementResolution;
+  /** The last progress a cancelled earlier execution of this call reported (ToolContext.checkpoint). */
+  checkpoint?: unknown;
 }
 
 export interface ToolCallResult {
@@ -271,6 +273,8 @@ export interface ContinuationSeed {
   executions: number;
   /** Temporal run id of the execution this one continues. */
   continuedFrom: string;
+  /** The last progress of tool calls a cancel cut (their ToolContext.checkpoint when they run again), by activity id. */
+  checkpoints?: Record<string, unknown>;
   /** Sub-runs (agentTool calls) an earlier execution started and did not see complete, by step activity id: continued, not restarted. */
   subRuns?: Record<string, string>;
   /** User messages added by continuations (redirects), each placed before the model step it precedes. */

@@ -3,7 +3,8 @@
 // session. The worker (with the example tools) and the fake model live in this test process.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { exampleTools } from '../src/examples/tools.js';
+import { Task } from '../src/client/task.js';
+import { exampleTools, longRunningTask, type LongTaskProgress } from '../src/examples/tools.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import { finished, killCliProcesses, startCli, type CliProcess } from './helpers/cli-process.js';
@@ -185,6 +186,44 @@ describe('durable-agent CLI, one process per command', () => {
     assert.equal(await keyed.exit, 0, keyed.stderr());
     // The library keeps the SDK's INFO chatter out of the CLI's output.
     assert.doesNotMatch(worker.stdout() + worker.stderr(), /Worker state changed|No Nexus services registered|\[INFO\]/);
+  });
+
+  test('worker: SIGTERM mid-tool hands the tool to the other worker at once; the run completes, nothing completed runs again', async () => {
+    const queue = `handover-${process.pid}`;
+    const offlineEnv = { ...env, DURABLE_AGENT_TASK_QUEUE: queue };
+    const workers = [cliWith(offlineEnv, 'worker', '--offline'), cliWith(offlineEnv, 'worker', '--offline')];
+    await waitFor(() => workers.every((w) => w.stdout().includes('worker: task queue')), 'both offline workers to start', 60_000);
+    const handle = await h.agent({ taskQueue: queue }).start(new Task({ description: 'Call long_running_task with 6 seconds.', tools: [longRunningTask] }));
+    const toolCall = async () => (await h.client.workflow.getHandle(handle.runId).describe()).raw.pendingActivities?.find((a) => a.activityType?.name === 'callTool');
+    let identity = '';
+    await waitFor(async () => {
+      const pending = await toolCall();
+      const payload = pending?.heartbeatDetails?.payloads?.[0];
+      const progress = payload ? h.client.options.loadedDataConverter.payloadConverter.fromPayload<LongTaskProgress>(payload) : undefined;
+      identity = pending?.lastWorkerIdentity ?? '';
+      return (progress?.elapsedMs ?? 0) >= 2000;
+    }, 'the tool to report 2 s of progress', 60_000);
+    const running = workers.find((w) => identity.startsWith(`${w.pid}@`));
+    assert.ok(running, `the tool runs on one of the two workers (${identity})`);
+    const other = workers.find((w) => w !== running)!;
+
+    process.kill(running.pid, 'SIGTERM');
+    assert.equal(await running.exit, 0, `the worker stops cleanly on SIGTERM: ${running.stderr()}`);
+    assert.match(running.stdout(), /worker: SIGTERM: stopped polling; in-flight steps handed back to Temporal/);
+    const output = await handle.result();
+    assert.equal(output.status, 'completed', JSON.stringify(output.error));
+    assert.equal(output.output, 'The long_running_task finished: Completed after 6 seconds.');
+    assert.deepEqual(
+      output.stepResults.map((s) => `${s.index} ${s.name}: ${s.status}, attempts ${s.attempts}`),
+      ['0 model: completed, attempts 1', '1 tool:long_running_task: completed, attempts 2', '2 model: completed, attempts 1'],
+      'only the cut tool ran again, on the other worker',
+    );
+    const history = await h.client.workflow.getHandle(handle.runId).fetchHistory();
+    const started = history.events?.find((e) => e.activityTaskStartedEventAttributes?.attempt === 2)?.activityTaskStartedEventAttributes;
+    assert.equal(started?.lastFailure?.applicationFailureInfo?.type, 'WorkerShutdown', 'handed back by the shutdown, not lost to a heartbeat timeout');
+    assert.ok(started?.identity?.startsWith(`${other.pid}@`), `the other worker took it over: ${started?.identity}`);
+    process.kill(other.pid, 'SIGTERM');
+    assert.equal(await other.exit, 0, other.stderr());
   });
 
   test('bad input gets clear errors and exit codes', async () => {

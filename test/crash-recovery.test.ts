@@ -21,9 +21,11 @@ import { startLocal } from './helpers/servers.js';
 import {
   freePort,
   killAllWorkerProcesses,
+  readSideEffects,
   sideEffectsOf,
   spawnWorkerProcess,
   withDeadline,
+  type SideEffect,
   type WorkerProcess,
 } from './helpers/worker-process.js';
 
@@ -33,7 +35,7 @@ type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 
 const MODEL = 'anthropic/claude-sonnet-4-6';
 // The test process never runs these: it only needs their names for the Task. The worker process runs the real ones.
-const { fastTool, slowTool } = crashTools(() => {
+const { fastTool, slowTool, unitsTool } = crashTools(() => {
   throw new Error('tools run in the worker process, never in the test process');
 });
 /**
@@ -186,13 +188,52 @@ describe('worker stopped with SIGTERM (graceful shutdown)', () => {
     const bActivity = output.stepResults[3]!.activityId;
     const started = (await eventsOf(output.runId, output.executionRunId, bActivity)).started.activityTaskStartedEventAttributes;
     assert.equal(started?.attempt, 2);
-    // The SDK cancels a shutting-down worker's activities at once (shutdownGraceTime 0) and reports them to the server
-    // as a retryable `WorkerShutdown` failure: the retry policy's first interval later, another worker has the step.
+    // The SDK cancels a shutting-down worker's activities at once (shutdownGraceTime 0); the step hands itself back as
+    // a retryable `WorkerShutdown` failure that asks for an immediate retry, so another worker has it at once.
     assert.equal(
       started?.lastFailure?.applicationFailureInfo?.type,
       'WorkerShutdown',
       `the first attempt was handed back by the shutdown, not lost to a heartbeat timeout: ${JSON.stringify(started?.lastFailure)}`,
     );
+    assert.ok(started?.lastFailure?.applicationFailureInfo?.nextRetryDelay, 'the handed-back step asked for an immediate retry');
+  });
+
+  test('mid-tool that reports progress: the second worker resumes it from its checkpoint; no unit and no model turn runs twice', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const s = scenario('sigterm-checkpoint');
+    const units = 20;
+    fake.setResponder(
+      scriptedResponder([
+        toolTurn([{ name: 'fast_tool', input: { key: 'A' } }]),
+        toolTurn([{ name: 'units_tool', input: { key: 'U', units, unitMs: 300 } }]),
+        textTurn('A and U are both done.'),
+      ]),
+    );
+    const first = await s.spawnWorker();
+    const second = await s.spawnWorker();
+    const handle = await s.agent().start(new Task({ description: 'Run A, then U.', tools: [fastTool, unitsTool] }));
+    const unitsDone = (): SideEffect[] => readSideEffects(s.sideEffects).filter((e) => e.tool === 'units_tool' && e.event === 'complete');
+    await waitFor(() => unitsDone().length >= 5, 'five units of U to complete', 60_000);
+
+    const stopped = await first.terminate();
+    assert.deepEqual(stopped, { code: 0, signal: null }, `the first worker shut down cleanly:\n${first.output()}`);
+    const cutAt = unitsDone().length;
+    const output = await withDeadline(handle.result(), RETRY_AFTER_CRASH_MS, 'the run to complete on the second worker');
+
+    assert.equal(output.status, RunStatus.completed, JSON.stringify(output.error));
+    assert.equal(output.output, 'A and U are both done.');
+    assert.deepEqual(pids(sideEffectsOf(s.sideEffects, 'A', 'complete')), [first.pid], 'A completed exactly once');
+    const uStarts = readSideEffects(s.sideEffects).filter((e) => e.tool === 'units_tool' && e.event === 'start');
+    assert.deepEqual(uStarts.map((e) => `${e.key} ${e.pid}#${e.attempt}`), [`U@0 ${first.pid}#1`, `U@${cutAt} ${second.pid}#2`], 'U resumed from its checkpoint on the second worker');
+    assert.deepEqual(unitsDone().map((e) => e.key), Array.from({ length: units }, (_, i) => `U#${i}`), 'every unit ran exactly once');
+    assert.deepEqual(
+      unitsDone().map((e) => e.pid),
+      Array.from({ length: units }, (_, i) => (i < cutAt ? first.pid : second.pid)),
+      'units before the shutdown on the first worker, the rest on the second',
+    );
+    assert.deepEqual(requestsByTurn(), { 0: 1, 1: 1, 2: 1 }, 'no model turn was asked twice');
+    const started = (await eventsOf(output.runId, output.executionRunId, output.stepResults[3]!.activityId)).started.activityTaskStartedEventAttributes;
+    assert.equal(started?.attempt, 2);
+    assert.equal(started?.lastFailure?.applicationFailureInfo?.type, 'WorkerShutdown', JSON.stringify(started?.lastFailure));
   });
 });
 
@@ -243,6 +284,35 @@ describe('worker killed with SIGKILL, then restarted', () => {
     for (const step of output.stepResults.filter((st) => st.activityId !== bActivity)) {
       assert.equal(step.attempts, 1, `${step.activityId} was not retried`);
     }
+  });
+
+  test('during a tool that reports progress: the retry on the new worker resumes from the last progress the server got', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const s = scenario('kill-checkpoint');
+    const units = 20;
+    fake.setResponder(scriptedResponder([toolTurn([{ name: 'units_tool', input: { key: 'K', units, unitMs: 300 } }]), textTurn('K is done.')]));
+    const first = await s.spawnWorker();
+    const handle = await s.agent().start(new Task({ description: 'Run K.', tools: [unitsTool], timeouts: SHORT_HEARTBEAT }));
+    const unitsDone = (): SideEffect[] => readSideEffects(s.sideEffects).filter((e) => e.tool === 'units_tool' && e.event === 'complete');
+    await waitFor(() => unitsDone().length >= 5, 'five units of K to complete', 60_000);
+    await killWorker(first);
+    const cutAt = unitsDone().length;
+
+    const second = await s.spawnWorker();
+    const output = await withDeadline(handle.result(), RETRY_AFTER_CRASH_MS, 'the run to complete on the new worker');
+    assert.equal(output.status, RunStatus.completed, JSON.stringify(output.error));
+    const starts = readSideEffects(s.sideEffects).filter((e) => e.tool === 'units_tool' && e.event === 'start');
+    assert.equal(starts.length, 2);
+    assert.equal(starts[1]!.pid, second.pid);
+    const resumedFrom = Number(starts[1]!.key.split('@')[1]);
+    // Heartbeats are throttled (one per 200 ms), so the server may lack the report of the unit finished just before
+    // the kill: at most that one unit is done again.
+    assert.ok(resumedFrom >= cutAt - 1 && resumedFrom <= cutAt, `resumed from unit ${resumedFrom}, ${cutAt} were done when the worker died`);
+    assert.deepEqual(
+      unitsDone().map((e) => e.key),
+      [...Array.from({ length: cutAt }, (_, i) => `K#${i}`), ...Array.from({ length: units - resumedFrom }, (_, i) => `K#${resumedFrom + i}`)],
+      'the new worker did the units from its checkpoint on, not from the start',
+    );
+    await assertRetriedAfterHeartbeatTimeout(output, output.stepResults[1]!.activityId);
   });
 
   test('during a streaming model call: the turn is asked once more, completed tools are not re-run', { timeout: TEST_TIMEOUT_MS }, async () => {

@@ -2,9 +2,10 @@
 // aborts the HTTP request when Temporal cancels it, and reports the partial text and usage when it is cut.
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Tool as AnthropicTool } from '@anthropic-ai/sdk/resources/messages';
-import { CancelledFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import { type ContentBlockParam, type ModelCallInput, type ModelCallProgress, type ModelCallResult } from '../types.js';
 import { startHeartbeatLoop, whenAborted } from './heartbeat-loop.js';
+import { stepStopped } from './step-stopped.js';
 import { recordTokens } from './agent-metrics.js';
 import { classifyModelError, ModelStreamStalledError } from './model-errors.js';
 import type { ToolRegistry } from './tool-registry.js';
@@ -112,7 +113,7 @@ export function createModelActivity(deps: ModelActivityDeps) {
     } catch (err) {
       if (ctx.cancellationSignal.aborted) {
         recordTokens(input.model, progress.usage);
-        throw new CancelledFailure('model call cancelled', [progress]);
+        throw stepStopped('model call', progress, ctx);
       }
       const reason: unknown = loop.signal.aborted ? loop.signal.reason : err;
       throw classifyModelError(reason);

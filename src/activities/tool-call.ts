@@ -1,9 +1,11 @@
 // The tool activity. What the tool does wrong (bad input, a throw, a timeout, an unserialisable result) becomes an
 // `is_error` tool_result the model sees and the run goes on; only a cancel or a missing tool stops the step.
-import { CancelledFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import { z } from 'zod';
 import type { ToolCallInput, ToolCallResult } from '../types.js';
 import { startHeartbeatLoop, whenAborted } from './heartbeat-loop.js';
+import { stepStopped } from './step-stopped.js';
+import { checkpointOf } from './tool-checkpoint.js';
 import type { ToolRegistry } from './tool-registry.js';
 import { applyHumanResolution } from './human-resolution.js';
 import { recordToolDuration } from './agent-metrics.js';
@@ -34,7 +36,10 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
       return errorResult(`Invalid input for tool ${tool.name}: ${z.prettifyError(parsed.error)}`);
     }
 
-    let progress: unknown = undefined;
+    // Where an earlier attempt or execution of this call got to. Reported again until the tool reports anew, so a second
+    // cut keeps it.
+    const checkpoint = checkpointOf(input, ctx);
+    let progress: unknown = checkpoint;
     const started = performance.now();
     let outcome: 'ok' | 'error' | 'cancelled' = 'error';
     const loop = startHeartbeatLoop(heartbeatIntervalMs, () => progress);
@@ -51,6 +56,7 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
           runId: input.runId,
           toolUseId: input.toolUseId,
           attempt: ctx.info.attempt,
+          checkpoint,
         }),
       );
       // Racing the abort means a tool that ignores its signal is abandoned at once rather than awaited.
@@ -61,7 +67,7 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
     } catch (err) {
       if (ctx.cancellationSignal.aborted) {
         outcome = 'cancelled';
-        throw new CancelledFailure(`tool ${tool.name} cancelled`, [progress]);
+        throw stepStopped(`tool ${tool.name}`, progress, ctx);
       }
       if (err instanceof ToolTimeoutError) return errorResult(`Tool ${tool.name} ${err.message} and was stopped.`);
       if (err instanceof ToolUnavailableError) throw err;

@@ -8,12 +8,22 @@ import type { ActivityToolSpec, AgentToolSpec } from '../temporal-tool-specs.js'
 export interface ToolContext {
   /** Aborted when the run is cancelled, the tool's timeout passes or the worker shuts down: pass it on. */
   signal: AbortSignal;
-  /** Reports progress to Temporal (recorded as heartbeat details). The wrapper also heartbeats on a timer. */
+  /**
+   * Reports progress to Temporal (recorded as heartbeat details). The wrapper also heartbeats on a timer. The last
+   * details reported come back as `checkpoint` when this call runs again after a cancel, a crash or a retry.
+   */
   heartbeat(details?: unknown): void;
   runId: string;
   toolUseId: string;
   /** 1 on the first attempt of this step. */
   attempt: number;
+  /**
+   * The last progress this call reported (`heartbeat(details)`) in an earlier attempt (its worker crashed or shut
+   * down) or an earlier execution of the run (it was cancelled, then continued): resume from it instead of starting
+   * over. Undefined on a fresh start. Report progress that is enough to resume from, and JSON-serialisable.
+   * (Optional in the type, so contexts built by hand in a tool's own unit tests need not name it.)
+   */
+  checkpoint?: unknown;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 } from '../client/errors.js';
 import { oneLine } from '../text.js';
 import type { ExecutionRecord } from './decode.js';
+import { toolCheckpoints } from './checkpoints.js';
 import { addUsage, completedOutcomes, executionNumber, NO_USAGE, toRunOutput, unfinishedSubRuns } from './projections.js';
 import { redirectSeed } from './redirect.js';
 
@@ -27,12 +28,15 @@ export function runSummary(text: string): string {
 /** What the next execution of a run keeps from this one: every completed step, the steps so far, their usage. */
 export function seedOf(record: ExecutionRecord): ContinuationSeed {
   const output = toRunOutput(record);
+  const completed = completedOutcomes(record);
+  const checkpoints = toolCheckpoints(record, completed);
   return {
-    completed: completedOutcomes(record),
+    completed,
     previousSteps: output.stepResults,
     usage: output.usage,
     executions: executionNumber(record),
     continuedFrom: record.executionRunId,
+    ...(checkpoints ? { checkpoints } : {}),
     ...unfinishedSubRuns(record),
     ...(record.input.seed?.redirects ? { redirects: record.input.seed.redirects } : {}),
     elapsedMs: (record.input.seed?.elapsedMs ?? 0) + elapsedOf(record),

@@ -48,6 +48,8 @@ export interface ActivityRecord {
   outcome?: StepOutcome;
   /** Heartbeat/cancel details of a cut model call: its partial text and usage. */
   progress?: ModelCallProgress;
+  /** Cancel details of a cut tool call: the last progress it reported (its checkpoint when it runs again). */
+  checkpoint?: unknown;
   error?: string;
   /** A tool step that is not a `callTool` activity: an activityTool's own activity, or an agentTool's sub-run. */
   temporalTool?: 'activity' | 'agent';
@@ -307,6 +309,9 @@ async function decodeEvents(events: HistoryEvent[], decoder: PayloadDecoder, { r
       if (activity?.activityType === STEP_ACTIVITY.model) {
         const details = await first<ModelCallProgress>(cancelled.details);
         if (details?.usage) activity.progress = details;
+      } else if (activity?.activityType === STEP_ACTIVITY.tool) {
+        const checkpoint = await first<unknown>(cancelled.details);
+        if (checkpoint !== undefined && checkpoint !== null) activity.checkpoint = checkpoint;
       }
       continue;
     }

@@ -8,6 +8,7 @@ import type { Tool } from '../activities/tool-definition.js';
 import type { McpToolServer } from '../activities/mcp-tools.js';
 import { connectWithin, temporalSettings, type TemporalSettingsOptions } from '../environment.js';
 import { installQuietRuntime, METRICS_PORT_ENV } from './quiet-runtime.js';
+import { shutdownOnSignals } from './graceful-shutdown.js';
 import { DurableAgentPlugin } from './plugin.js';
 import type { TracingOptions } from './tracing.js';
 import { prebuiltBundlePath, workflowsPath } from './workflow-source.js';
@@ -60,13 +61,22 @@ export interface CreateWorkerOptions extends TemporalSettingsOptions {
    * tracing off) or the sources. Bundle your own with `workflowInterceptorModules()` so it carries the telemetry.
    */
   workflowBundle?: { code: string } | { codePath: string };
+  /**
+   * Graceful shutdown: on the first of these signals (default SIGTERM and SIGINT) the worker stops polling, its
+   * in-flight model and tool calls are aborted and handed back to Temporal for an immediate retry on another worker
+   * (a tool gets its last reported progress back as `checkpoint`), and `run()` resolves. `false`: no handlers of
+   * createWorker's (Temporal's Runtime still shuts its workers down on SIGINT, SIGTERM, SIGQUIT and SIGUSR2 unless it
+   * was installed with other `shutdownSignals`). `workerOptions.shutdownGraceTime` lets in-flight steps run on for
+   * that long first.
+   */
+  shutdownSignals?: readonly NodeJS.Signals[] | false;
   /** Any other Temporal worker option, passed through. */
   workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities'>>;
 }
 
 /**
- * A Temporal Worker; `run()` flushes its spans on the way out and, when createWorker opened the connection itself,
- * closes it.
+ * A Temporal Worker; `run()` shuts it down gracefully on SIGTERM/SIGINT (`shutdownSignals`), flushes its spans on the
+ * way out and, when createWorker opened the connection itself, closes it.
  */
 export async function createWorker(options: CreateWorkerOptions = {}): Promise<Worker> {
   const metricsPort = options.metricsPort ?? (process.env[METRICS_PORT_ENV] ? Number(process.env[METRICS_PORT_ENV]) : undefined);
@@ -108,9 +118,11 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
     });
     const run = worker.run.bind(worker);
     worker.run = async () => {
+      const removeSignalHandlers = options.shutdownSignals === false ? undefined : shutdownOnSignals(worker, options.shutdownSignals ? { signals: options.shutdownSignals } : {});
       try {
         await run();
       } finally {
+        removeSignalHandlers?.();
         await ownConnection?.close();
       }
     };

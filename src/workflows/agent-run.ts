@@ -62,6 +62,8 @@ const MAX_STEPS_BOUNDS_TOOL_CALLS = 'durable-agent/max-steps-bounds-tool-calls';
 const TOOLS_RESOLVED_ON_WORKER = 'durable-agent/tools-resolved-on-worker';
 /** Patch id of setting the status back to running in the update handler that answers the last waiting call. */
 const STATUS_SET_IN_UPDATE_HANDLER = 'durable-agent/status-set-in-update-handler';
+/** Patch id of handing a tool call a cancel cut its last progress (the seed's checkpoint) when it runs again. */
+const TOOL_CHECKPOINTS = 'durable-agent/tool-checkpoints';
 /** Patch id of scheduling an activityTool's activity or an agentTool's child run in place of callTool. */
 const TEMPORAL_TOOLS = 'durable-agent/temporal-tools';
 /** Patch id of the follow-up turn that asks the model to fix an answer that failed the task's output schema. */
@@ -260,6 +262,9 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       activityId: plan.activityId,
       summary,
     });
+    // Consulted only for a call that has a checkpoint, so every other call schedules what it always did.
+    const checkpoint = seed?.checkpoints?.[plan.activityId];
+    const resumeFrom = checkpoint !== undefined && patched(TOOL_CHECKPOINTS) ? { checkpoint } : {};
     return track(plan, () =>
       callTool({
         runId,
@@ -271,6 +276,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
         // A tool the run was not given is answered with an error result, not run: the model only learns the names.
         ...(policy ? {} : { availableTools: [...toolPolicies.keys()] }),
         ...(human ? { human } : {}),
+        ...resumeFrom,
       }),
     );
   }

@@ -17,6 +17,8 @@ export type SavedHistory =
   | 'parallel-tools'
   | 'paused'
   | 'cut-model'
+  | 'checkpoint-cancelled'
+  | 'checkpoint-continued'
   | 'stop-after-step'
   | 'stop-deadline'
   | 'stop-budget'

@@ -7,6 +7,7 @@ import { DurableAgentError } from '../errors.js';
 import { cancelRun, getRunOutput } from '../run-control.js';
 import { Task } from '../task.js';
 import { createWorker } from '../../worker/create-worker.js';
+import { DEFAULT_SHUTDOWN_SIGNALS } from '../../worker/graceful-shutdown.js';
 import { METRICS_PORT_ENV } from '../../worker/quiet-runtime.js';
 import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type Requirement, type RequirementResolution, type RunOutput, type RunStatus, type RunStop } from '../../types.js';
 import { CODEC_KEY_ENV, codecFromEnv } from '../../codec/aes-gcm-codec.js';
@@ -133,9 +134,10 @@ async function runWorkerUntilSignal(toolsModule: string | undefined, model: Mode
   const worker = await createWorker({ tools, ...(backend.settings ? { anthropic: backend.settings } : {}), ...extra });
   console.log(`worker: task queue ${worker.options.taskQueue}, tools: ${tools.map((t) => t.name).join(', ')}; model: ${backend.description}`);
   if (metricsPort !== undefined) console.log(`metrics: Prometheus on port ${metricsPort}, /metrics`);
-  const stop = (): void => worker.shutdown();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // createWorker's worker shuts down gracefully on these signals: in-flight steps go straight to another worker.
+  for (const signal of DEFAULT_SHUTDOWN_SIGNALS) {
+    process.once(signal, () => console.log(`worker: ${signal}: stopped polling; in-flight steps handed back to Temporal for another worker`));
+  }
   try {
     await worker.run();
   } finally {
