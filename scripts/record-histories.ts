@@ -128,6 +128,15 @@ try {
   if (mismatch.error?.name !== 'ToolMismatchError') throw new Error(`expected ToolMismatchError, got ${mismatch.status}`);
   await save('tool-mismatch', mismatch.runId, mismatch.executionRunId);
 
+  // An answer sent under the prefixed update name (durableAgent.resolveRequirement); human-confirmed and tools-resolved
+  // hold the bare name 'resolveRequirement' of before, which the loop still answers.
+  h.fake.setResponder(scriptedResponder([toolTurn([{ name: 'confirm_wait', input: { ms: 1 } }]), textTurn('answered by the prefixed name')]));
+  const prefixed = agent();
+  const asking = await prefixed.do(new Task({ description: 'wait after approval, prefixed handler names', tools: [confirm] }));
+  if (asking.status !== 'paused') throw new Error(`expected a paused run, got ${asking.status}`);
+  const answered = await prefixed.answerRun({ runId: asking.runId, answers: [{ id: asking.requirements[0]!.id, approve: true }] });
+  await save('handler-names-confirmed', answered.runId, answered.executionRunId);
+
   // A model call cut by a cancel while it streams: its partial text and usage are in the cancel's details.
   h.fake.setResponder(scriptedResponder([textTurn(`A long answer: ${'word '.repeat(300)}`, { chunkDelayMs: 40 })]));
   const cutter = agent();

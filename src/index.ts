@@ -50,6 +50,8 @@ export {
 export { ToolUnavailableError } from './activities/tool-unavailable.js';
 export type { AnthropicSettings } from './activities/index.js';
 export { createWorker, type CreateWorkerOptions } from './worker/create-worker.js';
+export { DurableAgentPlugin, type DurableAgentPluginOptions } from './worker/plugin.js';
+export { workflowInterceptorModules } from './worker/workflow-source.js';
 export { DEFAULT_SHUTDOWN_SIGNALS, shutdownOnSignals, type ShutdownOnSignalsOptions } from './worker/graceful-shutdown.js';
 export { AesGcmCodec, encryptedDataConverter, codecFromEnv, PayloadDecryptionError } from './codec/aes-gcm-codec.js';
 export { startCodecServer, type CodecServer, type CodecServerOptions } from './codec/codec-server.js';

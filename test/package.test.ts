@@ -61,22 +61,24 @@ after(async () => {
 
 describe('the npm package', () => {
   test('ships the compiled library, its types, the testing entry, the CLI and the prebuilt workflow bundle; no sources or tests', () => {
-    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'dist/workflow-bundle.js', 'dist/client/cli/main.js', 'bin/durable-agent.js', 'README.md', 'package.json']) {
+    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'dist/workflows/entry.js', 'dist/workflows/entry.d.ts', 'dist/workflow-bundle.js', 'dist/client/cli/main.js', 'bin/durable-agent.js', 'README.md', 'package.json']) {
       assert.ok(packed.includes(file), `${file} is in the tarball`);
     }
     assert.deepEqual(packed.filter((f) => /^(src|test|scripts|bench|tools|deploy)\//.test(f)), []);
     assert.ok(readdirSync(join(app, 'node_modules', 'durable-agent', 'dist')).includes('workflow-bundle.js'));
   });
 
-  test('imports in a fresh ESM project: the library and durable-agent/testing', async () => {
+  test('imports in a fresh ESM project: the library, durable-agent/testing and durable-agent/workflow', async () => {
     writeFileSync(
       join(app, 'imports.mjs'),
       `import * as lib from 'durable-agent';
 import * as testing from 'durable-agent/testing';
-console.log(JSON.stringify({ lib: Object.keys(lib).sort(), testing: Object.keys(testing).sort() }));`,
+import * as workflow from 'durable-agent/workflow';
+console.log(JSON.stringify({ lib: Object.keys(lib).sort(), testing: Object.keys(testing).sort(), workflow: Object.keys(workflow).sort() }));`,
     );
-    const { lib, testing } = JSON.parse(await sh(process.execPath, ['imports.mjs'], app)) as { lib: string[]; testing: string[] };
-    for (const name of ['Agent', 'Task', 'tool', 'cancelRun', 'getRunOutput', 'streamRun', 'createWorker', 'RunStatus', 'WORKFLOW_TYPE', 'InvalidRunIdError']) {
+    const { lib, testing, workflow } = JSON.parse(await sh(process.execPath, ['imports.mjs'], app)) as { lib: string[]; testing: string[]; workflow: string[] };
+    for (const name of ['agentRun', 'startAgentRun', 'runAgent', 'continueAgentRun']) assert.ok(workflow.includes(name), `durable-agent/workflow exports ${name}`);
+    for (const name of ['Agent', 'Task', 'tool', 'cancelRun', 'getRunOutput', 'streamRun', 'createWorker', 'DurableAgentPlugin', 'RunStatus', 'WORKFLOW_TYPE', 'InvalidRunIdError']) {
       assert.ok(lib.includes(name), `durable-agent exports ${name}`);
     }
     for (const name of ['FakeAnthropicServer', 'scriptedResponder', 'textTurn', 'toolTurn']) assert.ok(testing.includes(name), `durable-agent/testing exports ${name}`);
@@ -105,6 +107,32 @@ export async function go(): Promise<RunOutput> {
       [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--target', 'ES2022', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--typeRoots', join(ROOT, 'node_modules/@types'), '--types', 'node', 'ms-shim.d.ts', 'typed.ts'],
       app,
     );
+  });
+
+  test("a user's workflow importing durable-agent/workflow bundles from the installed package, the plugin adding agentRun", async () => {
+    writeFileSync(
+      join(app, 'order-workflows.js'),
+      `import { startAgentRun } from 'durable-agent/workflow';
+export async function handleOrder(id) {
+  const agent = await startAgentRun({ model: 'anthropic/claude-sonnet-4-6', task: { description: 'Note for order ' + id, tools: ['check_shipping'] } });
+  return (await agent.result()).output;
+}
+`,
+    );
+    writeFileSync(
+      join(app, 'bundle.mjs'),
+      `import { bundleWorkflowCode } from '@temporalio/worker';
+import { DurableAgentPlugin } from 'durable-agent';
+const quiet = () => undefined;
+const { code } = await bundleWorkflowCode({
+  workflowsPath: new URL('./order-workflows.js', import.meta.url).pathname,
+  plugins: [new DurableAgentPlugin({ tracing: false })],
+  logger: { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error, log: quiet },
+});
+console.log(JSON.stringify({ handleOrder: code.includes('async function handleOrder('), agentRun: /async function agentRun\\(/.test(code) }));`,
+    );
+    const found = JSON.parse(await sh(process.execPath, ['bundle.mjs'], app)) as { handleOrder: boolean; agentRun: boolean };
+    assert.deepEqual(found, { handleOrder: true, agentRun: true });
   });
 
   test('npx durable-agent --help', async () => {

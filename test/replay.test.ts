@@ -20,6 +20,14 @@ test('saved histories cover the representative runs', () => {
   }
 });
 
+test('saved histories hold answers under the bare update name of before and under the prefixed one', () => {
+  // Updates are recorded by name: the loop answers 'resolveRequirement' (runs of before the prefix) and
+  // 'durableAgent.resolveRequirement', so both kinds of history replay below.
+  const text = (name: string): string => readFileSync(join(dir, `${name}.json`), 'utf8');
+  assert.match(text('human-confirmed'), /"name":\s*"resolveRequirement"/);
+  assert.match(text('handler-names-confirmed'), /"name":\s*"durableAgent\.resolveRequirement"/);
+});
+
 for (const tracing of [true, false]) {
   test(`every saved history replays against the current workflow code (${tracing ? 'traced' : 'untraced'} bundle)`, async () => {
     const histories = files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromFile(readFileSync(join(dir, file), 'utf8')) }));

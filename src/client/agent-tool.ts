@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { tool, type Tool } from '../activities/tool-definition.js';
 import type { AgentToolSpec } from '../temporal-tool-specs.js';
-import { modelId } from './model-id.js';
+import { modelId } from '../model-id.js';
 import { Task, type TaskOptions } from './task.js';
 
 export interface AgentToolOptions {

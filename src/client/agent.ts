@@ -20,7 +20,7 @@ import { toRunOutput } from '../history/projections.js';
 import { getClient, resolveTaskQueue, type ConnectionOptions } from './connection.js';
 import { awaitClose } from './run-close.js';
 import { checkRunId } from './run-id.js';
-import { modelId } from './model-id.js';
+import { modelId } from '../model-id.js';
 import { InvalidRequirementError, RunNotFoundError, RunNotRunningError, RunStillRunningError, TaskNotRunError } from './errors.js';
 import { readExecution } from './read-execution.js';
 import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-stream.js';

@@ -1,17 +1,17 @@
-// createWorker(): the one place a Temporal worker for durable-agent is assembled. Users pass their tools here;
-// a run refers to tools by name and the worker supplies their implementations.
+// createWorker(): a worker of its own for durable-agent, as DurableAgentPlugin on a plain Worker.create (src/worker/
+// plugin.ts assembles the agent's part). Users pass their tools here; a run refers to tools by name and the worker
+// supplies their implementations.
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { encryptedDataConverter } from '../codec/aes-gcm-codec.js';
-import { createActivities, DEFAULT_HEARTBEAT_INTERVAL_MS, type AnthropicSettings } from '../activities/index.js';
-import { CancelWatch } from '../activities/cancel-watch.js';
+import type { AnthropicSettings } from '../activities/index.js';
 import type { Tool } from '../activities/tool-definition.js';
 import type { McpToolServer } from '../activities/mcp-tools.js';
 import { connectWithin, temporalSettings, type TemporalSettingsOptions } from '../environment.js';
 import { installQuietRuntime, METRICS_PORT_ENV } from './quiet-runtime.js';
-import { createWorkerTracing, type TracingOptions } from './tracing.js';
 import { shutdownOnSignals } from './graceful-shutdown.js';
-import { prebuiltBundlePath, workflowInterceptorModules, workflowsPath } from './workflow-source.js';
+import { DurableAgentPlugin } from './plugin.js';
+import type { TracingOptions } from './tracing.js';
+import { prebuiltBundlePath, workflowsPath } from './workflow-source.js';
 
 /**
  * Where the worker connects: `address`, `namespace`, `apiKey`, `tls`, `profile` and `taskQueue` win over the environment
@@ -80,11 +80,6 @@ export interface CreateWorkerOptions extends TemporalSettingsOptions {
   workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities'>>;
 }
 
-function dataConverterOption(options: CreateWorkerOptions): { dataConverter?: DataConverter } {
-  const dataConverter = options.dataConverter ?? options.workerOptions?.dataConverter ?? encryptedDataConverter();
-  return dataConverter ? { dataConverter } : {};
-}
-
 /**
  * A Temporal Worker; `run()` shuts it down gracefully on SIGTERM/SIGINT (`shutdownSignals`), flushes its spans on the
  * way out and, when createWorker opened the connection itself, closes it.
@@ -101,43 +96,32 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
     : await connectWithin({ namespace, ...connectionOptions }, () => NativeConnection.connect(connectionOptions));
   const connection = options.connection ?? ownConnection;
   if (!connection) throw new Error('unreachable: no connection');
-  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
-  const tracing = createWorkerTracing(options.tracing);
-  const cancelWatch = new CancelWatch();
-  const prebuilt = prebuiltBundlePath({ tracing: tracing.enabled });
+  const dataConverter = options.dataConverter ?? options.workerOptions?.dataConverter;
+  const plugin = new DurableAgentPlugin({
+    tools: options.tools ?? [],
+    ...(options.mcpServers?.length ? { mcpServers: options.mcpServers } : {}),
+    ...(options.anthropic ? { anthropic: options.anthropic } : {}),
+    ...(options.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
+    ...(options.streamIdleTimeoutMs !== undefined ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),
+    ...(options.quietHeartbeatIntervalMs !== undefined ? { quietHeartbeatIntervalMs: options.quietHeartbeatIntervalMs } : {}),
+    ...(dataConverter ? { dataConverter } : {}),
+    ...(options.tracing !== undefined ? { tracing: options.tracing } : {}),
+  });
+  const prebuilt = prebuiltBundlePath({ tracing: plugin.tracing.enabled });
+  // Bundles made by this project carry the workflow interceptors already; the plugin bundles sources with them.
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : prebuilt
       ? { workflowBundle: { codePath: prebuilt } }
       : { workflowsPath: workflowsPath() };
-  const userInterceptors = options.workerOptions?.interceptors;
   try {
     const worker = await Worker.create({
       ...workflowSource,
-      // A heartbeat carries Temporal's cancel back to the activity, so throttle no longer than our own interval.
-      maxHeartbeatThrottleInterval: heartbeatIntervalMs,
-      defaultHeartbeatThrottleInterval: heartbeatIntervalMs,
       ...options.workerOptions,
-      // Bundles made by this project carry the workflow interceptors already; sources are bundled with them here.
-      interceptors: {
-        ...userInterceptors,
-        workflowModules: [...('workflowsPath' in workflowSource ? workflowInterceptorModules({ tracing: tracing.enabled }) : []), ...(userInterceptors?.workflowModules ?? [])],
-        activity: [...tracing.activityInterceptors, ...(userInterceptors?.activity ?? [])],
-      },
-      sinks: { ...options.workerOptions?.sinks, ...tracing.sinks, ...cancelWatch.sinks() },
-      ...dataConverterOption(options),
+      plugins: [plugin, ...(options.workerOptions?.plugins ?? [])],
       connection,
       namespace,
       taskQueue,
-      activities: createActivities({
-        tools: options.tools ?? [],
-        ...(options.mcpServers?.length ? { toolSources: options.mcpServers } : {}),
-        heartbeatIntervalMs,
-        cancelWatch,
-        ...(options.quietHeartbeatIntervalMs !== undefined ? { quietHeartbeatIntervalMs: options.quietHeartbeatIntervalMs } : {}),
-        ...(options.anthropic ? { anthropic: options.anthropic } : {}),
-        ...(options.streamIdleTimeoutMs !== undefined ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),
-      }),
     });
     const run = worker.run.bind(worker);
     worker.run = async () => {
@@ -146,13 +130,12 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
         await run();
       } finally {
         removeSignalHandlers?.();
-        await tracing.shutdown();
         await ownConnection?.close();
       }
     };
     return worker;
   } catch (err) {
-    await tracing.shutdown();
+    await plugin.tracing.shutdown();
     await ownConnection?.close();
     throw err;
   }

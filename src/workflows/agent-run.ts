@@ -39,6 +39,7 @@ import {
 } from './activity-options.js';
 import { Conversation, type StepPlan, type ToolStepPlan } from './conversation.js';
 import {
+  LEGACY_NAMES,
   requirementsQuery,
   resolveRequirementUpdate,
   statusSearchAttribute,
@@ -94,7 +95,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   // Tool steps run in this execution, by tool_use id: their results are in history already.
   const toolStepsRun = new Map<string, string>();
 
-  setHandler(stepsQuery, () => [...(seed?.previousSteps ?? []), ...liveSteps]);
+  for (const query of [stepsQuery, LEGACY_NAMES.steps]) setHandler(query, () => [...(seed?.previousSteps ?? []), ...liveSteps]);
 
   // The Web UI's "Current Details": status, reason and the transcript so far (user metadata, not history).
   let detailsStatus: RunStatus = 'running';
@@ -125,7 +126,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     showDetails();
     cancelSinks.durableAgentCancel.requested();
   });
-  setHandler(transcriptQuery, (count) => conversation.messages.slice(0, count));
+  for (const query of [transcriptQuery, LEGACY_NAMES.transcript]) setHandler(query, (count) => conversation.messages.slice(0, count));
   // cancelRun's modes and reasons, the time limit and the budgets: one way to stop (run-stop.ts).
   const stopper = new RunStopper(input, (stop) => {
     detailsReason = `stopping: ${describeStop(stop)}`;
@@ -136,9 +137,11 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   const waiting = new Map<string, WaitingCall>();
   // Set once answers set the status back to running in the update handler (the patch below); the same for a whole run.
   let statusSetByAnswers = false;
-  setHandler(requirementsQuery, () => [...waiting.values()].filter((w) => !w.resolution).map((w) => w.requirement));
+  for (const query of [requirementsQuery, LEGACY_NAMES.requirements]) setHandler(query, () => [...waiting.values()].filter((w) => !w.resolution).map((w) => w.requirement));
+  // Under both names: recorded histories hold updates by their old name (registering a handler schedules nothing).
+  for (const update of [resolveRequirementUpdate, LEGACY_NAMES.resolveRequirement])
   setHandler(
-    resolveRequirementUpdate,
+    update,
     async (resolution) => {
       const entry = waiting.get(resolution.id);
       if (!entry) throw ApplicationFailure.create({ type: FailureTypes.invalidUserInput, message: `Nothing waits for ${resolution.id}.`, nonRetryable: true });

@@ -1,7 +1,7 @@
 // An agent run started from workflow code as a child workflow: the one place the loop (for agentTool calls) starts
 // one. Its workflow id is its run id, so cancelRun, continueRun, show and streaming work on it as on any run, and the
 // Web UI links it to its parent. Cancelling the parent's scope cancels it and waits until it has closed.
-import { ChildWorkflowCancellationType, ParentClosePolicy, startChild } from '@temporalio/workflow';
+import { ChildWorkflowCancellationType, ParentClosePolicy, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
 import { WORKFLOW_TYPE, type AgentRunResult, type RunInput } from '../types.js';
 import { runStartOptions } from './run-start-options.js';
 
@@ -24,9 +24,9 @@ export function subRunStep(parentRunId: string, childRunId: string): string | un
   return childRunId.startsWith(prefix) ? childRunId.slice(prefix.length) : undefined;
 }
 
-/** Starts the agent run as a child workflow and resolves with its result (rejects with a ChildWorkflowFailure). */
-export async function runAgentChild(start: SubRunStart): Promise<AgentRunResult> {
-  const child = await startChild<(input: RunInput) => Promise<AgentRunResult>>(WORKFLOW_TYPE, {
+/** Starts the agent run as a child workflow of the calling workflow (agentTool sub-runs, durable-agent/workflow). */
+export async function startAgentChild(start: SubRunStart): Promise<ChildWorkflowHandle<(input: RunInput) => Promise<AgentRunResult>>> {
+  return startChild<(input: RunInput) => Promise<AgentRunResult>>(WORKFLOW_TYPE, {
     workflowId: start.runId,
     taskQueue: start.taskQueue,
     args: [start.input],
@@ -36,5 +36,9 @@ export async function runAgentChild(start: SubRunStart): Promise<AgentRunResult>
     cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
     parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
   });
-  return child.result();
+}
+
+/** Starts the agent run as a child workflow and resolves with its result (rejects with a ChildWorkflowFailure). */
+export async function runAgentChild(start: SubRunStart): Promise<AgentRunResult> {
+  return (await startAgentChild(start)).result();
 }

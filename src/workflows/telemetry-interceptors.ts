@@ -22,7 +22,7 @@ import {
 } from '@temporalio/workflow';
 import { AgentAttributes, AgentEvents, AgentMetrics, GenAiAttributes } from '../telemetry/attributes.js';
 import { executionSpanIds, executionTraceparent, parseTraceparent } from '../telemetry/trace-ids.js';
-import { STEP_ACTIVITY, type ModelCallInput, type ModelCallProgress, type ModelCallResult, type RunInput, type ToolCallInput, type ToolCallResult } from '../types.js';
+import { STEP_ACTIVITY, WORKFLOW_TYPE, type ModelCallInput, type ModelCallProgress, type ModelCallResult, type RunInput, type ToolCallInput, type ToolCallResult } from '../types.js';
 
 /** The header @temporalio/interceptors-opentelemetry reads a parent span context from. */
 const TRACE_HEADER = '_tracer-data';
@@ -212,6 +212,8 @@ class StepOutbound implements WorkflowOutboundCallsInterceptor {
 }
 
 export const interceptors = (): WorkflowInterceptors => {
+  // A worker built with DurableAgentPlugin runs the user's own workflows beside the agent's: leave theirs alone.
+  if (workflowInfo().workflowType !== WORKFLOW_TYPE) return {};
   const run = new RunTelemetry();
   return { inbound: [new RunInbound(run)], outbound: [new StepOutbound(run)] };
 };

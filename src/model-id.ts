@@ -1,4 +1,5 @@
-// 'anthropic/<model>' as users write it → the Anthropic model id a run records.
+// 'anthropic/<model>' as users write it → the Anthropic model id a run records. Pure: clients and workflow code
+// (durable-agent/workflow) both read it.
 const PROVIDER = 'anthropic/';
 
 export function modelId(model: string): string {

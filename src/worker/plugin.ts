@@ -1,0 +1,136 @@
+// DurableAgentPlugin: durable-agent inside a user's own Temporal worker and client. On the worker it adds the agent's
+// activities (model calls, the user's tools, the run-access activities workflow code reads runs through), the data
+// converter, the heartbeat throttle a prompt cancel needs, the telemetry interceptors, and the agent's workflow
+// (agentRun) to whatever workflows the worker bundles. On a Client it adds the data converter. createWorker() is this
+// plugin on a worker of its own.
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { DataConverter } from '@temporalio/common';
+import { SimplePlugin } from '@temporalio/plugin';
+import type { BundleOptions, Worker, WorkerOptions } from '@temporalio/worker';
+import { createActivities, DEFAULT_HEARTBEAT_INTERVAL_MS, type AnthropicSettings } from '../activities/index.js';
+import { CancelWatch } from '../activities/cancel-watch.js';
+import { createRunAccessActivities } from '../activities/run-access.js';
+import type { McpToolServer } from '../activities/mcp-tools.js';
+import type { Tool } from '../activities/tool-definition.js';
+import { encryptedDataConverter } from '../codec/aes-gcm-codec.js';
+import { createWorkerTracing, type TracingOptions, type WorkerTracing } from './tracing.js';
+import { workflowInterceptorModules, workflowsWithAgentRun } from './workflow-source.js';
+
+export interface DurableAgentPluginOptions {
+  /** The tools the agent's runs on this worker can call (tool()); a run names them, the worker supplies them. */
+  tools?: Tool[];
+  /** MCP servers whose tools the runs can call (see CreateWorkerOptions.mcpServers); the caller owns the connections. */
+  mcpServers?: McpToolServer[];
+  anthropic?: AnthropicSettings;
+  /** How often activities heartbeat (default 200 ms); bounds how long a cancel takes to reach a running call. */
+  heartbeatIntervalMs?: number;
+  streamIdleTimeoutMs?: number;
+  /**
+   * How often tool steps heartbeat while nobody asked to cancel their run (default 2 s, at most a quarter of the
+   * heartbeat timeout); once the run's workflow hears of a cancel it tells this worker (a sink) and they heartbeat every
+   * `heartbeatIntervalMs` (src/activities/cancel-watch.ts).
+   */
+  quietHeartbeatIntervalMs?: number;
+  /**
+   * Default: payloads encrypted with DURABLE_AGENT_CODEC_KEY when it is set, unchanged otherwise. Put the plugin on
+   * the worker and on every Client of the same runs, so both use it.
+   */
+  dataConverter?: DataConverter;
+  /** OpenTelemetry traces (see CreateWorkerOptions.tracing); `false` turns them off whatever the environment says. */
+  tracing?: TracingOptions | false;
+}
+
+export class DurableAgentPlugin extends SimplePlugin {
+  private readonly heartbeatIntervalMs: number;
+  private readonly tracingOption: TracingOptions | false | undefined;
+  private workerTracing: WorkerTracing | undefined;
+  private readonly cancelWatch: CancelWatch;
+
+  constructor(options: DurableAgentPluginOptions = {}) {
+    const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
+    const dataConverter = options.dataConverter ?? encryptedDataConverter();
+    const cancelWatch = new CancelWatch();
+    super({
+      name: 'durable-agent',
+      ...(dataConverter ? { dataConverter } : {}),
+      activities: {
+        ...createActivities({
+          tools: options.tools ?? [],
+          ...(options.mcpServers?.length ? { toolSources: options.mcpServers } : {}),
+          heartbeatIntervalMs,
+          cancelWatch,
+          ...(options.quietHeartbeatIntervalMs !== undefined ? { quietHeartbeatIntervalMs: options.quietHeartbeatIntervalMs } : {}),
+          ...(options.anthropic ? { anthropic: options.anthropic } : {}),
+          ...(options.streamIdleTimeoutMs !== undefined ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),
+        }),
+        ...createRunAccessActivities(),
+      },
+    });
+    this.heartbeatIntervalMs = heartbeatIntervalMs;
+    this.cancelWatch = cancelWatch;
+    this.tracingOption = options.tracing;
+  }
+
+  /**
+   * The worker-side tracing this plugin installs, made when a worker or bundle first needs it (a plugin on a Client
+   * makes none); flushed when a worker it configured stops running.
+   */
+  get tracing(): WorkerTracing {
+    this.workerTracing ??= createWorkerTracing(this.tracingOption);
+    return this.workerTracing;
+  }
+
+  override configureWorker(options: WorkerOptions): WorkerOptions {
+    const configured = super.configureWorker(options);
+    return {
+      ...configured,
+      // A heartbeat carries Temporal's cancel back to the activity, so throttle no longer than our own interval.
+      maxHeartbeatThrottleInterval: configured.maxHeartbeatThrottleInterval ?? this.heartbeatIntervalMs,
+      defaultHeartbeatThrottleInterval: configured.defaultHeartbeatThrottleInterval ?? this.heartbeatIntervalMs,
+      interceptors: { ...configured.interceptors, activity: [...this.tracing.activityInterceptors, ...(configured.interceptors?.activity ?? [])] },
+      sinks: { ...configured.sinks, ...this.tracing.sinks, ...this.cancelWatch.sinks() },
+    };
+  }
+
+  override async runWorker(worker: Worker, next: (w: Worker) => Promise<void>): Promise<void> {
+    try {
+      await super.runWorker(worker, next);
+    } finally {
+      await this.workerTracing?.shutdown();
+    }
+  }
+
+  /**
+   * Called when the worker bundles `workflowsPath` and by `bundleWorkflowCode({ ..., plugins })`: the bundle gets the
+   * agent's workflow beside the user's and the agent's workflow interceptors (a prebuilt bundle made without the
+   * plugin must re-export `agentRun` from 'durable-agent/workflow' and list workflowInterceptorModules() itself).
+   */
+  override configureBundler(options: BundleOptions): BundleOptions {
+    const configured = super.configureBundler(options);
+    const modules = [...workflowInterceptorModules({ tracing: this.tracing.enabled }), ...(configured.workflowInterceptorModules ?? [])];
+    const entry = workflowsWithAgentRun(configured.workflowsPath);
+    if (entry === configured.workflowsPath) return { ...configured, workflowInterceptorModules: [...new Set(modules)] };
+    // The bundler resolves its own imports from beside the entry (a temp dir): from the user's node_modules, then.
+    const userModules = nodeModulesOf(configured.workflowsPath);
+    const hook = configured.webpackConfigHook;
+    return {
+      ...configured,
+      workflowsPath: entry,
+      workflowInterceptorModules: [...new Set(modules)],
+      webpackConfigHook: (config) => {
+        const base = hook ? hook(config) : config;
+        return { ...base, resolve: { ...base.resolve, modules: [...(base.resolve?.modules ?? ['node_modules']), userModules] } };
+      },
+    };
+  }
+}
+
+/** The node_modules folder the user's workflow code takes @temporalio/workflow from (so the bundle has one copy). */
+function nodeModulesOf(workflowsPath: string): string {
+  const base = existsSync(workflowsPath) && statSync(workflowsPath).isDirectory() ? join(workflowsPath, 'index.js') : workflowsPath;
+  const resolved = createRequire(resolve(base)).resolve('@temporalio/workflow');
+  const at = resolved.lastIndexOf(`${sep}node_modules${sep}`);
+  return at < 0 ? dirname(resolved) : resolved.slice(0, at + `${sep}node_modules`.length);
+}
