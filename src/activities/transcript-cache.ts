@@ -53,7 +53,10 @@ export class TranscriptCache {
             missing = true;
             return block;
           }
-          return { ...block, content };
+          // Content back where the transcript has it (after tool_use_id): the request is the very prompt the workflow's
+          // transcript makes, byte for byte, so a later call that re-sends it (a continuation) reads the prompt cache.
+          const { type, tool_use_id, ...rest } = block;
+          return { type, tool_use_id, content, ...rest };
         }),
       };
     });

@@ -50,9 +50,11 @@ function blocksOf(body: Partial<MessageCreateParams>): Block[] {
   return blocks;
 }
 
-function withoutCacheControl(block: Block): Block {
-  const { cache_control: _ignored, ...rest } = block;
-  return rest;
+/** The block as the API reads it: JSON whose key order means nothing, and no cache_control marker. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (key, v: unknown) =>
+    key === 'cache_control' ? undefined : v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }
 
 /** The request's blocks with the hash and token count of the prefix ending at each, and its breakpoints' TTLs. */
@@ -60,7 +62,7 @@ function positionsOf(body: Partial<MessageCreateParams>): Position[] {
   let hash = createHash('sha256').update(String(body.model)).digest('hex');
   let chars = 0;
   return blocksOf(body).map((block) => {
-    const json = JSON.stringify(withoutCacheControl(block));
+    const json = canonicalJson(block);
     hash = createHash('sha256').update(hash).update(json).digest('hex');
     chars += json.length;
     const ttl = block.cache_control ? (block.cache_control.ttl === '1h' ? TTL_MS['1h'] : TTL_MS['5m']) : undefined;
