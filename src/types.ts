@@ -203,7 +203,8 @@ export interface RunInput {
 }
 
 export interface ModelCallInput {
-  runId: string;
+  /** Absent since the lean-step-commands patch: the activity's workflow id. */
+  runId?: string;
   stepIndex: number;
   turn: number;
   model: string;
@@ -238,7 +239,11 @@ export interface ModelCallResult {
   stopReason: string | null;
   usage: Usage;
   model: string;
-  /** Prompt-cache tokens, when the API reports them (input tokens read from / written to the cache). */
+  /**
+   * Prompt-cache tokens (input tokens read from / written to the cache), when the API reports them. Results since
+   * usage carries them hold this only when both are zero (the API reported them, usage shows none); read both shapes
+   * with cacheTokensOf (src/workflows/model-result.ts).
+   */
   cache?: { readInputTokens: number; creationInputTokens: number };
   /** Set when the call had an output schema and the model ended its turn: the worker's check of the answer. */
   output?: OutputCheck;
@@ -254,7 +259,8 @@ export interface ModelCallProgress {
 }
 
 export interface ToolCallInput {
-  runId: string;
+  /** Absent since the lean-step-commands patch: the activity's workflow id. */
+  runId?: string;
   stepIndex: number;
   toolName: string;
   toolUseId: string;

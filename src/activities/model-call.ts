@@ -13,6 +13,7 @@ import type { TranscriptCache } from './transcript-cache.js';
 import { withCacheBreakpoints } from './prompt-cache.js';
 import { checkOutput, outputFormat } from './output-check.js';
 import { textOf } from '../workflows/conversation.js';
+import { cacheField, cacheTokensOf } from '../workflows/model-result.js';
 
 export interface ModelActivityDeps {
   anthropic: () => Anthropic;
@@ -97,18 +98,18 @@ export function createModelActivity(deps: ModelActivityDeps) {
       const content = message.content.map(toParam);
       deps.transcripts.append(input, { role: 'assistant', content });
       const { cache_read_input_tokens: cacheRead, cache_creation_input_tokens: cacheCreation } = message.usage;
+      const usage = usageOf(message.usage);
       const result: ModelCallResult = {
         content,
         stopReason: message.stop_reason,
-        usage: usageOf(message.usage),
+        usage,
         model: message.model,
-        ...(typeof cacheRead === 'number' || typeof cacheCreation === 'number'
-          ? { cache: { readInputTokens: cacheRead ?? 0, creationInputTokens: cacheCreation ?? 0 } }
-          : {}),
+        // Cache tokens are in usage already; `cache` only tells that the API reported them as zero.
+        ...cacheField(usage, typeof cacheRead === 'number' || typeof cacheCreation === 'number'),
         // A final answer (no tool call) of a task with an output schema: the worker checks it, the loop acts on it.
         ...(input.output && !content.some((b) => b.type === 'tool_use') ? { output: checkOutput(textOf(content), input.output.schema) } : {}),
       };
-      recordTokens(input.model, result.usage, result.cache);
+      recordTokens(input.model, result.usage, cacheTokensOf(result));
       return result;
     } catch (err) {
       if (ctx.cancellationSignal.aborted) {

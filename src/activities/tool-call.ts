@@ -54,7 +54,7 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
             progress = details;
             ctx.heartbeat(details);
           },
-          runId: input.runId,
+          runId: input.runId ?? ctx.info.workflowExecution?.workflowId ?? '',
           toolUseId: input.toolUseId,
           attempt: ctx.info.attempt,
           checkpoint,

@@ -23,6 +23,7 @@ import {
 import { AgentAttributes, AgentEvents, AgentMetrics, GenAiAttributes } from '../telemetry/attributes.js';
 import { executionSpanIds, executionTraceparent, parseTraceparent } from '../telemetry/trace-ids.js';
 import { STEP_ACTIVITY, WORKFLOW_TYPE, type ModelCallInput, type ModelCallProgress, type ModelCallResult, type RunInput, type ToolCallInput, type ToolCallResult } from '../types.js';
+import { cacheTokensOf } from './model-result.js';
 
 /** The header @temporalio/interceptors-opentelemetry reads a parent span context from. */
 const TRACE_HEADER = '_tracer-data';
@@ -172,7 +173,8 @@ class StepOutbound implements WorkflowOutboundCallsInterceptor {
       try {
         const result = await next(input);
         if (model) {
-          const { usage, cache, stopReason, model: responseModel } = result as ModelCallResult;
+          const { usage, stopReason, model: responseModel } = result as ModelCallResult;
+          const cache = cacheTokensOf(result as ModelCallResult);
           span.setAttributes({
             [GenAiAttributes.responseModel]: responseModel,
             [GenAiAttributes.inputTokens]: usage.inputTokens,
