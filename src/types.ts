@@ -202,15 +202,25 @@ export interface RunInput {
   forkedFrom?: { runId: string; executionRunId: string; fromStep: number };
 }
 
-export interface ModelCallInput {
-  /** Absent since the lean-step-commands patch: the activity's workflow id. */
-  runId?: string;
-  stepIndex: number;
-  turn: number;
+/** What every model call of an execution asks with: the same for all of them (it comes from the run's input). */
+export interface ModelCallSettings {
   model: string;
   maxTokens: number;
   system?: string;
   toolNames: string[];
+  /** The task's output schema: the model is asked for JSON matching it, and a final answer is checked against it. */
+  output?: { schema: Record<string, unknown> };
+}
+
+/**
+ * Since the lean-step-commands patch only the first model call of an execution carries its ModelCallSettings: the
+ * worker keeps them, and one that lacks them asks the workflow (src/activities/transcript-cache.ts).
+ */
+export interface ModelCallInput extends Partial<ModelCallSettings> {
+  /** Absent since the lean-step-commands patch: the activity's workflow id. */
+  runId?: string;
+  stepIndex: number;
+  turn: number;
   /**
    * Only the messages the worker has not been sent yet: the transcript is `base` earlier messages + `messages`.
    * Sending the whole transcript every turn would make history grow quadratically with the conversation.
@@ -224,8 +234,6 @@ export interface ModelCallInput {
      */
     recordedResults?: Record<string, RecordedResult>;
   };
-  /** The task's output schema: the model is asked for JSON matching it, and a final answer is checked against it. */
-  output?: { schema: Record<string, unknown> };
 }
 
 /** Where a tool result left out of a model call was recorded (see ModelCallInput.transcript). */

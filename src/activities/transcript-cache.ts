@@ -1,15 +1,19 @@
-// Model calls carry only the messages the worker has not seen (see ModelCallInput.transcript), and refer to tool
-// results their steps recorded instead of carrying them again. The worker keeps each open execution's transcript and
-// the results its tool steps returned here; a worker that lacks either (restart, another worker) asks the workflow.
+// Model calls carry only the messages the worker has not seen (see ModelCallInput.transcript), refer to tool results
+// their steps recorded instead of carrying them again, and carry their settings only on an execution's first call. The
+// worker keeps each open execution's transcript, settings and the results its tool steps returned here; a worker that
+// lacks one (restart, another worker) asks the workflow.
 import { Context } from '@temporalio/activity';
-import type { MessageParam, ModelCallInput, RecordedResult } from '../types.js';
-import { transcriptQuery } from '../workflows/definitions.js';
+import type { MessageParam, ModelCallInput, ModelCallSettings, RecordedResult } from '../types.js';
+import { callSettingsQuery, transcriptQuery } from '../workflows/definitions.js';
+import { carriedSettings } from '../workflows/model-call-settings.js';
 import { digestOf } from '../workflows/recorded-results.js';
 
 export class TranscriptCache {
   private readonly entries = new Map<string, MessageParam[]>();
   /** Tool results returned on this worker, by execution and activity id. */
   private readonly toolResults = new Map<string, string>();
+  /** The model call settings of each execution, from its first call. */
+  private readonly settings = new Map<string, ModelCallSettings>();
 
   constructor(private readonly capacity = 1000) {}
 
@@ -58,6 +62,20 @@ export class TranscriptCache {
       };
     });
     return missing ? undefined : filled;
+  }
+
+  /** The call's settings: those it carries (kept for the execution's later calls), else kept ones, else the workflow's. */
+  async settingsOf(input: ModelCallInput): Promise<ModelCallSettings> {
+    const key = this.keyOf();
+    let settings = carriedSettings(input) ?? this.settings.get(key);
+    if (!settings) {
+      const { workflowId, runId } = Context.current().info.workflowExecution!;
+      settings = await Context.current().client.workflow.getHandle(workflowId, runId).query(callSettingsQuery);
+    }
+    this.settings.delete(key);
+    this.settings.set(key, settings);
+    evictOldest(this.settings, this.capacity);
+    return settings;
   }
 
   async resolve(input: ModelCallInput): Promise<MessageParam[]> {

@@ -16,7 +16,6 @@ import {
 import type { AgentActivities } from '../activities/contract.js';
 import {
   DEFAULT_MAX_STEPS,
-  DEFAULT_MAX_TOKENS,
   FailureTypes,
   type AgentRunResult,
   type ModelCallInput,
@@ -39,6 +38,7 @@ import {
 } from './activity-options.js';
 import { Conversation, type StepPlan, type ToolStepPlan } from './conversation.js';
 import {
+  callSettingsQuery,
   LEGACY_NAMES,
   requirementsQuery,
   resolveRequirementUpdate,
@@ -56,7 +56,8 @@ import { describeStop, RunStopper } from './run-stop.js';
 import { outputInvalidMessage } from './structured-output.js';
 import { referToRecordedResults } from './recorded-results.js';
 import { cancelSinks } from './cancel-sink.js';
-import { LEAN_STEP_COMMANDS, LEAN_SUMMARY_LIMIT, leanOptions, withoutRunId } from './lean-step-commands.js';
+import { LEAN_STEP_COMMANDS, LEAN_SUMMARY_LIMIT, leanModelCall, leanOptions } from './lean-step-commands.js';
+import { modelCallSettings } from './model-call-settings.js';
 
 const SUMMARY_LIMIT = 120;
 /** Patch id of the maxSteps check before a turn's tool calls (see the loop). */
@@ -128,6 +129,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     cancelSinks.durableAgentCancel.requested();
   });
   for (const query of [transcriptQuery, LEGACY_NAMES.transcript]) setHandler(query, (count) => conversation.messages.slice(0, count));
+  setHandler(callSettingsQuery, () => modelCallSettings(input));
   // cancelRun's modes and reasons, the time limit and the budgets: one way to stop (run-stop.ts).
   const stopper = new RunStopper(input, (stop) => {
     detailsReason = `stopping: ${describeStop(stop)}`;
@@ -235,12 +237,8 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
         runId,
         stepIndex: plan.index,
         turn: plan.turn,
-        model: input.model,
-        maxTokens: task.maxTokens ?? DEFAULT_MAX_TOKENS,
-        ...(task.system !== undefined ? { system: task.system } : {}),
-        toolNames: task.tools.map((ref) => ref.name),
+        ...modelCallSettings(input),
         transcript: { base, messages },
-        ...(task.output ? { output: { schema: task.output.schema } } : {}),
       };
       const bytes = jsonPayloadBytes(callInput);
       if (bytes > MAX_PAYLOAD_BYTES) {
@@ -256,7 +254,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       }
       const transcript = referToRecordedResults(callInput.transcript, toolStepsRun);
       const sent = transcript !== callInput.transcript && patched(TOOL_RESULTS_BY_REFERENCE) ? { ...callInput, transcript } : callInput;
-      result = await track(plan, () => callModel(lean ? withoutRunId(sent) : sent));
+      result = await track(plan, () => callModel(lean ? leanModelCall(sent) : sent));
       stopper.addUsage(result.usage);
     }
     const tools = conversation.applyModelResult(result);
