@@ -233,6 +233,12 @@ export interface ModelCallInput extends Partial<ModelCallSettings> {
      * id → that step's activity id and a digest of the content. The worker fills them in (src/activities/transcript-cache.ts).
      */
     recordedResults?: Record<string, RecordedResult>;
+    /**
+     * Lean commands: the user message of the tool results that answer the assistant message at `base - 1` is left out
+     * (it would sit at `base`, before `messages`); these are the digests of its results, in the order of that message's
+     * tool_use blocks. The worker rebuilds it from the results its tool steps returned (src/activities/transcript-cache.ts).
+     */
+    toolResults?: string[];
   };
 }
 
