@@ -1,6 +1,7 @@
 // History near its content (issue 17): since the `durable-agent/lean-step-commands` patch a step's command carries
 // nothing the activity knows already. No run id, no list of non-retryable error types, a short tool summary, and the
-// model call settings (model, max tokens, system prompt, tool names) on an execution's first model call only. The model
+// model call settings (model, max tokens, system prompt, tool names) on an execution's first model call only, and the
+// previous turn's tool results as digests the worker rebuilds the message from (test/history-dedup.test.ts). The model
 // still gets all of it on every request; the history reader and continuation read the lean shape (saved histories
 // test/histories/history-ratio-lean-*.json) as they read the old one. A worker that lacks the settings asks the
 // workflow: test/crash-recovery.test.ts kills the worker before a later model call.
