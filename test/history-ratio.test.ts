@@ -6,6 +6,7 @@
 // test/histories/history-ratio-lean-*.json) as they read the old one. A worker that lacks the settings asks the
 // workflow: test/crash-recovery.test.ts kills the worker before a later model call.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { temporal } from '@temporalio/proto';
@@ -21,6 +22,7 @@ import { toRunOutput } from '../src/history/projections.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { RunStatus, type ModelCallInput, type ToolCallInput } from '../src/types.js';
 import { LEAN_SUMMARY_LIMIT } from '../src/workflows/lean-step-commands.js';
+import { bundleBuildId, versionedByOptions } from '../src/worker/build-id.js';
 import { historyFromFile } from './helpers/history-files.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 
@@ -69,6 +71,16 @@ describe('saved lean histories', () => {
     // The continuation's first model call carries the settings again (a new execution: its worker may know nothing).
     assert.equal(modelInputs(continued)[0]!.model, continued.input.model);
     assert.equal(toRunOutput(continued).status, RunStatus.completed);
+  });
+});
+
+describe('the build id createWorker reports', () => {
+  test("a prebuilt bundle's: 16 hex digits of its sha256; none for sources (the SDK's default) or when the options name a version", async () => {
+    assert.equal(await bundleBuildId({ workflowBundle: { code: 'bundle' } }), `durable-agent+${createHash('sha256').update('bundle').digest('hex').slice(0, 16)}`);
+    assert.equal(await bundleBuildId({ workflowsPath: '/src/workflows/index.ts' }), undefined);
+    assert.equal(versionedByOptions({ buildId: 'mine' }), true);
+    assert.equal(versionedByOptions({ workerDeploymentOptions: { version: { buildId: 'b', deploymentName: 'd' }, useWorkerVersioning: false } }), true);
+    assert.equal(versionedByOptions({ maxCachedWorkflows: 10 }), false);
   });
 });
 
@@ -133,6 +145,13 @@ describe('a live run', () => {
       const summary = JSON.parse(Buffer.from(event.userMetadata!.summary!.data!).toString('utf8')) as string;
       assert.ok(summary.length <= LEAN_SUMMARY_LIMIT, `summary "${summary}" is short`);
     }
+    // createWorker's short build id, on every event Temporal stamps with it (workflow tasks, activity starts).
+    const buildIds = new Set((history.events ?? []).flatMap((e) => {
+      const version = e.workflowTaskStartedEventAttributes?.workerVersion ?? e.workflowTaskCompletedEventAttributes?.workerVersion ?? e.activityTaskStartedEventAttributes?.workerVersion;
+      return version?.buildId ? [version.buildId] : [];
+    }));
+    assert.equal(buildIds.size, 1);
+    assert.match([...buildIds][0]!, /^durable-agent\+[0-9a-f]{16}$/);
     const tools = record.activities.filter((a) => a.activityType === STEP_ACTIVITY.tool).map((a) => a.input as ToolCallInput);
     assert.deepEqual(tools.map((t) => [t.runId, t.toolName]), [[undefined, 'note_with_a_rather_long_name'], [undefined, 'note_with_a_rather_long_name']]);
   });
