@@ -16,6 +16,7 @@ import { startHarness, waitFor } from '../test/helpers/harness.js';
 import { ROOT } from '../test/helpers/servers.js';
 import { historyToFile } from '../test/helpers/history-files.js';
 import { recordTemporalTools, temporalTools } from './record-temporal-tools.js';
+import { historyRatioTools, recordHistoryRatio } from './record-history-ratio.js';
 
 let started = 0;
 // Lets the continuation's re-run of the cut tool finish at once.
@@ -62,7 +63,7 @@ const count = tool({
 
 const only = process.argv.includes('--only') ? new Set(process.argv[process.argv.indexOf('--only') + 1]?.split(',')) : undefined;
 const wanted = (name: string): boolean => !only || only.has(name);
-const h = await startHarness({ tools: [wait, confirm, count, ...temporalTools] });
+const h = await startHarness({ tools: [wait, confirm, count, ...temporalTools, ...historyRatioTools] });
 const save = async (name: string, runId: string, executionRunId: string): Promise<void> => {
   if (!wanted(name)) return;
   const history = await h.client.workflow.getHandle(runId, executionRunId).fetchHistory();
@@ -188,6 +189,7 @@ try {
   await save('errored', errored.runId, errored.executionRunId);
 
   await recordTemporalTools(h, agent, save);
+  await recordHistoryRatio(h, agent, save);
 } finally {
   await h.close();
 }

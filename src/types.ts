@@ -202,14 +202,25 @@ export interface RunInput {
   forkedFrom?: { runId: string; executionRunId: string; fromStep: number };
 }
 
-export interface ModelCallInput {
-  runId: string;
-  stepIndex: number;
-  turn: number;
+/** What every model call of an execution asks with: the same for all of them (it comes from the run's input). */
+export interface ModelCallSettings {
   model: string;
   maxTokens: number;
   system?: string;
   toolNames: string[];
+  /** The task's output schema: the model is asked for JSON matching it, and a final answer is checked against it. */
+  output?: { schema: Record<string, unknown> };
+}
+
+/**
+ * Since the lean-step-commands patch only the first model call of an execution carries its ModelCallSettings: the
+ * worker keeps them, and one that lacks them asks the workflow (src/activities/transcript-cache.ts).
+ */
+export interface ModelCallInput extends Partial<ModelCallSettings> {
+  /** Absent since the lean-step-commands patch: the activity's workflow id. */
+  runId?: string;
+  stepIndex: number;
+  turn: number;
   /**
    * Only the messages the worker has not been sent yet: the transcript is `base` earlier messages + `messages`.
    * Sending the whole transcript every turn would make history grow quadratically with the conversation.
@@ -222,9 +233,13 @@ export interface ModelCallInput {
      * id → that step's activity id and a digest of the content. The worker fills them in (src/activities/transcript-cache.ts).
      */
     recordedResults?: Record<string, RecordedResult>;
+    /**
+     * Lean commands: the user message of the tool results that answer the assistant message at `base - 1` is left out
+     * (it would sit at `base`, before `messages`); these are the digests of its results, in the order of that message's
+     * tool_use blocks. The worker rebuilds it from the results its tool steps returned (src/activities/transcript-cache.ts).
+     */
+    toolResults?: string[];
   };
-  /** The task's output schema: the model is asked for JSON matching it, and a final answer is checked against it. */
-  output?: { schema: Record<string, unknown> };
 }
 
 /** Where a tool result left out of a model call was recorded (see ModelCallInput.transcript). */
@@ -238,7 +253,11 @@ export interface ModelCallResult {
   stopReason: string | null;
   usage: Usage;
   model: string;
-  /** Prompt-cache tokens, when the API reports them (input tokens read from / written to the cache). */
+  /**
+   * Prompt-cache tokens (input tokens read from / written to the cache), when the API reports them. Results since
+   * usage carries them hold this only when both are zero (the API reported them, usage shows none); read both shapes
+   * with cacheTokensOf (src/workflows/model-result.ts).
+   */
   cache?: { readInputTokens: number; creationInputTokens: number };
   /** Set when the call had an output schema and the model ended its turn: the worker's check of the answer. */
   output?: OutputCheck;
@@ -254,7 +273,8 @@ export interface ModelCallProgress {
 }
 
 export interface ToolCallInput {
-  runId: string;
+  /** Absent since the lean-step-commands patch: the activity's workflow id. */
+  runId?: string;
   stepIndex: number;
   toolName: string;
   toolUseId: string;

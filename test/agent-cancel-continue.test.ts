@@ -275,9 +275,11 @@ describe('history stays lean', () => {
     const record = await readExecution(h.client, output.runId);
     const inputs = record.activities.filter((a) => a.activityType === STEP_ACTIVITY.model).map((a) => (a.input as ModelCallInput).transcript);
     assert.deepEqual(inputs[0], { base: 0, messages: [{ role: 'user', content: 'Look k up.' }] });
-    // Turn 2 sends the tool result alone; the worker already has the task and its own answer.
+    // Turn 2 sends the tool result alone, and since lean step commands only its digest (the worker rebuilds the message
+    // from what its tool step returned); the worker already has the task and its own answer.
     assert.equal(inputs[1]!.base, 2);
-    assert.deepEqual(inputs[1]!.messages.map((m) => m.role), ['user']);
+    assert.deepEqual(inputs[1]!.messages, []);
+    assert.equal(inputs[1]!.toolResults?.length, 1);
     // ... and the model still got the whole conversation (marked with its prompt-cache breakpoints).
     assert.deepEqual(h.fake.requests[1]!.body.messages, withCacheBreakpoints({ tools: [], messages: output.messages.slice(0, 3) }).messages);
   });

@@ -11,6 +11,7 @@ import { readExecution } from '../src/client/read-execution.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { RunStatus, type ModelCallInput } from '../src/types.js';
+import { digestOf } from '../src/workflows/recorded-results.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 import { withoutCacheControls } from '../src/testing/fake-anthropic/prompt-cache.js';
 
@@ -52,10 +53,11 @@ test('each tool result is stored once; the model call refers to it and the model
   const record = await readExecution(h.client, output.runId);
   const inputs = record.activities.filter((a) => a.activityType === STEP_ACTIVITY.model).map((a) => (a.input as ModelCallInput).transcript);
   assert.equal(inputs[0]!.recordedResults, undefined, 'the first call has no tool result to refer to');
-  assert.deepEqual(Object.values(inputs[1]!.recordedResults ?? {}).map((r) => r.activityId), [
-    record.activities[1]!.activityId,
-    record.activities[2]!.activityId,
-  ]);
+  // Lean commands (durable-agent/lean-step-commands) leave the whole message of tool results out and refer to the results
+  // by digest, in the order of the tool calls; runs of before referred to each block (recordedResults: activity id, digest).
+  const toolSteps = [record.activities[1]!, record.activities[2]!];
+  assert.deepEqual(inputs[1]!.toolResults, toolSteps.map((a) => digestOf(a.outcome?.kind === 'tool' ? a.outcome.result.content : undefined)));
+  assert.equal(inputs[1]!.recordedResults, undefined);
   for (const message of [...inputs[1]!.messages, ...inputs[2]!.messages]) {
     for (const block of typeof message.content === 'string' ? [] : message.content) {
       if (block.type === 'tool_result') assert.equal(block.content, undefined, 'the model call carries no tool result content');

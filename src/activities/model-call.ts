@@ -13,6 +13,7 @@ import type { TranscriptCache } from './transcript-cache.js';
 import { withCacheBreakpoints } from './prompt-cache.js';
 import { checkOutput, outputFormat } from './output-check.js';
 import { textOf } from '../workflows/conversation.js';
+import { cacheField, cacheTokensOf } from '../workflows/model-result.js';
 
 export interface ModelActivityDeps {
   anthropic: () => Anthropic;
@@ -52,32 +53,35 @@ function toParam(block: Anthropic.Messages.ContentBlock): ContentBlockParam {
 export function createModelActivity(deps: ModelActivityDeps) {
   return async function callModel(input: ModelCallInput): Promise<ModelCallResult> {
     const ctx = Context.current();
-    const tools: AnthropicTool[] = input.toolNames.map((name) => {
-      const tool = deps.registry.require(name);
-      return { name: tool.name, description: tool.description, input_schema: tool.inputSchema as AnthropicTool['input_schema'] };
-    });
     const progress: ModelCallProgress = { partialText: '', usage: { inputTokens: 0, outputTokens: 0 }, events: 0, attempt: ctx.info.attempt };
     // Heartbeat from the start: a worker that lacks the transcript asks the workflow for it (a query the worker answers
     // by replaying the run), which can outlast a short heartbeat timeout on a worker that has just started.
     const loop = startHeartbeatLoop(deps.heartbeatIntervalMs, () => progress);
     let idleCheck: NodeJS.Timeout | undefined;
+    let model = input.model;
     try {
-      const messages = await Promise.race([deps.transcripts.resolve(input), whenAborted(loop.signal)]);
+      const [settings, messages] = await Promise.race([Promise.all([deps.transcripts.settingsOf(input), deps.transcripts.resolve(input)]), whenAborted(loop.signal)]);
+      model = settings.model;
+      const tools: AnthropicTool[] = settings.toolNames.map((name) => {
+        const tool = deps.registry.require(name);
+        return { name: tool.name, description: tool.description, input_schema: tool.inputSchema as AnthropicTool['input_schema'] };
+      });
       let lastEventAt = Date.now();
       idleCheck = setInterval(() => {
         if (Date.now() - lastEventAt > deps.streamIdleTimeoutMs) {
           loop.abort(new ModelStreamStalledError(`no stream event for ${deps.streamIdleTimeoutMs} ms`));
         }
       }, Math.min(1000, deps.streamIdleTimeoutMs));
-      const prompt = deps.promptCaching ? withCacheBreakpoints({ tools, messages, ...(input.system !== undefined ? { system: input.system } : {}) }) : { tools, messages, system: input.system };
+      const { system, output } = settings;
+      const prompt = deps.promptCaching ? withCacheBreakpoints({ tools, messages, ...(system !== undefined ? { system } : {}) }) : { tools, messages, system };
       const stream = deps.anthropic().messages.stream(
         {
-          model: input.model,
-          max_tokens: input.maxTokens,
+          model: settings.model,
+          max_tokens: settings.maxTokens,
           messages: prompt.messages,
           ...(prompt.system !== undefined ? { system: prompt.system } : {}),
           ...(prompt.tools.length ? { tools: prompt.tools } : {}),
-          ...(input.output ? { output_config: { format: outputFormat(input.output.schema) } } : {}),
+          ...(output ? { output_config: { format: outputFormat(output.schema) } } : {}),
         },
         { signal: loop.signal },
       );
@@ -97,22 +101,22 @@ export function createModelActivity(deps: ModelActivityDeps) {
       const content = message.content.map(toParam);
       deps.transcripts.append(input, { role: 'assistant', content });
       const { cache_read_input_tokens: cacheRead, cache_creation_input_tokens: cacheCreation } = message.usage;
+      const usage = usageOf(message.usage);
       const result: ModelCallResult = {
         content,
         stopReason: message.stop_reason,
-        usage: usageOf(message.usage),
+        usage,
         model: message.model,
-        ...(typeof cacheRead === 'number' || typeof cacheCreation === 'number'
-          ? { cache: { readInputTokens: cacheRead ?? 0, creationInputTokens: cacheCreation ?? 0 } }
-          : {}),
+        // Cache tokens are in usage already; `cache` only tells that the API reported them as zero.
+        ...cacheField(usage, typeof cacheRead === 'number' || typeof cacheCreation === 'number'),
         // A final answer (no tool call) of a task with an output schema: the worker checks it, the loop acts on it.
-        ...(input.output && !content.some((b) => b.type === 'tool_use') ? { output: checkOutput(textOf(content), input.output.schema) } : {}),
+        ...(output && !content.some((b) => b.type === 'tool_use') ? { output: checkOutput(textOf(content), output.schema) } : {}),
       };
-      recordTokens(input.model, result.usage, result.cache);
+      recordTokens(settings.model, result.usage, cacheTokensOf(result));
       return result;
     } catch (err) {
       if (ctx.cancellationSignal.aborted) {
-        recordTokens(input.model, progress.usage);
+        recordTokens(model ?? 'unknown', progress.usage);
         throw stepStopped('model call', progress, ctx);
       }
       const reason: unknown = loop.signal.aborted ? loop.signal.reason : err;

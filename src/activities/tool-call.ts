@@ -54,7 +54,7 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
             progress = details;
             ctx.heartbeat(details);
           },
-          runId: input.runId,
+          runId: input.runId ?? ctx.info.workflowExecution?.workflowId ?? '',
           toolUseId: input.toolUseId,
           attempt: ctx.info.attempt,
           checkpoint,
@@ -83,7 +83,7 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
   // The next model call refers to the result its step recorded: keep it for that call (transcript-cache.ts).
   return async function callTool(input: ToolCallInput): Promise<ToolCallResult> {
     const result = await callToolOnce(input);
-    transcripts?.rememberToolResult(result.content);
+    transcripts?.rememberToolResult(result, input.toolUseId);
     return result;
   };
 }

@@ -1,15 +1,19 @@
-// Model calls carry only the messages the worker has not seen (see ModelCallInput.transcript), and refer to tool
-// results their steps recorded instead of carrying them again. The worker keeps each open execution's transcript and
-// the results its tool steps returned here; a worker that lacks either (restart, another worker) asks the workflow.
+// Model calls carry only the messages the worker has not seen (see ModelCallInput.transcript), refer to tool results
+// their steps recorded instead of carrying them again, and carry their settings only on an execution's first call. The
+// worker keeps each open execution's transcript, settings and the results its tool steps returned here; a worker that
+// lacks one (restart, another worker) asks the workflow.
 import { Context } from '@temporalio/activity';
-import type { MessageParam, ModelCallInput, RecordedResult } from '../types.js';
-import { transcriptQuery } from '../workflows/definitions.js';
+import type { ContentBlockParam, MessageParam, ModelCallInput, ModelCallSettings, RecordedResult, ToolCallResult } from '../types.js';
+import { callSettingsQuery, transcriptQuery } from '../workflows/definitions.js';
+import { carriedSettings } from '../workflows/model-call-settings.js';
 import { digestOf } from '../workflows/recorded-results.js';
 
 export class TranscriptCache {
   private readonly entries = new Map<string, MessageParam[]>();
-  /** Tool results returned on this worker, by execution and activity id. */
-  private readonly toolResults = new Map<string, string>();
+  /** Tool results returned on this worker, by execution and activity id, and by execution and `#` tool_use id. */
+  private readonly toolResults = new Map<string, ToolCallResult>();
+  /** The model call settings of each execution, from its first call. */
+  private readonly settings = new Map<string, ModelCallSettings>();
 
   constructor(private readonly capacity = 1000) {}
 
@@ -18,14 +22,33 @@ export class TranscriptCache {
     const key = this.keyOf();
     const entry = this.entries.get(key);
     // Only onto the transcript this very call resolved: anything else is left to the transcript query.
-    if (entry && entry.length === input.transcript.base + input.transcript.messages.length) this.entries.set(key, [...entry, message]);
+    if (entry && entry.length === lengthOf(input.transcript)) this.entries.set(key, [...entry, message]);
   }
 
   /** Keeps what a tool step returned (called by the tool activity): the next model call refers to it. */
-  rememberToolResult(content: string): void {
-    this.toolResults.delete(this.resultKey());
-    this.toolResults.set(this.resultKey(), content);
-    evictOldest(this.toolResults, this.capacity * 10);
+  rememberToolResult(result: ToolCallResult, toolUseId: string): void {
+    for (const key of [this.resultKey(), this.resultKey(`#${toolUseId}`)]) {
+      this.toolResults.delete(key);
+      this.toolResults.set(key, result);
+    }
+    evictOldest(this.toolResults, this.capacity * 20);
+  }
+
+  /**
+   * The user message of the results of `assistant`'s tool calls, as the workflow put it together (conversation.ts
+   * applyToolResults), from this worker's tool steps; undefined if one is missing or is not the one recorded.
+   */
+  private toolResultMessage(assistant: MessageParam | undefined, digests: string[]): MessageParam | undefined {
+    if (assistant?.role !== 'assistant' || typeof assistant.content === 'string') return undefined;
+    const uses = assistant.content.filter((block) => block.type === 'tool_use');
+    if (uses.length !== digests.length) return undefined;
+    const content: ContentBlockParam[] = [];
+    for (const [i, use] of uses.entries()) {
+      const result = this.toolResults.get(this.resultKey(`#${use.id}`));
+      if (!result || digestOf(result.content) !== digests[i]) return undefined;
+      content.push({ type: 'tool_result', tool_use_id: use.id, content: result.content, is_error: result.isError });
+    }
+    return { role: 'user', content };
   }
 
   private keyOf(): string {
@@ -38,6 +61,17 @@ export class TranscriptCache {
     return `${this.keyOf()}/${activityId}`;
   }
 
+  /** The call's messages with what it left out put back from this worker's tool steps; undefined if one is missing. */
+  private fillIn(head: MessageParam[] | undefined, transcript: ModelCallInput['transcript']): MessageParam[] | undefined {
+    let { messages } = transcript;
+    if (transcript.toolResults) {
+      const rebuilt = head && head.length >= transcript.base ? this.toolResultMessage(head[transcript.base - 1], transcript.toolResults) : undefined;
+      if (!rebuilt) return undefined;
+      messages = [rebuilt, ...messages];
+    }
+    return transcript.recordedResults ? this.fill(messages, transcript.recordedResults) : messages;
+  }
+
   /** The messages with every referred tool result filled in from this worker's tool steps; undefined if one is missing. */
   private fill(messages: MessageParam[], recorded: Record<string, RecordedResult>): MessageParam[] | undefined {
     let missing = false;
@@ -48,7 +82,7 @@ export class TranscriptCache {
         content: message.content.map((block) => {
           const ref = block.type === 'tool_result' ? recorded[block.tool_use_id] : undefined;
           if (!ref || block.type !== 'tool_result') return block;
-          const content = this.toolResults.get(this.resultKey(ref.activityId));
+          const content = this.toolResults.get(this.resultKey(ref.activityId))?.content;
           if (content === undefined || digestOf(content) !== ref.digest) {
             missing = true;
             return block;
@@ -63,6 +97,20 @@ export class TranscriptCache {
     return missing ? undefined : filled;
   }
 
+  /** The call's settings: those it carries (kept for the execution's later calls), else kept ones, else the workflow's. */
+  async settingsOf(input: ModelCallInput): Promise<ModelCallSettings> {
+    const key = this.keyOf();
+    let settings = carriedSettings(input) ?? this.settings.get(key);
+    if (!settings) {
+      const { workflowId, runId } = Context.current().info.workflowExecution!;
+      settings = await Context.current().client.workflow.getHandle(workflowId, runId).query(callSettingsQuery);
+    }
+    this.settings.delete(key);
+    this.settings.set(key, settings);
+    evictOldest(this.settings, this.capacity);
+    return settings;
+  }
+
   async resolve(input: ModelCallInput): Promise<MessageParam[]> {
     const ctx = Context.current();
     const execution = ctx.info.workflowExecution;
@@ -74,13 +122,13 @@ export class TranscriptCache {
       if (messages.length !== count) throw new Error(`workflow returned ${messages.length} messages, expected ${count}`);
       return messages;
     };
-    const { base, recordedResults } = input.transcript;
+    const { base, recordedResults, toolResults } = input.transcript;
     let { messages } = input.transcript;
     let head = base === 0 ? [] : this.entries.get(key);
-    if (recordedResults) {
-      const end = base + messages.length;
+    if (recordedResults || toolResults) {
+      const end = lengthOf(input.transcript);
       // From this worker's tool steps; on a retry here, from the transcript the first attempt put together; else the workflow's.
-      const filled = this.fill(messages, recordedResults) ?? (head && head.length >= end ? head.slice(base, end) : undefined);
+      const filled = this.fillIn(head, input.transcript) ?? (head && head.length >= end ? head.slice(base, end) : undefined);
       if (filled) {
         messages = filled;
       } else {
@@ -95,6 +143,11 @@ export class TranscriptCache {
     evictOldest(this.entries, this.capacity);
     return full;
   }
+}
+
+/** The length of the transcript a call resolves to: a message of tool results left out counts. */
+function lengthOf(transcript: ModelCallInput['transcript']): number {
+  return transcript.base + transcript.messages.length + (transcript.toolResults ? 1 : 0);
 }
 
 function evictOldest(map: Map<string, unknown>, capacity: number): void {

@@ -12,6 +12,7 @@ import { shutdownOnSignals } from './graceful-shutdown.js';
 import { DurableAgentPlugin } from './plugin.js';
 import type { TracingOptions } from './tracing.js';
 import { prebuiltBundlePath, workflowsPath } from './workflow-source.js';
+import { bundleBuildId, versionedByOptions } from './build-id.js';
 
 /**
  * Where the worker connects: `address`, `namespace`, `apiKey`, `tls`, `profile` and `taskQueue` win over the environment
@@ -114,9 +115,12 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
     : prebuilt
       ? { workflowBundle: { codePath: prebuilt } }
       : { workflowsPath: workflowsPath() };
+  // A short build id: Temporal writes it into history several times a turn (build-id.ts).
+  const buildId = versionedByOptions(options.workerOptions) ? undefined : await bundleBuildId(workflowSource);
   try {
     const worker = await Worker.create({
       ...workflowSource,
+      ...(buildId ? { buildId } : {}),
       ...options.workerOptions,
       plugins: [plugin, ...(options.workerOptions?.plugins ?? [])],
       connection,

@@ -16,7 +16,6 @@ import {
 import type { AgentActivities } from '../activities/contract.js';
 import {
   DEFAULT_MAX_STEPS,
-  DEFAULT_MAX_TOKENS,
   FailureTypes,
   type AgentRunResult,
   type ModelCallInput,
@@ -39,6 +38,7 @@ import {
 } from './activity-options.js';
 import { Conversation, type StepPlan, type ToolStepPlan } from './conversation.js';
 import {
+  callSettingsQuery,
   LEGACY_NAMES,
   requirementsQuery,
   resolveRequirementUpdate,
@@ -56,6 +56,8 @@ import { describeStop, RunStopper } from './run-stop.js';
 import { outputInvalidMessage } from './structured-output.js';
 import { referToRecordedResults } from './recorded-results.js';
 import { cancelSinks } from './cancel-sink.js';
+import { LEAN_STEP_COMMANDS, LEAN_SUMMARY_LIMIT, leanModelCall, leanOptions } from './lean-step-commands.js';
+import { modelCallSettings } from './model-call-settings.js';
 
 const SUMMARY_LIMIT = 120;
 /** Patch id of the maxSteps check before a turn's tool calls (see the loop). */
@@ -127,6 +129,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     cancelSinks.durableAgentCancel.requested();
   });
   for (const query of [transcriptQuery, LEGACY_NAMES.transcript]) setHandler(query, (count) => conversation.messages.slice(0, count));
+  setHandler(callSettingsQuery, () => modelCallSettings(input));
   // cancelRun's modes and reasons, the time limit and the budgets: one way to stop (run-stop.ts).
   const stopper = new RunStopper(input, (stop) => {
     detailsReason = `stopping: ${describeStop(stop)}`;
@@ -224,8 +227,9 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       const base = sentMessages;
       const messages = conversation.messages.slice(base);
       sentMessages = conversation.messages.length;
+      const lean = patched(LEAN_STEP_COMMANDS);
       const { callModel } = proxyActivities<AgentActivities>({
-        ...modelOptions,
+        ...(lean ? leanOptions(modelOptions) : modelOptions),
         activityId: plan.activityId,
         summary: `model ${input.model} turn ${plan.turn + 1}`,
       });
@@ -233,12 +237,8 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
         runId,
         stepIndex: plan.index,
         turn: plan.turn,
-        model: input.model,
-        maxTokens: task.maxTokens ?? DEFAULT_MAX_TOKENS,
-        ...(task.system !== undefined ? { system: task.system } : {}),
-        toolNames: task.tools.map((ref) => ref.name),
+        ...modelCallSettings(input),
         transcript: { base, messages },
-        ...(task.output ? { output: { schema: task.output.schema } } : {}),
       };
       const bytes = jsonPayloadBytes(callInput);
       if (bytes > MAX_PAYLOAD_BYTES) {
@@ -254,7 +254,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       }
       const transcript = referToRecordedResults(callInput.transcript, toolStepsRun);
       const sent = transcript !== callInput.transcript && patched(TOOL_RESULTS_BY_REFERENCE) ? { ...callInput, transcript } : callInput;
-      result = await track(plan, () => callModel(sent));
+      result = await track(plan, () => callModel(lean ? leanModelCall(sent) : sent));
       stopper.addUsage(result.usage);
     }
     const tools = conversation.applyModelResult(result);
@@ -276,18 +276,20 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     if (temporal && patched(TEMPORAL_TOOLS)) return track(plan, temporal);
     // Only callTool steps leave their result with the worker's transcript cache (activityTools and agentTools don't).
     toolStepsRun.set(plan.toolUseId, plan.activityId);
+    const lean = patched(LEAN_STEP_COMMANDS);
+    const options = lean ? leanOptions(toolOptions) : toolOptions;
     const { callTool } = proxyActivities<AgentActivities>({
-      ...toolOptions,
-      ...(policy?.maxAttempts !== undefined ? { retry: { ...toolOptions.retry, maximumAttempts: policy.maxAttempts } } : {}),
+      ...options,
+      ...(policy?.maxAttempts !== undefined ? { retry: { ...options.retry, maximumAttempts: policy.maxAttempts } } : {}),
       activityId: plan.activityId,
-      summary,
+      summary: lean ? oneLine(summary, LEAN_SUMMARY_LIMIT) : summary,
     });
     // Consulted only for a call that has a checkpoint, so every other call schedules what it always did.
     const checkpoint = seed?.checkpoints?.[plan.activityId];
     const resumeFrom = checkpoint !== undefined && patched(TOOL_CHECKPOINTS) ? { checkpoint } : {};
     return track(plan, () =>
       callTool({
-        runId,
+        ...(lean ? {} : { runId }),
         stepIndex: plan.index,
         toolName: plan.toolName,
         toolUseId: plan.toolUseId,

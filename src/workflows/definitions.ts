@@ -3,7 +3,7 @@
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { SEARCH_ATTRIBUTES } from '../types.js';
-import type { MessageParam, Requirement, RequirementResolution, StepResult } from '../types.js';
+import type { MessageParam, ModelCallSettings, Requirement, RequirementResolution, StepResult } from '../types.js';
 
 /**
  * Every query and update name carries this prefix, so none collides with a user's own handlers. Runs started before
@@ -17,6 +17,9 @@ export const stepsQuery = defineQuery<StepResult[]>(`${HANDLER_PREFIX}steps`);
 
 /** The first `count` messages of the transcript: lets a worker that lost its cache rebuild a model request. */
 export const transcriptQuery = defineQuery<MessageParam[], [number]>(`${HANDLER_PREFIX}transcript`);
+
+/** The settings of the execution's model calls: lets a worker that lacks them run a call that does not carry them. */
+export const callSettingsQuery = defineQuery<ModelCallSettings>(`${HANDLER_PREFIX}callSettings`);
 
 /** The tool calls the run is paused on (empty when it is not paused). */
 export const requirementsQuery = defineQuery<Requirement[]>(`${HANDLER_PREFIX}requirements`);

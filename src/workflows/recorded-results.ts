@@ -19,6 +19,26 @@ export function digestOf(content: unknown): string {
 }
 
 /**
+ * Lean commands: a transcript whose first message is the user message of tool results all referred to (see
+ * referToRecordedResults) without that message, referred to by their digests in order (`toolResults`); undefined when
+ * its first message is anything else (a temporal tool's result, a redirect's text after the results).
+ */
+export function leaveOutToolResults(transcript: ModelCallInput['transcript']): ModelCallInput['transcript'] | undefined {
+  const [first, ...messages] = transcript.messages;
+  const { recordedResults, base } = transcript;
+  if (!recordedResults || first?.role !== 'user' || typeof first.content === 'string' || first.content.length === 0) return undefined;
+  const left = { ...recordedResults };
+  const toolResults: string[] = [];
+  for (const block of first.content) {
+    const ref = block.type === 'tool_result' ? left[block.tool_use_id] : undefined;
+    if (!ref || block.type !== 'tool_result') return undefined;
+    toolResults.push(ref.digest);
+    delete left[block.tool_use_id];
+  }
+  return { base, messages, ...(Object.keys(left).length ? { recordedResults: left } : {}), toolResults };
+}
+
+/**
  * The transcript with the content of every tool_result block whose step ran in this execution (`activityIds`: tool_use
  * id → activity id) left out and referred to instead. Unchanged when there is none.
  */

@@ -23,6 +23,8 @@ import {
 import { AgentAttributes, AgentEvents, AgentMetrics, GenAiAttributes } from '../telemetry/attributes.js';
 import { executionSpanIds, executionTraceparent, parseTraceparent } from '../telemetry/trace-ids.js';
 import { STEP_ACTIVITY, WORKFLOW_TYPE, type ModelCallInput, type ModelCallProgress, type ModelCallResult, type RunInput, type ToolCallInput, type ToolCallResult } from '../types.js';
+import { cacheTokensOf } from './model-result.js';
+import { carriedSettings, modelCallSettings } from './model-call-settings.js';
 
 /** The header @temporalio/interceptors-opentelemetry reads a parent span context from. */
 const TRACE_HEADER = '_tracer-data';
@@ -147,7 +149,9 @@ class StepOutbound implements WorkflowOutboundCallsInterceptor {
     const kind = input.activityType === STEP_ACTIVITY.model ? 'model' : 'tool';
     const model = kind === 'model' ? (input.args[0] as ModelCallInput) : undefined;
     const tool = kind === 'tool' ? (input.args[0] as ToolCallInput) : undefined;
-    const name = model ? `chat ${model.model}` : `execute_tool ${tool?.toolName ?? ''}`;
+    // Lean executions send the call settings with their first model call only: the rest come from the run's input.
+    const settings = model && (carriedSettings(model) ?? (this.run.input ? modelCallSettings(this.run.input) : undefined));
+    const name = model ? `chat ${settings?.model ?? ''}` : `execute_tool ${tool?.toolName ?? ''}`;
     const attributes: Attributes = {
       ...this.run.runAttributes(),
       [AgentAttributes.stepIndex]: model?.stepIndex ?? tool?.stepIndex ?? -1,
@@ -157,8 +161,8 @@ class StepOutbound implements WorkflowOutboundCallsInterceptor {
             [GenAiAttributes.operationName]: 'chat',
             [GenAiAttributes.providerName]: 'anthropic',
             [GenAiAttributes.system]: 'anthropic',
-            [GenAiAttributes.requestModel]: model.model,
-            [GenAiAttributes.requestMaxTokens]: model.maxTokens,
+            [GenAiAttributes.requestModel]: settings?.model,
+            [GenAiAttributes.requestMaxTokens]: settings?.maxTokens,
           }
         : {
             [GenAiAttributes.operationName]: 'execute_tool',
@@ -172,7 +176,8 @@ class StepOutbound implements WorkflowOutboundCallsInterceptor {
       try {
         const result = await next(input);
         if (model) {
-          const { usage, cache, stopReason, model: responseModel } = result as ModelCallResult;
+          const { usage, stopReason, model: responseModel } = result as ModelCallResult;
+          const cache = cacheTokensOf(result as ModelCallResult);
           span.setAttributes({
             [GenAiAttributes.responseModel]: responseModel,
             [GenAiAttributes.inputTokens]: usage.inputTokens,
