@@ -3,7 +3,7 @@
 // GenAI semantic-convention attributes, cancel and continue as span events and links, and the run's metrics.
 // Replay-safe: spans leave the sandbox through a sink Temporal does not call while replaying, and workflow metrics
 // are not emitted while replaying. They schedule nothing, so a run's commands are the same with or without them.
-import { trace, SpanKind, SpanStatusCode, type Attributes, type Link, type Span } from '@opentelemetry/api';
+import { trace, ProxyTracerProvider, SpanKind, SpanStatusCode, type Attributes, type Link, type Span } from '@opentelemetry/api';
 import {
   ActivityFailure,
   CancellationScope,
@@ -49,6 +49,12 @@ function cancelledUsage(err: unknown): ModelCallProgress['usage'] | undefined {
   const progress = cause.details[0] as Partial<ModelCallProgress> | undefined;
   const usage = progress?.usage;
   return usage && typeof usage.inputTokens === 'number' && typeof usage.outputTokens === 'number' ? usage : undefined;
+}
+
+/** Whether the sandbox has a tracer provider (the traced bundle's OpenTelemetry interceptors register one). */
+function tracerRegistered(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegateTracer(TRACER_NAME) !== undefined;
 }
 
 /** What one execution's interceptors share: the run's input, its span, and the cancel it was asked for. */
@@ -147,6 +153,19 @@ class StepOutbound implements WorkflowOutboundCallsInterceptor {
     if (input.activityType !== STEP_ACTIVITY.model && input.activityType !== STEP_ACTIVITY.tool) return next(input);
     this.run.adoptRunSpan();
     const kind = input.activityType === STEP_ACTIVITY.model ? 'model' : 'tool';
+    // No tracer in this bundle (the untraced one): a span would be a no-op, so count the step and build nothing else.
+    if (!tracerRegistered()) {
+      return next(input).then(
+        (result) => {
+          this.run.step(kind, 'completed');
+          return result;
+        },
+        (err: unknown) => {
+          this.run.step(kind, isCancellation(err) ? 'cancelled' : 'error');
+          throw err;
+        },
+      );
+    }
     const model = kind === 'model' ? (input.args[0] as ModelCallInput) : undefined;
     const tool = kind === 'tool' ? (input.args[0] as ToolCallInput) : undefined;
     // Lean executions send the call settings with their first model call only: the rest come from the run's input.
