@@ -104,11 +104,13 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   let detailsReason: string | undefined;
   // Rendered once per activation however often the loop changes (a microtask runs before the activation completes):
   // the details are the same when a query reads them, at a fraction of the worker's CPU per step.
+  // One settled promise for the run: each flush costs one promise (the SDK records a stack trace for every promise).
   let detailsQueued = false;
+  const settled = Promise.resolve();
   const showDetails = (): void => {
     if (detailsQueued) return;
     detailsQueued = true;
-    void Promise.resolve().then(() => {
+    void settled.then(() => {
       detailsQueued = false;
       setCurrentDetails(
         renderCurrentDetails({

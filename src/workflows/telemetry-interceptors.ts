@@ -151,9 +151,8 @@ class StepOutbound implements WorkflowOutboundCallsInterceptor {
 
   scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>): Promise<unknown> {
     if (input.activityType !== STEP_ACTIVITY.model && input.activityType !== STEP_ACTIVITY.tool) return next(input);
-    this.run.adoptRunSpan();
     const kind = input.activityType === STEP_ACTIVITY.model ? 'model' : 'tool';
-    // No tracer in this bundle (the untraced one): a span would be a no-op, so count the step and build nothing else.
+    // No tracer in this bundle (the untraced one): no span is active or made, so count the step and build nothing else.
     if (!tracerRegistered()) {
       return next(input).then(
         (result) => {
@@ -166,6 +165,7 @@ class StepOutbound implements WorkflowOutboundCallsInterceptor {
         },
       );
     }
+    this.run.adoptRunSpan();
     const model = kind === 'model' ? (input.args[0] as ModelCallInput) : undefined;
     const tool = kind === 'tool' ? (input.args[0] as ToolCallInput) : undefined;
     // Lean executions send the call settings with their first model call only: the rest come from the run's input.
