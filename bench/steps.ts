@@ -4,6 +4,8 @@
 // driving the real activity functions in MockActivityEnvironment against the same fake server).
 // Measured twice: on the stock dev server, whose transfer-queue poll limit paces any single workflow at ~100 ms a
 // step (see bench/server.ts), and on one with that limit raised, where the worker-side cost shows.
+// Beside the worker CPU ratio: the Anthropic SDK's client CPU per model call on its own (bench/model-client-cost.ts),
+// the part of an agent step a no-op activity has no counterpart for.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +22,7 @@ import { Conversation } from '../src/workflows/conversation.js';
 import { workflowBundle } from '../test/helpers/bundle.js';
 import { ROOT } from '../test/helpers/servers.js';
 import { cpuSeconds, startChild, stopChild } from './concurrency.js';
+import { modelClientCpuPerCall } from './model-client-cost.js';
 import { now, timedResponder, type BenchContext, type ModelRequestLog, type Row, type SectionResult } from './context.js';
 import type { noopLoop } from './noop-workflow.js';
 import { startBenchServer } from './server.js';
@@ -28,6 +31,7 @@ import { median, ms } from './stats.js';
 const GOAL_RATIO = 1.5;
 const TOOL_TURNS = 10;
 const STEPS = TOOL_TURNS * 2 + 1;
+const MODEL_CALLS = TOOL_TURNS + 1;
 const NOOP_ACTIVITIES = 20;
 
 function script(): FakeTurn[] {
@@ -293,6 +297,7 @@ export async function stepsSection(ctx: BenchContext): Promise<SectionResult> {
   }
   if (ctx.tunedServer) cpu = await workerCpu(ctx, 'transfer-queue limit raised', ctx.address, ctx.client, cpuRuns);
   const local = median(await inProcess(ctx, reps));
+  const clientCpuPerCall = cpu ? await modelClientCpuPerCall(ctx.fake, ctx.quick ? 100 : 300) : undefined;
 
   const rows: Row[] = [];
   for (const m of measurements) {
@@ -318,7 +323,21 @@ export async function stepsSection(ctx: BenchContext): Promise<SectionResult> {
       pass: cpu.ratio <= GOAL_RATIO,
     });
   }
+  if (cpu && clientCpuPerCall !== undefined) {
+    // The part of an agent step's CPU that is the model client's HTTP + SSE work, which a no-op activity has none of.
+    const perStep = (clientCpuPerCall * MODEL_CALLS) / STEPS;
+    rows.push({
+      section: 'steps',
+      metric: 'Anthropic SDK messages.stream() against the fake: client CPU per call, in a process of its own',
+      measured: `${clientCpuPerCall.toFixed(2)} ms (${MODEL_CALLS} calls in ${STEPS} steps: ${perStep.toFixed(2)} ms per agent step)`,
+    });
+    rows.push({
+      section: 'steps',
+      metric: `${cpu.label}: worker CPU per agent step less its model client's share ÷ per no-op activity`,
+      measured: `${((cpu.agentCpuPerStepMs - perStep) / cpu.noopCpuPerActivityMs).toFixed(2)}×`,
+    });
+  }
   rows.push({ section: 'steps', metric: 'same loop in-process, no Temporal (per step)', measured: `${ms(local)}, median of ${reps}` });
   rows.push({ section: 'steps', metric: 'do() reading the history into a RunOutput after close', measured: ms(measurements[0]!.readOutputMs) });
-  return { rows, data: { reps, steps: STEPS, noopActivities: NOOP_ACTIVITIES, measurements, inProcessPerStepMs: local, workerCpu: cpu } };
+  return { rows, data: { reps, steps: STEPS, noopActivities: NOOP_ACTIVITIES, measurements, inProcessPerStepMs: local, workerCpu: cpu, modelClientCpuPerCallMs: clientCpuPerCall } };
 }

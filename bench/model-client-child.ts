@@ -1,0 +1,28 @@
+// A process that only makes model calls: the Anthropic SDK's messages.stream() against the fake server, read to the
+// final message as the model activity reads it. Reports its own CPU per call over IPC, so the figure is the client's
+// HTTP + SSE cost alone (the fake answers from the parent process). Configured through BENCH_MODEL_CLIENT (JSON).
+import Anthropic from '@anthropic-ai/sdk';
+
+export interface ModelClientConfig {
+  fakeUrl: string;
+  warmup: number;
+  calls: number;
+}
+
+const config = JSON.parse(process.env.BENCH_MODEL_CLIENT ?? '') as ModelClientConfig;
+const client = new Anthropic({ apiKey: 'bench-key', baseURL: config.fakeUrl });
+const tools: Anthropic.Tool[] = [{ name: 'instant', description: 'Returns at once.', input_schema: { type: 'object', properties: { n: { type: 'integer' } } } }];
+const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'Call instant ten times.' }];
+
+async function call(): Promise<void> {
+  const stream = client.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 4096, messages, tools });
+  for await (const event of stream) void event;
+  await stream.finalMessage();
+}
+
+for (let i = 0; i < config.warmup; i++) await call();
+const before = process.cpuUsage();
+for (let i = 0; i < config.calls; i++) await call();
+const used = process.cpuUsage(before);
+process.send?.({ cpuMsPerCall: (used.user + used.system) / 1000 / config.calls });
+process.disconnect?.();
