@@ -7,7 +7,7 @@ import { Task } from '../src/client/task.js';
 import { exampleTools, longRunningTask, type LongTaskProgress } from '../src/examples/tools.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
-import { finished, killCliProcesses, startCli, type CliProcess } from './helpers/cli-process.js';
+import { cliEnv, finished, killCliProcesses, startCli, type CliProcess } from './helpers/cli-process.js';
 
 let h: Harness;
 let env: NodeJS.ProcessEnv;
@@ -27,15 +27,7 @@ function requestsFor(task: string) {
 
 before(async () => {
   h = await startHarness({ tools: exampleTools });
-  env = {
-    ...process.env,
-    TEMPORAL_ADDRESS: h.env.address,
-    DURABLE_AGENT_TASK_QUEUE: h.taskQueue,
-    DURABLE_AGENT_SEARCH_ATTRIBUTES: 'true',
-    // The sources, not a possibly stale dist/ build.
-    DURABLE_AGENT_CLI_SOURCE: '1',
-  };
-  delete env.ANTHROPIC_API_KEY;
+  env = cliEnv(h.env, h.taskQueue);
 });
 after(async () => {
   killCliProcesses();

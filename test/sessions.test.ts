@@ -10,7 +10,7 @@ import { Task } from '../src/client/task.js';
 import { assembleMemory, type SessionView } from '../src/client/session-memory.js';
 import type { MessageParam } from '../src/types.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
-import { finished, killCliProcesses, startCli } from './helpers/cli-process.js';
+import { cliEnv, finished, killCliProcesses, startCli } from './helpers/cli-process.js';
 
 let h: Harness;
 let env: NodeJS.ProcessEnv;
@@ -46,14 +46,7 @@ before(async () => {
     const all = JSON.stringify(request.body.messages);
     return textTurn(all.includes('teal') ? 'Your favourite colour is teal.' : 'I do not know your favourite colour.');
   });
-  env = {
-    ...process.env,
-    TEMPORAL_ADDRESS: h.env.address,
-    DURABLE_AGENT_TASK_QUEUE: h.taskQueue,
-    DURABLE_AGENT_SEARCH_ATTRIBUTES: 'true',
-    DURABLE_AGENT_CLI_SOURCE: '1',
-  };
-  delete env.ANTHROPIC_API_KEY;
+  env = cliEnv(h.env, h.taskQueue);
 });
 after(async () => {
   killCliProcesses();

@@ -34,3 +34,19 @@ export async function finished(cli: CliProcess): Promise<{ code: number | null; 
 export function killCliProcesses(): void {
   for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
+
+/**
+ * The environment of a CLI process that works with a harness's server and task queue: from the sources (not a possibly
+ * stale dist/ build), with the DurableAgent* search attributes, and without an Anthropic key of the machine's.
+ */
+export function cliEnv(server: { address: string }, taskQueue: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: server.address,
+    DURABLE_AGENT_TASK_QUEUE: taskQueue,
+    DURABLE_AGENT_SEARCH_ATTRIBUTES: 'true',
+    DURABLE_AGENT_CLI_SOURCE: '1',
+  };
+  delete env.ANTHROPIC_API_KEY;
+  return env;
+}
