@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { readExecution } from '../client/read-execution.js';
 import { DurableAgentError } from '../client/errors.js';
 import { planContinuation, type StartPlan } from '../history/continuation.js';
+import type { ExecutionRecord } from '../history/decode.js';
 import { toRunOutput } from '../history/projections.js';
 import type { RunOutput } from '../types.js';
 
@@ -35,6 +36,19 @@ export interface RunAccessActivities {
   [RUN_ACCESS_ACTIVITY.planContinueRun](input: PlanContinueRunInput): Promise<StartPlan>;
 }
 
+/**
+ * The plan to continue a run from an activity, its latest execution already read: a retryable failure while a cancel
+ * that was asked for has not stopped the run yet (it does within about a heartbeat), else the one planner's plan.
+ */
+export function continuePlanOf(record: ExecutionRecord, options: { taskQueue?: string; model?: string } = {}): StartPlan {
+  if (record.state === 'running' && record.cancelRequested) {
+    throw ApplicationFailure.retryable(`Run "${record.runId}" was asked to cancel and has not stopped yet.`, 'RunStopping');
+  }
+  const plan = planContinuation(record, { kind: 'continue', ...options });
+  if (plan.kind === 'answer') throw new Error('unreachable: a continue without answers never plans an answer');
+  return plan;
+}
+
 /** A typed error of the client API becomes a non-retryable failure of the same type (name) for the workflow. */
 async function asFailure<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -52,13 +66,7 @@ export function createRunAccessActivities(): RunAccessActivities {
     [RUN_ACCESS_ACTIVITY.planContinueRun]: ({ runId, taskQueue, model }) =>
       asFailure(async () => {
         const record = await readExecution(Context.current().client, runId);
-        // A cancel that has not reached the run yet closes it within about a heartbeat: retry until it has.
-        if (record.state === 'running' && record.cancelRequested) {
-          throw ApplicationFailure.retryable(`Run "${runId}" was asked to cancel and has not stopped yet.`, 'RunStopping');
-        }
-        const plan = planContinuation(record, { kind: 'continue', ...(taskQueue !== undefined ? { taskQueue } : {}), ...(model !== undefined ? { model } : {}) });
-        if (plan.kind === 'answer') throw new Error('unreachable: a continue without answers never plans an answer');
-        return plan;
+        return continuePlanOf(record, { ...(taskQueue !== undefined ? { taskQueue } : {}), ...(model !== undefined ? { model } : {}) });
       }),
   };
 }

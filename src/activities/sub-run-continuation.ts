@@ -1,10 +1,11 @@
 // The `planSubRunContinuation` activity: when a continued run reaches an agentTool call whose sub-run an earlier
 // execution started and did not see complete, the loop asks here what to start. It reads the sub-run's history and
-// plans with the same reader and planner as `continueRun` (src/client/read-execution.ts, src/history/continuation.ts),
+// plans with the same reader and planner as `continueRun` (src/client/read-execution.ts, src/history/continuation.ts,
+// through run-access.ts's continuePlanOf, as the workflow entry's continueAgentRun does),
 // so the sub-run continues where it was cut and nothing it completed runs again.
 import { Context } from '@temporalio/activity';
-import { planContinuation } from '../history/continuation.js';
 import { readExecution } from '../client/read-execution.js';
+import { continuePlanOf } from './run-access.js';
 import type { AgentRunResult, RunInput } from '../types.js';
 
 export interface SubRunContinuationInput {
@@ -20,7 +21,6 @@ export type SubRunContinuation =
 export async function planSubRunContinuation({ runId }: SubRunContinuationInput): Promise<SubRunContinuation> {
   const record = await readExecution(Context.current().client, runId);
   if (record.state === 'completed' && record.result) return { kind: 'completed', result: record.result };
-  const plan = planContinuation(record, { kind: 'continue' });
-  if (plan.kind === 'answer') throw new Error(`unreachable: a continue plan for ${runId} without answers`);
+  const plan = continuePlanOf(record);
   return { kind: 'start', runId: plan.runId, taskQueue: plan.taskQueue, input: plan.input, summary: plan.summary };
 }
