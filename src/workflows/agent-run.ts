@@ -55,7 +55,6 @@ import { temporalToolCall, type LoopToolPolicy } from './temporal-tools.js';
 import { describeStop, RunStopper } from './run-stop.js';
 import { outputInvalidMessage } from './structured-output.js';
 import { referToRecordedResults } from './recorded-results.js';
-import { cancelSinks } from './cancel-sink.js';
 import { LEAN_STEP_COMMANDS, LEAN_SUMMARY_LIMIT, leanModelCall, leanOptions } from './lean-step-commands.js';
 import { modelCallSettings } from './model-call-settings.js';
 
@@ -128,7 +127,6 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   CancellationScope.current().cancelRequested.catch(() => {
     detailsReason = 'cancel requested: waiting for the running steps to stop';
     showDetails();
-    cancelSinks.durableAgentCancel.requested();
   });
   for (const query of [transcriptQuery, LEGACY_NAMES.transcript]) setHandler(query, (count) => conversation.messages.slice(0, count));
   setHandler(callSettingsQuery, () => modelCallSettings(input));

@@ -50,7 +50,11 @@ export class RunStopper {
       // A second, harder cancel of a run already stopping after its step: cut the running steps now.
       if (this.cancelRequested && request.mode === 'now' && this.stop) this.take({ ...this.stop, mode: 'now' });
     });
-    if (!this.enabled) return;
+    if (!this.enabled) {
+      // Runs recorded before: Temporal's cancel cuts the steps itself, so it is what hurries their heartbeats.
+      CancellationScope.current().cancelRequested.catch(() => cancelSinks.durableAgentCancel.requested());
+      return;
+    }
     CancellationScope.current().cancelRequested.catch(() => {
       this.cancelRequested = true;
       this.take(stopOfCancel(this.request));
@@ -104,7 +108,8 @@ export class RunStopper {
     this.stop = escalates ? { ...this.stop!, mode: 'now' } : stop;
     this.onStopping(this.stop);
     if (this.stop.mode === 'now') {
-      // Tool steps heartbeat slowly until their worker hears of a cancel (cancel-sink.ts): a stop cuts them like one.
+      // Tool steps heartbeat slowly until their worker hears that they are cut (cancel-sink.ts): this is where they are,
+      // whatever stopped the run (a cancel, an interrupt, the time limit). An after-step stop cuts nothing.
       cancelSinks.durableAgentCancel.requested();
       this.scope.cancel();
     }
