@@ -6,6 +6,7 @@ import { Context } from '@temporalio/activity';
 import type { ContentBlockParam, MessageParam, ModelCallInput, ModelCallSettings, RecordedResult, ToolCallResult } from '../types.js';
 import { callSettingsQuery, transcriptQuery } from '../workflows/definitions.js';
 import { carriedSettings } from '../workflows/model-call-settings.js';
+import { toolResultBlock } from '../workflows/conversation.js';
 import { digestOf } from '../workflows/recorded-results.js';
 
 export class TranscriptCache {
@@ -46,7 +47,7 @@ export class TranscriptCache {
     for (const [i, use] of uses.entries()) {
       const result = this.toolResults.get(this.resultKey(`#${use.id}`));
       if (!result || digestOf(result.content) !== digests[i]) return undefined;
-      content.push({ type: 'tool_result', tool_use_id: use.id, content: result.content, is_error: result.isError });
+      content.push(toolResultBlock(use.id, result));
     }
     return { role: 'user', content };
   }

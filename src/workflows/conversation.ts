@@ -49,6 +49,15 @@ export function textOf(content: ContentBlockParam[]): string {
     .join('');
 }
 
+/**
+ * A tool call's result as the transcript holds it. The one place its keys are put in order: a worker that rebuilds a
+ * message of tool results (src/activities/transcript-cache.ts) must send the very bytes the transcript has, or a
+ * continuation's re-sent prompt would miss Anthropic's prompt cache.
+ */
+export function toolResultBlock(toolUseId: string, result: ToolCallResult): ContentBlockParam {
+  return { type: 'tool_result', tool_use_id: toolUseId, content: result.content, is_error: result.isError };
+}
+
 export class Conversation {
   readonly messages: MessageParam[];
   private nextIndex = 0;
@@ -151,7 +160,7 @@ export class Conversation {
       content: plans.map((plan, i) => {
         const result = results[i];
         if (!result) throw new Error(`missing result for ${plan.activityId}`);
-        return { type: 'tool_result', tool_use_id: plan.toolUseId, content: result.content, is_error: result.isError };
+        return toolResultBlock(plan.toolUseId, result);
       }),
     });
   }
