@@ -108,15 +108,18 @@ export function ownerOf(key: string): ByteOwner {
   return 'temporal';
 }
 
-/** UTF-8 bytes of what the conversation's turns add: the model's text, its tool_use inputs (as JSON) and the tool results. */
-export function contentBytes(messages: MessageParam[]): number {
+/**
+ * UTF-8 bytes of what the conversation's turns add: the model's text, its tool_use inputs (as JSON) and the tool
+ * results; `size` measures each piece another way (e.g. deflated).
+ */
+export function contentBytes(messages: MessageParam[], size: (text: string) => number = (text) => Buffer.byteLength(text)): number {
   let total = 0;
   for (const message of messages) {
     if (typeof message.content === 'string') continue;
     for (const block of message.content) {
-      if (block.type === 'text' && message.role === 'assistant') total += Buffer.byteLength(block.text);
-      else if (block.type === 'tool_use') total += Buffer.byteLength(JSON.stringify(block.input));
-      else if (block.type === 'tool_result') total += Buffer.byteLength(typeof block.content === 'string' ? block.content : JSON.stringify(block.content ?? ''));
+      if (block.type === 'text' && message.role === 'assistant') total += size(block.text);
+      else if (block.type === 'tool_use') total += size(JSON.stringify(block.input));
+      else if (block.type === 'tool_result') total += size(typeof block.content === 'string' ? block.content : JSON.stringify(block.content ?? ''));
     }
   }
   return total;

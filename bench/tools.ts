@@ -31,9 +31,25 @@ export class ToolProbe {
 }
 
 /** The 2 KB-ish text used by the history-growth section (tool results and model text). */
+/** Words for filler text: a small vocabulary, so the text compresses about as model prose does (not as one repeated phrase). */
+const FILLER_WORDS = (
+  'the agent read a page of the ledger and found three invoices whose totals did not match what each customer was ' +
+  'billed for in march so it asked for the original receipts checked every line against the contract noted two late ' +
+  'fees one refund still pending and a duplicate charge then wrote a short report with exact figures for the team'
+).split(' ');
+
+/** `size` bytes of ASCII prose-like text, the same for the same `seed`. */
 export function filler(size: number, seed: number): string {
-  const unit = `turn ${seed} lorem ipsum dolor sit amet, consectetur adipiscing elit. `;
-  return unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+  let state = (seed * 2654435761 + 1) % 2 ** 31;
+  const words: string[] = [`turn ${seed}`];
+  let length = words[0]!.length;
+  while (length < size) {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    const word = FILLER_WORDS[(state >>> 8) % FILLER_WORDS.length]!;
+    words.push(word);
+    length += word.length + 1;
+  }
+  return words.join(' ').slice(0, size);
 }
 
 export function benchTools(probe: ToolProbe): Tool[] {

@@ -31,6 +31,7 @@ export {
   RunTooLargeToContinueError,
   InvalidRunIdError,
   RunEncryptedError,
+  RunCompressedError,
   ConnectionConfigError,
   ConnectionFailedError,
 } from './client/errors.js';
@@ -54,6 +55,8 @@ export { DurableAgentPlugin, type DurableAgentPluginOptions } from './worker/plu
 export { workflowInterceptorModules } from './worker/workflow-source.js';
 export { DEFAULT_SHUTDOWN_SIGNALS, shutdownOnSignals, type ShutdownOnSignalsOptions } from './worker/graceful-shutdown.js';
 export { AesGcmCodec, encryptedDataConverter, codecFromEnv, PayloadDecryptionError } from './codec/aes-gcm-codec.js';
+export { ZlibCodec, compressionFromEnv, PayloadDecompressionError, ZLIB_ENCODING, type ZlibCodecOptions } from './codec/zlib-codec.js';
+export { CodecChain, dataConverterFromEnv } from './codec/env-codecs.js';
 export { startCodecServer, type CodecServer, type CodecServerOptions } from './codec/codec-server.js';
 export {
   RunStatus,

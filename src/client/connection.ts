@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { codecFromEnv, type AesGcmCodec } from '../codec/aes-gcm-codec.js';
+import { envCodecs, type EnvCodecs } from '../codec/env-codecs.js';
 import { connectWithin, temporalConnectionSettings, type TemporalConnectionSettings, type TemporalSettingsOptions } from '../environment.js';
 import { closeHistoryReaders } from './history-pages.js';
 
@@ -16,7 +16,10 @@ export { resolveTaskQueue } from '../environment.js';
 export interface ConnectionOptions extends TemporalSettingsOptions {
   /** A ready client; wins over every connection setting. */
   client?: Client;
-  /** Default: payloads encrypted with DURABLE_AGENT_CODEC_KEY when it is set, plain JSON otherwise. Must match the worker's. */
+  /**
+   * Default: payloads compressed when DURABLE_AGENT_COMPRESSION=zlib and encrypted with DURABLE_AGENT_CODEC_KEY when it
+   * is set, plain JSON otherwise. Must match the worker's.
+   */
   dataConverter?: DataConverter;
 }
 
@@ -25,13 +28,13 @@ const converterIds = new WeakMap<DataConverter, number>();
 let converterCount = 0;
 
 /** A client that cannot decode what the worker wrote is a different client: the codec is part of the cache key. */
-function converterTag(dataConverter: DataConverter | undefined, envCodec: AesGcmCodec | undefined): string {
+function converterTag(dataConverter: DataConverter | undefined, env: EnvCodecs | undefined): string {
   if (dataConverter) {
     let id = converterIds.get(dataConverter);
     if (id === undefined) converterIds.set(dataConverter, (id = ++converterCount));
     return `converter-${id}`;
   }
-  return envCodec ? `codec-${envCodec.keyId}-${envCodec.fingerprint}` : 'plain';
+  return env?.tag ?? 'plain';
 }
 
 /** The settings as a cache key: address and namespace readable, the secrets (key, TLS material, metadata) only as a digest. */
@@ -47,11 +50,11 @@ function settingsKey(settings: TemporalConnectionSettings): string {
 export async function getClient(options: ConnectionOptions = {}): Promise<Client> {
   if (options.client) return options.client;
   const settings = temporalConnectionSettings(options);
-  const envCodec = options.dataConverter ? undefined : codecFromEnv();
-  const key = `${settingsKey(settings)}/${converterTag(options.dataConverter, envCodec)}`;
+  const env = options.dataConverter ? undefined : envCodecs();
+  const key = `${settingsKey(settings)}/${converterTag(options.dataConverter, env)}`;
   let client = clients.get(key);
   if (!client) {
-    const dataConverter = options.dataConverter ?? (envCodec ? { payloadCodecs: [envCodec] } : undefined);
+    const dataConverter = options.dataConverter ?? (env?.codecs.length ? { payloadCodecs: env.codecs } : undefined);
     const { namespace, ...connectionOptions } = settings;
     client = connectWithin(settings, (connectTimeout) => Connection.connect({ ...connectionOptions, connectTimeout })).then(
       (connection) => new Client({ connection, namespace, ...(dataConverter ? { dataConverter } : {}) }),

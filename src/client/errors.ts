@@ -39,6 +39,17 @@ export class RunEncryptedError extends DurableAgentError {
   }
 }
 
+/** The run's payloads are compressed and this client does not inflate them. */
+export class RunCompressedError extends DurableAgentError {
+  override name = 'RunCompressedError';
+  constructor(readonly runId: string) {
+    super(
+      `Run "${runId}" is compressed (its payloads are binary/zlib) and this client does not inflate them: set ` +
+        'DURABLE_AGENT_COMPRESSION=zlib as its workers do (or pass the same dataConverter as they do).',
+    );
+  }
+}
+
 export class RunAlreadyCompletedError extends DurableAgentError {
   override name = 'RunAlreadyCompletedError';
   constructor(readonly runId: string) {

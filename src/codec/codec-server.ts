@@ -1,10 +1,13 @@
-// A codec endpoint for the Temporal Web UI (Settings → Codec Server): the UI posts encrypted payloads, this answers
-// with decrypted ones, so people can read runs in the browser while the Temporal server only ever stores ciphertext.
+// A codec endpoint for the Temporal Web UI (Settings → Codec Server): the UI posts encrypted or compressed payloads,
+// this answers with plain ones, so people can read runs in the browser while the Temporal server only ever stores
+// ciphertext (or deflated bytes).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { AesGcmCodec, CODEC_KEY_ENV, CODEC_KEY_ID_ENV, PayloadDecryptionError } from './aes-gcm-codec.js';
+import { CodecChain, envCodecs } from './env-codecs.js';
+import { COMPRESSION_ENV, PayloadDecompressionError } from './zlib-codec.js';
 
 export const CODEC_TOKEN_ENV = 'DURABLE_AGENT_CODEC_TOKEN';
 export const CODEC_CORS_ENV = 'DURABLE_AGENT_CODEC_CORS_ORIGIN';
@@ -104,10 +107,12 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
 
 function resolveCodec(options: CodecServerOptions): PayloadCodec {
   if (options.codec) return options.codec;
-  const key = options.key ?? process.env[CODEC_KEY_ENV];
-  if (!key) throw new TypeError(`The codec server needs a key: pass { key } or set ${CODEC_KEY_ENV}.`);
+  const { compression, encryption } = envCodecs();
+  const key = options.key;
   const keyId = options.keyId ?? process.env[CODEC_KEY_ID_ENV];
-  return new AesGcmCodec({ key, ...(keyId ? { keyId } : {}) });
+  const aes = key ? new AesGcmCodec({ key, ...(keyId ? { keyId } : {}) }) : encryption;
+  if (!aes && !compression) throw new TypeError(`The codec server needs a key or compression: pass { key } or set ${CODEC_KEY_ENV} or ${COMPRESSION_ENV}=zlib.`);
+  return new CodecChain([...(compression ? [compression] : []), ...(aes ? [aes] : [])]);
 }
 
 function resolveOrigins(options: CodecServerOptions): string[] {
@@ -201,6 +206,7 @@ export async function startCodecServer(options: CodecServerOptions = {}): Promis
     } catch (err) {
       if (err instanceof HttpError) send(err.status, { error: err.message }, err.headers);
       else if (err instanceof PayloadDecryptionError) send(400, { error: err.message, keyId: err.keyId ?? null });
+      else if (err instanceof PayloadDecompressionError) send(400, { error: err.message });
       else send(500, { error: err instanceof Error ? err.message : String(err) });
     }
   };

@@ -20,7 +20,7 @@ import type {
   ToolCallInput,
   ToolCallResult,
 } from '../types.js';
-import { RunEncryptedError, RunNotFoundError } from '../client/errors.js';
+import { RunCompressedError, RunEncryptedError, RunNotFoundError } from '../client/errors.js';
 import { toolStepOf } from '../workflows/conversation.js';
 import { subRunStep } from '../workflows/sub-run.js';
 import { failedToolResult, subRunCancelledResult, toolValueResult } from '../workflows/tool-results.js';
@@ -121,15 +121,22 @@ function isStepActivity(type: string | null | undefined): type is StepActivityTy
 }
 
 const ENCRYPTED_ENCODING = 'binary/encrypted';
+const ZLIB_ENCODING = 'binary/zlib';
 
 /** A payload converter that meets an encrypted payload it has no codec for says "Unknown encoding: binary/encrypted". */
 export function isUndecodableEncrypted(err: unknown): boolean {
   return err instanceof ValueError && err.message.includes(ENCRYPTED_ENCODING);
 }
 
+/** The same for a compressed payload read without the zlib codec ("Unknown encoding: binary/zlib"). */
+function isUndecodableCompressed(err: unknown): boolean {
+  return err instanceof ValueError && err.message.includes(ZLIB_ENCODING);
+}
+
 /**
  * Decodes one execution's events. Throws RunNotFoundError when they are not a durable-agent run's, and
- * RunEncryptedError when its payloads are encrypted and the decoder has no key for them.
+ * RunEncryptedError when its payloads are encrypted and the decoder has no key for them (RunCompressedError when they
+ * are compressed and it has no zlib codec).
  */
 export async function decodeExecution(events: HistoryEvent[], decoder: PayloadDecoder, ids: ExecutionIds): Promise<ExecutionRecord> {
   const incremental = new ExecutionDecoder(decoder, ids);
@@ -163,6 +170,7 @@ export class ExecutionDecoder {
       await this.apply(events);
     } catch (err) {
       if (isUndecodableEncrypted(err)) throw new RunEncryptedError(this.ids.runId);
+      if (isUndecodableCompressed(err)) throw new RunCompressedError(this.ids.runId);
       throw err;
     }
   }

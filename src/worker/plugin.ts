@@ -14,7 +14,7 @@ import { CancelWatch } from '../activities/cancel-watch.js';
 import { createRunAccessActivities } from '../activities/run-access.js';
 import type { McpToolServer } from '../activities/mcp-tools.js';
 import type { Tool } from '../activities/tool-definition.js';
-import { encryptedDataConverter } from '../codec/aes-gcm-codec.js';
+import { dataConverterFromEnv } from '../codec/env-codecs.js';
 import { createWorkerTracing, type TracingOptions, type WorkerTracing } from './tracing.js';
 import { workflowInterceptorModules, workflowsWithAgentRun } from './workflow-source.js';
 
@@ -50,7 +50,7 @@ export class DurableAgentPlugin extends SimplePlugin {
 
   constructor(options: DurableAgentPluginOptions = {}) {
     const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
-    const dataConverter = options.dataConverter ?? encryptedDataConverter();
+    const dataConverter = options.dataConverter ?? dataConverterFromEnv();
     const cancelWatch = new CancelWatch();
     super({
       name: 'durable-agent',

@@ -10,7 +10,9 @@ import { createWorker } from '../../worker/create-worker.js';
 import { DEFAULT_SHUTDOWN_SIGNALS } from '../../worker/graceful-shutdown.js';
 import { METRICS_PORT_ENV } from '../../worker/quiet-runtime.js';
 import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type Requirement, type RequirementResolution, type RunOutput, type RunStatus, type RunStop } from '../../types.js';
-import { CODEC_KEY_ENV, codecFromEnv } from '../../codec/aes-gcm-codec.js';
+import { CODEC_KEY_ENV } from '../../codec/aes-gcm-codec.js';
+import { envCodecs } from '../../codec/env-codecs.js';
+import { COMPRESSION_ENV } from '../../codec/zlib-codec.js';
 import { startCodecServer } from '../../codec/codec-server.js';
 import { statusSearchAttribute } from '../../workflows/definitions.js';
 import { installQuietRuntime } from '../../worker/quiet-runtime.js';
@@ -51,7 +53,8 @@ const USAGE = `durable-agent <command> [options]
   list      [--session S] [--user U] [--status S] [--limit N]
   session   show <sessionId>            The session's runs, oldest first, and each one's conversation.
   codec-server [--port 8888] [--host 127.0.0.1] [--cors-origin http://localhost:8233]
-            Decrypt payloads for the Web UI (DURABLE_AGENT_CODEC_KEY, DURABLE_AGENT_CODEC_TOKEN).
+            Decrypt and inflate payloads for the Web UI (DURABLE_AGENT_CODEC_KEY, DURABLE_AGENT_COMPRESSION,
+            DURABLE_AGENT_CODEC_TOKEN).
   serve     [--port 8787] [--host 127.0.0.1] [--token T]
             Serve runs' event streams over HTTP: GET /runs/<runId>/events?from=<offset> (Server-Sent Events,
             Last-Event-ID resumes) and a live page at GET /runs/<runId>. Any host but loopback needs a token
@@ -165,8 +168,9 @@ async function main(argv: string[]): Promise<number> {
         },
       });
       const uiPort = Number(values['ui-port'] ?? 8233);
-      // Encrypted payloads stay readable in the dev Web UI: a loopback codec endpoint that trusts only that UI.
-      const codec = codecFromEnv()
+      // Encrypted or compressed payloads stay readable in the dev Web UI: a loopback codec endpoint that trusts only that UI.
+      const codecs = envCodecs();
+      const codec = codecs.codecs.length
         ? await startCodecServer({ trustedLocalOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`] })
         : undefined;
       const server = await startDevServer({
@@ -176,7 +180,10 @@ async function main(argv: string[]): Promise<number> {
         ...(codec ? { uiCodecEndpoint: codec.url } : {}),
       });
       console.log(`Temporal dev server ${server.started ? 'started' : 'already running'} at ${server.address}; Web UI: ${server.uiUrl}`);
-      if (codec) console.log(`payloads are encrypted (${CODEC_KEY_ENV}); the Web UI decrypts them through the codec endpoint ${codec.url}`);
+      if (codec) {
+        const what = [...(codecs.compression ? [`compressed (${COMPRESSION_ENV})`] : []), ...(codecs.encryption ? [`encrypted (${CODEC_KEY_ENV})`] : [])].join(' and ');
+        console.log(`payloads are ${what}; the Web UI reads them through the codec endpoint ${codec.url}`);
+      }
       process.env.DURABLE_AGENT_SEARCH_ATTRIBUTES ??= 'true';
       try {
         await runWorkerUntilSignal(values.tools, { offline: values.offline ?? false }, { address: server.address, tls: false });
