@@ -38,6 +38,29 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * Where a process's CPU goes, in ms by kind of thread (from /proc/<pid>/task): the main thread; Node's other threads,
+ * which it names `node` alike (the workflow thread, V8's GC and compiler helpers, libuv's pool); Temporal core's Rust
+ * runtime; everything else.
+ */
+export type ThreadKind = 'main' | 'node threads' | 'core' | 'other';
+export function threadCpuMs(pid: number): Record<ThreadKind, number> {
+  const out: Record<ThreadKind, number> = { main: 0, 'node threads': 0, core: 0, other: 0 };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended in between
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const kind: ThreadKind = tid === String(pid) ? 'main' : name === 'node' ? 'node threads' : name.startsWith('tokio-runtime') ? 'core' : 'other';
+    out[kind] += (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+  return out;
+}
+
 /** The Temporal dev server this process started (a child whose command line is `temporal server start-dev`). */
 export function temporalServerPid(): number | undefined {
   for (const task of readdirSync('/proc/self/task')) {

@@ -21,7 +21,7 @@ import { createWorker } from '../src/worker/create-worker.js';
 import { Conversation } from '../src/workflows/conversation.js';
 import { workflowBundle } from '../test/helpers/bundle.js';
 import { ROOT } from '../test/helpers/servers.js';
-import { cpuSeconds, startChild, stopChild } from './concurrency.js';
+import { cpuSeconds, startChild, stopChild, threadCpuMs, type ThreadKind } from './concurrency.js';
 import { modelClientCpuPerCall } from './model-client-cost.js';
 import { now, timedResponder, type BenchContext, type ModelRequestLog, type Row, type SectionResult } from './context.js';
 import type { noopLoop } from './noop-workflow.js';
@@ -164,6 +164,13 @@ interface CpuMeasurement {
   agentCpuPerStepMs: number;
   noopCpuPerActivityMs: number;
   ratio: number;
+  /** The same CPU by kind of thread, per step. */
+  agentThreadsMs: Record<ThreadKind, number>;
+  noopThreadsMs: Record<ThreadKind, number>;
+}
+
+function perStepDelta(before: Record<ThreadKind, number>, after: Record<ThreadKind, number>, steps: number): Record<ThreadKind, number> {
+  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, (v - before[k as ThreadKind]) / steps])) as Record<ThreadKind, number>;
 }
 
 /**
@@ -199,12 +206,16 @@ async function workerCpu(ctx: BenchContext, label: string, address: string, clie
     await agentRun();
     await noopRun();
     const a0 = cpuSeconds(agentChild.pid!);
+    const at0 = threadCpuMs(agentChild.pid!);
     for (let i = 0; i < runs; i++) await agentRun();
     const agentCpuPerStepMs = ((cpuSeconds(agentChild.pid!) - a0) * 1000) / (runs * STEPS);
+    const agentThreadsMs = perStepDelta(at0, threadCpuMs(agentChild.pid!), runs * STEPS);
     const b0 = cpuSeconds(noopChild.pid!);
+    const bt0 = threadCpuMs(noopChild.pid!);
     for (let i = 0; i < runs; i++) await noopRun();
     const noopCpuPerActivityMs = ((cpuSeconds(noopChild.pid!) - b0) * 1000) / (runs * NOOP_ACTIVITIES);
-    return { label, runs, agentCpuPerStepMs, noopCpuPerActivityMs, ratio: agentCpuPerStepMs / noopCpuPerActivityMs };
+    const noopThreadsMs = perStepDelta(bt0, threadCpuMs(noopChild.pid!), runs * NOOP_ACTIVITIES);
+    return { label, runs, agentCpuPerStepMs, noopCpuPerActivityMs, ratio: agentCpuPerStepMs / noopCpuPerActivityMs, agentThreadsMs, noopThreadsMs };
   } finally {
     await Promise.all([stopChild(agentChild), stopChild(noopChild)]);
   }
@@ -321,6 +332,11 @@ export async function stepsSection(ctx: BenchContext): Promise<SectionResult> {
       goal: `≤ ${GOAL_RATIO}×`,
       measured: `${cpu.ratio.toFixed(2)}× (${cpu.agentCpuPerStepMs.toFixed(2)} ms vs ${cpu.noopCpuPerActivityMs.toFixed(2)} ms CPU, ${cpu.runs} runs each)`,
       pass: cpu.ratio <= GOAL_RATIO,
+    });
+    rows.push({
+      section: 'steps',
+      metric: `${cpu.label}: worker CPU per step by thread, agent vs no-op (main; other Node threads: workflow, V8 GC and compiler, libuv; Temporal core; other)`,
+      measured: (Object.keys(cpu.agentThreadsMs) as ThreadKind[]).map((k) => `${k} ${cpu!.agentThreadsMs[k].toFixed(2)} vs ${cpu!.noopThreadsMs[k].toFixed(2)} ms`).join('; '),
     });
   }
   if (cpu && clientCpuPerCall !== undefined) {
