@@ -5,8 +5,8 @@
 # Idempotent: a no-op when the recorded bin folder still holds pg_ctl. apt-get runs only as root; `apt-get update` once.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=lib/step.sh
-source "$ROOT/scripts/lib/step.sh"
+# shellcheck source=lib/debian-package.sh
+source "$ROOT/scripts/lib/debian-package.sh"
 RECORD="$ROOT/.tools/postgres-bin"
 
 find_bin() {
@@ -25,18 +25,9 @@ if dir="$(find_bin)"; then
   echo "$dir" > "$RECORD"
   exit 0
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-postgres: no apt-get here; install PostgreSQL (12 or later, with initdb and pg_ctl) and rerun." >&2
-  exit 1
-fi
-if [[ "$(id -u)" != 0 ]]; then
-  echo "install-postgres: run as root (or: sudo apt-get install -y postgresql) to install PostgreSQL." >&2
-  exit 1
-fi
+apt_can_install postgres "install PostgreSQL (12 or later, with initdb and pg_ctl) and rerun." postgresql || exit 1
 install_postgres() {
-  # Waits for another apt-get (the Chromium installer runs beside this one) instead of failing on its lock.
-  apt-get -o DPkg::Lock::Timeout=600 update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends postgresql
+  apt_install --no-install-recommends postgresql
   find_bin
 }
 step "PostgreSQL (Debian's package)" postgres -- install_postgres
