@@ -10,6 +10,7 @@ import { sleep, tool } from '../src/activities/tool-definition.js';
 import { agentTool } from '../src/client/agent-tool.js';
 import { cancelRun, getLiveSteps, getRunOutput } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
+import { stepsQuery } from '../src/workflows/definitions.js';
 import { RunStatus, type RunOutput } from '../src/types.js';
 import { textTurn, toolTurn, type FakeTurn, type RecordedRequest } from '../src/testing/fake-anthropic/index.js';
 import { ToolCounter } from './helpers/counting-tools.js';
@@ -238,6 +239,9 @@ describe('agentTool: an agent is the tool (a sub-run)', () => {
     const agent = h.agent();
     const handle = await agent.start(new Task({ description: OUTER, tools: [researcher] }));
     await waitFor(() => counter.started.get('slow:otters') === 1, 'the inner agent to run slow_research');
+    // The live view links the running step to its sub-run, as the history reader does once it has ended.
+    const liveStep = (await handle.steps()).find((s) => s.name === 'tool:researcher');
+    assert.equal(liveStep?.status, 'running');
     await cancelRun(handle.runId, { client: h.client });
     const cancelled: RunOutput = await handle.result();
     assert.equal(cancelled.status, RunStatus.cancelled);
@@ -245,6 +249,7 @@ describe('agentTool: an agent is the tool (a sub-run)', () => {
     assert.equal(step.status, 'cancelled');
     const innerId = step.subRunId!;
     assert.match(innerId, new RegExp(`^${handle.runId}\\.step-1-tool-researcher-toolu_`));
+    assert.equal(liveStep?.subRunId, innerId);
     const inner = await getRunOutput(innerId, { client: h.client });
     assert.equal(inner.status, RunStatus.cancelled);
     assert.deepEqual(
@@ -268,6 +273,9 @@ describe('agentTool: an agent is the tool (a sub-run)', () => {
     );
     assert.equal(continued.stepResults[2]!.output, 'inner: otters hold hands');
     assert.equal(continued.stepResults[2]!.subRunId, innerId);
+    // The continued execution's live steps name the same sub-run (continued, not started afresh).
+    const liveAfter = await h.client.workflow.getHandle(handle.runId).query(stepsQuery);
+    assert.deepEqual(liveAfter.filter((s) => s.name === 'tool:researcher').map((s) => `${s.status} x${s.execution} ${s.subRunId}`), [`cancelled x1 ${innerId}`, `completed x2 ${innerId}`]);
     // The inner run was continued (its second execution), not started afresh.
     const innerDone = await getRunOutput(innerId, { client: h.client });
     assert.equal(innerDone.status, RunStatus.completed);

@@ -51,7 +51,7 @@ import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from './payload-size.js';
 import { stepFailure } from './step-failure.js';
 import { renderCurrentDetails } from './current-details.js';
 import { oneLine } from '../text.js';
-import { temporalToolCall, type LoopToolPolicy } from './temporal-tools.js';
+import { agentToolRunId, temporalToolCall, type LoopToolPolicy } from './temporal-tools.js';
 import { describeStop, RunStopper } from './run-stop.js';
 import { outputInvalidMessage } from './structured-output.js';
 import { referToRecordedResults } from './recorded-results.js';
@@ -191,7 +191,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
 
   const seeded = (activityId: string): StepOutcome | undefined => seed?.completed[activityId];
 
-  async function track<T>(plan: StepPlan, call: () => Promise<T>): Promise<T> {
+  async function track<T>(plan: StepPlan, call: () => Promise<T>, subRunId?: string): Promise<T> {
     const step: StepResult = {
       index: plan.index,
       name: plan.name,
@@ -200,6 +200,8 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       execution,
       startedAt: new Date().toISOString(),
       ...(plan.kind === 'tool' ? { toolUseId: plan.toolUseId, toolInput: plan.input } : {}),
+      // As the history reader reports it, so a live view of an agentTool's step links its sub-run while it runs.
+      ...(subRunId !== undefined ? { subRunId } : {}),
     };
     liveSteps.push(step);
     showDetails();
@@ -273,7 +275,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     const summary = oneLine(`tool ${plan.toolName} ${JSON.stringify(plan.input) ?? ''}`, SUMMARY_LIMIT);
     // An activityTool's call is the user's activity, an agentTool's a child run (src/workflows/temporal-tools.ts).
     const temporal = temporalToolCall(plan, policy, { runId, run: input, seed, summary });
-    if (temporal && patched(TEMPORAL_TOOLS)) return track(plan, temporal);
+    if (temporal && patched(TEMPORAL_TOOLS)) return track(plan, temporal, agentToolRunId(plan, policy, { runId, seed }));
     // Only callTool steps leave their result with the worker's transcript cache (activityTools and agentTools don't).
     toolStepsRun.set(plan.toolUseId, plan.activityId);
     const lean = patched(LEAN_STEP_COMMANDS);

@@ -39,8 +39,17 @@ const SUB_RUN_PLAN_OPTIONS: ActivityOptions = { startToCloseTimeout: '1 minute',
 export function temporalToolCall(plan: ToolStepPlan, policy: LoopToolPolicy | undefined, context: TemporalToolContext): (() => Promise<ToolCallResult>) | undefined {
   const { activity, agent } = policy ?? {};
   if (activity) return () => callActivityTool(plan, activity, context.summary);
-  if (agent) return () => callAgentTool(plan, agent, context);
+  if (agent) return () => callAgentTool(plan, agent, agentToolRunId(plan, policy, context)!, context);
   return undefined;
+}
+
+/**
+ * The run id of an agentTool call's sub-run: the one an earlier execution started (continuing never starts another),
+ * else `<run id>.<step activity id>`; undefined for any other tool.
+ */
+export function agentToolRunId(plan: ToolStepPlan, policy: LoopToolPolicy | undefined, context: Pick<TemporalToolContext, 'runId' | 'seed'>): string | undefined {
+  if (!policy?.agent) return undefined;
+  return context.seed?.subRuns?.[plan.activityId] ?? subRunId(context.runId, plan.activityId);
 }
 
 /** The final failure of the activity or child run, as history records it (the wrapper only says which step). */
@@ -78,7 +87,7 @@ function subRunTask(input: unknown): string | undefined {
   return typeof task === 'string' && task.trim() ? task : undefined;
 }
 
-async function callAgentTool(plan: ToolStepPlan, spec: AgentToolSpec, context: TemporalToolContext): Promise<ToolCallResult> {
+async function callAgentTool(plan: ToolStepPlan, spec: AgentToolSpec, runId: string, context: TemporalToolContext): Promise<ToolCallResult> {
   const description = subRunTask(plan.input);
   if (description === undefined) return errorResult(`Invalid input for tool ${plan.toolName}: give { "task": "<what the agent should do>" }.`);
   let start: SubRunStart;
@@ -92,7 +101,7 @@ async function callAgentTool(plan: ToolStepPlan, spec: AgentToolSpec, context: T
   } else {
     const { run } = context;
     start = {
-      runId: subRunId(context.runId, plan.activityId),
+      runId,
       taskQueue: spec.taskQueue ?? workflowInfo().taskQueue,
       input: {
         task: { ...spec.task, description },
