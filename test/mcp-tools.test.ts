@@ -5,7 +5,7 @@
 // the continuation with ToolMismatchError.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -14,6 +14,7 @@ import { connectMcpServer, type McpToolServer } from '../src/activities/mcp-tool
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { FailureTypes } from '../src/types.js';
+import { cliEnv, finished, killCliProcesses, startCli } from './helpers/cli-process.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import { ROOT } from './helpers/servers.js';
 
@@ -113,6 +114,7 @@ before(async () => {
   h.fake.setResponder(responder);
 });
 after(async () => {
+  killCliProcesses();
   await h?.close();
   await Promise.all([stdio?.close(), http?.close(), fragile?.close(), phoenix?.close(), phoenixOnce?.close()]);
   await Promise.all([webFixture?.down(), phoenixFixture?.down()]);
@@ -212,5 +214,31 @@ describe('MCP tools', () => {
     assert.equal(output.error?.name, FailureTypes.toolMismatch);
     assert.match(output.error?.message ?? '', /slow_echo.*input schema/);
     assert.equal(events(log).filter((e) => e.text === 'changing' && e.event === 'call').length, 1, 'the continuation made no call');
+  });
+  test('the CLI: a --tools module that connects an MCP server; the worker serves its tools, run puts them in the task', async () => {
+    const log = join(dir, 'cli.log');
+    const module = join(dir, 'cli-tools.mts');
+    writeFileSync(
+      module,
+      `import { connectMcpServer } from ${JSON.stringify(join(ROOT, 'src/activities/mcp-tools.ts'))};\n` +
+        `export const echo = await connectMcpServer(${JSON.stringify(fixtureCommand('--log', log))}, { prefix: 'cli_' });\n`,
+    );
+    const env = { ...cliEnv(h.env, `cli-mcp-${process.pid}`), ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: h.fake.url };
+    const worker = startCli(env, ['worker', '--tools', module]);
+    await waitFor(() => worker.stdout().includes('worker: task queue'), 'the CLI worker to start', 60_000).catch((err: unknown) => {
+      throw new Error(`${String(err)}; worker said: ${worker.stdout()}${worker.stderr()}`);
+    });
+    assert.match(worker.stdout(), /tools: none of its own; MCP servers: \S+ \(cli_slow_echo\)/);
+    const ran = await finished(startCli(env, ['run', 'call cli_slow_echo from-cli 10', '--tools', module]));
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.match(ran.stdout, /output: got echo: from-cli/);
+    // The worker's server made the call; the run process only listed the tools and closed its connection.
+    const calls = events(log).filter((e) => e.event === 'call' && e.text === 'from-cli');
+    assert.equal(calls.length, 1);
+    const starts = events(log).filter((e) => e.event === 'start').map((e) => e.pid);
+    assert.equal(starts.length, 2, 'one server process for the worker, one for the run command');
+    assert.equal(calls[0]!.pid, starts[0], 'the call went to the worker\'s server');
+    process.kill(worker.pid, 'SIGTERM');
+    assert.equal(await worker.exit, 0, worker.stderr());
   });
 });

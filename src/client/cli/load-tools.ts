@@ -1,16 +1,37 @@
-// `--tools <module>`: a user's ES module whose default export (an array) or named exports are tools.
+// `--tools <module>`: a user's ES module whose default export (an array) or named exports are tools, and MCP servers
+// connected with connectMcpServer (top-level await), whose tools join the worker's and the task's.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { McpToolServer } from '../../activities/mcp-tools.js';
 import { isTool, type Tool } from '../../activities/tool-definition.js';
 import { exampleTools } from '../../examples/tools.js';
 
-export async function loadTools(modulePath: string | undefined): Promise<Tool[]> {
-  if (!modulePath) return exampleTools;
+export interface ToolModule {
+  /** The module's own tools (the example tools without a module). */
+  tools: Tool[];
+  /** Its connected MCP servers: the worker serves their tools (createWorker's mcpServers); the caller closes them. */
+  mcpServers: McpToolServer[];
+}
+
+export async function loadToolModule(modulePath: string | undefined): Promise<ToolModule> {
+  if (!modulePath) return { tools: exampleTools, mcpServers: [] };
   const specifier = modulePath.startsWith('.') || modulePath.startsWith('/') ? pathToFileURL(resolve(modulePath)).href : modulePath;
   const mod = (await import(specifier)) as Record<string, unknown>;
-  const candidates = Array.isArray(mod.default) ? (mod.default as unknown[]) : Object.values(mod);
-  const tools = candidates.flatMap((value) => (Array.isArray(value) ? (value as unknown[]) : [value])).filter(isTool);
-  const unique = [...new Map(tools.map((t) => [t.name, t])).values()];
-  if (!unique.length) throw new Error(`--tools ${modulePath}: the module exports no tools made with tool({ ... }).`);
-  return unique;
+  const candidates = (Array.isArray(mod.default) ? (mod.default as unknown[]) : Object.values(mod)).flatMap((value) => (Array.isArray(value) ? (value as unknown[]) : [value]));
+  const tools = [...new Map(candidates.filter(isTool).map((t) => [t.name, t])).values()];
+  const mcpServers = [...new Set(candidates.filter((value): value is McpToolServer => value instanceof McpToolServer))];
+  if (!tools.length && !mcpServers.length) {
+    throw new Error(`--tools ${modulePath}: the module exports no tools made with tool({ ... }) and no MCP server from connectMcpServer().`);
+  }
+  return { tools, mcpServers };
+}
+
+/** Every tool a task can name: the module's own and its MCP servers' (as each server last listed them). */
+export function taskTools(module: ToolModule): Tool[] {
+  return [...module.tools, ...module.mcpServers.flatMap((server) => server.tools())];
+}
+
+/** Closes the module's MCP connections (a stdio server's process would keep the CLI alive). */
+export async function closeToolModule(module: ToolModule): Promise<void> {
+  await Promise.all(module.mcpServers.map((server) => server.close()));
 }

@@ -19,7 +19,8 @@ import { installQuietRuntime } from '../../worker/quiet-runtime.js';
 import { startDevServer } from './dev-server.js';
 import { outputSummary, stepsTable } from './format.js';
 import { limitsFrom, LIMIT_FLAGS } from './limit-flags.js';
-import { loadTools } from './load-tools.js';
+import { closeToolModule, loadToolModule, taskTools } from './load-tools.js';
+import type { Tool } from '../../activities/tool-definition.js';
 import { MissingApiKeyError, resolveModelBackend, type ModelBackendOptions } from './model-backend.js';
 import { followProgress } from './progress.js';
 import { logEnd } from '../run-stream.js';
@@ -138,9 +139,14 @@ async function runWorkerUntilSignal(toolsModule: string | undefined, model: Mode
   // registered") is not the CLI's to print, and a metrics endpoint can only be set up as the runtime is made.
   installQuietRuntime(metricsPort !== undefined ? { metrics: { port: metricsPort } } : {});
   const backend = await resolveModelBackend(model);
-  const tools = await loadTools(toolsModule);
-  const worker = await createWorker({ tools, ...(backend.settings ? { anthropic: backend.settings } : {}), ...extra });
-  console.log(`worker: task queue ${worker.options.taskQueue}, tools: ${tools.map((t) => t.name).join(', ')}; model: ${backend.description}`);
+  const module = await loadToolModule(toolsModule);
+  const { tools, mcpServers } = module;
+  const worker = await createWorker({ tools, mcpServers, ...(backend.settings ? { anthropic: backend.settings } : {}), ...extra });
+  const mcp = mcpServers.map((server) => `${server.name} (${server.tools().map((t) => t.name).join(', ')})`);
+  console.log(
+    `worker: task queue ${worker.options.taskQueue}, tools: ${tools.map((t) => t.name).join(', ') || 'none of its own'}` +
+      `${mcp.length ? `; MCP servers: ${mcp.join(', ')}` : ''}; model: ${backend.description}`,
+  );
   if (metricsPort !== undefined) console.log(`metrics: Prometheus on port ${metricsPort}, /metrics`);
   // createWorker's worker shuts down gracefully on these signals: in-flight steps go straight to another worker.
   for (const signal of DEFAULT_SHUTDOWN_SIGNALS) {
@@ -149,6 +155,7 @@ async function runWorkerUntilSignal(toolsModule: string | undefined, model: Mode
   try {
     await worker.run();
   } finally {
+    await closeToolModule(module);
     await backend.close();
   }
 }
@@ -216,9 +223,17 @@ async function main(argv: string[]): Promise<number> {
       const description = positionals.join(' ').trim();
       if (!description) throw new UsageError('missing the task text: durable-agent run "<task>"');
       const maxSteps = values['max-steps'] === undefined ? undefined : Number(values['max-steps']);
+      // The task needs the tools' definitions only: the MCP connections close as soon as they are read.
+      const module = await loadToolModule(values.tools);
+      let tools: Tool[];
+      try {
+        tools = taskTools(module);
+      } finally {
+        await closeToolModule(module);
+      }
       const task = new Task({
         description,
-        tools: await loadTools(values.tools),
+        tools,
         ...(maxSteps !== undefined ? { maxSteps } : {}),
         ...(values.memory ? { memory: true } : {}),
       });
