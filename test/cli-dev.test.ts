@@ -30,8 +30,9 @@ test('dev starts server + worker with the offline model; run and list work again
   delete env.ANTHROPIC_API_KEY;
   delete env.ANTHROPIC_BASE_URL;
   delete env.DURABLE_AGENT_SEARCH_ATTRIBUTES;
-  // Encrypted payloads: dev gives its Web UI a codec endpoint that the UI may call without a token.
+  // Compressed and encrypted payloads: dev gives its Web UI a codec endpoint that the UI may call without a token.
   env.DURABLE_AGENT_CODEC_KEY = randomBytes(32).toString('hex');
+  env.DURABLE_AGENT_COMPRESSION = 'zlib';
   delete env.DURABLE_AGENT_CODEC_TOKEN;
   const db = join(dir, 'dev.db');
 
@@ -42,8 +43,11 @@ test('dev starts server + worker with the offline model; run and list work again
   assert.match(dev.out(), new RegExp(`Temporal dev server started at 127\\.0\\.0\\.1:${port}; Web UI: http://127\\.0\\.0\\.1:${uiPort}`));
   assert.match(dev.out(), /tools: long_running_task, send_email; model: the offline Anthropic-compatible fake/);
   assert.ok(existsSync(db), 'the dev server keeps its state in the SQLite file');
-  const codecUrl = /the Web UI decrypts them through the codec endpoint (http:\/\/127\.0\.0\.1:\d+)/.exec(dev.out())?.[1];
-  assert.ok(codecUrl, `dev says where the Web UI decrypts payloads:\n${dev.out()}`);
+  const codecUrl =
+    /payloads are compressed \(DURABLE_AGENT_COMPRESSION\) and encrypted \(DURABLE_AGENT_CODEC_KEY\); the Web UI reads them through the codec endpoint (http:\/\/127\.0\.0\.1:\d+)/.exec(
+      dev.out(),
+    )?.[1];
+  assert.ok(codecUrl, `dev says where the Web UI reads payloads:\n${dev.out()}`);
   const settings = (await (await fetch(`http://127.0.0.1:${uiPort}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
   assert.equal(settings.Codec?.Endpoint, codecUrl, 'the Web UI is configured with that codec endpoint');
   const ui = `http://127.0.0.1:${uiPort}`;
