@@ -76,9 +76,24 @@ async function measure(ctx: BenchContext, target: Target, reps: number): Promise
   const log: ModelRequestLog[] = [];
   ctx.fake.setResponder(timedResponder(scriptedResponder(script()), log));
 
-  // Agent runs (the first one is a warm-up and not counted).
+  // The no-op baseline on its own task queue, same connection, same process.
+  const noopTimes: number[] = [];
+  const noopBundle = await workflowBundle(fileURLToPath(new URL('./noop-workflow.ts', import.meta.url)), { interceptors: false });
+  const noopQueue = `${target.taskQueue}-noop`;
+  const noopWorker = await Worker.create({
+    connection: target.connection,
+    taskQueue: noopQueue,
+    workflowBundle: noopBundle,
+    activities: {
+      noop: async (index: number) => {
+        noopTimes.push(now());
+        return index;
+      },
+    },
+  });
+
   const agentSamples: AgentSample[] = [];
-  for (let rep = 0; rep <= reps; rep++) {
+  const agentRep = async (rep: number): Promise<void> => {
     ctx.fake.reset();
     log.length = 0;
     const t0 = now();
@@ -101,41 +116,31 @@ async function measure(ctx: BenchContext, target: Target, reps: number): Promise
         readOutput: read - closed,
       });
     }
-  }
-
-  // The no-op baseline on its own task queue, same connection, same process.
-  const noopTimes: number[] = [];
-  const noopBundle = await workflowBundle(fileURLToPath(new URL('./noop-workflow.ts', import.meta.url)), { interceptors: false });
-  const noopQueue = `${target.taskQueue}-noop`;
-  const noopWorker = await Worker.create({
-    connection: target.connection,
-    taskQueue: noopQueue,
-    workflowBundle: noopBundle,
-    activities: {
-      noop: async (index: number) => {
-        noopTimes.push(now());
-        return index;
-      },
-    },
-  });
+  };
   const noopSamples: NoopSample[] = [];
+  const noopRep = async (rep: number): Promise<void> => {
+    noopTimes.length = 0;
+    const t0 = now();
+    const done = await target.client.workflow.execute<typeof noopLoop>('noopLoop', {
+      taskQueue: noopQueue,
+      workflowId: `bench-noop-${process.pid}-${Date.now()}-${rep}`,
+      args: [NOOP_ACTIVITIES],
+    });
+    const t1 = now();
+    if (done !== NOOP_ACTIVITIES) throw new Error(`noop loop ran ${done} activities`);
+    if (rep > 0) {
+      noopSamples.push({
+        wallPerActivity: (t1 - t0) / NOOP_ACTIVITIES,
+        steadyPerActivity: (noopTimes[NOOP_ACTIVITIES - 1]! - noopTimes[0]!) / (NOOP_ACTIVITIES - 1),
+      });
+    }
+  };
+  // Agent and no-op runs alternate (the first of each is a warm-up and not counted), so both see the machine as it is
+  // at the time: on a shared 2-core VM one side's runs done in a block can meet other weather than the other's.
   await noopWorker.runUntil(async () => {
     for (let rep = 0; rep <= reps; rep++) {
-      noopTimes.length = 0;
-      const t0 = now();
-      const done = await target.client.workflow.execute<typeof noopLoop>('noopLoop', {
-        taskQueue: noopQueue,
-        workflowId: `bench-noop-${process.pid}-${Date.now()}-${rep}`,
-        args: [NOOP_ACTIVITIES],
-      });
-      const t1 = now();
-      if (done !== NOOP_ACTIVITIES) throw new Error(`noop loop ran ${done} activities`);
-      if (rep > 0) {
-        noopSamples.push({
-          wallPerActivity: (t1 - t0) / NOOP_ACTIVITIES,
-          steadyPerActivity: (noopTimes[NOOP_ACTIVITIES - 1]! - noopTimes[0]!) / (NOOP_ACTIVITIES - 1),
-        });
-      }
+      await agentRep(rep);
+      await noopRep(rep);
     }
   });
 
@@ -169,8 +174,13 @@ interface CpuMeasurement {
   noopThreadsMs: Record<ThreadKind, number>;
 }
 
-function perStepDelta(before: Record<ThreadKind, number>, after: Record<ThreadKind, number>, steps: number): Record<ThreadKind, number> {
-  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, (v - before[k as ThreadKind]) / steps])) as Record<ThreadKind, number>;
+function zeroThreads(): Record<ThreadKind, number> {
+  return { main: 0, 'node threads': 0, core: 0, other: 0 };
+}
+
+/** Adds what each kind of thread used between two readings to `into`. */
+function addThreads(into: Record<ThreadKind, number>, before: Record<ThreadKind, number>, after: Record<ThreadKind, number>): void {
+  for (const kind of Object.keys(into) as ThreadKind[]) into[kind] += after[kind] - before[kind];
 }
 
 /**
@@ -205,16 +215,29 @@ async function workerCpu(ctx: BenchContext, label: string, address: string, clie
   try {
     await agentRun();
     await noopRun();
-    const a0 = cpuSeconds(agentChild.pid!);
-    const at0 = threadCpuMs(agentChild.pid!);
-    for (let i = 0; i < runs; i++) await agentRun();
-    const agentCpuPerStepMs = ((cpuSeconds(agentChild.pid!) - a0) * 1000) / (runs * STEPS);
-    const agentThreadsMs = perStepDelta(at0, threadCpuMs(agentChild.pid!), runs * STEPS);
-    const b0 = cpuSeconds(noopChild.pid!);
-    const bt0 = threadCpuMs(noopChild.pid!);
-    for (let i = 0; i < runs; i++) await noopRun();
-    const noopCpuPerActivityMs = ((cpuSeconds(noopChild.pid!) - b0) * 1000) / (runs * NOOP_ACTIVITIES);
-    const noopThreadsMs = perStepDelta(bt0, threadCpuMs(noopChild.pid!), runs * NOOP_ACTIVITIES);
+    // Alternating, as the round trips above; each side's CPU is read around its own runs only.
+    let agentCpuMs = 0;
+    let noopCpuMs = 0;
+    const agentThreadsMs = zeroThreads();
+    const noopThreadsMs = zeroThreads();
+    for (let i = 0; i < runs; i++) {
+      const a0 = cpuSeconds(agentChild.pid!);
+      const agentThreads = threadCpuMs(agentChild.pid!);
+      await agentRun();
+      agentCpuMs += (cpuSeconds(agentChild.pid!) - a0) * 1000;
+      addThreads(agentThreadsMs, agentThreads, threadCpuMs(agentChild.pid!));
+      const b0 = cpuSeconds(noopChild.pid!);
+      const noopThreads = threadCpuMs(noopChild.pid!);
+      await noopRun();
+      noopCpuMs += (cpuSeconds(noopChild.pid!) - b0) * 1000;
+      addThreads(noopThreadsMs, noopThreads, threadCpuMs(noopChild.pid!));
+    }
+    const agentCpuPerStepMs = agentCpuMs / (runs * STEPS);
+    const noopCpuPerActivityMs = noopCpuMs / (runs * NOOP_ACTIVITIES);
+    for (const kind of Object.keys(agentThreadsMs) as ThreadKind[]) {
+      agentThreadsMs[kind] /= runs * STEPS;
+      noopThreadsMs[kind] /= runs * NOOP_ACTIVITIES;
+    }
     return { label, runs, agentCpuPerStepMs, noopCpuPerActivityMs, ratio: agentCpuPerStepMs / noopCpuPerActivityMs, agentThreadsMs, noopThreadsMs };
   } finally {
     await Promise.all([stopChild(agentChild), stopChild(noopChild)]);
@@ -269,7 +292,7 @@ async function inProcess(ctx: BenchContext, reps: number): Promise<number[]> {
 export async function stepsSection(ctx: BenchContext): Promise<SectionResult> {
   const reps = ctx.quick ? 2 : 5;
   const measurements: Measurement[] = [];
-  const cpuRuns = ctx.quick ? 3 : 10;
+  const cpuRuns = ctx.quick ? 3 : 20;
   let cpu: CpuMeasurement | undefined;
   measurements.push(
     await measure(ctx, { label: ctx.tunedServer ? 'transfer-queue limit raised' : 'stock dev server', client: ctx.client, connection: ctx.connection, taskQueue: ctx.taskQueue, agent: ctx.agent }, reps),
