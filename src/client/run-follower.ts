@@ -4,7 +4,7 @@
 // mode), and the live text of a model call by asking for the call's heartbeat details only while one is in flight.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import { STEP_ACTIVITY } from '../activities/contract.js';
+import { STEP_ACTIVITY } from '../types.js';
 import { ExecutionDecoder, type ExecutionRecord } from '../history/decode.js';
 import type { LiveText } from '../history/event-log.js';
 import { payloadDecoderOf, type PayloadDecoder } from '../history/payload-decoder.js';

@@ -4,7 +4,7 @@
 // users see of a run (RunOutput, the event log, the continuation seed) is a projection of these records.
 import { ApplicationFailure, TemporalFailure, TimeoutFailure, ValueError, type Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import { RESOLVE_TOOLS_ACTIVITY, STEP_ACTIVITY, type StepActivityType } from '../activities/contract.js';
+import { RESOLVE_TOOLS_ACTIVITY, STEP_ACTIVITY, type StepActivityType } from '../types.js';
 import type {
   ResolvedTool,
   AgentRunResult,

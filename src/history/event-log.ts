@@ -3,7 +3,7 @@
 // history is the source, the log is the same for every client at every moment, which makes stream offsets resumable.
 // Pure: streaming (src/client/run-stream.ts) fetches the records and serves the log from an offset.
 import { RunStatus, type StreamEvent, type StreamEventBase } from '../types.js';
-import { STEP_ACTIVITY } from '../activities/contract.js';
+import { STEP_ACTIVITY } from '../types.js';
 import type { ActivityRecord, ExecutionRecord } from './decode.js';
 import { executionNumber, stepResultOf, toRunOutput } from './projections.js';
 
