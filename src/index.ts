@@ -56,7 +56,8 @@ export { workflowInterceptorModules } from './worker/workflow-source.js';
 export { DEFAULT_SHUTDOWN_SIGNALS, shutdownOnSignals, type ShutdownOnSignalsOptions } from './worker/graceful-shutdown.js';
 export { AesGcmCodec, encryptedDataConverter, codecFromEnv, PayloadDecryptionError } from './codec/aes-gcm-codec.js';
 export { ZlibCodec, compressionFromEnv, PayloadDecompressionError, ZLIB_ENCODING, type ZlibCodecOptions } from './codec/zlib-codec.js';
-export { CodecChain, dataConverterFromEnv } from './codec/env-codecs.js';
+export { CodecChain } from './codec/codec-chain.js';
+export { dataConverterFromEnv } from './codec/env-codecs.js';
 export { startCodecServer, type CodecServer, type CodecServerOptions } from './codec/codec-server.js';
 export {
   RunStatus,

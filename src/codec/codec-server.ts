@@ -6,7 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { AesGcmCodec, CODEC_KEY_ENV, CODEC_KEY_ID_ENV, PayloadDecryptionError } from './aes-gcm-codec.js';
-import { CodecChain, envCodecs } from './env-codecs.js';
+import { CodecChain } from './codec-chain.js';
+import { envCodecs } from './env-codecs.js';
 import { COMPRESSION_ENV, PayloadDecompressionError } from './zlib-codec.js';
 
 export const CODEC_TOKEN_ENV = 'DURABLE_AGENT_CODEC_TOKEN';

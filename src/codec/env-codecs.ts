@@ -1,7 +1,7 @@
 // The payload codecs the environment configures, in the one order they compose: compression first
 // (DURABLE_AGENT_COMPRESSION=zlib), then encryption (DURABLE_AGENT_CODEC_KEY). Clients, workers, the CLI and the
 // codec server all build their codecs here, so a run written by one is readable by the others.
-import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
+import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { codecFromEnv, type AesGcmCodec } from './aes-gcm-codec.js';
 import { compressionFromEnv, type ZlibCodec } from './zlib-codec.js';
 
@@ -30,21 +30,4 @@ export function envCodecs(env: NodeJS.ProcessEnv = process.env): EnvCodecs {
 export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): DataConverter | undefined {
   const { codecs } = envCodecs(env);
   return codecs.length ? { payloadCodecs: codecs } : undefined;
-}
-
-/** Codecs as one, the way Temporal applies `payloadCodecs`: encode first to last, decode last to first. */
-export class CodecChain implements PayloadCodec {
-  constructor(readonly codecs: readonly PayloadCodec[]) {}
-
-  async encode(payloads: Payload[]): Promise<Payload[]> {
-    let out = payloads;
-    for (const codec of this.codecs) out = await codec.encode(out);
-    return out;
-  }
-
-  async decode(payloads: Payload[]): Promise<Payload[]> {
-    let out = payloads;
-    for (const codec of [...this.codecs].reverse()) out = await codec.decode(out);
-    return out;
-  }
 }

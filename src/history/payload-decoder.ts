@@ -7,9 +7,9 @@ import {
   defaultPayloadConverter,
   type LoadedDataConverter,
   type Payload,
-  type PayloadCodec,
   type ProtoFailure,
 } from '@temporalio/common';
+import { CodecChain } from '../codec/codec-chain.js';
 
 export interface PayloadDecoder {
   /** The values of a Payloads list, in order. */
@@ -27,22 +27,15 @@ export const plainConverter: DecodingConverter = {
   payloadCodecs: [],
 };
 
-async function decodePayloads(codecs: PayloadCodec[], payloads: Payload[]): Promise<Payload[]> {
-  let decoded = payloads;
-  for (let i = codecs.length - 1; i >= 0; i--) decoded = await codecs[i]!.decode(decoded);
-  return decoded;
-}
-
 type PayloadList = { payloads?: Payload[] | null } | null | undefined;
 
 /** A failure whose payloads (details, encoded message, causes) have been through the codecs. */
-async function decodeFailurePayloads(codecs: PayloadCodec[], failure: ProtoFailure): Promise<ProtoFailure> {
-  const list = async (p: PayloadList): Promise<{ payloads: Payload[] } | undefined> =>
-    p ? { payloads: await decodePayloads(codecs, p.payloads ?? []) } : undefined;
+async function decodeFailurePayloads(codecs: CodecChain, failure: ProtoFailure): Promise<ProtoFailure> {
+  const list = async (p: PayloadList): Promise<{ payloads: Payload[] } | undefined> => (p ? { payloads: await codecs.decode(p.payloads ?? []) } : undefined);
   const { applicationFailureInfo: app, timeoutFailureInfo: timeout, canceledFailureInfo: canceled, resetWorkflowFailureInfo: reset } = failure;
   return {
     ...failure,
-    encodedAttributes: failure.encodedAttributes ? (await decodePayloads(codecs, [failure.encodedAttributes]))[0] : null,
+    encodedAttributes: failure.encodedAttributes ? (await codecs.decode([failure.encodedAttributes]))[0] : null,
     cause: failure.cause ? await decodeFailurePayloads(codecs, failure.cause) : null,
     applicationFailureInfo: app ? { ...app, details: await list(app.details) } : null,
     timeoutFailureInfo: timeout ? { ...timeout, lastHeartbeatDetails: await list(timeout.lastHeartbeatDetails) } : null,
@@ -53,8 +46,9 @@ async function decodeFailurePayloads(codecs: PayloadCodec[], failure: ProtoFailu
 
 export function payloadDecoderOf(converter: DecodingConverter = plainConverter): PayloadDecoder {
   const { payloadConverter, failureConverter, payloadCodecs } = converter;
+  const codecs = new CodecChain(payloadCodecs);
   return {
-    values: async (payloads) => (await decodePayloads(payloadCodecs, payloads)).map((p) => payloadConverter.fromPayload(p)),
-    failure: async (failure) => failureConverter.failureToError(await decodeFailurePayloads(payloadCodecs, failure), payloadConverter),
+    values: async (payloads) => (await codecs.decode(payloads)).map((p) => payloadConverter.fromPayload(p)),
+    failure: async (failure) => failureConverter.failureToError(await decodeFailurePayloads(codecs, failure), payloadConverter),
   };
 }
