@@ -210,6 +210,14 @@ describe('compressed runs on the dev server', () => {
     };
     await assert.rejects(getRunOutput(cancelled.runId, { client: h.env.client }), compressed);
     await assert.rejects(new Agent('anthropic/claude-sonnet-4-6', { client: h.env.client }).continueRun({ runId: cancelled.runId }), compressed);
+    // Waiting for a run whose result is compressed: the wait ends at the close, and the reading says why it cannot go on.
+    h.fake.setResponder(scriptedResponder([textTurn(`LONG-ANSWER ${prose(2000, 5)}`)]));
+    const plainAgent = new Agent('anthropic/claude-sonnet-4-6', { client: h.env.client, taskQueue: h.taskQueue });
+    await assert.rejects(plainAgent.do(new Task({ description: 'Answer at length.' })), (err: unknown) => {
+      assert.ok(err instanceof RunCompressedError, String(err));
+      assert.equal(err.runId, plainAgent.runId);
+      return true;
+    });
   });
 
   test('getClient takes compression from DURABLE_AGENT_COMPRESSION and caches plain and compressing clients apart', async () => {

@@ -1,14 +1,14 @@
 // Waiting for an execution to close, whatever its outcome: the SDK's own long-poll for the close event
 // (WorkflowHandle.result()), so a time-skipping test client skips time while it waits, as it does for any workflow.
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { isUndecodableEncrypted } from '../history/decode.js';
+import { missingCodecError } from '../history/decode.js';
 import { RunNotFoundError } from './errors.js';
 import { isNotFound } from './read-execution.js';
 
 /**
  * Resolves once the execution has closed. A cancelled or failed run is an outcome here, not an error, and so is a
- * result this client cannot decode (an encrypted run without its key): the caller reads the history next. With
- * `signal`, rejects with the signal's reason if it aborts first.
+ * result this client cannot decode (an encrypted or compressed run without its codec): the caller reads the history
+ * next, which says so. With `signal`, rejects with the signal's reason if it aborts first.
  */
 export async function awaitClose(client: Client, runId: string, executionRunId: string, signal?: AbortSignal): Promise<void> {
   const wait = (): Promise<unknown> => client.workflow.getHandle(runId, executionRunId).result();
@@ -16,7 +16,7 @@ export async function awaitClose(client: Client, runId: string, executionRunId: 
     await (signal ? client.withAbortSignal(signal, wait) : wait());
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
-    if (err instanceof WorkflowFailedError || isUndecodableEncrypted(err)) return;
+    if (err instanceof WorkflowFailedError || missingCodecError(err, runId)) return;
     if (isNotFound(err)) throw new RunNotFoundError(runId);
     throw err;
   }

@@ -123,14 +123,16 @@ function isStepActivity(type: string | null | undefined): type is StepActivityTy
 const ENCRYPTED_ENCODING = 'binary/encrypted';
 const ZLIB_ENCODING = 'binary/zlib';
 
-/** A payload converter that meets an encrypted payload it has no codec for says "Unknown encoding: binary/encrypted". */
-export function isUndecodableEncrypted(err: unknown): boolean {
-  return err instanceof ValueError && err.message.includes(ENCRYPTED_ENCODING);
-}
-
-/** The same for a compressed payload read without the zlib codec ("Unknown encoding: binary/zlib"). */
-function isUndecodableCompressed(err: unknown): boolean {
-  return err instanceof ValueError && err.message.includes(ZLIB_ENCODING);
+/**
+ * The typed error for a payload this client has no codec for, or undefined for any other error. A payload converter
+ * that meets one says "Unknown encoding: binary/encrypted" (an encrypted run, no key) or "…: binary/zlib" (a
+ * compressed run, no zlib codec).
+ */
+export function missingCodecError(err: unknown, runId: string): RunEncryptedError | RunCompressedError | undefined {
+  if (!(err instanceof ValueError)) return undefined;
+  if (err.message.includes(ENCRYPTED_ENCODING)) return new RunEncryptedError(runId);
+  if (err.message.includes(ZLIB_ENCODING)) return new RunCompressedError(runId);
+  return undefined;
 }
 
 /**
@@ -169,9 +171,7 @@ export class ExecutionDecoder {
     try {
       await this.apply(events);
     } catch (err) {
-      if (isUndecodableEncrypted(err)) throw new RunEncryptedError(this.ids.runId);
-      if (isUndecodableCompressed(err)) throw new RunCompressedError(this.ids.runId);
-      throw err;
+      throw missingCodecError(err, this.ids.runId) ?? err;
     }
   }
 
