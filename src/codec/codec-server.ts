@@ -7,8 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { AesGcmCodec, CODEC_KEY_ENV, CODEC_KEY_ID_ENV, PayloadDecryptionError } from './aes-gcm-codec.js';
 import { CodecChain } from './codec-chain.js';
-import { envCodecs } from './env-codecs.js';
-import { COMPRESSION_ENV, PayloadDecompressionError } from './zlib-codec.js';
+import { COMPRESSION_ENV, compressionFromEnv, PayloadDecompressionError } from './zlib-codec.js';
 
 export const CODEC_TOKEN_ENV = 'DURABLE_AGENT_CODEC_TOKEN';
 export const CODEC_CORS_ENV = 'DURABLE_AGENT_CODEC_CORS_ORIGIN';
@@ -108,10 +107,10 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
 
 function resolveCodec(options: CodecServerOptions): PayloadCodec {
   if (options.codec) return options.codec;
-  const { compression, encryption } = envCodecs();
-  const key = options.key;
+  const compression = compressionFromEnv();
+  const key = options.key ?? process.env[CODEC_KEY_ENV];
   const keyId = options.keyId ?? process.env[CODEC_KEY_ID_ENV];
-  const aes = key ? new AesGcmCodec({ key, ...(keyId ? { keyId } : {}) }) : encryption;
+  const aes = key ? new AesGcmCodec({ key, ...(keyId ? { keyId } : {}) }) : undefined;
   if (!aes && !compression) throw new TypeError(`The codec server needs a key or compression: pass { key } or set ${CODEC_KEY_ENV} or ${COMPRESSION_ENV}=zlib.`);
   return new CodecChain([...(compression ? [compression] : []), ...(aes ? [aes] : [])]);
 }

@@ -11,6 +11,7 @@ import { DEFAULT_SHUTDOWN_SIGNALS } from '../../worker/graceful-shutdown.js';
 import { METRICS_PORT_ENV } from '../../worker/quiet-runtime.js';
 import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type Requirement, type RequirementResolution, type RunOutput, type RunStatus, type RunStop } from '../../types.js';
 import { CODEC_KEY_ENV } from '../../codec/aes-gcm-codec.js';
+import { CodecChain } from '../../codec/codec-chain.js';
 import { envCodecs } from '../../codec/env-codecs.js';
 import { COMPRESSION_ENV } from '../../codec/zlib-codec.js';
 import { startCodecServer } from '../../codec/codec-server.js';
@@ -178,7 +179,7 @@ async function main(argv: string[]): Promise<number> {
       // Encrypted or compressed payloads stay readable in the dev Web UI: a loopback codec endpoint that trusts only that UI.
       const codecs = envCodecs();
       const codec = codecs.codecs.length
-        ? await startCodecServer({ trustedLocalOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`] })
+        ? await startCodecServer({ codec: new CodecChain(codecs.codecs), trustedLocalOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`] })
         : undefined;
       const server = await startDevServer({
         dbFilename: resolve(values.db ?? '.data/temporal.db'),
