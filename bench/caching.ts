@@ -7,9 +7,8 @@ import { Agent } from '../src/client/agent.js';
 import { Task } from '../src/client/task.js';
 import { tool } from '../src/activities/tool-definition.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { createWorker } from '../src/worker/create-worker.js';
 import type { Usage } from '../src/types.js';
-import type { BenchContext, Row, SectionResult } from './context.js';
+import { sectionWorker, type BenchContext, type Row, type SectionResult } from './context.js';
 import { round } from './stats.js';
 
 const TURNS = 20;
@@ -37,15 +36,8 @@ const allInput = (usage: Usage): number => usage.inputTokens + (usage.cacheReadI
 
 async function runOnce(ctx: BenchContext, promptCaching: boolean): Promise<Usage> {
   const taskQueue = `${ctx.taskQueue}-caching-${promptCaching ? 'on' : 'off'}`;
-  const worker = await createWorker({
-    connection: ctx.connection,
-    taskQueue,
-    tools: [readPage],
-    anthropic: { baseURL: ctx.fake.url, apiKey: 'bench-key', promptCaching },
-    workflowBundle: ctx.bundle,
-  });
-  const running = worker.run();
-  try {
+  const worker = await sectionWorker(ctx, taskQueue, { tools: [readPage], anthropic: { baseURL: ctx.fake.url, apiKey: 'bench-key', promptCaching } });
+  return worker.runUntil(async () => {
     ctx.fake.setResponder(
       scriptedResponder([
         ...Array.from({ length: TURNS - 1 }, (_, i) => toolTurn([{ name: 'read_page', input: { page: i + 1 } }], { text: `Reading page ${i + 1}.` })),
@@ -58,10 +50,7 @@ async function runOnce(ctx: BenchContext, promptCaching: boolean): Promise<Usage
     const output = await agent.do(new Task({ description: `Read pages 1 to ${TURNS - 1} of the handbook, one at a time.`, system, tools: [readPage], maxSteps: 2 * TURNS }));
     if (output.status !== 'completed') throw new Error(`the ${promptCaching ? 'cached' : 'uncached'} run ended ${output.status}: ${output.error?.message ?? ''}`);
     return output.usage;
-  } finally {
-    worker.shutdown();
-    await running;
-  }
+  });
 }
 
 export async function cachingSection(ctx: BenchContext): Promise<SectionResult> {

@@ -3,11 +3,12 @@ import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Agent } from '../src/client/agent.js';
 import type { Tool } from '../src/activities/tool-definition.js';
 import type { FakeAnthropicServer, FakeResponder, RecordedRequest } from '../src/testing/fake-anthropic/index.js';
 import type { ToolProbe } from './tools.js';
+import { createWorker, type CreateWorkerOptions } from '../src/worker/create-worker.js';
 
 const { temporal } = proto;
 
@@ -105,4 +106,18 @@ export async function waitUntil(predicate: () => boolean, what: string, timeoutM
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/**
+ * A worker of a section's own on `taskQueue`: the bench's server, fake model and workflow bundle unless `options` say
+ * otherwise. Run it with `worker.runUntil(...)`, which shuts it down when the section's work settles.
+ */
+export function sectionWorker(ctx: BenchContext, taskQueue: string, options: Partial<CreateWorkerOptions> = {}): Promise<Worker> {
+  return createWorker({
+    connection: ctx.connection,
+    taskQueue,
+    anthropic: { baseURL: ctx.fake.url, apiKey: 'bench-key' },
+    workflowBundle: ctx.bundle,
+    ...options,
+  });
 }

@@ -10,11 +10,10 @@ import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { RunStatus, type RunOutput } from '../src/types.js';
-import { createWorker } from '../src/worker/create-worker.js';
 import { DEFAULT_QUIET_HEARTBEAT_INTERVAL_MS } from '../src/activities/cancel-watch.js';
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../src/activities/index.js';
 import { cpuSeconds, temporalServerPid } from './concurrency.js';
-import { now, waitUntil, type BenchContext, type Row, type SectionResult } from './context.js';
+import { now, sectionWorker, waitUntil, type BenchContext, type Row, type SectionResult } from './context.js';
 import { requestCount, serverMetricsUrl } from './server-metrics.js';
 import { ms, round, summarise, type Summary } from './stats.js';
 
@@ -60,68 +59,63 @@ export async function heartbeatSection(ctx: BenchContext): Promise<SectionResult
       },
     });
     const taskQueue = `${ctx.taskQueue}-heartbeat-${quietHeartbeatIntervalMs}`;
-    const worker = await createWorker({
-      connection: ctx.connection,
-      taskQueue,
+    const worker = await sectionWorker(ctx, taskQueue, {
       tools: [hold],
-      anthropic: { baseURL: ctx.fake.url, apiKey: 'bench-key' },
-      workflowBundle: ctx.bundle,
       quietHeartbeatIntervalMs,
       workerOptions: { maxConcurrentActivityTaskExecutions: 2 * runs, maxConcurrentWorkflowTaskExecutions: 100 },
     });
-    const running = worker.run();
-    try {
-      ctx.fake.reset();
-      ctx.fake.setResponder(scriptedResponder([toolTurn([{ name: 'hold', input: {} }]), textTurn('held')]));
-      const agent = new Agent('anthropic/claude-sonnet-4-6', { client: ctx.client, taskQueue });
-      const t0 = now();
-      const handles = await Promise.all(Array.from({ length: runs }, () => agent.start(new Task({ description: 'Hold.', tools: [hold] }))));
-      const results = handles.map((h) => h.result());
-      await waitUntil(() => started.size === runs, `all ${runs} runs in their tool`, 600_000, 50);
-      const startS = (now() - t0) / 1000;
-      const allIn = now();
-      // Steady state: every run in its tool, nobody cancelling.
-      await new Promise((r) => setTimeout(r, 1000));
-      const [hb0, cpu0, w0] = [await heartbeats(), serverCpu(), now()];
-      await new Promise((r) => setTimeout(r, 4000));
-      const [hb1, cpu1, w1] = [await heartbeats(), serverCpu(), now()];
-      const seconds = (w1 - w0) / 1000;
-      // Cancel a tenth of them, each at a random moment of the next 2 s.
-      const victims = handles.slice(0, cancels).map((h) => h.runId);
-      const cancelAt = new Map<string, number>();
-      await Promise.all(
-        victims.map(async (runId) => {
-          await new Promise((r) => setTimeout(r, Math.random() * 2000));
-          cancelAt.set(runId, now());
-          await cancelRun(runId, { client: ctx.client });
-        }),
-      );
-      await waitUntil(() => victims.every((id) => aborted.has(id)), 'every cancelled tool to see its abort', 60_000, 5);
-      const wait = HOLD_MS - (now() - allIn);
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const cpuBeforeRelease = serverCpu();
-      release();
-      const outputs: RunOutput[] = await Promise.all(results);
-      const ended: Record<string, number> = {};
-      for (const o of outputs) ended[o.status] = (ended[o.status] ?? 0) + 1;
-      const asExpected =
-        outputs.every((o, i) => o.status === (i < cancels ? RunStatus.cancelled : RunStatus.completed)) && aborted.size === cancels;
-      return {
-        mode,
-        runs,
-        startS,
-        heartbeatsPerSecond: hb0 !== undefined && hb1 !== undefined ? (hb1 - hb0) / seconds : undefined,
-        serverCpuPerSecond: cpu0 !== undefined && cpu1 !== undefined ? (cpu1 - cpu0) / seconds : undefined,
-        serverCpuS: cpuBeforeRelease !== undefined && cpu0 !== undefined ? cpuBeforeRelease - cpu0 : undefined,
-        cancel: summarise(victims.map((id) => aborted.get(id)! - cancelAt.get(id)!)),
-        ended,
-        asExpected,
-      };
-    } finally {
-      release();
-      worker.shutdown();
-      await running.catch(() => undefined);
-    }
+    return worker.runUntil(async () => {
+      try {
+        ctx.fake.reset();
+        ctx.fake.setResponder(scriptedResponder([toolTurn([{ name: 'hold', input: {} }]), textTurn('held')]));
+        const agent = new Agent('anthropic/claude-sonnet-4-6', { client: ctx.client, taskQueue });
+        const t0 = now();
+        const handles = await Promise.all(Array.from({ length: runs }, () => agent.start(new Task({ description: 'Hold.', tools: [hold] }))));
+        const results = handles.map((h) => h.result());
+        await waitUntil(() => started.size === runs, `all ${runs} runs in their tool`, 600_000, 50);
+        const startS = (now() - t0) / 1000;
+        const allIn = now();
+        // Steady state: every run in its tool, nobody cancelling.
+        await new Promise((r) => setTimeout(r, 1000));
+        const [hb0, cpu0, w0] = [await heartbeats(), serverCpu(), now()];
+        await new Promise((r) => setTimeout(r, 4000));
+        const [hb1, cpu1, w1] = [await heartbeats(), serverCpu(), now()];
+        const seconds = (w1 - w0) / 1000;
+        // Cancel a tenth of them, each at a random moment of the next 2 s.
+        const victims = handles.slice(0, cancels).map((h) => h.runId);
+        const cancelAt = new Map<string, number>();
+        await Promise.all(
+          victims.map(async (runId) => {
+            await new Promise((r) => setTimeout(r, Math.random() * 2000));
+            cancelAt.set(runId, now());
+            await cancelRun(runId, { client: ctx.client });
+          }),
+        );
+        await waitUntil(() => victims.every((id) => aborted.has(id)), 'every cancelled tool to see its abort', 60_000, 5);
+        const wait = HOLD_MS - (now() - allIn);
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const cpuBeforeRelease = serverCpu();
+        release();
+        const outputs: RunOutput[] = await Promise.all(results);
+        const ended: Record<string, number> = {};
+        for (const o of outputs) ended[o.status] = (ended[o.status] ?? 0) + 1;
+        const asExpected =
+          outputs.every((o, i) => o.status === (i < cancels ? RunStatus.cancelled : RunStatus.completed)) && aborted.size === cancels;
+        return {
+          mode,
+          runs,
+          startS,
+          heartbeatsPerSecond: hb0 !== undefined && hb1 !== undefined ? (hb1 - hb0) / seconds : undefined,
+          serverCpuPerSecond: cpu0 !== undefined && cpu1 !== undefined ? (cpu1 - cpu0) / seconds : undefined,
+          serverCpuS: cpuBeforeRelease !== undefined && cpu0 !== undefined ? cpuBeforeRelease - cpu0 : undefined,
+          cancel: summarise(victims.map((id) => aborted.get(id)! - cancelAt.get(id)!)),
+          ended,
+          asExpected,
+        };
+      } finally {
+        release();
+      }
+    });
   };
 
   const before = await measure(`every ${DEFAULT_HEARTBEAT_INTERVAL_MS} ms (as before)`, DEFAULT_HEARTBEAT_INTERVAL_MS);

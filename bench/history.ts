@@ -7,12 +7,11 @@ import { Client } from '@temporalio/client';
 import { Agent } from '../src/client/agent.js';
 import { Task } from '../src/client/task.js';
 import { ZlibCodec } from '../src/codec/zlib-codec.js';
-import { createWorker } from '../src/worker/create-worker.js';
 import { scriptedResponder, textTurn, toolTurn, type FakeTurn } from '../src/testing/fake-anthropic/index.js';
 import { RunStatus } from '../src/types.js';
 import { stepIndexOf } from '../src/workflows/conversation.js';
 import { BYTE_OWNERS, contentBytes, eventAccount, perTurnByOwner } from './history-accounting.js';
-import { eventBytes, historyBytes, historyJsonBytes, now, type BenchContext, type Row, type SectionResult } from './context.js';
+import { eventBytes, historyBytes, historyJsonBytes, now, sectionWorker, type BenchContext, type Row, type SectionResult } from './context.js';
 import { bytes, ms, polyfit, round, rSquared } from './stats.js';
 import { filler } from './tools.js';
 
@@ -99,22 +98,9 @@ async function measuredRun(ctx: BenchContext, agent: Agent, turns: number, label
 async function compressedRun(ctx: BenchContext, turns: number): Promise<HistoryRun> {
   const dataConverter = { payloadCodecs: [new ZlibCodec()] };
   const taskQueue = `${ctx.taskQueue}-history-zlib`;
-  const worker = await createWorker({
-    connection: ctx.connection,
-    taskQueue,
-    tools: ctx.tools,
-    anthropic: { baseURL: ctx.fake.url, apiKey: 'bench-key' },
-    workflowBundle: ctx.bundle,
-    dataConverter,
-  });
-  const running = worker.run();
-  try {
-    const client = new Client({ connection: ctx.client.connection, namespace: ctx.client.options.namespace, dataConverter });
-    return await measuredRun(ctx, new Agent('anthropic/claude-sonnet-4-6', { client, taskQueue }), turns, 'compressed');
-  } finally {
-    worker.shutdown();
-    await running;
-  }
+  const worker = await sectionWorker(ctx, taskQueue, { tools: ctx.tools, dataConverter });
+  const client = new Client({ connection: ctx.client.connection, namespace: ctx.client.options.namespace, dataConverter });
+  return worker.runUntil(() => measuredRun(ctx, new Agent('anthropic/claude-sonnet-4-6', { client, taskQueue }), turns, 'compressed'));
 }
 
 /** What zlib makes of a turn's content on its own (text, tool_use input and result, one deflate each): the floor any compressing store approaches. */

@@ -10,9 +10,8 @@ import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { RunStatus } from '../src/types.js';
-import { createWorker } from '../src/worker/create-worker.js';
 import { ROOT } from '../test/helpers/servers.js';
-import { waitUntil, type BenchContext, type SectionResult } from './context.js';
+import { sectionWorker, waitUntil, type BenchContext, type SectionResult } from './context.js';
 import { ms, summarise } from './stats.js';
 
 /** About a heartbeat (200 ms) plus the cancel's trip through Temporal and the MCP notification: as for a local tool. */
@@ -35,35 +34,28 @@ export async function mcpSection(ctx: BenchContext): Promise<SectionResult> {
   const log = join(dir, 'server.log');
   const server = await connectMcpServer({ command: process.execPath, args: ['--import', 'tsx', 'test/fixtures/mcp-server.ts', '--log', log], cwd: ROOT });
   const taskQueue = `${ctx.taskQueue}-mcp`;
-  const worker = await createWorker({
-    connection: ctx.connection,
-    taskQueue,
-    mcpServers: [server],
-    anthropic: { baseURL: ctx.fake.url, apiKey: 'bench-key' },
-    workflowBundle: ctx.bundle,
-  });
-  const running = worker.run();
   const latencies: number[] = [];
   try {
-    for (let i = 0; i < trials; i++) {
-      const text = `trial-${i}`;
-      ctx.fake.setResponder(scriptedResponder([toolTurn([{ name: 'slow_echo', input: { text, ms: 10_000 } }]), textTurn('echoed')]));
-      const agent = new Agent('anthropic/claude-sonnet-4-6', { client: ctx.client, taskQueue });
-      const pending = agent.do(new Task({ description: `echo ${text}`, tools: server.tools() }));
-      await waitUntil(() => eventsOf(log).some((e) => e.event === 'call' && e.text === text), 'the MCP server to get the call');
-      // Land the cancel at a random phase of the 200 ms heartbeat timer.
-      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
-      // The server stamps its log with the wall clock (same machine), so this side does too.
-      const t0 = Date.now();
-      await cancelRun(agent.runId!, { client: ctx.client });
-      const output = await pending;
-      if (output.status !== RunStatus.cancelled) throw new Error(`mcp trial ${i}: run ended ${output.status}, expected cancelled`);
-      await waitUntil(() => eventsOf(log).some((e) => e.event === 'cancelled' && e.text === text), 'the MCP server to record the cancellation', 5000);
-      latencies.push(eventsOf(log).find((e) => e.event === 'cancelled' && e.text === text)!.at - t0);
-    }
+    const worker = await sectionWorker(ctx, taskQueue, { mcpServers: [server] });
+    await worker.runUntil(async () => {
+      for (let i = 0; i < trials; i++) {
+        const text = `trial-${i}`;
+        ctx.fake.setResponder(scriptedResponder([toolTurn([{ name: 'slow_echo', input: { text, ms: 10_000 } }]), textTurn('echoed')]));
+        const agent = new Agent('anthropic/claude-sonnet-4-6', { client: ctx.client, taskQueue });
+        const pending = agent.do(new Task({ description: `echo ${text}`, tools: server.tools() }));
+        await waitUntil(() => eventsOf(log).some((e) => e.event === 'call' && e.text === text), 'the MCP server to get the call');
+        // Land the cancel at a random phase of the 200 ms heartbeat timer.
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+        // The server stamps its log with the wall clock (same machine), so this side does too.
+        const t0 = Date.now();
+        await cancelRun(agent.runId!, { client: ctx.client });
+        const output = await pending;
+        if (output.status !== RunStatus.cancelled) throw new Error(`mcp trial ${i}: run ended ${output.status}, expected cancelled`);
+        await waitUntil(() => eventsOf(log).some((e) => e.event === 'cancelled' && e.text === text), 'the MCP server to record the cancellation', 5000);
+        latencies.push(eventsOf(log).find((e) => e.event === 'cancelled' && e.text === text)!.at - t0);
+      }
+    });
   } finally {
-    worker.shutdown();
-    await running;
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   }

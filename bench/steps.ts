@@ -17,13 +17,12 @@ import { Agent } from '../src/client/agent.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn, type FakeTurn } from '../src/testing/fake-anthropic/index.js';
 import { RunStatus, type ModelCallResult, type ToolCallResult } from '../src/types.js';
-import { createWorker } from '../src/worker/create-worker.js';
 import { Conversation } from '../src/workflows/conversation.js';
 import { workflowBundle } from '../test/helpers/bundle.js';
 import { ROOT } from '../test/helpers/servers.js';
 import { cpuSeconds, startChild, stopChild, threadCpuMs, type ThreadKind } from './concurrency.js';
 import { modelClientCpuPerCall } from './model-client-cost.js';
-import { now, timedResponder, type BenchContext, type ModelRequestLog, type Row, type SectionResult } from './context.js';
+import { now, sectionWorker, timedResponder, type BenchContext, type ModelRequestLog, type Row, type SectionResult } from './context.js';
 import type { noopLoop } from './noop-workflow.js';
 import { startBenchServer } from './server.js';
 import { median, ms } from './stats.js';
@@ -301,13 +300,7 @@ export async function stepsSection(ctx: BenchContext): Promise<SectionResult> {
     // A second dev server with the transfer-queue poll limit raised, its own agent worker, same fake, same tools.
     const env = await startBenchServer(true);
     const taskQueue = `${ctx.taskQueue}-tuned`;
-    const worker = await createWorker({
-      connection: env.nativeConnection,
-      taskQueue,
-      tools: ctx.tools,
-      anthropic: { baseURL: ctx.fake.url, apiKey: 'bench-key' },
-      workflowBundle: ctx.bundle,
-    });
+    const worker = await sectionWorker(ctx, taskQueue, { connection: env.nativeConnection, tools: ctx.tools });
     try {
       await worker.runUntil(async () => {
         measurements.push(
