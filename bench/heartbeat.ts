@@ -4,7 +4,8 @@
 // each, in one run: the server's heartbeat RPCs a second and CPU while every run is in its tool, and cancelRun → the
 // tool's abort signal.
 import { z } from 'zod';
-import { sleep, tool } from '../src/activities/tool-definition.js';
+import { tool } from '../src/activities/tool-definition.js';
+import { whenAborted } from '../src/activities/heartbeat-loop.js';
 import { Agent } from '../src/client/agent.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
@@ -54,7 +55,8 @@ export async function heartbeatSection(ctx: BenchContext): Promise<SectionResult
       run: async (_input, { signal, runId }) => {
         started.set(runId, now());
         signal.addEventListener('abort', () => aborted.set(runId, now()), { once: true });
-        await Promise.race([released, sleep(3_600_000, signal)]);
+        // No timer: a released run's tool leaves nothing behind to keep the bench process alive.
+        await Promise.race([released, whenAborted(signal)]);
         return 'released';
       },
     });
