@@ -44,8 +44,13 @@ export function cpuSeconds(pid: number): number {
  * runtime; everything else.
  */
 export type ThreadKind = 'main' | 'node threads' | 'core' | 'other';
+/** No CPU on any kind of thread: where sums of threadCpuMs readings start. */
+export function noThreadCpu(): Record<ThreadKind, number> {
+  return { main: 0, 'node threads': 0, core: 0, other: 0 };
+}
+
 export function threadCpuMs(pid: number): Record<ThreadKind, number> {
-  const out: Record<ThreadKind, number> = { main: 0, 'node threads': 0, core: 0, other: 0 };
+  const out = noThreadCpu();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     let stat: string;
     try {

@@ -20,7 +20,7 @@ import { RunStatus, type ModelCallResult, type ToolCallResult } from '../src/typ
 import { Conversation } from '../src/workflows/conversation.js';
 import { workflowBundle } from '../test/helpers/bundle.js';
 import { ROOT } from '../test/helpers/servers.js';
-import { cpuSeconds, startChild, stopChild, threadCpuMs, type ThreadKind } from './concurrency.js';
+import { cpuSeconds, noThreadCpu, startChild, stopChild, threadCpuMs, type ThreadKind } from './concurrency.js';
 import { modelClientCpuPerCall } from './model-client-cost.js';
 import { now, sectionWorker, timedResponder, type BenchContext, type ModelRequestLog, type Row, type SectionResult } from './context.js';
 import type { noopLoop } from './noop-workflow.js';
@@ -173,10 +173,6 @@ interface CpuMeasurement {
   noopThreadsMs: Record<ThreadKind, number>;
 }
 
-function zeroThreads(): Record<ThreadKind, number> {
-  return { main: 0, 'node threads': 0, core: 0, other: 0 };
-}
-
 /** Adds what each kind of thread used between two readings to `into`. */
 function addThreads(into: Record<ThreadKind, number>, before: Record<ThreadKind, number>, after: Record<ThreadKind, number>): void {
   for (const kind of Object.keys(into) as ThreadKind[]) into[kind] += after[kind] - before[kind];
@@ -217,8 +213,8 @@ async function workerCpu(ctx: BenchContext, label: string, address: string, clie
     // Alternating, as the round trips above; each side's CPU is read around its own runs only.
     let agentCpuMs = 0;
     let noopCpuMs = 0;
-    const agentThreadsMs = zeroThreads();
-    const noopThreadsMs = zeroThreads();
+    const agentThreadsMs = noThreadCpu();
+    const noopThreadsMs = noThreadCpu();
     for (let i = 0; i < runs; i++) {
       const a0 = cpuSeconds(agentChild.pid!);
       const agentThreads = threadCpuMs(agentChild.pid!);
