@@ -5,7 +5,7 @@
 // without a token, which every request must then carry (`Authorization: Bearer <token>`, or `?token=` for EventSource).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { InvalidRunIdError, RunNotFoundError } from './errors.js';
 import { checkRunId } from './run-id.js';
@@ -104,16 +104,11 @@ export async function startRunEventsServer(options: RunEventsServerOptions): Pro
     res.end();
   };
 
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(`internal error: ${err instanceof Error ? err.name : 'unknown'}\n`);
     });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -125,7 +120,7 @@ export async function startRunEventsServer(options: RunEventsServerOptions): Pro
     url: `http://${shown}:${port}`,
     port,
     close: async () => {
-      for (const socket of sockets) socket.destroy();
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

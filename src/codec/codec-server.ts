@@ -3,7 +3,7 @@
 // ciphertext (or deflated bytes).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { AesGcmCodec, CODEC_KEY_ENV, CODEC_KEY_ID_ENV, PayloadDecryptionError } from './aes-gcm-codec.js';
 import { CodecChain } from './codec-chain.js';
@@ -214,11 +214,6 @@ export async function startCodecServer(options: CodecServerOptions = {}): Promis
   const server: Server = createServer((req, res) => {
     handle(req, res).catch(() => res.destroy());
   });
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
@@ -231,7 +226,7 @@ export async function startCodecServer(options: CodecServerOptions = {}): Promis
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         // The UI keeps connections alive; closing must not wait for the browser to let go.
-        for (const socket of sockets) socket.destroy();
+        server.closeAllConnections();
       }),
   };
 }
