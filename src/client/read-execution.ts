@@ -24,3 +24,23 @@ export async function readExecution(client: Client, runId: string, executionRunI
   }
   return decodeExecution(events, payloadDecoderOf(client.options.loadedDataConverter), { runId, ...(executionRunId ? { executionRunId } : {}) });
 }
+
+/**
+ * The closed executions before `latest`, oldest first, following the continuation chain back through the seeds
+ * (a fork's seed points into its parent run: its chain starts with itself). `closed` caches what was read.
+ */
+export async function readPredecessors(client: Client, runId: string, latest: ExecutionRecord, closed: Map<string, ExecutionRecord>): Promise<ExecutionRecord[]> {
+  const chain: ExecutionRecord[] = [];
+  let record = latest;
+  while (record.input.seed && record.input.seed.executions > 0 && !record.input.forkedFrom) {
+    const previousId = record.input.seed.continuedFrom;
+    let previous = closed.get(previousId);
+    if (!previous) {
+      previous = await readExecution(client, runId, previousId);
+      closed.set(previousId, previous);
+    }
+    chain.unshift(previous);
+    record = previous;
+  }
+  return chain;
+}

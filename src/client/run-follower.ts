@@ -11,7 +11,7 @@ import { payloadDecoderOf, type PayloadDecoder } from '../history/payload-decode
 import type { ModelCallProgress } from '../types.js';
 import { RunNotFoundError } from './errors.js';
 import { pollHistoryPage } from './history-pages.js';
-import { isNotFound, readExecution } from './read-execution.js';
+import { isNotFound, readPredecessors } from './read-execution.js';
 
 /** What a follower knows of its run at one moment. */
 export interface RunState {
@@ -123,7 +123,7 @@ export class RunFollower {
       const incremental = new ExecutionDecoder(this.decoder, { runId: this.runId });
       await incremental.add(page.events);
       const executionRunId = incremental.record!.executionRunId;
-      const earlier = await this.predecessors(incremental.record!, closed);
+      const earlier = await readPredecessors(this.client, this.runId, incremental.record!, closed);
       this.publish({ chain: [...earlier, incremental.snapshot()!] });
       while (page.nextPageToken) {
         page = await pollHistoryPage(this.client, this.runId, executionRunId, page.nextPageToken, this.stop.signal);
@@ -142,24 +142,6 @@ export class RunFollower {
       }
       target = latest.runId;
     }
-  }
-
-  /** The closed executions before `record`, oldest first, following the continuation chain back through the seeds. */
-  private async predecessors(latest: ExecutionRecord, closed: Map<string, ExecutionRecord>): Promise<ExecutionRecord[]> {
-    const chain: ExecutionRecord[] = [];
-    let record = latest;
-    // A fork's seed points into its parent run: its log starts with itself.
-    while (record.input.seed && record.input.seed.executions > 0 && !record.input.forkedFrom) {
-      const previousId = record.input.seed.continuedFrom;
-      let previous = closed.get(previousId);
-      if (!previous) {
-        previous = await readExecution(this.client, this.runId, previousId);
-        closed.set(previousId, previous);
-      }
-      chain.unshift(previous);
-      record = previous;
-    }
-    return chain;
   }
 
   /** The model call in flight in the latest execution, if any. */

@@ -8,7 +8,7 @@ import { executionNumber, toRunOutput } from '../history/projections.js';
 import { RunStatus, type StreamEvent } from '../types.js';
 import { getClient, type ConnectionOptions } from './connection.js';
 import { checkRunId } from './run-id.js';
-import { readExecution } from './read-execution.js';
+import { readExecution, readPredecessors } from './read-execution.js';
 import { RunFollower } from './run-follower.js';
 
 /** Where a stream starts and how it follows the run (an Agent's stream methods take these; connection from the Agent). */
@@ -23,28 +23,15 @@ export interface StreamOptions {
 
 const DEFAULT_POLL_MS = 100;
 
-/** Every execution of the run id, oldest first, following the continuation chain back through the seeds. */
-async function readChain(client: Client, runId: string, closed: Map<string, ExecutionRecord>): Promise<ExecutionRecord[]> {
+/** Every execution of the run id, oldest first. */
+async function readChain(client: Client, runId: string): Promise<ExecutionRecord[]> {
   const latest = await readExecution(client, runId);
-  const chain = [latest];
-  let record = latest;
-  // A fork's seed points into its parent run: its log starts with itself.
-  while (record.input.seed && record.input.seed.executions > 0 && !record.input.forkedFrom) {
-    const previousId = record.input.seed.continuedFrom;
-    let previous = closed.get(previousId);
-    if (!previous) {
-      previous = await readExecution(client, runId, previousId);
-      closed.set(previousId, previous);
-    }
-    chain.unshift(previous);
-    record = previous;
-  }
-  return chain;
+  return [...(await readPredecessors(client, runId, latest, new Map())), latest];
 }
 
 /** Where the run's log ends now: a stream from here yields only what happens next. */
 export async function logEnd(client: Client, runId: string): Promise<number> {
-  return logSize(eventLog(await readChain(client, runId, new Map())));
+  return logSize(eventLog(await readChain(client, runId)));
 }
 
 /** The events of a run from `fromOffset` on, live, until its latest execution closes (or pauses). */
