@@ -7,7 +7,7 @@ import type { ContentBlockParam, MessageParam, ModelCallInput, ModelCallSettings
 import { callSettingsQuery, transcriptQuery } from '../workflows/definitions.js';
 import { carriedSettings } from '../workflows/model-call-settings.js';
 import { toolResultBlock } from '../workflows/conversation.js';
-import { digestOf } from '../workflows/recorded-results.js';
+import { digestOf, mapToolResults } from '../workflows/recorded-results.js';
 
 export class TranscriptCache {
   private readonly entries = new Map<string, MessageParam[]>();
@@ -76,24 +76,18 @@ export class TranscriptCache {
   /** The messages with every referred tool result filled in from this worker's tool steps; undefined if one is missing. */
   private fill(messages: MessageParam[], recorded: Record<string, RecordedResult>): MessageParam[] | undefined {
     let missing = false;
-    const filled = messages.map((message): MessageParam => {
-      if (message.role !== 'user' || typeof message.content === 'string') return message;
-      return {
-        ...message,
-        content: message.content.map((block) => {
-          const ref = block.type === 'tool_result' ? recorded[block.tool_use_id] : undefined;
-          if (!ref || block.type !== 'tool_result') return block;
-          const content = this.toolResults.get(this.resultKey(ref.activityId))?.content;
-          if (content === undefined || digestOf(content) !== ref.digest) {
-            missing = true;
-            return block;
-          }
-          // Content back where the transcript has it (after tool_use_id): the request is the very prompt the workflow's
-          // transcript makes, byte for byte, so a later call that re-sends it (a continuation) reads the prompt cache.
-          const { type, tool_use_id, ...rest } = block;
-          return { type, tool_use_id, content, ...rest };
-        }),
-      };
+    const filled = mapToolResults(messages, (block) => {
+      const ref = recorded[block.tool_use_id];
+      if (!ref) return block;
+      const content = this.toolResults.get(this.resultKey(ref.activityId))?.content;
+      if (content === undefined || digestOf(content) !== ref.digest) {
+        missing = true;
+        return block;
+      }
+      // Content back where the transcript has it (after tool_use_id): the request is the very prompt the workflow's
+      // transcript makes, byte for byte, so a later call that re-sends it (a continuation) reads the prompt cache.
+      const { type, tool_use_id, ...rest } = block;
+      return { type, tool_use_id, content, ...rest };
     });
     return missing ? undefined : filled;
   }

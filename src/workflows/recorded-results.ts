@@ -1,7 +1,7 @@
 // History near its content: a tool result is recorded once, as its tool step's result. The next model call refers to
 // it by the step's activity id instead of carrying it again; the worker fills it back in from what its tool steps
 // returned, or from the workflow's transcript (src/activities/transcript-cache.ts).
-import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
+import type { ContentBlockParam, MessageParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
 import type { ModelCallInput, RecordedResult } from '../types.js';
 
 /**
@@ -16,6 +16,14 @@ export function digestOf(content: unknown): string {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return `${text.length}:${hash.toString(16)}`;
+}
+
+/** The messages with each tool_result block (in user messages) replaced by what `replace` makes of it; others as they are. */
+export function mapToolResults(messages: MessageParam[], replace: (block: ToolResultBlockParam) => ContentBlockParam): MessageParam[] {
+  return messages.map((message) => {
+    if (message.role !== 'user' || typeof message.content === 'string') return message;
+    return { ...message, content: message.content.map((block) => (block.type === 'tool_result' ? replace(block) : block)) };
+  });
 }
 
 /**
@@ -44,18 +52,12 @@ export function leaveOutToolResults(transcript: ModelCallInput['transcript']): M
  */
 export function referToRecordedResults(transcript: ModelCallInput['transcript'], activityIds: ReadonlyMap<string, string>): ModelCallInput['transcript'] {
   const recordedResults: Record<string, RecordedResult> = {};
-  const messages: MessageParam[] = transcript.messages.map((message) => {
-    if (message.role !== 'user' || typeof message.content === 'string') return message;
-    return {
-      ...message,
-      content: message.content.map((block) => {
-        const activityId = block.type === 'tool_result' ? activityIds.get(block.tool_use_id) : undefined;
-        if (block.type !== 'tool_result' || activityId === undefined) return block;
-        recordedResults[block.tool_use_id] = { activityId, digest: digestOf(block.content) };
-        const { content: _content, ...rest } = block;
-        return rest;
-      }),
-    };
+  const messages = mapToolResults(transcript.messages, (block) => {
+    const activityId = activityIds.get(block.tool_use_id);
+    if (activityId === undefined) return block;
+    recordedResults[block.tool_use_id] = { activityId, digest: digestOf(block.content) };
+    const { content: _content, ...rest } = block;
+    return rest;
   });
   return Object.keys(recordedResults).length ? { ...transcript, messages, recordedResults } : transcript;
 }
