@@ -202,6 +202,14 @@ export interface RunInput {
   forkedFrom?: { runId: string; executionRunId: string; fromStep: number };
 }
 
+/** An execution to start: the run id it runs under (its workflow id), the task queue, its input and its Web UI summary. */
+export interface RunStart {
+  runId: string;
+  taskQueue: string;
+  input: RunInput;
+  summary: string;
+}
+
 /** What every model call of an execution asks with: the same for all of them (it comes from the run's input). */
 export interface ModelCallSettings {
   model: string;

@@ -6,7 +6,7 @@
 import { Context } from '@temporalio/activity';
 import { readExecution } from '../client/read-execution.js';
 import { continuePlanOf } from './run-access.js';
-import type { AgentRunResult, RunInput } from '../types.js';
+import type { AgentRunResult, RunStart } from '../types.js';
 
 export interface SubRunContinuationInput {
   runId: string;
@@ -14,7 +14,7 @@ export interface SubRunContinuationInput {
 
 export type SubRunContinuation =
   /** Start this execution of the sub-run (a child workflow of the run that asked). */
-  | { kind: 'start'; runId: string; taskQueue: string; input: RunInput; summary: string }
+  | ({ kind: 'start' } & RunStart)
   /** The sub-run had completed after all: its result is the tool result. */
   | { kind: 'completed'; result: AgentRunResult };
 

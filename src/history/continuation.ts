@@ -2,7 +2,7 @@
 // execution (src/history/decode.ts) and what the caller asks — continue it, answer what it is paused on, or fork it
 // from a step — it returns the plan the client carries out (start this input on that queue, or send these answers),
 // or throws the typed error that says why not. Pure: the client fetches the record and starts what the plan says.
-import { RunStatus, type ContinuationSeed, type RequirementResolution, type RunInput, type RunLimits, type StepResult } from '../types.js';
+import { RunStatus, type ContinuationSeed, type RequirementResolution, type RunInput, type RunLimits, type RunStart, type StepResult } from '../types.js';
 import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from '../workflows/payload-size.js';
 import {
   InvalidForkError,
@@ -67,12 +67,8 @@ export type ContinuationRequest =
   | ({ kind: 'fork'; fromStep: number; newRunId: string } & StartOptions);
 
 /** Start a new execution: of the same run id (`continue`) or of a new one (`fork`). */
-export interface StartPlan {
+export interface StartPlan extends RunStart {
   kind: 'continue' | 'fork';
-  runId: string;
-  taskQueue: string;
-  input: RunInput;
-  summary: string;
 }
 
 /** Send the answers to the paused execution as Temporal updates; no new execution. */

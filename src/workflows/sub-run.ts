@@ -2,16 +2,8 @@
 // one. Its workflow id is its run id, so cancelRun, continueRun, show and streaming work on it as on any run, and the
 // Web UI links it to its parent. Cancelling the parent's scope cancels it and waits until it has closed.
 import { ChildWorkflowCancellationType, ParentClosePolicy, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
-import { WORKFLOW_TYPE, type AgentRunResult, type RunInput } from '../types.js';
+import { WORKFLOW_TYPE, type AgentRunResult, type RunInput, type RunStart } from '../types.js';
 import { runStartOptions } from './run-start-options.js';
-
-export interface SubRunStart {
-  /** The child's run id (its workflow id). */
-  runId: string;
-  taskQueue: string;
-  input: RunInput;
-  summary: string;
-}
 
 /** The run id of the sub-run a step of `parentRunId` starts: the same for every execution of the parent. */
 export function subRunId(parentRunId: string, stepActivityId: string): string {
@@ -25,7 +17,7 @@ export function subRunStep(parentRunId: string, childRunId: string): string | un
 }
 
 /** Starts the agent run as a child workflow of the calling workflow (agentTool sub-runs, durable-agent/workflow). */
-export async function startAgentChild(start: SubRunStart): Promise<ChildWorkflowHandle<(input: RunInput) => Promise<AgentRunResult>>> {
+export async function startAgentChild(start: RunStart): Promise<ChildWorkflowHandle<(input: RunInput) => Promise<AgentRunResult>>> {
   return startChild<(input: RunInput) => Promise<AgentRunResult>>(WORKFLOW_TYPE, {
     workflowId: start.runId,
     taskQueue: start.taskQueue,
@@ -39,6 +31,6 @@ export async function startAgentChild(start: SubRunStart): Promise<ChildWorkflow
 }
 
 /** Starts the agent run as a child workflow and resolves with its result (rejects with a ChildWorkflowFailure). */
-export async function runAgentChild(start: SubRunStart): Promise<AgentRunResult> {
+export async function runAgentChild(start: RunStart): Promise<AgentRunResult> {
   return (await startAgentChild(start)).result();
 }

@@ -15,10 +15,10 @@ import {
 } from '@temporalio/workflow';
 import type { AgentActivities } from '../activities/contract.js';
 import type { ActivityToolSpec, AgentToolSpec } from '../temporal-tool-specs.js';
-import type { ContinuationSeed, ResolvedTool, RunInput, ToolCallResult, ToolPolicy } from '../types.js';
+import type { ContinuationSeed, ResolvedTool, RunInput, RunStart, ToolCallResult, ToolPolicy } from '../types.js';
 import { TOOL_ACTIVITY_OPTIONS } from './activity-options.js';
 import type { ToolStepPlan } from './conversation.js';
-import { runAgentChild, subRunId, type SubRunStart } from './sub-run.js';
+import { runAgentChild, subRunId } from './sub-run.js';
 import { errorResult, failedToolResult, subRunCancelledResult, toolValueResult } from './tool-results.js';
 import { oneLine } from '../text.js';
 
@@ -90,7 +90,7 @@ function subRunTask(input: unknown): string | undefined {
 async function callAgentTool(plan: ToolStepPlan, spec: AgentToolSpec, runId: string, context: TemporalToolContext): Promise<ToolCallResult> {
   const description = subRunTask(plan.input);
   if (description === undefined) return errorResult(`Invalid input for tool ${plan.toolName}: give { "task": "<what the agent should do>" }.`);
-  let start: SubRunStart;
+  let start: RunStart;
   const earlier = context.seed?.subRuns?.[plan.activityId];
   if (earlier) {
     // An earlier execution started this sub-run and did not see it complete: continue it, never start it afresh.
