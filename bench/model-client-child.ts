@@ -1,7 +1,7 @@
 // A process that only makes model calls: the Anthropic SDK's messages.stream() against the fake server, read to the
 // final message as the model activity reads it. Reports its own CPU per call over IPC, so the figure is the client's
 // HTTP + SSE cost alone (the fake answers from the parent process). Configured through BENCH_MODEL_CLIENT (JSON).
-import Anthropic from '@anthropic-ai/sdk';
+import { benchAnthropic, streamModelCall } from './model-call-request.js';
 
 export interface ModelClientConfig {
   fakeUrl: string;
@@ -10,15 +10,8 @@ export interface ModelClientConfig {
 }
 
 const config = JSON.parse(process.env.BENCH_MODEL_CLIENT ?? '') as ModelClientConfig;
-const client = new Anthropic({ apiKey: 'bench-key', baseURL: config.fakeUrl });
-const tools: Anthropic.Tool[] = [{ name: 'instant', description: 'Returns at once.', input_schema: { type: 'object', properties: { n: { type: 'integer' } } } }];
-const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'Call instant ten times.' }];
-
-async function call(): Promise<void> {
-  const stream = client.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 4096, messages, tools });
-  for await (const event of stream) void event;
-  await stream.finalMessage();
-}
+const client = benchAnthropic(config.fakeUrl);
+const call = (): Promise<unknown> => streamModelCall(client);
 
 for (let i = 0; i < config.warmup; i++) await call();
 const before = process.cpuUsage();

@@ -4,8 +4,10 @@
 // driving the real activity functions in MockActivityEnvironment against the same fake server).
 // Measured twice: on the stock dev server, whose transfer-queue poll limit paces any single workflow at ~100 ms a
 // step (see bench/server.ts), and on one with that limit raised, where the worker-side cost shows.
-// Beside the worker CPU ratio: the Anthropic SDK's client CPU per model call on its own (bench/model-client-cost.ts),
-// the part of an agent step a no-op activity has no counterpart for.
+// Beside both ratios, the part of an agent step a no-op activity has no counterpart for: the model call. The same no-op
+// loop runs a third time with 21 activities whose even-numbered ones each make one Anthropic SDK call against the same
+// fake (bench/model-call-request.ts): the agent's 11 model calls with nothing of durable-agent around them. Also the
+// SDK client's CPU per call in a process of its own (bench/model-client-cost.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +23,7 @@ import { Conversation } from '../src/workflows/conversation.js';
 import { workflowBundle } from '../test/helpers/bundle.js';
 import { ROOT } from '../test/helpers/servers.js';
 import { cpuSeconds, noThreadCpu, startChild, stopChild, threadCpuMs, type ThreadKind } from './concurrency.js';
+import { benchAnthropic, streamModelCall } from './model-call-request.js';
 import { modelClientCpuPerCall } from './model-client-cost.js';
 import { now, sectionWorker, timedResponder, type BenchContext, type ModelRequestLog, type Row, type SectionResult } from './context.js';
 import type { noopLoop } from './noop-workflow.js';
@@ -66,8 +69,11 @@ interface Measurement {
   ratio: number;
   steadyRatio: number;
   readOutputMs: number;
+  /** The no-op loop whose even-numbered activities each make one model call (the agent's 11 in 21 activities). */
+  modelNoopPerActivityMs: number;
   agentSamples: AgentSample[];
   noopSamples: NoopSample[];
+  modelNoopSamples: number[];
 }
 
 async function measure(ctx: BenchContext, target: Target, reps: number): Promise<Measurement> {
@@ -86,6 +92,20 @@ async function measure(ctx: BenchContext, target: Target, reps: number): Promise
     activities: {
       noop: async (index: number) => {
         noopTimes.push(now());
+        return index;
+      },
+    },
+  });
+
+  // The same loop on a queue of its own whose even-numbered activities make one model call each, as agent steps do.
+  const anthropic = benchAnthropic(ctx.fake.url);
+  const modelNoopWorker = await Worker.create({
+    connection: target.connection,
+    taskQueue: `${noopQueue}-model`,
+    workflowBundle: noopBundle,
+    activities: {
+      noop: async (index: number) => {
+        if (index % 2 === 0) await streamModelCall(anthropic);
         return index;
       },
     },
@@ -117,31 +137,36 @@ async function measure(ctx: BenchContext, target: Target, reps: number): Promise
     }
   };
   const noopSamples: NoopSample[] = [];
-  const noopRep = async (rep: number): Promise<void> => {
+  /** Wall time per activity of the no-op loop that makes the model calls. */
+  const modelNoopSamples: number[] = [];
+  const noopRep = async (rep: number, withModelCalls: boolean): Promise<void> => {
+    const activities = withModelCalls ? STEPS : NOOP_ACTIVITIES;
+    if (withModelCalls) ctx.fake.reset();
     noopTimes.length = 0;
     const t0 = now();
     const done = await target.client.workflow.execute<typeof noopLoop>('noopLoop', {
-      taskQueue: noopQueue,
-      workflowId: `bench-noop-${process.pid}-${Date.now()}-${rep}`,
-      args: [NOOP_ACTIVITIES],
+      taskQueue: withModelCalls ? `${noopQueue}-model` : noopQueue,
+      workflowId: `bench-noop-${process.pid}-${Date.now()}-${rep}-${withModelCalls ? 'model' : 'plain'}`,
+      args: [activities],
     });
     const t1 = now();
-    if (done !== NOOP_ACTIVITIES) throw new Error(`noop loop ran ${done} activities`);
-    if (rep > 0) {
-      noopSamples.push({
-        wallPerActivity: (t1 - t0) / NOOP_ACTIVITIES,
-        steadyPerActivity: (noopTimes[NOOP_ACTIVITIES - 1]! - noopTimes[0]!) / (NOOP_ACTIVITIES - 1),
-      });
-    }
+    if (done !== activities) throw new Error(`noop loop ran ${done} of ${activities} activities`);
+    if (withModelCalls && ctx.fake.requests.length !== MODEL_CALLS) throw new Error(`the no-op loop made ${ctx.fake.requests.length} model calls, not ${MODEL_CALLS}`);
+    if (rep === 0) return;
+    if (withModelCalls) modelNoopSamples.push((t1 - t0) / activities);
+    else noopSamples.push({ wallPerActivity: (t1 - t0) / activities, steadyPerActivity: (noopTimes[NOOP_ACTIVITIES - 1]! - noopTimes[0]!) / (NOOP_ACTIVITIES - 1) });
   };
   // Agent and no-op runs alternate (the first of each is a warm-up and not counted), so both see the machine as it is
   // at the time: on a shared 2-core VM one side's runs done in a block can meet other weather than the other's.
-  await noopWorker.runUntil(async () => {
-    for (let rep = 0; rep <= reps; rep++) {
-      await agentRep(rep);
-      await noopRep(rep);
-    }
-  });
+  await noopWorker.runUntil(() =>
+    modelNoopWorker.runUntil(async () => {
+      for (let rep = 0; rep <= reps; rep++) {
+        await agentRep(rep);
+        await noopRep(rep, false);
+        await noopRep(rep, true);
+      }
+    }),
+  );
 
   const agentPerStepMs = median(agentSamples.map((s) => s.wallPerStep));
   const agentSteadyPerStepMs = median(agentSamples.map((s) => s.steadyPerStep));
@@ -157,20 +182,30 @@ async function measure(ctx: BenchContext, target: Target, reps: number): Promise
     ratio: agentPerStepMs / noopPerActivityMs,
     steadyRatio: agentSteadyPerStepMs / noopSteadyPerActivityMs,
     readOutputMs: median(agentSamples.map((s) => s.readOutput)),
+    modelNoopPerActivityMs: median(modelNoopSamples),
     agentSamples,
     noopSamples,
+    modelNoopSamples,
   };
+}
+
+/** One worker process's CPU per step over the measured runs. */
+interface SideCpu {
+  perStepMs: number;
+  /** The same CPU by kind of thread, per step. */
+  threadsMs: Record<ThreadKind, number>;
 }
 
 interface CpuMeasurement {
   label: string;
   runs: number;
-  agentCpuPerStepMs: number;
-  noopCpuPerActivityMs: number;
+  agent: SideCpu;
+  noop: SideCpu;
+  /** The no-op loop whose even-numbered activities each make one model call: the agent's 11 calls in 21 activities. */
+  noopWithModelCalls: SideCpu;
   ratio: number;
-  /** The same CPU by kind of thread, per step. */
-  agentThreadsMs: Record<ThreadKind, number>;
-  noopThreadsMs: Record<ThreadKind, number>;
+  /** Agent step ÷ step of the no-op loop that makes the same model calls: what durable-agent adds besides the model client. */
+  ratioToModelCalls: number;
 }
 
 /** Adds what each kind of thread used between two readings to `into`. */
@@ -178,9 +213,34 @@ function addThreads(into: Record<ThreadKind, number>, before: Record<ThreadKind,
   for (const kind of Object.keys(into) as ThreadKind[]) into[kind] += after[kind] - before[kind];
 }
 
+/** A worker process and one run of its workflow; its CPU is read around its own runs only. */
+interface CpuSide {
+  pid: number;
+  steps: number;
+  run(): Promise<void>;
+  cpuMs: number;
+  threadsMs: Record<ThreadKind, number>;
+}
+
+async function measureSide(side: CpuSide): Promise<void> {
+  const cpu0 = cpuSeconds(side.pid);
+  const threads0 = threadCpuMs(side.pid);
+  await side.run();
+  side.cpuMs += (cpuSeconds(side.pid) - cpu0) * 1000;
+  addThreads(side.threadsMs, threads0, threadCpuMs(side.pid));
+}
+
+function perStep(side: CpuSide, runs: number): SideCpu {
+  const steps = runs * side.steps;
+  const threadsMs = noThreadCpu();
+  for (const kind of Object.keys(threadsMs) as ThreadKind[]) threadsMs[kind] = side.threadsMs[kind] / steps;
+  return { perStepMs: side.cpuMs / steps, threadsMs };
+}
+
 /**
- * Worker CPU per step: the agent worker and the no-op worker each in a process of its own (bench/worker-child.ts),
- * their CPU read from /proc before and after `runs` runs (after one warm-up run each).
+ * Worker CPU per step: the agent worker, the no-op worker, and a no-op worker whose activities make the agent's model
+ * calls, each in a process of its own (bench/worker-child.ts), their CPU read from /proc before and after `runs` runs
+ * of each (after one warm-up run each).
  */
 async function workerCpu(ctx: BenchContext, label: string, address: string, client: Client, runs: number): Promise<CpuMeasurement> {
   const dir = join(ROOT, '.data', `bench-steps-${process.pid}`);
@@ -191,51 +251,53 @@ async function workerCpu(ctx: BenchContext, label: string, address: string, clie
   writeFileSync(noopBundle, (await workflowBundle(fileURLToPath(new URL('./noop-workflow.ts', import.meta.url)), { interceptors: false })).code);
   const agentQueue = `${ctx.taskQueue}-cpu-agent`;
   const noopQueue = `${ctx.taskQueue}-cpu-noop`;
+  const modelQueue = `${ctx.taskQueue}-cpu-noop-model`;
   const common = { address, fakeUrl: ctx.fake.url, workerOptions: {} };
   const agentChild = await startChild({ ...common, taskQueue: agentQueue, bundlePath: agentBundle });
   const noopChild = await startChild({ ...common, taskQueue: noopQueue, bundlePath: noopBundle, noop: true });
+  const modelChild = await startChild({ ...common, taskQueue: modelQueue, bundlePath: noopBundle, noop: true, modelCalls: true });
   const instant = ctx.tools.find((t) => t.name === 'instant')!;
   const agent = new Agent('anthropic/claude-sonnet-4-6', { client, taskQueue: agentQueue });
-  const agentRun = async (): Promise<void> => {
-    ctx.fake.reset();
-    ctx.fake.setResponder(scriptedResponder(script()));
-    const output = await agent.do(new Task({ description: 'Call instant ten times.', tools: [instant] }));
-    if (output.status !== RunStatus.completed || output.stepResults.length !== STEPS) throw new Error(`agent run ended ${output.status}`);
-  };
   let n = 0;
-  const noopRun = async (): Promise<void> => {
-    const done = await client.workflow.execute<typeof noopLoop>('noopLoop', { taskQueue: noopQueue, workflowId: `bench-cpu-noop-${process.pid}-${n++}`, args: [NOOP_ACTIVITIES] });
-    if (done !== NOOP_ACTIVITIES) throw new Error(`noop loop ran ${done} activities`);
+  const noopRun = async (taskQueue: string, activities: number): Promise<void> => {
+    const done = await client.workflow.execute<typeof noopLoop>('noopLoop', { taskQueue, workflowId: `bench-cpu-noop-${process.pid}-${n++}`, args: [activities] });
+    if (done !== activities) throw new Error(`noop loop ran ${done} of ${activities} activities`);
+  };
+  const side = (pid: number, steps: number, run: () => Promise<void>): CpuSide => ({ pid, steps, run, cpuMs: 0, threadsMs: noThreadCpu() });
+  const sides = {
+    agent: side(agentChild.pid!, STEPS, async () => {
+      ctx.fake.reset();
+      ctx.fake.setResponder(scriptedResponder(script()));
+      const output = await agent.do(new Task({ description: 'Call instant ten times.', tools: [instant] }));
+      if (output.status !== RunStatus.completed || output.stepResults.length !== STEPS) throw new Error(`agent run ended ${output.status}`);
+    }),
+    noop: side(noopChild.pid!, NOOP_ACTIVITIES, () => noopRun(noopQueue, NOOP_ACTIVITIES)),
+    // As many activities as agent steps, so its even-numbered ones make exactly the agent's model calls.
+    noopWithModelCalls: side(modelChild.pid!, STEPS, async () => {
+      ctx.fake.reset();
+      ctx.fake.setResponder(scriptedResponder(script()));
+      await noopRun(modelQueue, STEPS);
+      if (ctx.fake.requests.length !== MODEL_CALLS) throw new Error(`the no-op loop made ${ctx.fake.requests.length} model calls, not ${MODEL_CALLS}`);
+    }),
   };
   try {
-    await agentRun();
-    await noopRun();
-    // Alternating, as the round trips above; each side's CPU is read around its own runs only.
-    let agentCpuMs = 0;
-    let noopCpuMs = 0;
-    const agentThreadsMs = noThreadCpu();
-    const noopThreadsMs = noThreadCpu();
-    for (let i = 0; i < runs; i++) {
-      const a0 = cpuSeconds(agentChild.pid!);
-      const agentThreads = threadCpuMs(agentChild.pid!);
-      await agentRun();
-      agentCpuMs += (cpuSeconds(agentChild.pid!) - a0) * 1000;
-      addThreads(agentThreadsMs, agentThreads, threadCpuMs(agentChild.pid!));
-      const b0 = cpuSeconds(noopChild.pid!);
-      const noopThreads = threadCpuMs(noopChild.pid!);
-      await noopRun();
-      noopCpuMs += (cpuSeconds(noopChild.pid!) - b0) * 1000;
-      addThreads(noopThreadsMs, noopThreads, threadCpuMs(noopChild.pid!));
-    }
-    const agentCpuPerStepMs = agentCpuMs / (runs * STEPS);
-    const noopCpuPerActivityMs = noopCpuMs / (runs * NOOP_ACTIVITIES);
-    for (const kind of Object.keys(agentThreadsMs) as ThreadKind[]) {
-      agentThreadsMs[kind] /= runs * STEPS;
-      noopThreadsMs[kind] /= runs * NOOP_ACTIVITIES;
-    }
-    return { label, runs, agentCpuPerStepMs, noopCpuPerActivityMs, ratio: agentCpuPerStepMs / noopCpuPerActivityMs, agentThreadsMs, noopThreadsMs };
+    for (const s of Object.values(sides)) await s.run();
+    // Alternating, as the round trips above, so every side sees the machine as it is at the time.
+    for (let i = 0; i < runs; i++) for (const s of Object.values(sides)) await measureSide(s);
+    const agentCpu = perStep(sides.agent, runs);
+    const noopCpu = perStep(sides.noop, runs);
+    const modelCpu = perStep(sides.noopWithModelCalls, runs);
+    return {
+      label,
+      runs,
+      agent: agentCpu,
+      noop: noopCpu,
+      noopWithModelCalls: modelCpu,
+      ratio: agentCpu.perStepMs / noopCpu.perStepMs,
+      ratioToModelCalls: agentCpu.perStepMs / modelCpu.perStepMs,
+    };
   } finally {
-    await Promise.all([stopChild(agentChild), stopChild(noopChild)]);
+    await Promise.all([stopChild(agentChild), stopChild(noopChild), stopChild(modelChild)]);
   }
 }
 
@@ -336,33 +398,46 @@ export async function stepsSection(ctx: BenchContext): Promise<SectionResult> {
       measured: `${m.ratio.toFixed(2)}× (steady state ${m.steadyRatio.toFixed(2)}×)`,
       pass: m.ratio <= GOAL_RATIO,
     });
+    rows.push({
+      section: 'steps',
+      metric: `${m.label}: agent step ÷ round trip of the no-op loop whose activities make the agent's ${MODEL_CALLS} model calls (${STEPS} activities)`,
+      measured: `${(m.agentPerStepMs / m.modelNoopPerActivityMs).toFixed(2)}× (${ms(m.modelNoopPerActivityMs)} an activity; ${(m.modelNoopPerActivityMs / m.noopPerActivityMs).toFixed(2)}× a no-op activity)`,
+    });
   }
   if (cpu) {
+    const threads = (a: SideCpu, b: SideCpu): string =>
+      (Object.keys(a.threadsMs) as ThreadKind[]).map((k) => `${k} ${a.threadsMs[k].toFixed(2)} vs ${b.threadsMs[k].toFixed(2)} ms`).join('; ');
     rows.push({
       section: 'steps',
       metric: `${cpu.label}: worker CPU per agent step ÷ per no-op activity (each worker in its own process)`,
       goal: `≤ ${GOAL_RATIO}×`,
-      measured: `${cpu.ratio.toFixed(2)}× (${cpu.agentCpuPerStepMs.toFixed(2)} ms vs ${cpu.noopCpuPerActivityMs.toFixed(2)} ms CPU, ${cpu.runs} runs each)`,
+      measured: `${cpu.ratio.toFixed(2)}× (${cpu.agent.perStepMs.toFixed(2)} ms vs ${cpu.noop.perStepMs.toFixed(2)} ms CPU, ${cpu.runs} runs each)`,
       pass: cpu.ratio <= GOAL_RATIO,
     });
     rows.push({
       section: 'steps',
       metric: `${cpu.label}: worker CPU per step by thread, agent vs no-op (main; other Node threads: workflow, V8 GC and compiler, libuv; Temporal core; other)`,
-      measured: (Object.keys(cpu.agentThreadsMs) as ThreadKind[]).map((k) => `${k} ${cpu!.agentThreadsMs[k].toFixed(2)} vs ${cpu!.noopThreadsMs[k].toFixed(2)} ms`).join('; '),
+      measured: threads(cpu.agent, cpu.noop),
+    });
+    // The same no-op loop with the agent's model calls in its activities (the SDK's messages.stream() against the same
+    // fake, 11 in 21 activities): what the model client costs inside a worker, and what durable-agent adds beside it.
+    const modelShare = (cpu.noopWithModelCalls.perStepMs - cpu.noop.perStepMs) / cpu.noop.perStepMs;
+    rows.push({
+      section: 'steps',
+      metric: `${cpu.label}: worker CPU per step of the no-op loop whose activities make the agent's ${MODEL_CALLS} model calls (Anthropic SDK, ${STEPS} activities) ÷ per no-op activity`,
+      measured: `${(cpu.noopWithModelCalls.perStepMs / cpu.noop.perStepMs).toFixed(2)}× (${cpu.noopWithModelCalls.perStepMs.toFixed(2)} ms CPU; the model calls alone ${modelShare.toFixed(2)} of a no-op step)`,
+    });
+    rows.push({
+      section: 'steps',
+      metric: `${cpu.label}: worker CPU per agent step ÷ per step of that no-op loop with the same model calls (what durable-agent adds beside the model client)`,
+      measured: `${cpu.ratioToModelCalls.toFixed(2)}× (by thread: ${threads(cpu.agent, cpu.noopWithModelCalls)})`,
     });
   }
-  if (cpu && clientCpuPerCall !== undefined) {
-    // The part of an agent step's CPU that is the model client's HTTP + SSE work, which a no-op activity has none of.
-    const perStep = (clientCpuPerCall * MODEL_CALLS) / STEPS;
+  if (clientCpuPerCall !== undefined) {
     rows.push({
       section: 'steps',
       metric: 'Anthropic SDK messages.stream() against the fake: client CPU per call, in a process of its own',
-      measured: `${clientCpuPerCall.toFixed(2)} ms (${MODEL_CALLS} calls in ${STEPS} steps: ${perStep.toFixed(2)} ms per agent step)`,
-    });
-    rows.push({
-      section: 'steps',
-      metric: `${cpu.label}: worker CPU per agent step less its model client's share ÷ per no-op activity`,
-      measured: `${((cpu.agentCpuPerStepMs - perStep) / cpu.noopCpuPerActivityMs).toFixed(2)}×`,
+      measured: `${clientCpuPerCall.toFixed(2)} ms (${MODEL_CALLS} calls in ${STEPS} steps: ${((clientCpuPerCall * MODEL_CALLS) / STEPS).toFixed(2)} ms per agent step)`,
     });
   }
   rows.push({ section: 'steps', metric: 'same loop in-process, no Temporal (per step)', measured: `${ms(local)}, median of ${reps}` });

@@ -4,6 +4,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createWorker } from '../src/worker/create-worker.js';
 import { installQuietRuntime } from '../src/worker/quiet-runtime.js';
+import { benchAnthropic, streamModelCall } from './model-call-request.js';
 import { benchTools, ToolProbe } from './tools.js';
 
 export interface ChildWorkerConfig {
@@ -18,6 +19,8 @@ export interface ChildWorkerConfig {
   otlpEndpoint?: string;
   /** Run the no-op baseline (bench/noop-workflow.ts at `bundlePath`, one `noop` activity) instead of the agent. */
   noop?: boolean;
+  /** With `noop`: every even-numbered activity makes one model call (bench/model-call-request.ts), as agent steps do. */
+  modelCalls?: boolean;
 }
 
 const config = JSON.parse(process.env.BENCH_WORKER_CONFIG ?? '') as ChildWorkerConfig;
@@ -25,12 +28,17 @@ installQuietRuntime(config.metricsPort ? { metrics: { port: config.metricsPort, 
 if (config.otlpEndpoint) process.env.OTEL_EXPORTER_OTLP_ENDPOINT = config.otlpEndpoint;
 else delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
 const connection = await NativeConnection.connect({ address: config.address });
+const anthropic = config.modelCalls ? benchAnthropic(config.fakeUrl) : undefined;
+const noop = async (index: number): Promise<number> => {
+  if (anthropic && index % 2 === 0) await streamModelCall(anthropic);
+  return index;
+};
 const noopWorker = (): Promise<Worker> =>
   Worker.create({
     connection,
     taskQueue: config.taskQueue,
     workflowBundle: { codePath: config.bundlePath },
-    activities: { noop: async (index: number) => index },
+    activities: { noop },
     ...config.workerOptions,
   });
 const worker = config.noop ? await noopWorker() : await createWorker({
