@@ -347,7 +347,7 @@ async function inProcess(ctx: BenchContext, reps: number): Promise<number[]> {
 }
 
 export async function stepsSection(ctx: BenchContext): Promise<SectionResult> {
-  const reps = ctx.quick ? 2 : 5;
+  const reps = ctx.quick ? 2 : 15;
   const measurements: Measurement[] = [];
   const cpuRuns = ctx.quick ? 3 : 20;
   let cpu: CpuMeasurement | undefined;
