@@ -5,6 +5,7 @@ import type { DataConverter } from '@temporalio/common';
 import { envCodecs, type EnvCodecs } from '../codec/env-codecs.js';
 import { connectWithin, temporalConnectionSettings, type TemporalConnectionSettings, type TemporalSettingsOptions } from '../environment.js';
 import { closeHistoryReaders } from './history-pages.js';
+import { connectionInterceptors } from './namespace-retry.js';
 
 export { resolveTaskQueue } from '../environment.js';
 
@@ -56,7 +57,7 @@ export async function getClient(options: ConnectionOptions = {}): Promise<Client
   if (!client) {
     const dataConverter = options.dataConverter ?? (env?.codecs.length ? { payloadCodecs: env.codecs } : undefined);
     const { namespace, ...connectionOptions } = settings;
-    client = connectWithin(settings, (connectTimeout) => Connection.connect({ ...connectionOptions, connectTimeout })).then(
+    client = connectWithin(settings, (connectTimeout) => Connection.connect({ ...connectionOptions, connectTimeout, interceptors: connectionInterceptors(namespace) })).then(
       (connection) => new Client({ connection, namespace, ...(dataConverter ? { dataConverter } : {}) }),
     );
     // A failed connect must not poison later attempts.

@@ -34,8 +34,6 @@ export interface RunRecord {
   continued: number;
   approvals: number;
   clientRetries: number;
-  /** Of those, refusals with NamespaceNotFound for the existing namespace (seen while PostgreSQL restarts). */
-  namespaceNotFound: number;
   /** How many executions each workflow id (the run, its fork) had at its end, as its history reader counts them. */
   executions: Record<string, number>;
 }
@@ -65,7 +63,6 @@ export async function driveRun(ctx: DriverContext, plan: RunPlan, runId: string,
     continued: 0,
     approvals: 0,
     clientRetries: 0,
-    namespaceNotFound: 0,
     executions: {},
   };
   const options = { address: ctx.address, taskQueue: ctx.taskQueue, searchAttributes: true };
@@ -77,12 +74,9 @@ export async function driveRun(ctx: DriverContext, plan: RunPlan, runId: string,
       try {
         return await op();
       } catch (err) {
-        // The namespace exists (cluster.sh registered it and every run uses it): while PostgreSQL restarts, the
-        // frontend has been seen to refuse a call with NamespaceNotFound for it. Nothing was started; try again.
-        const namespaceNotFound = nameOf(err) === 'NamespaceNotFoundError';
-        if ((!isTransient(err) && !namespaceNotFound) || Date.now() > deadline) throw err;
+        // NamespaceNotFound while PostgreSQL restarts is not one of them: the client retries it (src/client/namespace-retry.ts).
+        if (!isTransient(err) || Date.now() > deadline) throw err;
         record.clientRetries++;
-        if (namespaceNotFound) record.namespaceNotFound++;
         await sleep(1_000);
       }
     }
@@ -103,7 +97,7 @@ export async function driveRun(ctx: DriverContext, plan: RunPlan, runId: string,
         const out = await getRunOutput(id, options);
         if (out.status !== RunStatus.running) return out;
       } catch (err) {
-        if (!isTransient(err) && !['RunNotFoundError', 'NamespaceNotFoundError'].includes(nameOf(err))) throw err;
+        if (!isTransient(err) && nameOf(err) !== 'RunNotFoundError') throw err;
       }
       await sleep(1_000);
     }

@@ -178,10 +178,7 @@ export function soakTable(report: SoakReport): string {
     ['runs (completed / started)', `${v.runsCompleted} / ${report.runs.length} (+ ${v.forksCompleted} forks; ${report.runs.filter((r) => r.cancelled).length} cancelled and continued; ${report.runs.reduce((n, r) => n + r.approvals, 0)} approvals)`],
     ['faults injected', `${report.faults.length}: ${kinds}`],
     ['lost runs', String(report.lost)],
-    [
-      'client calls retried after a fault (of which NamespaceNotFound during a PostgreSQL restart)',
-      `${report.runs.reduce((n, r) => n + r.clientRetries, 0)} (${report.runs.reduce((n, r) => n + r.namespaceNotFound, 0)})`,
-    ],
+    ['client calls retried after a fault', String(report.runs.reduce((n, r) => n + r.clientRetries, 0))],
     ['left running after the faults stopped', String(v.stillRunning)],
     ['steps completed more than once in history', String(v.violations.filter((m) => /completed \d+ times in history/.test(m)).length)],
     ['model requests / repeated after a fault or cancel (each a recorded attempt)', `${v.modelRequests} / ${v.modelRequestsRepeated}`],
