@@ -17,7 +17,9 @@ if [[ $# -gt 0 ]]; then files=("$@"); else files=(test/*.test.ts); fi
 # Three files at a time (TEST_CONCURRENCY): each starts its own servers on free ports, and most of a test's time is
 # spent waiting on real time (tools that sleep, cancels, heartbeats, the soak's fault schedule): one file at a time
 # used about a third of two cores' CPU. TEST_CONCURRENCY=1 runs them one after another.
+# A test still running after TEST_TIMEOUT_MS (default 10 min; the longest, the soak, takes ~2.5 min) fails with its
+# name instead of holding the suite until CI's deadline.
 status=0
-node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-3}" --test-reporter=spec "${files[@]}" || status=$?
+node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-3}" --test-timeout="${TEST_TIMEOUT_MS:-600000}" --test-reporter=spec "${files[@]}" || status=$?
 echo "test: installs $((t1 - t0)) s; type check, lint and tests $(($(date +%s) - t1)) s" >&2
 exit "$status"
