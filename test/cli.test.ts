@@ -202,7 +202,11 @@ describe('durable-agent CLI, one process per command', () => {
     process.kill(running.pid, 'SIGTERM');
     assert.equal(await running.exit, 0, `the worker stops cleanly on SIGTERM: ${running.stderr()}`);
     assert.match(running.stdout(), /worker: SIGTERM: stopped polling; in-flight steps handed back to Temporal/);
-    const output = await handle.result();
+    // The other worker must outlive the run: if it ends first, say so now rather than wait for a run nobody serves.
+    const otherEnded = other.exit.then((code): never => {
+      throw new Error(`the other worker exited (${code}) before the run completed: ${other.stderr()}`);
+    });
+    const output = await Promise.race([handle.result(), otherEnded]);
     assert.equal(output.status, 'completed', JSON.stringify(output.error));
     assert.equal(output.output, 'The long_running_task finished: Completed after 6 seconds.');
     assert.deepEqual(
