@@ -23,7 +23,7 @@ import { Conversation } from '../src/workflows/conversation.js';
 import { workflowBundle } from '../test/helpers/bundle.js';
 import { ROOT } from '../test/helpers/servers.js';
 import { cpuSeconds, noThreadCpu, startChild, stopChild, threadCpuMs, type ThreadKind } from './concurrency.js';
-import { benchAnthropic, streamModelCall } from './model-call-request.js';
+import { benchAnthropic, noopWithModelCalls } from './model-call-request.js';
 import { modelClientCpuPerCall } from './model-client-cost.js';
 import { now, sectionWorker, timedResponder, type BenchContext, type ModelRequestLog, type Row, type SectionResult } from './context.js';
 import type { noopLoop } from './noop-workflow.js';
@@ -76,6 +76,11 @@ interface Measurement {
   modelNoopSamples: number[];
 }
 
+/** After a run of the no-op loop with model calls (the fake reset before it): it made exactly the agent's. */
+function checkModelCalls(ctx: BenchContext): void {
+  if (ctx.fake.requests.length !== MODEL_CALLS) throw new Error(`the no-op loop made ${ctx.fake.requests.length} model calls, not ${MODEL_CALLS}`);
+}
+
 async function measure(ctx: BenchContext, target: Target, reps: number): Promise<Measurement> {
   const instant = ctx.tools.find((t) => t.name === 'instant')!;
   const log: ModelRequestLog[] = [];
@@ -98,17 +103,11 @@ async function measure(ctx: BenchContext, target: Target, reps: number): Promise
   });
 
   // The same loop on a queue of its own whose even-numbered activities make one model call each, as agent steps do.
-  const anthropic = benchAnthropic(ctx.fake.url);
   const modelNoopWorker = await Worker.create({
     connection: target.connection,
     taskQueue: `${noopQueue}-model`,
     workflowBundle: noopBundle,
-    activities: {
-      noop: async (index: number) => {
-        if (index % 2 === 0) await streamModelCall(anthropic);
-        return index;
-      },
-    },
+    activities: { noop: noopWithModelCalls(benchAnthropic(ctx.fake.url)) },
   });
 
   const agentSamples: AgentSample[] = [];
@@ -151,7 +150,7 @@ async function measure(ctx: BenchContext, target: Target, reps: number): Promise
     });
     const t1 = now();
     if (done !== activities) throw new Error(`noop loop ran ${done} of ${activities} activities`);
-    if (withModelCalls && ctx.fake.requests.length !== MODEL_CALLS) throw new Error(`the no-op loop made ${ctx.fake.requests.length} model calls, not ${MODEL_CALLS}`);
+    if (withModelCalls) checkModelCalls(ctx);
     if (rep === 0) return;
     if (withModelCalls) modelNoopSamples.push((t1 - t0) / activities);
     else noopSamples.push({ wallPerActivity: (t1 - t0) / activities, steadyPerActivity: (noopTimes[NOOP_ACTIVITIES - 1]! - noopTimes[0]!) / (NOOP_ACTIVITIES - 1) });
@@ -277,7 +276,7 @@ async function workerCpu(ctx: BenchContext, label: string, address: string, clie
       ctx.fake.reset();
       ctx.fake.setResponder(scriptedResponder(script()));
       await noopRun(modelQueue, STEPS);
-      if (ctx.fake.requests.length !== MODEL_CALLS) throw new Error(`the no-op loop made ${ctx.fake.requests.length} model calls, not ${MODEL_CALLS}`);
+      checkModelCalls(ctx);
     }),
   };
   try {

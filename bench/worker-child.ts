@@ -4,7 +4,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createWorker } from '../src/worker/create-worker.js';
 import { installQuietRuntime } from '../src/worker/quiet-runtime.js';
-import { benchAnthropic, streamModelCall } from './model-call-request.js';
+import { benchAnthropic, noopWithModelCalls } from './model-call-request.js';
 import { benchTools, ToolProbe } from './tools.js';
 
 export interface ChildWorkerConfig {
@@ -28,11 +28,7 @@ installQuietRuntime(config.metricsPort ? { metrics: { port: config.metricsPort, 
 if (config.otlpEndpoint) process.env.OTEL_EXPORTER_OTLP_ENDPOINT = config.otlpEndpoint;
 else delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
 const connection = await NativeConnection.connect({ address: config.address });
-const anthropic = config.modelCalls ? benchAnthropic(config.fakeUrl) : undefined;
-const noop = async (index: number): Promise<number> => {
-  if (anthropic && index % 2 === 0) await streamModelCall(anthropic);
-  return index;
-};
+const noop = config.modelCalls ? noopWithModelCalls(benchAnthropic(config.fakeUrl)) : async (index: number): Promise<number> => index;
 const noopWorker = (): Promise<Worker> =>
   Worker.create({
     connection,
