@@ -55,7 +55,7 @@ export async function getClient(options: ConnectionOptions = {}): Promise<Client
   const key = `${settingsKey(settings)}/${converterTag(options.dataConverter, env)}`;
   let client = clients.get(key);
   if (!client) {
-    const dataConverter = options.dataConverter ?? (env?.codecs.length ? { payloadCodecs: env.codecs } : undefined);
+    const dataConverter = options.dataConverter ?? env?.dataConverter;
     const { namespace, ...connectionOptions } = settings;
     client = connectWithin(settings, (connectTimeout) => Connection.connect({ ...connectionOptions, connectTimeout, interceptors: connectionInterceptors(namespace) })).then(
       (connection) => new Client({ connection, namespace, ...(dataConverter ? { dataConverter } : {}) }),

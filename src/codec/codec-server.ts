@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { AesGcmCodec, CODEC_KEY_ENV, CODEC_KEY_ID_ENV, PayloadDecryptionError } from './aes-gcm-codec.js';
 import { CodecChain } from './codec-chain.js';
+import { inCodecOrder } from './env-codecs.js';
 import { COMPRESSION_ENV, compressionFromEnv, PayloadDecompressionError } from './zlib-codec.js';
 
 export const CODEC_TOKEN_ENV = 'DURABLE_AGENT_CODEC_TOKEN';
@@ -112,7 +113,7 @@ function resolveCodec(options: CodecServerOptions): PayloadCodec {
   const keyId = options.keyId ?? process.env[CODEC_KEY_ID_ENV];
   const aes = key ? new AesGcmCodec({ key, ...(keyId ? { keyId } : {}) }) : undefined;
   if (!aes && !compression) throw new TypeError(`The codec server needs a key or compression: pass { key } or set ${CODEC_KEY_ENV} or ${COMPRESSION_ENV}=zlib.`);
-  return new CodecChain([...(compression ? [compression] : []), ...(aes ? [aes] : [])]);
+  return new CodecChain(inCodecOrder(compression, aes));
 }
 
 function resolveOrigins(options: CodecServerOptions): string[] {

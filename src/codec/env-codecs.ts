@@ -10,24 +10,32 @@ export interface EnvCodecs {
   encryption?: AesGcmCodec;
   /** Both, in encoding order: what `payloadCodecs` takes. */
   codecs: PayloadCodec[];
+  /** `{ payloadCodecs: codecs }`; undefined when the environment configures no codec. */
+  dataConverter: DataConverter | undefined;
   /** What the codecs are, for telling clients with different codecs apart (no secret in it). */
   tag: string;
+}
+
+/** The one order the two compose in, whoever built them: compression, then encryption. */
+export function inCodecOrder(compression: ZlibCodec | undefined, encryption: AesGcmCodec | undefined): PayloadCodec[] {
+  return [...(compression ? [compression] : []), ...(encryption ? [encryption] : [])];
 }
 
 export function envCodecs(env: NodeJS.ProcessEnv = process.env): EnvCodecs {
   const compression = compressionFromEnv(env);
   const encryption = codecFromEnv(env);
   const parts = [...(compression ? ['zlib'] : []), ...(encryption ? [`codec-${encryption.keyId}-${encryption.fingerprint}`] : [])];
+  const codecs = inCodecOrder(compression, encryption);
   return {
     ...(compression ? { compression } : {}),
     ...(encryption ? { encryption } : {}),
-    codecs: [...(compression ? [compression] : []), ...(encryption ? [encryption] : [])],
+    codecs,
+    dataConverter: codecs.length ? { payloadCodecs: codecs } : undefined,
     tag: parts.length ? parts.join('+') : 'plain',
   };
 }
 
 /** `{ payloadCodecs }` for Worker, Client and Connection alike; undefined when the environment configures no codec. */
 export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): DataConverter | undefined {
-  const { codecs } = envCodecs(env);
-  return codecs.length ? { payloadCodecs: codecs } : undefined;
+  return envCodecs(env).dataConverter;
 }
