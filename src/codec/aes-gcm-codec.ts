@@ -3,6 +3,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
+import { metadataText } from './payload-metadata.js';
 
 const { Payload: PayloadMessage } = proto.temporal.api.common.v1;
 
@@ -53,11 +54,6 @@ export function parseCodecKey(key: Uint8Array | string, source = 'codec key'): B
 
 export function keyFingerprint(key: Uint8Array): string {
   return `sha256:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
-}
-
-function metadataText(payload: Payload, name: string): string | undefined {
-  const value = payload.metadata?.[name];
-  return value ? Buffer.from(value).toString('utf8') : undefined;
 }
 
 export class AesGcmCodec implements PayloadCodec {

@@ -6,6 +6,7 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
+import { metadataText } from './payload-metadata.js';
 
 const { Payload: PayloadMessage } = proto.temporal.api.common.v1;
 
@@ -23,11 +24,6 @@ export interface ZlibCodecOptions {
 /** Thrown when a `binary/zlib` payload does not inflate to a payload. */
 export class PayloadDecompressionError extends Error {
   override readonly name = 'PayloadDecompressionError';
-}
-
-function encodingOf(payload: Payload): string | undefined {
-  const value = payload.metadata?.encoding;
-  return value ? Buffer.from(value).toString('utf8') : undefined;
 }
 
 export class ZlibCodec implements PayloadCodec {
@@ -55,7 +51,7 @@ export class ZlibCodec implements PayloadCodec {
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
       // Payloads written uncompressed (small ones, or before compression was switched on) pass through.
-      if (encodingOf(payload) !== ZLIB_ENCODING) return payload;
+      if (metadataText(payload, 'encoding') !== ZLIB_ENCODING) return payload;
       try {
         return PayloadMessage.decode(inflateSync(Buffer.from(payload.data ?? new Uint8Array())));
       } catch (err) {

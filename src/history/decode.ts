@@ -21,6 +21,8 @@ import type {
   ToolCallResult,
 } from '../types.js';
 import { RunCompressedError, RunEncryptedError, RunNotFoundError } from '../client/errors.js';
+import { ENCRYPTED_ENCODING } from '../codec/aes-gcm-codec.js';
+import { ZLIB_ENCODING } from '../codec/zlib-codec.js';
 import { toolStepOf } from '../workflows/conversation.js';
 import { subRunStep } from '../workflows/sub-run.js';
 import { failedToolResult, subRunCancelledResult, toolValueResult } from '../workflows/tool-results.js';
@@ -120,8 +122,6 @@ function isStepActivity(type: string | null | undefined): type is StepActivityTy
   return type === STEP_ACTIVITY.model || type === STEP_ACTIVITY.tool;
 }
 
-const ENCRYPTED_ENCODING = 'binary/encrypted';
-const ZLIB_ENCODING = 'binary/zlib';
 
 /**
  * The typed error for a payload this client has no codec for, or undefined for any other error. A payload converter
