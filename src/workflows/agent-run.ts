@@ -51,7 +51,7 @@ import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from './payload-size.js';
 import { stepFailure } from './step-failure.js';
 import { renderCurrentDetails } from './current-details.js';
 import { oneLine } from '../text.js';
-import { agentToolRunId, temporalToolCall, type LoopToolPolicy } from './temporal-tools.js';
+import { temporalToolCall, type LoopToolPolicy } from './temporal-tools.js';
 import { describeStop, RunStopper } from './run-stop.js';
 import { outputInvalidMessage } from './structured-output.js';
 import { referToRecordedResults } from './recorded-results.js';
@@ -275,7 +275,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     const summary = oneLine(`tool ${plan.toolName} ${JSON.stringify(plan.input) ?? ''}`, SUMMARY_LIMIT);
     // An activityTool's call is the user's activity, an agentTool's a child run (src/workflows/temporal-tools.ts).
     const temporal = temporalToolCall(plan, policy, { runId, run: input, seed, summary });
-    if (temporal && patched(TEMPORAL_TOOLS)) return track(plan, temporal, agentToolRunId(plan, policy, { runId, seed }));
+    if (temporal && patched(TEMPORAL_TOOLS)) return track(plan, temporal.call, temporal.subRunId);
     // Only callTool steps leave their result with the worker's transcript cache (activityTools and agentTools don't).
     toolStepsRun.set(plan.toolUseId, plan.activityId);
     const lean = patched(LEAN_STEP_COMMANDS);

@@ -35,21 +35,20 @@ export interface TemporalToolContext {
 
 const SUB_RUN_PLAN_OPTIONS: ActivityOptions = { startToCloseTimeout: '1 minute', retry: { maximumAttempts: 5 } };
 
-/** The call of an activityTool or agentTool, or undefined for a tool the `callTool` activity runs. */
-export function temporalToolCall(plan: ToolStepPlan, policy: LoopToolPolicy | undefined, context: TemporalToolContext): (() => Promise<ToolCallResult>) | undefined {
-  const { activity, agent } = policy ?? {};
-  if (activity) return () => callActivityTool(plan, activity, context.summary);
-  if (agent) return () => callAgentTool(plan, agent, agentToolRunId(plan, policy, context)!, context);
-  return undefined;
+/** An activityTool's or agentTool's call, and for an agentTool the run id of the sub-run it starts or continues. */
+export interface TemporalToolCall {
+  call(): Promise<ToolCallResult>;
+  /** The one an earlier execution started (continuing never starts another), else `<run id>.<step activity id>`. */
+  subRunId?: string;
 }
 
-/**
- * The run id of an agentTool call's sub-run: the one an earlier execution started (continuing never starts another),
- * else `<run id>.<step activity id>`; undefined for any other tool.
- */
-export function agentToolRunId(plan: ToolStepPlan, policy: LoopToolPolicy | undefined, context: Pick<TemporalToolContext, 'runId' | 'seed'>): string | undefined {
-  if (!policy?.agent) return undefined;
-  return context.seed?.subRuns?.[plan.activityId] ?? subRunId(context.runId, plan.activityId);
+/** The call of an activityTool or agentTool, or undefined for a tool the `callTool` activity runs. */
+export function temporalToolCall(plan: ToolStepPlan, policy: LoopToolPolicy | undefined, context: TemporalToolContext): TemporalToolCall | undefined {
+  const { activity, agent } = policy ?? {};
+  if (activity) return { call: () => callActivityTool(plan, activity, context.summary) };
+  if (!agent) return undefined;
+  const runId = context.seed?.subRuns?.[plan.activityId] ?? subRunId(context.runId, plan.activityId);
+  return { call: () => callAgentTool(plan, agent, runId, context), subRunId: runId };
 }
 
 /** The final failure of the activity or child run, as history records it (the wrapper only says which step). */
