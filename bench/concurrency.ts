@@ -31,11 +31,15 @@ export function procMemory(pid: number): ProcMemory {
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
 }
 
-/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat (clock ticks of 1/100 s on Linux). */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** A /proc `stat` line (a process's or a thread's): its name and the CPU ms it used, user + system (ticks of 1/100 s on Linux). */
+function parseStat(stat: string): { name: string; cpuMs: number } {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), cpuMs: (Number(fields[11]) + Number(fields[12])) * 10 };
+}
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).cpuMs / 1000;
 }
 
 /**
@@ -58,10 +62,9 @@ export function threadCpuMs(pid: number): Record<ThreadKind, number> {
     } catch {
       continue; // the thread ended in between
     }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const { name, cpuMs } = parseStat(stat);
     const kind: ThreadKind = tid === String(pid) ? 'main' : name === 'node' ? 'node threads' : name.startsWith('tokio-runtime') ? 'core' : 'other';
-    out[kind] += (Number(fields[11]) + Number(fields[12])) * 10;
+    out[kind] += cpuMs;
   }
   return out;
 }

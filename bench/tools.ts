@@ -30,7 +30,6 @@ export class ToolProbe {
   }
 }
 
-/** The 2 KB-ish text used by the history-growth section (tool results and model text). */
 /** Words for filler text: a small vocabulary, so the text compresses about as model prose does (not as one repeated phrase). */
 const FILLER_WORDS = (
   'the agent read a page of the ledger and found three invoices whose totals did not match what each customer was ' +
@@ -38,7 +37,7 @@ const FILLER_WORDS = (
   'fees one refund still pending and a duplicate charge then wrote a short report with exact figures for the team'
 ).split(' ');
 
-/** `size` bytes of ASCII prose-like text, the same for the same `seed`. */
+/** `size` bytes of ASCII prose-like text, the same for the same `seed`: the history section's model text and tool results. */
 export function filler(size: number, seed: number): string {
   let state = (seed * 2654435761 + 1) % 2 ** 31;
   const words: string[] = [`turn ${seed}`];
