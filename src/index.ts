@@ -39,7 +39,6 @@ export { tool, sleep, type HumanGate, type Tool, type ToolContext, type ToolOpti
 export { toolFingerprint } from './activities/tool-fingerprint.js';
 export { activityTool, type ActivityToolOptions, type ActivityToolOptionsSpec } from './activities/activity-tool.js';
 export { agentTool, type AgentToolOptions } from './client/agent-tool.js';
-export type { ActivityToolSpec, AgentToolSpec } from './temporal-tool-specs.js';
 export {
   connectMcpServer,
   McpToolServer,
@@ -72,6 +71,8 @@ export {
   type ToolRef,
   type ToolPolicy,
   type ResolvedTool,
+  type ActivityToolSpec,
+  type AgentToolSpec,
   type ContinuationSeed,
   type RunOutput,
   type StepResult,

@@ -1,7 +1,7 @@
 // Every type that crosses a boundary (client ⇄ workflow ⇄ activities ⇄ history) lives here, and nothing else:
 // workflow code imports this module, so it must stay free of runtime dependencies.
 import type { ContentBlockParam, MessageParam } from '@anthropic-ai/sdk/resources/messages';
-import type { ActivityToolSpec, AgentToolSpec } from './temporal-tool-specs.js';
+import type { Duration, RetryPolicy } from '@temporalio/common';
 
 export type { ContentBlockParam, MessageParam };
 
@@ -56,11 +56,38 @@ export interface ToolRef extends ToolPolicy {
   fingerprint?: string;
 }
 
+// What a run learns from its worker about a tool that is Temporal itself: one of the user's activities (activityTool)
+// or another agent (agentTool), built by the worker, scheduled by the loop, found again by the history reader.
+/** activityTool(): the loop schedules `activityType` itself, with these options, as the tool's step. */
+export interface ActivityToolSpec {
+  /** The user's activity type (its name on the worker). */
+  activityType: string;
+  /** Default: the run's own task queue. */
+  taskQueue?: string;
+  /** Default: 30 minutes when neither this nor scheduleToCloseTimeout is set. */
+  startToCloseTimeout?: Duration;
+  scheduleToCloseTimeout?: Duration;
+  scheduleToStartTimeout?: Duration;
+  heartbeatTimeout?: Duration;
+  /** Default: the tool steps' own (3 attempts, 1 s doubling to 30 s). The attempts' failures stay inside the step. */
+  retry?: RetryPolicy;
+}
+
+/** agentTool(): the loop runs this agent as a child workflow whose final output is the tool result. */
+export interface AgentToolSpec {
+  /** Anthropic model id without the provider prefix; default the outer run's model. */
+  model?: string;
+  /** The inner run's task; its description is the `task` the model gives the tool. */
+  task: Omit<TaskSpec, 'description'>;
+  /** Default: the outer run's task queue. */
+  taskQueue?: string;
+}
+
 /** The worker's answer for one tool of a run (the `resolveTools` activity): the policy the run uses. */
 export interface ResolvedTool extends ToolPolicy {
   name: string;
   fingerprint: string;
-  /** activityTool(): the loop schedules this user activity itself (see src/temporal-tool-specs.ts). */
+  /** activityTool(): the loop schedules this user activity itself (ActivityToolSpec above). */
   activity?: ActivityToolSpec;
   /** agentTool(): the loop runs this agent as a child workflow, a sub-run. */
   agent?: AgentToolSpec;

@@ -3,7 +3,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { abortReason } from './heartbeat-loop.js';
-import type { ActivityToolSpec, AgentToolSpec } from '../temporal-tool-specs.js';
+import type { ActivityToolSpec, AgentToolSpec } from '../types.js';
 
 export interface ToolContext {
   /** Aborted when the run is cancelled, the tool's timeout passes or the worker shuts down: pass it on. */

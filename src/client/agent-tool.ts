@@ -3,7 +3,7 @@
 // result. Cancelling the caller cancels it; continuing the caller continues it where it was cut.
 import { z } from 'zod';
 import { tool, type Tool } from '../activities/tool-definition.js';
-import type { AgentToolSpec } from '../temporal-tool-specs.js';
+import type { AgentToolSpec } from '../types.js';
 import { modelId } from '../model-id.js';
 import { Task, type TaskOptions } from './task.js';
 

@@ -14,8 +14,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { AgentActivities } from '../activities/contract.js';
-import type { ActivityToolSpec, AgentToolSpec } from '../temporal-tool-specs.js';
-import type { ContinuationSeed, ResolvedTool, RunInput, RunStart, ToolCallResult, ToolPolicy } from '../types.js';
+import type { ActivityToolSpec, AgentToolSpec, ContinuationSeed, ResolvedTool, RunInput, RunStart, ToolCallResult, ToolPolicy } from '../types.js';
 import { TOOL_ACTIVITY_OPTIONS } from './activity-options.js';
 import type { ToolStepPlan } from './conversation.js';
 import { runAgentChild, subRunId } from './sub-run.js';

@@ -6,19 +6,12 @@
 // input_tokens for the rest. Entries live 5 minutes (or 1 hour with ttl '1h'), refreshed by each read.
 import { createHash } from 'node:crypto';
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
-import type { FakeUsage } from './types.js';
+import type { FakePromptCacheOptions, FakeUsage } from './types.js';
 
 export const MAX_CACHE_BREAKPOINTS = 4;
 /** How many block boundaries before a breakpoint the API checks for an earlier cache entry. */
 export const CACHE_LOOKBACK_BLOCKS = 20;
 const TTL_MS = { '5m': 5 * 60_000, '1h': 60 * 60_000 } as const;
-
-export interface FakePromptCacheOptions {
-  /** Prompt tokens below which a breakpoint is not cached. Default by model, as the API documents it. */
-  minTokens?: number;
-  /** The clock entries expire by (tests move it past the TTL). Default Date.now. */
-  now?: () => number;
-}
 
 /** Minimum cacheable prompt length by model (Anthropic's prompt-caching documentation). */
 export function minCacheableTokens(model: string): number {

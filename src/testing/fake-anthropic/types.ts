@@ -1,6 +1,5 @@
 // The fake's vocabulary: scripted turns, injected faults and the record of what it received.
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
-import type { FakePromptCacheOptions } from './prompt-cache.js';
 
 export interface FakeUsage {
   input_tokens: number;
@@ -51,6 +50,14 @@ export interface RecordedRequest {
 }
 
 export type FakeResponder = (request: RecordedRequest) => FakeTurn | Promise<FakeTurn>;
+
+/** The fake's prompt cache (prompt-cache.ts): its minimum cacheable length and its clock. */
+export interface FakePromptCacheOptions {
+  /** Prompt tokens below which a breakpoint is not cached. Default by model, as the API documents it. */
+  minTokens?: number;
+  /** The clock entries expire by (tests move it past the TTL). Default Date.now. */
+  now?: () => number;
+}
 
 export interface FakeAnthropicOptions {
   port?: number;
