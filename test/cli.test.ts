@@ -3,6 +3,7 @@
 // session. The worker (with the example tools) and the fake model live in this test process.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Task } from '../src/client/task.js';
 import { exampleTools, longRunningTask, type LongTaskProgress } from '../src/examples/tools.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
@@ -234,5 +235,11 @@ describe('durable-agent CLI, one process per command', () => {
     const bogus = await finished(cli('frobnicate'));
     assert.equal(bogus.code, 2);
     assert.match(bogus.stderr, /unknown command "frobnicate"/);
+
+    // A worker that cannot reach Temporal says so and exits: what it had started (the offline model's server) is closed.
+    const unreachable = cliWith({ ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' }, 'worker', '--offline');
+    const exited = await Promise.race([unreachable.exit, delay(60_000, 'still running after 60 s')]);
+    assert.equal(exited, 4, `the worker exits 4 (${String(exited)}): ${unreachable.stderr()}`);
+    assert.match(unreachable.stderr(), /ConnectionFailedError: Could not connect to Temporal at 127\.0\.0\.1:1/);
   });
 });

@@ -20,7 +20,7 @@ import { installQuietRuntime } from '../../worker/quiet-runtime.js';
 import { startDevServer } from './dev-server.js';
 import { outputSummary, stepsTable } from './format.js';
 import { limitsFrom, LIMIT_FLAGS } from './limit-flags.js';
-import { closeToolModule, loadToolModule, taskTools } from './load-tools.js';
+import { closeToolModule, loadToolModule, taskTools, type ToolModule } from './load-tools.js';
 import type { Tool } from '../../activities/tool-definition.js';
 import { MissingApiKeyError, resolveModelBackend, type ModelBackendOptions } from './model-backend.js';
 import { followProgress } from './progress.js';
@@ -140,23 +140,26 @@ async function runWorkerUntilSignal(toolsModule: string | undefined, model: Mode
   // registered") is not the CLI's to print, and a metrics endpoint can only be set up as the runtime is made.
   installQuietRuntime(metricsPort !== undefined ? { metrics: { port: metricsPort } } : {});
   const backend = await resolveModelBackend(model);
-  const module = await loadToolModule(toolsModule);
-  const { tools, mcpServers } = module;
-  const worker = await createWorker({ tools, mcpServers, ...(backend.settings ? { anthropic: backend.settings } : {}), ...extra });
-  const mcp = mcpServers.map((server) => `${server.name} (${server.tools().map((t) => t.name).join(', ')})`);
-  console.log(
-    `worker: task queue ${worker.options.taskQueue}, tools: ${tools.map((t) => t.name).join(', ') || 'none of its own'}` +
-      `${mcp.length ? `; MCP servers: ${mcp.join(', ')}` : ''}; model: ${backend.description}`,
-  );
-  if (metricsPort !== undefined) console.log(`metrics: Prometheus on port ${metricsPort}, /metrics`);
-  // createWorker's worker shuts down gracefully on these signals: in-flight steps go straight to another worker.
-  for (const signal of DEFAULT_SHUTDOWN_SIGNALS) {
-    process.once(signal, () => console.log(`worker: ${signal}: stopped polling; in-flight steps handed back to Temporal for another worker`));
-  }
+  // Whatever started before the worker fails (the offline model's server, the tool module's MCP connections) is
+  // closed too: either would keep the process alive after the error.
+  let module: ToolModule | undefined;
   try {
+    module = await loadToolModule(toolsModule);
+    const { tools, mcpServers } = module;
+    const worker = await createWorker({ tools, mcpServers, ...(backend.settings ? { anthropic: backend.settings } : {}), ...extra });
+    const mcp = mcpServers.map((server) => `${server.name} (${server.tools().map((t) => t.name).join(', ')})`);
+    console.log(
+      `worker: task queue ${worker.options.taskQueue}, tools: ${tools.map((t) => t.name).join(', ') || 'none of its own'}` +
+        `${mcp.length ? `; MCP servers: ${mcp.join(', ')}` : ''}; model: ${backend.description}`,
+    );
+    if (metricsPort !== undefined) console.log(`metrics: Prometheus on port ${metricsPort}, /metrics`);
+    // createWorker's worker shuts down gracefully on these signals: in-flight steps go straight to another worker.
+    for (const signal of DEFAULT_SHUTDOWN_SIGNALS) {
+      process.once(signal, () => console.log(`worker: ${signal}: stopped polling; in-flight steps handed back to Temporal for another worker`));
+    }
     await worker.run();
   } finally {
-    await closeToolModule(module);
+    if (module) await closeToolModule(module);
     await backend.close();
   }
 }
@@ -181,22 +184,26 @@ async function main(argv: string[]): Promise<number> {
       const codec = codecs.codecs.length
         ? await startCodecServer({ codec: new CodecChain(codecs.codecs), trustedLocalOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`] })
         : undefined;
-      const server = await startDevServer({
-        dbFilename: resolve(values.db ?? '.data/temporal.db'),
-        port: Number(values.port ?? 7233),
-        uiPort,
-        ...(codec ? { uiCodecEndpoint: codec.url } : {}),
-      });
-      console.log(`Temporal dev server ${server.started ? 'started' : 'already running'} at ${server.address}; Web UI: ${server.uiUrl}`);
-      if (codec) {
-        const what = [...(codecs.compression ? [`compressed (${COMPRESSION_ENV})`] : []), ...(codecs.encryption ? [`encrypted (${CODEC_KEY_ENV})`] : [])].join(' and ');
-        console.log(`payloads are ${what}; the Web UI reads them through the codec endpoint ${codec.url}`);
-      }
-      process.env.DURABLE_AGENT_SEARCH_ATTRIBUTES ??= 'true';
       try {
-        await runWorkerUntilSignal(values.tools, { offline: values.offline ?? false }, { address: server.address, tls: false });
+        const server = await startDevServer({
+          dbFilename: resolve(values.db ?? '.data/temporal.db'),
+          port: Number(values.port ?? 7233),
+          uiPort,
+          ...(codec ? { uiCodecEndpoint: codec.url } : {}),
+        });
+        console.log(`Temporal dev server ${server.started ? 'started' : 'already running'} at ${server.address}; Web UI: ${server.uiUrl}`);
+        if (codec) {
+          const what = [...(codecs.compression ? [`compressed (${COMPRESSION_ENV})`] : []), ...(codecs.encryption ? [`encrypted (${CODEC_KEY_ENV})`] : [])].join(' and ');
+          console.log(`payloads are ${what}; the Web UI reads them through the codec endpoint ${codec.url}`);
+        }
+        process.env.DURABLE_AGENT_SEARCH_ATTRIBUTES ??= 'true';
+        try {
+          await runWorkerUntilSignal(values.tools, { offline: values.offline ?? false }, { address: server.address, tls: false });
+        } finally {
+          await server.stop();
+        }
       } finally {
-        await server.stop();
+        // Also when the dev server fails to start: the codec endpoint would keep the process alive.
         await codec?.close();
       }
       return 0;
