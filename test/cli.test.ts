@@ -236,6 +236,11 @@ describe('durable-agent CLI, one process per command', () => {
     assert.equal(bogus.code, 2);
     assert.match(bogus.stderr, /unknown command "frobnicate"/);
 
+    const badOption = await finished(cli('run', '--frobnicate', 'Say hello.'));
+    assert.equal(badOption.code, 2, badOption.stderr);
+    assert.match(badOption.stderr, /Unknown option '--frobnicate'/);
+    assert.doesNotMatch(badOption.stderr, /\bat \S+ \(/, 'a usage error, not a stack trace');
+
     // A worker that cannot reach Temporal says so and exits: what it had started (the offline model's server) is closed.
     const unreachable = cliWith({ ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' }, 'worker', '--offline');
     const exited = await Promise.race([unreachable.exit, delay(60_000, 'still running after 60 s')]);

@@ -71,6 +71,12 @@ TEMPORAL_GRPC_META_<HEADER>, and profiles of the config file: TEMPORAL_CONFIG_FI
 
 class UsageError extends Error {}
 
+/** node:util parseArgs refusing the command line (an unknown option, a missing value, an unexpected argument). */
+function isParseArgsError(err: unknown): err is TypeError {
+  const code = err instanceof TypeError ? (err as TypeError & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
 function positional(args: string[], what: string): string {
   const value = args[0];
   if (!value) throw new UsageError(`missing ${what}`);
@@ -390,7 +396,7 @@ main(process.argv.slice(2))
     if (err instanceof MissingApiKeyError) {
       console.error(`durable-agent: ${err.message}`);
       process.exitCode = 2;
-    } else if (err instanceof UsageError) {
+    } else if (err instanceof UsageError || isParseArgsError(err)) {
       console.error(`durable-agent: ${err.message}\n\n${USAGE}`);
       process.exitCode = 2;
     } else if (err instanceof DurableAgentError) {
