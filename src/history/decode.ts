@@ -4,21 +4,23 @@
 // users see of a run (RunOutput, the event log, the continuation seed) is a projection of these records.
 import { ApplicationFailure, TemporalFailure, TimeoutFailure, ValueError, type Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import { RESOLVE_TOOLS_ACTIVITY, STEP_ACTIVITY, type StepActivityType } from '../types.js';
-import type {
-  ResolvedTool,
-  AgentRunResult,
-  ModelCallInput,
-  ModelCallProgress,
-  ModelCallResult,
-  RunError,
-  RunInput,
-  RunStop,
-  StepOutcome,
-  StopRequest,
-  StepStatus,
-  ToolCallInput,
-  ToolCallResult,
+import {
+  RESOLVE_TOOLS_ACTIVITY,
+  STEP_ACTIVITY,
+  type StepActivityType,
+  type ResolvedTool,
+  type AgentRunResult,
+  type ModelCallInput,
+  type ModelCallProgress,
+  type ModelCallResult,
+  type RunError,
+  type RunInput,
+  type RunStop,
+  type StepOutcome,
+  type StopRequest,
+  type StepStatus,
+  type ToolCallInput,
+  type ToolCallResult,
 } from '../types.js';
 import { RunCompressedError, RunEncryptedError, RunNotFoundError } from '../client/errors.js';
 import { ENCRYPTED_ENCODING } from '../codec/aes-gcm-codec.js';
@@ -121,7 +123,6 @@ function runErrorOf(err: Error): RunError {
 function isStepActivity(type: string | null | undefined): type is StepActivityType {
   return type === STEP_ACTIVITY.model || type === STEP_ACTIVITY.tool;
 }
-
 
 /**
  * The typed error for a payload this client has no codec for, or undefined for any other error. A payload converter
