@@ -48,3 +48,9 @@ export function modelRoute(model: string): ModelRoute {
   }
   return { provider, model: id };
 }
+
+/** The provider a recorded model id names ('anthropic' for bare ids), for traces and metrics. */
+export function providerName(model: string | undefined): string {
+  const slash = model?.indexOf('/') ?? -1;
+  return model && slash > 0 ? model.slice(0, slash) : ANTHROPIC_PROVIDER;
+}

@@ -7,7 +7,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { ApplicationFailure } from '@temporalio/common';
-import { ANTHROPIC_PROVIDER, modelRoute, type ModelRoute } from '../model-id.js';
+import { modelRoute, type ModelRoute } from '../model-id.js';
 import { FailureTypes } from '../types.js';
 
 /** A client of Anthropic's Messages API: `new Anthropic(…)`, `new AnthropicBedrock(…)` or `new AnthropicVertex(…)`. */
@@ -120,14 +120,5 @@ export class ModelProviders {
         `createWorker({ models: { ${route.provider}: <AI SDK provider> } }) or DurableAgentPlugin({ models }).`,
       details: [{ provider: route.provider, taskQueue, providers: names }],
     });
-  }
-}
-
-/** The provider a recorded model id names, for metrics and traces ('anthropic' for bare ids). */
-export function providerOf(recordedModel: string): string {
-  try {
-    return modelRoute(recordedModel).provider;
-  } catch {
-    return ANTHROPIC_PROVIDER;
   }
 }
