@@ -2,5 +2,5 @@
 export { FakeAnthropicServer } from './server.js';
 export { scriptedResponder, textTurn, toolTurn, estimateTokens, ScriptExhaustedError } from './turns.js';
 export { demoResponder } from './demo-responder.js';
-export type { FakeAnthropicOptions, FakeFault, FakePromptCacheOptions, FakeResponder, FakeTurn, FakeUsage, RecordedRequest, TextTurn, ToolUseTurn } from './types.js';
+export type { FakeAnthropicOptions, FakeApi, FakeFault, FakePromptCacheOptions, FakeResponder, FakeTurn, FakeUsage, RecordedRequest, TextTurn, ToolUseTurn } from './types.js';
 export { FakePromptCache, minCacheableTokens } from './prompt-cache.js';

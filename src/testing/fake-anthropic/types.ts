@@ -33,9 +33,28 @@ export type FakeFault =
   | { kind: 'connectionReset'; afterEvents?: number }
   | { kind: 'hang'; afterEvents?: number };
 
+/**
+ * Which of Claude's HTTP surfaces a request came in through: Anthropic's Messages API (`POST /v1/messages`), Amazon
+ * Bedrock (`POST /model/{modelId}/invoke[-with-response-stream]`) or Google Vertex AI
+ * (`POST /v1/projects/{project}/locations/{region}/publishers/anthropic/models/{model}:[stream]rawPredict`).
+ */
+export type FakeApi = 'anthropic' | 'bedrock' | 'vertex';
+
 export interface RecordedRequest {
   index: number;
+  /** The surface the request came in through. */
+  api: FakeApi;
+  /** The model the request named: the body's `model` on Anthropic's API, the path's model id on Bedrock and Vertex. */
+  model: string;
+  /** The request path, query included. */
+  path: string;
+  /**
+   * The request as a Messages request, the same on every surface, for responders: on Bedrock and Vertex the model and
+   * the stream flag come from the path, and `anthropic_version` / `anthropic_beta` stay in `wireBody`.
+   */
   body: MessageCreateParams;
+  /** The JSON body exactly as received. */
+  wireBody: Record<string, unknown>;
   headers: Record<string, string>;
   stream: boolean;
   /** Assistant messages in the request: which turn of the conversation it asks for. */
@@ -45,7 +64,7 @@ export interface RecordedRequest {
   /** The full response was written. */
   completed: boolean;
   fault?: FakeFault;
-  /** Why the fake refused the request as the real API would (400 invalid_request_error; 401 without a key). */
+  /** Why the fake refused the request as the real service would (the error message it answered with). */
   invalid?: string;
 }
 
