@@ -1,21 +1,61 @@
-// An Anthropic-Messages-compatible HTTP server on loopback for tests and the offline demo: scripted answers,
-// real SSE framing, artificial latency, injected faults, and a record of every request. It refuses what the real API
-// refuses (request-rules.ts), so a test cannot pass with a transcript Claude would not accept. What is particular to
-// the Messages API (routes, credentials, errors, framing) is its surface (anthropic.ts).
+// A Claude HTTP server on loopback for tests and the offline demo, as Anthropic's Messages API, Bedrock and Vertex
+// serve it: scripted answers, each surface's real framing (SSE; AWS's event stream), artificial latency, injected
+// faults, and a record of every request. It refuses what the real services refuse (request-rules.ts, bedrock.ts,
+// vertex.ts), so a test cannot pass with a request Claude would not accept.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { anthropicSurface } from './anthropic.js';
+import { bedrockSurface } from './bedrock.js';
 import { FakePromptCache, withoutCacheControls } from './prompt-cache.js';
 import { estimateTokens, scriptedResponder } from './turns.js';
 import type { FakeAnthropicOptions, FakeFault, FakeResponder, FakeTurn, RecordedRequest } from './types.js';
 import { objectBody, type ApiSurface, type WireResponse } from './surface.js';
+import { vertexSurface } from './vertex.js';
 import { buildMessage, outputChars, streamEvents } from './wire.js';
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The surfaces the fake serves, tried in order by each request's method and path. */
-const SURFACES: readonly ApiSurface[] = [anthropicSurface];
+const SURFACES: readonly ApiSurface[] = [anthropicSurface, bedrockSurface, vertexSurface];
 
+/**
+ * A local Claude server on loopback for tests and the offline demo. It serves three surfaces on one port, from one
+ * responder (script of turns), one queue of faults and one request record ({@link RecordedRequest.api} says which
+ * surface a request used, {@link RecordedRequest.model} the model it named), each as strict as the real service:
+ *
+ * - Anthropic's Messages API: `POST /v1/messages`, SSE streams, an API key required (401 without).
+ * - Claude on Amazon Bedrock: `POST /model/{modelId}/invoke` and `/model/{modelId}/invoke-with-response-stream`
+ *   (AWS's binary event stream), a SigV4 `Authorization` (checked for its form, not its signature) or a Bedrock API
+ *   key as `Bearer` required (403 without), Claude model ids only (others: 400 ValidationException), errors as AWS
+ *   exceptions. Static keys make the client sign locally and skip AWS's credential chain.
+ * - Claude on Google Vertex AI: `POST /v1/projects/{project}/locations/{region}/publishers/anthropic/models/{model}`
+ *   `:rawPredict` and `:streamRawPredict` (SSE), `Authorization: Bearer` required (401 without), Claude models only
+ *   (others: 404 NOT_FOUND). An `authClient` holding a fixed token keeps the client off Application Default
+ *   Credentials; the SDK's `accessToken` option alone does not (it is not used for requests).
+ *
+ * Every surface applies the Messages API's transcript rules (request-rules.ts) to the Messages body it carries.
+ *
+ * @example
+ * ```ts
+ * import Anthropic from '@anthropic-ai/sdk';
+ * import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
+ * import { AnthropicVertex } from '@anthropic-ai/vertex-sdk';
+ * import { OAuth2Client } from 'google-auth-library';
+ *
+ * const fake = await FakeAnthropicServer.start({ responder: scriptedResponder([textTurn('Hello.')]) });
+ * const anthropic = new Anthropic({ baseURL: fake.url, apiKey: 'test-key', maxRetries: 0 });
+ * const bedrock = new AnthropicBedrock({ baseURL: fake.url, awsRegion: 'us-east-1', awsAccessKey: 'x', awsSecretKey: 'y', maxRetries: 0 });
+ * const vertex = new AnthropicVertex({
+ *   baseURL: `${fake.url}/v1`,
+ *   region: 'us-east5',
+ *   projectId: 'my-project',
+ *   authClient: new OAuth2Client({ credentials: { access_token: 'token' } }),
+ *   maxRetries: 0,
+ * });
+ * await bedrock.messages.create({ model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', max_tokens: 256, messages });
+ * await vertex.messages.create({ model: 'claude-sonnet-4-5@20250929', max_tokens: 256, messages });
+ * ```
+ */
 export class FakeAnthropicServer {
   readonly requests: RecordedRequest[] = [];
   /** Anthropic's prompt cache as the fake models it: what requests' cache_control breakpoints wrote. */

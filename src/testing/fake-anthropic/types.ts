@@ -28,7 +28,13 @@ export interface ToolUseTurn {
 export type FakeTurn = TextTurn | ToolUseTurn;
 
 export type FakeFault =
-  | { kind: 'http'; status: 400 | 401 | 403 | 404 | 413 | 429 | 500 | 503 | 529; retryAfterSeconds?: number; message?: string }
+  /**
+   * An error response instead of the turn. Each surface answers it in its service's own shape: Bedrock as the AWS
+   * exception for the status (429 ThrottlingException, 503 ServiceUnavailableException, 424 ModelErrorException, 408
+   * ModelTimeoutException...; 401 becomes 403 UnrecognizedClientException, 529 becomes 503, 413 becomes 400, and no
+   * retry-after), Vertex as Google's error for 401/403/404/429 and Anthropic's body for the rest.
+   */
+  | { kind: 'http'; status: 400 | 401 | 403 | 404 | 408 | 413 | 424 | 429 | 500 | 503 | 529; retryAfterSeconds?: number; message?: string }
   | { kind: 'midStreamError'; afterEvents: number; errorType?: string }
   | { kind: 'connectionReset'; afterEvents?: number }
   | { kind: 'hang'; afterEvents?: number };
