@@ -1,9 +1,10 @@
 // The HTTP plumbing every fake model server shares: a loopback server whose close() does not wait for hung streams,
 // reading and recording a request, answering the faults a test injects, and writing a stream of events with delays.
-// A fake server adds only its provider's routes, rules and wire format.
+// A fake server (FakeModelServer) adds only its provider's routes, rules and wire format.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { FakeFault, RecordedRequest } from './fake-anthropic/types.js';
+import { scriptedResponder } from './fake-anthropic/turns.js';
+import type { FakeFault, FakeTurn, RecordedRequest } from './fake-anthropic/types.js';
 
 /**
  * What a fake server received and how it answered (index, headers, stream flag, the conversation turn it asks for,
@@ -86,8 +87,8 @@ export function turnOf(messages: unknown): number {
 }
 
 /** Records a request in `requests`; the record learns when the client goes away before the answer is complete. */
-export function recordRequest<Body>(requests: Array<FakeRequestRecord<Body>>, res: ServerResponse, body: Body, headers: Record<string, string>, stream: boolean, turn: number): FakeRequestRecord<Body> {
-  const record: FakeRequestRecord<Body> = { index: requests.length, body, headers, stream, turn, aborted: false, completed: false };
+export function recordRequest<R extends FakeRequestRecord<unknown>>(requests: R[], res: ServerResponse, fields: Omit<R, 'index' | 'aborted' | 'completed'>): R {
+  const record = { index: requests.length, ...fields, aborted: false, completed: false } as R;
   requests.push(record);
   res.on('close', () => {
     if (!record.completed) record.aborted = true;
@@ -95,16 +96,18 @@ export function recordRequest<Body>(requests: Array<FakeRequestRecord<Body>>, re
   return record;
 }
 
+/** An injected HTTP error. */
+export type HttpFault = Extract<FakeFault, { kind: 'http' }>;
+
 /**
- * Answers a fault that strikes before the answer: an HTTP error (with `retry-after` when the fault sets it, the body
- * in the provider's error shape), a connection reset or a hang. Returns true when the fault took the request.
+ * Answers a fault that strikes before the answer: an HTTP error (`answerHttp` writes it in the provider's shape), a
+ * connection reset or a hang. Records the fault; returns true when it took the request.
  */
-export function answerFaultBefore(fault: FakeFault | undefined, req: IncomingMessage, res: ServerResponse, record: FakeRequestRecord<unknown>, errorBody: (status: number, message: string) => unknown, headers: Record<string, string> = {}): boolean {
+export function answerFaultBefore(fault: FakeFault | undefined, req: IncomingMessage, record: FakeRequestRecord<unknown>, answerHttp: (fault: HttpFault) => void): boolean {
   if (!fault) return false;
   record.fault = fault;
   if (fault.kind === 'http') {
-    const retry: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
-    sendJson(res, fault.status, errorBody(fault.status, fault.message ?? `injected ${fault.status}`), { ...headers, ...retry });
+    answerHttp(fault);
     record.completed = true;
     return true;
   }
@@ -117,7 +120,15 @@ export function answerFaultBefore(fault: FakeFault | undefined, req: IncomingMes
  * Writes a stream's frames `gapMs` apart, and ends the response. A mid-stream fault strikes before frame
  * `afterEvents`: an error frame (`errorFrame`) that ends the stream, a connection reset, or a hang.
  */
-export async function writeStream(req: IncomingMessage, res: ServerResponse, record: FakeRequestRecord<unknown>, frames: string[], gapMs: number, fault: FakeFault | undefined, errorFrame: (fault: FakeFault) => string): Promise<void> {
+export async function writeStream(
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: FakeRequestRecord<unknown>,
+  frames: ReadonlyArray<string | Uint8Array>,
+  gapMs: number,
+  fault: FakeFault | undefined,
+  errorFrame: (fault: Extract<FakeFault, { kind: 'midStreamError' }>) => string | Uint8Array,
+): Promise<void> {
   for (let i = 0; i < frames.length; i++) {
     if (res.destroyed || record.aborted) return;
     if (fault && fault.kind !== 'http' && i === (fault.afterEvents ?? 0)) {
@@ -134,4 +145,59 @@ export async function writeStream(req: IncomingMessage, res: ServerResponse, rec
   }
   res.end();
   record.completed = true;
+}
+
+/**
+ * What every fake model server shares: the loopback server, the record of requests, the responder (a script of
+ * turns by default empty) and the queue of injected faults. A subclass serves its provider's routes in `handle`.
+ */
+export abstract class FakeModelServer<R extends FakeRequestRecord<unknown>> {
+  /** Every model request received, in order. */
+  readonly requests: R[] = [];
+  protected responder: (request: R) => FakeTurn | Promise<FakeTurn>;
+  private faults: FakeFault[] = [];
+  private http?: LoopbackServer;
+
+  protected constructor(responder: ((request: R) => FakeTurn | Promise<FakeTurn>) | undefined) {
+    this.responder = responder ?? scriptedResponder([]);
+  }
+
+  /** `http://127.0.0.1:<port>`. */
+  get url(): string {
+    if (!this.http) throw new Error('the fake server is not started');
+    return this.http.url;
+  }
+
+  /** Answers the next requests with `responder` (e.g. `scriptedResponder(turns)`). */
+  setResponder(responder: (request: R) => FakeTurn | Promise<FakeTurn>): void {
+    this.responder = responder;
+  }
+
+  /** Faults for the next requests, one a request, in order. */
+  injectFaults(...faults: FakeFault[]): void {
+    this.faults.push(...faults);
+  }
+
+  /** Forgets the recorded requests and the faults not yet used. */
+  reset(): void {
+    this.requests.length = 0;
+    this.faults = [];
+  }
+
+  /** Stops the server, cutting any stream still open. */
+  async close(): Promise<void> {
+    await this.http?.close();
+  }
+
+  /** Starts listening; `onFailure` answers a request whose handler threw. */
+  protected async listen(port: number | undefined, onFailure: (res: ServerResponse, err: unknown) => void): Promise<void> {
+    this.http = await LoopbackServer.listen(port, (req, res) => this.handle(req, res), onFailure);
+  }
+
+  /** The fault for the request being answered, if one is queued. */
+  protected nextFault(): FakeFault | undefined {
+    return this.faults.shift();
+  }
+
+  protected abstract handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }

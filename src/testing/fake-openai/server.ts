@@ -3,12 +3,12 @@
 // a record of every request. It refuses what the real API refuses (request-rules.ts), so a test cannot pass with a
 // transcript OpenAI would not accept. Point the SDK at `${server.url}/v1`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerFaultBefore, delay, headersOf, LoopbackServer, readBody, recordRequest, sendJson, turnOf, writeStream } from '../fake-http.js';
-import { estimateTokens, scriptedResponder } from '../fake-anthropic/turns.js';
-import type { FakeFault, FakeTurn } from '../fake-anthropic/types.js';
+import { answerFaultBefore, delay, FakeModelServer, headersOf, readBody, recordRequest, sendJson, turnOf, writeStream, type HttpFault } from '../fake-http.js';
+import { estimateTokens } from '../fake-anthropic/turns.js';
+import type { FakeTurn } from '../fake-anthropic/types.js';
 import { listedModels, modelAccepted, modelObject } from './models.js';
 import { requestProblem } from './request-rules.js';
-import type { ChatCompletionRequest, FakeOpenAIOptions, FakeOpenAIResponder, OpenAIRecordedRequest } from './types.js';
+import type { ChatCompletionRequest, FakeOpenAIOptions, OpenAIRecordedRequest } from './types.js';
 import { buildCompletion, errorBody, outputChars, SSE_DONE, sseData, streamChunks } from './wire.js';
 
 /**
@@ -21,61 +21,26 @@ import { buildCompletion, errorBody, outputChars, SSE_DONE, sseData, streamChunk
  * const model = createOpenAI({ baseURL: fake.baseURL, apiKey: 'test-key' }).chat('gpt-5');
  * ```
  */
-export class FakeOpenAIServer {
-  /** Every request POST /v1/chat/completions received, in order. */
-  readonly requests: OpenAIRecordedRequest[] = [];
-  private responder: FakeOpenAIResponder;
-  private faults: FakeFault[] = [];
+export class FakeOpenAIServer extends FakeModelServer<OpenAIRecordedRequest> {
   private counter = 0;
-  private http!: LoopbackServer;
 
   private constructor(private readonly options: FakeOpenAIOptions) {
-    this.responder = options.responder ?? scriptedResponder([]);
+    super(options.responder);
   }
 
   /** Starts the server on 127.0.0.1 (`options.port`, default a free port). */
   static async start(options: FakeOpenAIOptions = {}): Promise<FakeOpenAIServer> {
     const instance = new FakeOpenAIServer(options);
-    instance.http = await LoopbackServer.listen(
-      options.port,
-      (req, res) => instance.handle(req, res),
-      (res, err) => sendJson(res, 500, errorBody(500, `fake server error: ${String(err)}`)),
-    );
+    await instance.listen(options.port, (res, err) => sendJson(res, 500, errorBody(500, `fake server error: ${String(err)}`)));
     return instance;
-  }
-
-  /** `http://127.0.0.1:<port>`; the SDK's base URL is `${url}/v1` ({@link baseURL}). */
-  get url(): string {
-    return this.http.url;
   }
 
   /** `${url}/v1`: what `createOpenAI({ baseURL })` / `createOpenAICompatible({ baseURL })` take. */
   get baseURL(): string {
-    return `${this.http.url}/v1`;
+    return `${this.url}/v1`;
   }
 
-  /** Answers the next requests with `responder` (e.g. `scriptedResponder(turns)`). */
-  setResponder(responder: FakeOpenAIResponder): void {
-    this.responder = responder;
-  }
-
-  /** Faults for the next requests, one a request, in order. */
-  injectFaults(...faults: FakeFault[]): void {
-    this.faults.push(...faults);
-  }
-
-  /** Forgets the recorded requests and the faults not yet used. */
-  reset(): void {
-    this.requests.length = 0;
-    this.faults = [];
-  }
-
-  /** Stops the server, cutting any stream still open. */
-  async close(): Promise<void> {
-    await this.http.close();
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (req.method === 'GET' && path === '/health') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -108,7 +73,7 @@ export class FakeOpenAIServer {
       return;
     }
     const headers = headersOf(req);
-    const record = recordRequest(this.requests, res, body, headers, body?.stream === true, turnOf(body?.messages));
+    const record = recordRequest(this.requests, res, { body, headers, stream: body?.stream === true, turn: turnOf(body?.messages) });
     const refusal = requestProblem(body, headers, this.options);
     if (refusal) {
       record.invalid = refusal.message;
@@ -118,8 +83,9 @@ export class FakeOpenAIServer {
     }
 
     if (this.options.latencyMs) await delay(this.options.latencyMs);
-    const fault = this.faults.shift();
-    if (answerFaultBefore(fault, req, res, record, (status, message) => errorBody(status, message))) return;
+    const fault = this.nextFault();
+    const retryAfter = (f: HttpFault): Record<string, string> => (f.retryAfterSeconds !== undefined ? { 'retry-after': String(f.retryAfterSeconds) } : {});
+    if (answerFaultBefore(fault, req, record, (f) => sendJson(res, f.status, errorBody(f.status, f.message ?? `injected ${f.status}`), retryAfter(f)))) return;
 
     let turn: FakeTurn;
     try {
@@ -140,10 +106,7 @@ export class FakeOpenAIServer {
     }
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...requestId });
     const frames = [...streamChunks(completion, body.stream_options?.include_usage === true).map(sseData), SSE_DONE];
-    const errorFrame = (f: FakeFault): string => {
-      const type = f.kind === 'midStreamError' ? (f.errorType ?? 'server_error') : 'server_error';
-      return sseData({ error: { message: 'injected mid-stream error', type, param: null, code: null } });
-    };
+    const errorFrame = (f: { errorType?: string }): string => sseData({ error: { message: 'injected mid-stream error', type: f.errorType ?? 'server_error', param: null, code: null } });
     await writeStream(req, res, record, frames, turn.chunkDelayMs ?? this.options.chunkDelayMs ?? 0, fault, errorFrame);
   }
 }
