@@ -12,6 +12,10 @@ import { buildMessage, errorBody, outputChars, sse, streamEvents } from './wire.
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * A local HTTP server that speaks Anthropic's Messages API (streaming and not) as strictly as the real one, answering
+ * with scripted turns. Point the real SDK (or a worker's `anthropic.baseURL`) at `url`.
+ */
 export class FakeAnthropicServer {
   readonly requests: RecordedRequest[] = [];
   /** Anthropic's prompt cache as the fake models it: what requests' cache_control breakpoints wrote. */
@@ -34,6 +38,7 @@ export class FakeAnthropicServer {
     });
   }
 
+  /** Starts the fake on a free port (or `options.port`). */
   static async start(options: FakeAnthropicOptions = {}): Promise<FakeAnthropicServer> {
     const server = createServer();
     await new Promise<void>((resolve, reject) => {
@@ -51,19 +56,23 @@ export class FakeAnthropicServer {
     return instance;
   }
 
+  /** Replaces what answers the next requests. */
   setResponder(responder: FakeResponder): void {
     this.responder = responder;
   }
 
+  /** Queues faults: each of the next requests gets the next fault instead of its answer. */
   injectFaults(...faults: FakeFault[]): void {
     this.faults.push(...faults);
   }
 
+  /** Forgets the recorded requests and the queued faults. */
   reset(): void {
     this.requests.length = 0;
     this.faults = [];
   }
 
+  /** Stops the server and drops its connections. */
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -1,6 +1,7 @@
 // The fake's vocabulary: scripted turns, injected faults and the record of what it received.
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
 
+/** Token usage as the fake reports it (the API's field names). */
 export interface FakeUsage {
   input_tokens: number;
   output_tokens: number;
@@ -9,6 +10,7 @@ export interface FakeUsage {
   cache_creation_input_tokens?: number;
 }
 
+/** A model turn that answers with text. */
 export interface TextTurn {
   kind?: 'text';
   text: string;
@@ -17,6 +19,7 @@ export interface TextTurn {
   stopReason?: 'end_turn' | 'max_tokens';
 }
 
+/** A model turn that calls tools. */
 export interface ToolUseTurn {
   kind: 'tool_use';
   text?: string;
@@ -25,14 +28,20 @@ export interface ToolUseTurn {
   chunkDelayMs?: number;
 }
 
+/** One scripted model turn. */
 export type FakeTurn = TextTurn | ToolUseTurn;
 
+/**
+ * A fault the fake injects in place of an answer: an HTTP error, an error event mid-stream, a connection reset or a
+ * hang.
+ */
 export type FakeFault =
   | { kind: 'http'; status: 400 | 401 | 403 | 404 | 413 | 429 | 500 | 503 | 529; retryAfterSeconds?: number; message?: string }
   | { kind: 'midStreamError'; afterEvents: number; errorType?: string }
   | { kind: 'connectionReset'; afterEvents?: number }
   | { kind: 'hang'; afterEvents?: number };
 
+/** A request the fake received, as `fake.requests` records it. */
 export interface RecordedRequest {
   index: number;
   body: MessageCreateParams;
@@ -49,6 +58,7 @@ export interface RecordedRequest {
   invalid?: string;
 }
 
+/** Chooses the answer to a request. */
 export type FakeResponder = (request: RecordedRequest) => FakeTurn | Promise<FakeTurn>;
 
 /** The fake's prompt cache (prompt-cache.ts): its minimum cacheable length and its clock. */
@@ -59,6 +69,7 @@ export interface FakePromptCacheOptions {
   now?: () => number;
 }
 
+/** Options of `FakeAnthropicServer.start`. */
 export interface FakeAnthropicOptions {
   port?: number;
   responder?: FakeResponder;
