@@ -87,7 +87,7 @@ export type ContinueRunRequest = RunRef &
 /** agent.interruptRun(): stop a running run now and continue it with a user message, in one call. */
 export type InterruptRunRequest = RunRef & StartOptions & { message: string; reason?: string; limits?: RunLimits };
 
-/** The request continueRun() took before 0.2; the same type. */
+/** An earlier name of `ContinueRunRequest`, what continueRun() takes: the same type. */
 export type ContinueTarget = ContinueRunRequest;
 
 /** agent.answerRun(): answer what a paused run waits for (RunOutput.requirements); it resumes in place. */
