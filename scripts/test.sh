@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: set-up, type check, lint, then every test file against the real servers.
+# The whole test suite: set-up, type check, lint, docs (API reference + link check), then every test file against the
+# real servers.
 # Prints how long the installs took and how long the checks and tests took, separately.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,6 +13,8 @@ echo "== typecheck" >&2
 npx tsc -p tsconfig.json --noEmit
 echo "== lint" >&2
 npx eslint . --max-warnings 0
+echo "== docs" >&2
+npm run --silent docs
 echo "== tests" >&2
 if [[ $# -gt 0 ]]; then files=("$@"); else files=(test/*.test.ts); fi
 # Three files at a time (TEST_CONCURRENCY): each starts its own servers on free ports, and most of a test's time is

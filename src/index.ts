@@ -1,4 +1,10 @@
-// durable-agent's public API.
+/**
+ * durable-agent's public API: `Agent`, `Task` and `tool()` to run agents, `cancelRun` and the other run controls,
+ * `createWorker` and `DurableAgentPlugin` to run them on a Temporal worker, the payload codecs, the typed errors and
+ * the types that cross a boundary.
+ *
+ * @module durable-agent
+ */
 export {
   Agent,
   type AgentOptions,

@@ -135,6 +135,10 @@ export interface StepTimeouts {
   toolCallTimeoutMs?: number;
 }
 
+/**
+ * A task as a run's input carries it (what `Task.toSpec()` makes); the input of `agentRun` started from any Temporal
+ * client.
+ */
 export interface TaskSpec {
   description: string;
   tools: ToolRef[];
@@ -214,6 +218,10 @@ export interface OutputSpec {
 /** The worker's check of a final answer against the task's output schema. */
 export type OutputCheck = { valid: true; value: unknown } | { valid: false; problem: string };
 
+/**
+ * The input of the `agentRun` workflow (exported as `AgentRunInput`). `seed` and `forkedFrom` are written by continue
+ * and fork: leave them out.
+ */
 export interface RunInput {
   task: TaskSpec;
   /** Time limit and budgets of the run (a continuation may carry raised ones). */
@@ -343,6 +351,10 @@ export interface ToolCallResult {
 
 export type StepOutcome = { kind: 'model'; result: ModelCallResult } | { kind: 'tool'; result: ToolCallResult };
 
+/**
+ * What a continuation starts from, built from the earlier executions' history: the result of every completed step,
+ * keyed by activity id, and what the run carries over (usage, steps, checkpoints, redirects).
+ */
 export interface ContinuationSeed {
   /** Result of every step completed by an earlier execution, keyed by its deterministic activity id. */
   completed: Record<string, StepOutcome>;
@@ -370,6 +382,7 @@ export interface Redirect {
   text: string;
 }
 
+/** One step of a run: a model call (`model`) or a tool call (`tool:<name>`), with its status, timing and usage. */
 export interface StepResult {
   index: number;
   /** `model` or `tool:<name>`. */
@@ -397,6 +410,7 @@ export interface StepResult {
   error?: string;
 }
 
+/** Why a run failed: the stable error name and its message, and the step it failed in. */
 export interface RunError {
   /** Stable error name, e.g. `ModelCallFailedError`, `MaxStepsReachedError`. */
   name: string;
@@ -405,6 +419,10 @@ export interface RunError {
   activityId?: string;
 }
 
+/**
+ * What a run did, read from its history: status, output, steps, messages, usage, and how it stopped or failed. What
+ * `do()`, `continueRun()`, `getRunOutput()` and `durable-agent show` return.
+ */
 export interface RunOutput<O = unknown> {
   runId: string;
   /** Temporal run id of the execution this output describes (the last one of the chain). */
@@ -441,18 +459,23 @@ export interface AgentRunResult {
   steps: number;
 }
 
+/**
+ * The search attributes a run carries when they are on (`durable-agent dev` registers them): session, user and status.
+ */
 export const SEARCH_ATTRIBUTES = {
   sessionId: 'DurableAgentSessionId',
   userId: 'DurableAgentUserId',
   status: 'DurableAgentStatus',
 } as const;
 
+/** The workflow type of an agent run: start it from any Temporal client with an `AgentRunInput`. */
 export const WORKFLOW_TYPE = 'agentRun';
 /** The activity types that are steps of a run, as history records them (checked against AgentActivities in contract.ts). */
 export const STEP_ACTIVITY = { model: 'callModel', tool: 'callTool' } as const;
 export type StepActivityType = (typeof STEP_ACTIVITY)[keyof typeof STEP_ACTIVITY];
 /** The activity type that resolves a run's tools on the worker (not a step): readers take the worker's policies from it. */
 export const RESOLVE_TOOLS_ACTIVITY = 'resolveTools';
+/** The task queue runs and workers use when neither an option nor DURABLE_AGENT_TASK_QUEUE names one. */
 export const DEFAULT_TASK_QUEUE = 'durable-agent';
 export const DEFAULT_MAX_STEPS = 50;
 export const DEFAULT_MAX_TOKENS = 4096;

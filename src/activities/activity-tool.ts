@@ -6,8 +6,13 @@ import { z } from 'zod';
 import { FailureTypes, type ActivityToolSpec } from '../types.js';
 import { tool, type Tool } from './tool-definition.js';
 
+/**
+ * The Temporal activity options of an activity tool (`startToCloseTimeout`, `heartbeatTimeout`, `retry`, `taskQueue`,
+ * …).
+ */
 export type ActivityToolOptionsSpec = Omit<ActivityToolSpec, 'activityType'>;
 
+/** Options of `activityTool`. */
 export interface ActivityToolOptions<I> {
   /** What the model calls it: 1–64 characters of letters, digits, `_` and `-`. */
   name: string;
@@ -27,6 +32,10 @@ export interface ActivityToolOptions<I> {
 
 const ACTIVITY_TYPE = /^[A-Za-z_$][\w$-]*$/;
 
+/**
+ * Offers one of your own Temporal activities to the model as a tool: the run schedules the activity itself, with the
+ * options given, and its return value is the tool result.
+ */
 export function activityTool<I>(options: ActivityToolOptions<I>): Tool<I> {
   const fn = typeof options.activity === 'function' ? options.activity : undefined;
   const activityType = typeof options.activity === 'string' ? options.activity : (options.activityType ?? fn?.name ?? '');

@@ -13,6 +13,7 @@ import { planSubRunContinuation } from './sub-run-continuation.js';
 import { DEFAULT_QUIET_HEARTBEAT_INTERVAL_MS, type CancelWatch } from './cancel-watch.js';
 import { CLOUD_CLAUDE_PROVIDERS, ModelProviders, type ModelProvider } from '../models/providers.js';
 
+/** How the worker reaches Anthropic's Messages API. */
 export interface AnthropicSettings {
   /** Defaults to ANTHROPIC_API_KEY. Read on the worker only: it never enters a workflow payload. */
   apiKey?: string;

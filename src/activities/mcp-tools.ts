@@ -19,6 +19,7 @@ export type McpServerConfig =
   | { command: string; args?: string[]; env?: Record<string, string>; cwd?: string }
   | { url: string; headers?: Record<string, string> };
 
+/** Options of `connectMcpServer`. */
 export interface McpServerOptions {
   /** Names the server in errors and in the MCP handshake. Default: the command or the URL's host. */
   name?: string;
@@ -68,6 +69,10 @@ function resultText(result: CallToolResult): string {
   return parts.join('\n');
 }
 
+/**
+ * One connection to an MCP server (`connectMcpServer` makes it): its tools, listed again when the server says they
+ * changed, each a tool a task and a worker can use. The caller owns the connection.
+ */
 export class McpToolServer {
   readonly name: string;
   private client: Client | undefined;
@@ -107,6 +112,7 @@ export class McpToolServer {
     return transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined;
   }
 
+  /** Closes the connection (a stdio server's process ends); call it after the worker stops. */
   async close(): Promise<void> {
     this.closed = true;
     const client = this.client;

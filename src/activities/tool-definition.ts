@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { abortReason } from './heartbeat-loop.js';
 import type { ActivityToolSpec, AgentToolSpec } from '../types.js';
 
+/** What a tool's `run` gets besides its input: the abort signal, progress reports and the ids of the call. */
 export interface ToolContext {
   /** Aborted when the run is cancelled, the tool's timeout passes or the worker shuts down: pass it on. */
   signal: AbortSignal;
@@ -81,6 +82,10 @@ export type ToolOptions<I> = ToolBaseOptions<I> &
     | (OnlyGate<'externalExecution'> & Pick<LegacyGates, 'externalExecution'> & MayRun<I>)
   );
 
+/**
+ * A tool as `tool()`, `activityTool()`, `agentTool()` or an MCP server make it. A task names it (by name and
+ * fingerprint); the worker that registers it runs it.
+ */
 export interface Tool<I = unknown> {
   readonly kind: 'durable-agent-tool';
   readonly name: string;
@@ -116,6 +121,10 @@ function humanGateOf(options: ToolOptions<unknown>): HumanGate | undefined {
   return gates[0];
 }
 
+/**
+ * Defines a tool the model can call: a name, a description, a zod input schema and the function that runs it on the
+ * worker. Register the same object on the worker (`createWorker({ tools })`) and in the task (`new Task({ tools })`).
+ */
 export function tool<I>(options: ToolOptions<I>): Tool<I> {
   if (!TOOL_NAME.test(options.name)) {
     throw new TypeError(`Invalid tool name ${JSON.stringify(options.name)}: use 1-64 letters, digits, "_" or "-".`);

@@ -7,6 +7,7 @@ import type { AgentToolSpec } from '../types.js';
 import { modelId } from '../model-id.js';
 import { Task, type TaskOptions } from './task.js';
 
+/** Options of `agentTool`. */
 export interface AgentToolOptions {
   /** What the model calls it: 1–64 characters of letters, digits, `_` and `-`. */
   name: string;
@@ -22,6 +23,10 @@ export interface AgentToolOptions {
 
 const input = z.object({ task: z.string().describe('The complete task for the agent: it sees nothing of this conversation but this text.') });
 
+/**
+ * Another agent as a tool: each call is a sub-run, an agent run of its own started as a child workflow, whose run id is
+ * `<outer run id>.<the step's activity id>`. Its final output is the tool result.
+ */
 export function agentTool(options: AgentToolOptions): Tool<z.infer<typeof input>> {
   const inner = new Task({ ...options.task, description: options.description });
   const { description: _description, ...task } = inner.toSpec();

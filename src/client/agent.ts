@@ -96,7 +96,7 @@ export type ContinueRunRequest = RunRef &
 /** agent.interruptRun(): stop a running run now and continue it with a user message, in one call. */
 export type InterruptRunRequest = RunRef & StartOptions & { message: string; reason?: string; limits?: RunLimits };
 
-/** The request continueRun() took before 0.2; the same type. */
+/** An earlier name of `ContinueRunRequest`, what continueRun() takes: the same type. */
 export type ContinueTarget = ContinueRunRequest;
 
 /** agent.answerRun(): answer what a paused run waits for (RunOutput.requirements); it resumes in place. */
@@ -109,7 +109,9 @@ export type ForkRunRequest = RunRef & StartOptions & StopWait & { fromStep: numb
 export interface RunHandle<O = unknown> {
   runId: string;
   executionRunId: string;
+  /** The steps so far: the closed executions' from history, the open one's from its live step list. */
   steps(): Promise<StepResult[]>;
+  /** Waits for the run to stop (completed, paused, cancelled or error) and returns its output. */
   result(): Promise<RunOutput<O>>;
 }
 
@@ -129,6 +131,11 @@ function runIdOf(ref: RunRef): string {
   return runId;
 }
 
+/**
+ * Starts, follows, cancels and continues agent runs on a Temporal cluster. The model (`anthropic/<model>`) and the
+ * options (session, user, connection) are the Agent's; each method takes only what its operation needs. Any Agent, in
+ * any process, can act on any run by its run id (the Temporal workflow id).
+ */
 export class Agent {
   readonly model: string;
   /**

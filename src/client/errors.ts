@@ -1,10 +1,13 @@
 import type { Requirement } from '../types.js';
 
-// Errors the client API throws, each with a stable `name` to match on (also across processes, by name).
+/**
+ * The base of the errors the client API throws, each with a stable `name` to match on (also across processes, by name).
+ */
 export class DurableAgentError extends Error {
   override name = 'DurableAgentError';
 }
 
+/** No run has this id (no workflow execution with it in the namespace). */
 export class RunNotFoundError extends DurableAgentError {
   override name = 'RunNotFoundError';
   constructor(readonly runId: string, detail = '') {
@@ -12,6 +15,10 @@ export class RunNotFoundError extends DurableAgentError {
   }
 }
 
+/**
+ * The run is still running, so it cannot be continued, answered or forked yet: cancel it first or wait for it to
+ * finish.
+ */
 export class RunStillRunningError extends DurableAgentError {
   override name = 'RunStillRunningError';
   constructor(readonly runId: string, detail?: string) {
@@ -50,6 +57,10 @@ export class RunCompressedError extends DurableAgentError {
   }
 }
 
+/**
+ * The run completed, so there is nothing to continue; the message says how to read its result (`getRunOutput`,
+ * `durable-agent show`).
+ */
 export class RunAlreadyCompletedError extends DurableAgentError {
   override name = 'RunAlreadyCompletedError';
   constructor(readonly runId: string) {

@@ -14,6 +14,7 @@ import { runPage } from './run-page.js';
 
 export const SERVE_TOKEN_ENV = 'DURABLE_AGENT_SERVE_TOKEN';
 
+/** Options of `startRunEventsServer`. */
 export interface RunEventsServerOptions {
   client: Client;
   /** Default 0 (any free port). */
@@ -24,9 +25,11 @@ export interface RunEventsServerOptions {
   token?: string;
 }
 
+/** A running run-events server (what `durable-agent serve` runs): where it listens, and how to stop it. */
 export interface RunEventsServer {
   url: string;
   port: number;
+  /** Stops listening and ends the open streams. */
   close(): Promise<void>;
 }
 
@@ -36,6 +39,11 @@ function sha256(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
+/**
+ * Serves runs' event streams over HTTP: `GET /runs/<runId>/events?from=<offset>` as Server-Sent Events (resumable
+ * through `Last-Event-ID`) and `GET /runs/<runId>`, a page that follows a run live. Listens on 127.0.0.1 unless `host`
+ * says otherwise; any other address needs a token.
+ */
 export async function startRunEventsServer(options: RunEventsServerOptions): Promise<RunEventsServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? process.env[SERVE_TOKEN_ENV] ?? '';

@@ -42,6 +42,7 @@ export interface SessionRun {
   remembered?: string[];
 }
 
+/** A session as `readSession` reads it: its runs, oldest first, each with its own messages. */
 export interface SessionView {
   sessionId: string;
   /** Oldest first. */

@@ -98,6 +98,9 @@ export class Task<O = string> {
     this.outputSpec = o.output ? outputSpecOf(o.output, o.outputRepairs) : undefined;
   }
 
+  /**
+   * The task as a run's input carries it (`TaskSpec`): tools by name and fingerprint, the output schema as JSON Schema.
+   */
   toSpec(): TaskSpec {
     return {
       description: this.description,

@@ -56,6 +56,10 @@ export function keyFingerprint(key: Uint8Array): string {
   return `sha256:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
 }
 
+/**
+ * A Temporal payload codec that encrypts every payload with AES-256-GCM (`binary/encrypted`); payloads written before
+ * encryption was switched on stay readable.
+ */
 export class AesGcmCodec implements PayloadCodec {
   readonly keyId: string;
   /** Identifies the key itself even when `keyId` was chosen by hand. */

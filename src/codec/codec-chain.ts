@@ -3,6 +3,7 @@
 // one.
 import type { Payload, PayloadCodec } from '@temporalio/common';
 
+/** Several payload codecs as one: encodes first to last, decodes last to first. */
 export class CodecChain implements PayloadCodec {
   constructor(readonly codecs: readonly PayloadCodec[]) {}
 

@@ -15,6 +15,7 @@ export const CODEC_CORS_ENV = 'DURABLE_AGENT_CODEC_CORS_ORIGIN';
 /** Where `temporal server start-dev` serves the Web UI. */
 export const DEFAULT_UI_ORIGIN = 'http://localhost:8233';
 
+/** Options of `startCodecServer`. */
 export interface CodecServerOptions {
   /** Default 0 (any free port). */
   port?: number;
@@ -39,9 +40,11 @@ export interface CodecServerOptions {
   maxBodyBytes?: number;
 }
 
+/** A running codec endpoint: where it listens, and how to stop it. */
 export interface CodecServer {
   url: string;
   port: number;
+  /** Stops listening. */
   close(): Promise<void>;
 }
 

@@ -10,10 +10,12 @@ import { metadataText } from './payload-metadata.js';
 
 const { Payload: PayloadMessage } = proto.temporal.api.common.v1;
 
+/** The payload encoding `ZlibCodec` writes, the one every Temporal SDK's zlib codec reads and writes. */
 export const ZLIB_ENCODING = 'binary/zlib';
 /** `zlib` compresses every payload the client and the workers built from the environment write. */
 export const COMPRESSION_ENV = 'DURABLE_AGENT_COMPRESSION';
 
+/** Options of `ZlibCodec`. */
 export interface ZlibCodecOptions {
   /** Payloads smaller than this (serialized) are left as they are; default 256 bytes. */
   minBytes?: number;
@@ -26,6 +28,10 @@ export class PayloadDecompressionError extends Error {
   override readonly name = 'PayloadDecompressionError';
 }
 
+/**
+ * A Temporal payload codec that stores each payload that is large enough and shrinks zlib-deflated (`binary/zlib`). Put
+ * it before an encrypting codec: ciphertext does not shrink.
+ */
 export class ZlibCodec implements PayloadCodec {
   readonly minBytes: number;
   readonly level: number;

@@ -5,6 +5,10 @@
 import type { ContinuationSeed, RunInput, ToolCallResult } from '../types.js';
 import { replayConversation } from '../workflows/conversation.js';
 
+/**
+ * The `is_error` tool result a redirected run gives the calls of the turn it stopped in that had no result, so every
+ * `tool_use` keeps its `tool_result`.
+ */
 export const INTERRUPTED_RESULT = 'Interrupted: the user stopped this tool call before it finished, and sent a new message instead.';
 
 export function interruptedResult(): ToolCallResult {

@@ -1,4 +1,8 @@
-// `durable-agent/testing`: what users' own tests need to run agents offline against a real Temporal test server.
+/**
+ * `durable-agent/testing`: what users' own tests need to run agents offline against a real Temporal test server.
+ *
+ * @module durable-agent/testing
+ */
 export * from './fake-anthropic/index.js';
 export * from './fake-openai/index.js';
 export type { FakeModelServer, FakeRequestRecord } from './fake-http.js';

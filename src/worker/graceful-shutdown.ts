@@ -8,6 +8,7 @@ import type { Worker } from '@temporalio/worker';
 /** The signals createWorker's workers shut down on by default: what `kill`, Kubernetes, systemd and Ctrl-C send. */
 export const DEFAULT_SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
+/** Options of `shutdownOnSignals`. */
 export interface ShutdownOnSignalsOptions {
   /** Default DEFAULT_SHUTDOWN_SIGNALS. */
   signals?: readonly NodeJS.Signals[];

@@ -19,6 +19,7 @@ import { dataConverterFromEnv } from '../codec/env-codecs.js';
 import { createWorkerTracing, type TracingOptions, type WorkerTracing } from './tracing.js';
 import { workflowInterceptorModules, workflowsWithAgentRun } from './workflow-source.js';
 
+/** Options of `DurableAgentPlugin`: what `createWorker` takes for the agent's part of a worker. */
 export interface DurableAgentPluginOptions {
   /** The tools the agent's runs on this worker can call (tool()); a run names them, the worker supplies them. */
   tools?: Tool[];
@@ -45,6 +46,11 @@ export interface DurableAgentPluginOptions {
   tracing?: TracingOptions | false;
 }
 
+/**
+ * The agent on a Temporal worker or client of your own (a `@temporalio/plugin` SimplePlugin): adds the agent's
+ * activities, data converter, heartbeat throttle, telemetry interceptors and the `agentRun` workflow. `createWorker()`
+ * is this plugin on a worker of its own.
+ */
 export class DurableAgentPlugin extends SimplePlugin {
   private readonly heartbeatIntervalMs: number;
   private readonly tracingOption: TracingOptions | false | undefined;

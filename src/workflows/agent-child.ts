@@ -20,6 +20,7 @@ export interface AgentTaskOptions {
   timeouts?: StepTimeouts;
 }
 
+/** Options of `startAgentRun` and `runAgent` (workflow code). */
 export interface StartAgentRunOptions {
   /** e.g. `anthropic/claude-sonnet-4-6`. */
   model: string;
@@ -34,6 +35,7 @@ export interface StartAgentRunOptions {
   taskQueue?: string;
 }
 
+/** Options of `continueAgentRun` (workflow code). */
 export interface ContinueAgentRunOptions {
   /** Default: the run's own task queue. */
   taskQueue?: string;

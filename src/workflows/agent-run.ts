@@ -81,6 +81,11 @@ interface WaitingCall {
   resolution?: RequirementResolution;
 }
 
+/**
+ * The agent loop, a deterministic Temporal workflow: a model turn, then that turn's tool calls in parallel, until the
+ * model ends its turn or a limit stops it. The workflow id is the run id; a continuation is a new execution of it
+ * started with a seed.
+ */
 export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   const { task, seed } = input;
   const execution = (seed?.executions ?? 0) + 1;

@@ -14,6 +14,7 @@ function textOf(content: unknown): string {
   return (content as Block[]).map((b) => (typeof b.text === 'string' ? b.text : typeof b.content === 'string' ? b.content : textOf(b.content))).join(' ');
 }
 
+/** The demo's scripted model: calls the tool the task names, then reports its result. */
 export const demoResponder: FakeResponder = (request) => {
   const messages = request.body.messages ?? [];
   const last = messages[messages.length - 1];

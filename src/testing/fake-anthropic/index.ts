@@ -5,5 +5,5 @@ export { scriptedResponder, textTurn, toolTurn, estimateTokens, ScriptExhaustedE
 export { demoResponder } from './demo-responder.js';
 export type { FakeAnthropicOptions, FakeApi, FakeFault, FakePromptCacheOptions, FakeResponder, FakeTurn, FakeUsage, RecordedRequest, TextTurn, ToolUseTurn } from './types.js';
 export { FakePromptCache, minCacheableTokens } from './prompt-cache.js';
-export { bedrockSurface, isBedrockClaudeModel, BEDROCK_ANTHROPIC_VERSION } from './bedrock.js';
-export { vertexSurface, isVertexClaudeModel, VERTEX_ANTHROPIC_VERSION } from './vertex.js';
+export { isBedrockClaudeModel, BEDROCK_ANTHROPIC_VERSION } from './bedrock.js';
+export { isVertexClaudeModel, VERTEX_ANTHROPIC_VERSION } from './vertex.js';

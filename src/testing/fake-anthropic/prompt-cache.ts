@@ -82,6 +82,10 @@ export function withoutCacheControls<T>(value: T): T {
   return JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === 'cache_control' ? undefined : v))) as T;
 }
 
+/**
+ * Anthropic's prompt cache as the fake models it: prefix hashes up to each cache breakpoint, minimum cacheable length
+ * by model, TTLs refreshed by reads.
+ */
 export class FakePromptCache {
   /** `<prefix hash>` (the model is hashed in) → when the entry expires, and its TTL (a read refreshes it). */
   private readonly entries = new Map<string, { expiresAt: number; ttlMs: number }>();
@@ -126,6 +130,7 @@ export class FakePromptCache {
     };
   }
 
+  /** Empties the cache. */
   clear(): void {
     this.entries.clear();
   }

@@ -64,6 +64,7 @@ export class FakeAnthropicServer extends FakeModelServer<RecordedRequest> {
     this.promptCache = new FakePromptCache(options.promptCache);
   }
 
+  /** Starts the server on 127.0.0.1 (`options.port`, default a free port); its `url` is the SDKs' `baseURL`. */
   static async start(options: FakeAnthropicOptions = {}): Promise<FakeAnthropicServer> {
     const instance = new FakeAnthropicServer(options);
     await instance.listen(options.port, (res, err) => FakeAnthropicServer.send(res, anthropicSurface.error(500, `fake server error: ${String(err)}`)));

@@ -1,14 +1,17 @@
 // Building blocks for scripts: turns, a by-turn responder and deterministic token counts.
 import type { FakeTurn, FakeUsage, TextTurn, ToolUseTurn } from './types.js';
 
+/** A scripted turn in which the model answers with text and ends its turn. */
 export function textTurn(text: string, options: Omit<TextTurn, 'kind' | 'text'> = {}): TextTurn {
   return { kind: 'text', text, ...options };
 }
 
+/** A scripted turn in which the model calls tools. */
 export function toolTurn(toolUses: ToolUseTurn['toolUses'], options: Omit<ToolUseTurn, 'kind' | 'toolUses'> = {}): ToolUseTurn {
   return { kind: 'tool_use', toolUses, ...options };
 }
 
+/** A scripted responder was asked for a turn past the end of its script. */
 export class ScriptExhaustedError extends Error {
   override name = 'ScriptExhaustedError';
 }

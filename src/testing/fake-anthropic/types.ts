@@ -1,6 +1,7 @@
 // The fake's vocabulary: scripted turns, injected faults and the record of what it received.
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
 
+/** Token usage as the fake reports it (the API's field names). */
 export interface FakeUsage {
   input_tokens: number;
   output_tokens: number;
@@ -9,6 +10,7 @@ export interface FakeUsage {
   cache_creation_input_tokens?: number;
 }
 
+/** A model turn that answers with text. */
 export interface TextTurn {
   kind?: 'text';
   text: string;
@@ -17,6 +19,7 @@ export interface TextTurn {
   stopReason?: 'end_turn' | 'max_tokens';
 }
 
+/** A model turn that calls tools. */
 export interface ToolUseTurn {
   kind: 'tool_use';
   text?: string;
@@ -25,8 +28,13 @@ export interface ToolUseTurn {
   chunkDelayMs?: number;
 }
 
+/** One scripted model turn. */
 export type FakeTurn = TextTurn | ToolUseTurn;
 
+/**
+ * A fault the fake injects in place of an answer: an HTTP error, an error event mid-stream, a connection reset or a
+ * hang.
+ */
 export type FakeFault =
   /**
    * An error response instead of the turn. Each surface answers it in its service's own shape: Bedrock as the AWS
@@ -46,6 +54,7 @@ export type FakeFault =
  */
 export type FakeApi = 'anthropic' | 'bedrock' | 'vertex';
 
+/** A request the fake received, as `fake.requests` records it. */
 export interface RecordedRequest {
   index: number;
   /** The surface the request came in through. */
@@ -74,6 +83,7 @@ export interface RecordedRequest {
   invalid?: string;
 }
 
+/** Chooses the answer to a request. */
 export type FakeResponder = (request: RecordedRequest) => FakeTurn | Promise<FakeTurn>;
 
 /** The fake's prompt cache (prompt-cache.ts): its minimum cacheable length and its clock. */
@@ -84,6 +94,7 @@ export interface FakePromptCacheOptions {
   now?: () => number;
 }
 
+/** Options of `FakeAnthropicServer.start`. */
 export interface FakeAnthropicOptions {
   port?: number;
   responder?: FakeResponder;

@@ -61,6 +61,7 @@ export type OpenAIRecordedRequest = FakeRequestRecord<ChatCompletionRequest>;
 /** Answers a Chat Completions request with a turn; `scriptedResponder(turns)` is one. */
 export type FakeOpenAIResponder = (request: OpenAIRecordedRequest) => FakeTurn | Promise<FakeTurn>;
 
+/** How FakeOpenAIServer.start() sets the fake up: its port, script, latency, models and key. */
 export interface FakeOpenAIOptions {
   port?: number;
   responder?: FakeOpenAIResponder;
