@@ -282,6 +282,8 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     const { callTool } = proxyActivities<AgentActivities>({
       ...options,
       ...(policy?.maxAttempts !== undefined ? { retry: { ...options.retry, maximumAttempts: policy.maxAttempts } } : {}),
+      // The tool's own (tool({ heartbeatTimeoutMs })); only tools that set one schedule anything new.
+      ...(policy?.heartbeatTimeoutMs !== undefined ? { heartbeatTimeout: policy.heartbeatTimeoutMs } : {}),
       activityId: plan.activityId,
       summary: lean ? oneLine(summary, LEAN_SUMMARY_LIMIT) : summary,
     });
