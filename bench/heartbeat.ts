@@ -13,6 +13,7 @@ import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthr
 import { RunStatus, type RunOutput } from '../src/types.js';
 import { DEFAULT_QUIET_HEARTBEAT_INTERVAL_MS } from '../src/activities/cancel-watch.js';
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../src/activities/index.js';
+import { DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../src/workflows/activity-options.js';
 import { cpuSeconds, temporalServerPid } from './concurrency.js';
 import { now, sectionWorker, waitUntil, type BenchContext, type Row, type SectionResult } from './context.js';
 import { requestCount, serverMetricsUrl } from './server-metrics.js';
@@ -31,6 +32,8 @@ interface ModeResult {
   serverCpuS: number | undefined;
   cancel: Summary;
   ended: Record<string, number>;
+  /** Runs whose tool ran a second attempt: the first was taken for lost (a heartbeat timeout); must be none. */
+  retried: number;
   asExpected: boolean;
 }
 
@@ -46,13 +49,15 @@ export async function heartbeatSection(ctx: BenchContext): Promise<SectionResult
     // Holds until the bench lets every run go (10 s after the last one got in), or until cancelled.
     const started = new Map<string, number>();
     const aborted = new Map<string, number>();
+    const retried = new Set<string>();
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     const hold = tool({
       name: 'hold',
       description: 'Holds until released.',
       input: z.object({}),
-      run: async (_input, { signal, runId }) => {
+      run: async (_input, { signal, runId, attempt }) => {
+        if (attempt > 1) retried.add(runId);
         started.set(runId, now());
         signal.addEventListener('abort', () => aborted.set(runId, now()), { once: true });
         // No timer: a released run's tool leaves nothing behind to keep the bench process alive.
@@ -102,7 +107,7 @@ export async function heartbeatSection(ctx: BenchContext): Promise<SectionResult
         const ended: Record<string, number> = {};
         for (const o of outputs) ended[o.status] = (ended[o.status] ?? 0) + 1;
         const asExpected =
-          outputs.every((o, i) => o.status === (i < cancels ? RunStatus.cancelled : RunStatus.completed)) && aborted.size === cancels;
+          outputs.every((o, i) => o.status === (i < cancels ? RunStatus.cancelled : RunStatus.completed)) && aborted.size === cancels && retried.size === 0;
         return {
           mode,
           runs,
@@ -112,6 +117,7 @@ export async function heartbeatSection(ctx: BenchContext): Promise<SectionResult
           serverCpuS: cpuBeforeRelease !== undefined && cpu0 !== undefined ? cpuBeforeRelease - cpu0 : undefined,
           cancel: summarise(victims.map((id) => aborted.get(id)! - cancelAt.get(id)!)),
           ended,
+          retried: retried.size,
           asExpected,
         };
       } finally {
@@ -122,7 +128,9 @@ export async function heartbeatSection(ctx: BenchContext): Promise<SectionResult
 
   const before = await measure(`every ${DEFAULT_HEARTBEAT_INTERVAL_MS} ms (as before)`, DEFAULT_HEARTBEAT_INTERVAL_MS);
   ctx.log(`heartbeat: ${before.mode} done`);
-  const quiet = await measure(`quiet ${DEFAULT_QUIET_HEARTBEAT_INTERVAL_MS / 1000} s, hurried on cancel`, DEFAULT_QUIET_HEARTBEAT_INTERVAL_MS);
+  // The quiet interval is at most a quarter of the heartbeat timeout: with the default timeout, that is the interval.
+  const quietMs = Math.min(DEFAULT_QUIET_HEARTBEAT_INTERVAL_MS, DEFAULT_HEARTBEAT_TIMEOUT_MS / 4);
+  const quiet = await measure(`quiet ${ms(quietMs)} (heartbeat timeout ${ms(DEFAULT_HEARTBEAT_TIMEOUT_MS)}), hurried on cancel`, DEFAULT_QUIET_HEARTBEAT_INTERVAL_MS);
   ctx.log(`heartbeat: ${quiet.mode} done`);
   const rows: Row[] = [];
   for (const r of [before, quiet]) {
@@ -149,6 +157,13 @@ export async function heartbeatSection(ctx: BenchContext): Promise<SectionResult
         goal: `${r.runs / 10} cancelled, ${r.runs - r.runs / 10} completed`,
         measured: Object.entries(r.ended).map(([k, v]) => `${v} ${k}`).join(', '),
         pass: r.asExpected,
+      },
+      {
+        section: 'heartbeat',
+        metric: `${label}: heartbeat timeouts (a tool attempt taken for lost and run again)`,
+        goal: '0',
+        measured: String(r.retried),
+        pass: r.retried === 0,
       },
     );
   }

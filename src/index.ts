@@ -40,6 +40,7 @@ export {
   RunCompressedError,
   ConnectionConfigError,
   ConnectionFailedError,
+  PluginRegisteredTwiceError,
 } from './client/errors.js';
 export { tool, sleep, type HumanGate, type Tool, type ToolContext, type ToolOptions } from './activities/index.js';
 export { toolFingerprint } from './activities/tool-fingerprint.js';

@@ -37,6 +37,11 @@ export interface ToolPolicy {
   timeoutMs?: number;
   /** Attempts of the tool activity for infrastructure failures (worker crash, heartbeat timeout). */
   maxAttempts?: number;
+  /**
+   * How long the tool's step may go without a heartbeat before Temporal takes its worker for dead and runs the step
+   * again on another. Default: the task's `timeouts.heartbeatTimeoutMs`, else 3 s.
+   */
+  heartbeatTimeoutMs?: number;
   /** A human must act before the call runs: the run pauses until a Temporal update resolves it. */
   requires?: RequirementKind;
 }
@@ -52,7 +57,7 @@ export interface ToolRef extends ToolPolicy {
   name: string;
   /**
    * What the client saw of the tool (toolFingerprint): four 8-hex sha256 digests joined by `.`, over its description,
-   * JSON input schema, policy (timeoutMs, maxAttempts) and human gate with its schema, so a mismatch says which differ.
+   * JSON input schema, policy (timeoutMs, maxAttempts, heartbeatTimeoutMs) and human gate with its schema, so a mismatch says which differ.
    */
   fingerprint?: string;
 }
@@ -126,7 +131,8 @@ export interface RequirementResolution {
 export interface StepTimeouts {
   /**
    * A step whose worker sends no heartbeat for this long is taken to be on a dead worker and retried on another one.
-   * Default 20 s. Workers heartbeat every 200 ms (createWorker's heartbeatIntervalMs), so a few seconds is safe.
+   * Default 3 s. Model steps heartbeat every 200 ms (createWorker's heartbeatIntervalMs), tool steps at least every
+   * quarter of this; a tool's own `heartbeatTimeoutMs` wins for its steps.
    */
   heartbeatTimeoutMs?: number;
   /** Backstop on one attempt of a model call. Default 10 minutes. */

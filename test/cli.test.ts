@@ -3,12 +3,19 @@
 // session. The worker (with the example tools) and the fake model live in this test process.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 import { Task } from '../src/client/task.js';
 import { exampleTools, longRunningTask, type LongTaskProgress } from '../src/examples/tools.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import { cliEnv, finished, killCliProcesses, startCli, type CliProcess } from './helpers/cli-process.js';
+import { ROOT } from './helpers/servers.js';
 
 let h: Harness;
 let env: NodeJS.ProcessEnv;
@@ -240,6 +247,45 @@ describe('durable-agent CLI, one process per command', () => {
     assert.equal(badOption.code, 2, badOption.stderr);
     assert.match(badOption.stderr, /Unknown option '--frobnicate'/);
     assert.doesNotMatch(badOption.stderr, /\bat \S+ \(/, 'a usage error, not a stack trace');
+
+    // One argument layer: every bad value is a usage error, one line naming the flag, exit 2, no stack trace.
+    const busy = createServer();
+    await new Promise<void>((done) => busy.listen(0, '127.0.0.1', done));
+    const busyPort = String((busy.address() as AddressInfo).port);
+    const mcpModule = join(mkdtempSync(join(tmpdir(), 'durable-agent-cli-')), 'missing-mcp.mjs');
+    writeFileSync(
+      mcpModule,
+      `import { connectMcpServer } from ${JSON.stringify(pathToFileURL(join(ROOT, 'src', 'activities', 'mcp-tools.ts')).href)};\n` +
+        "export const server = await connectMcpServer({ command: 'durable-agent-no-such-mcp-command' });\n",
+    );
+    try {
+      const refused: Array<[string[], RegExp]> = [
+        [['run', '--timeout-ms=-5', 'Say hello.'], /^durable-agent: --timeout-ms takes a whole number above 0, got "-5"/],
+        [['run', '--max-output-tokens', 'abc', 'Say hello.'], /^durable-agent: --max-output-tokens takes a whole number above 0, got "abc"/],
+        [['run', '--max-steps', '0', 'Say hello.'], /^durable-agent: --max-steps takes a whole number above 0, got "0"/],
+        [['run', '--model', 'nowhere/x', 'Say hello.'], /^durable-agent: --model: Unsupported model "nowhere\/x"/],
+        [['continue', 'run-x', '--step-budget', 'NaN'], /^durable-agent: --step-budget takes a whole number above 0, got "NaN"/],
+        [['continue', 'run-x', '--max-wall-time-ms', '1.5'], /^durable-agent: --max-wall-time-ms takes a whole number above 0, got "1.5"/],
+        [['continue', 'run-x', '--from-step', 'two'], /^durable-agent: --from-step takes a whole number from 0, got "two"/],
+        [['list', '--limit', 'lots'], /^durable-agent: --limit takes a whole number above 0, got "lots"/],
+        [['serve', '--port', 'abc'], /^durable-agent: --port takes a port \(1-65535\), got "abc"/],
+        [['codec-server', '--port', '70000'], /^durable-agent: --port takes a port \(1-65535\), got "70000"/],
+        [['worker', '--offline', '--metrics-port', '-1'], /^durable-agent: Option '--metrics-port' argument is ambiguous/],
+        [['serve', '--port', busyPort], new RegExp(`^durable-agent: --port ${busyPort}: port ${busyPort} is already in use`)],
+        [
+          ['worker', '--offline', '--tools', mcpModule],
+          /^durable-agent: --tools \S+missing-mcp\.mjs could not be loaded: McpServerUnavailableError: MCP server durable-agent-no-such-mcp-command \(durable-agent-no-such-mcp-command\) could not be connected: .*ENOENT/,
+        ],
+      ];
+      for (const [args, message] of refused) {
+        const result = await finished(cli(...args));
+        assert.equal(result.code, 2, `${args.join(' ')}: exit ${result.code}: ${result.stderr}`);
+        assert.match(result.stderr, message, args.join(' '));
+        assert.equal(result.stderr.trim().split('\n').length, 1, `${args.join(' ')}: one line: ${result.stderr}`);
+      }
+    } finally {
+      busy.close();
+    }
 
     // A worker that cannot reach Temporal says so and exits: what it had started (the offline model's server) is closed.
     const unreachable = cliWith({ ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' }, 'worker', '--offline');

@@ -237,6 +237,33 @@ describe('worker stopped with SIGTERM (graceful shutdown)', () => {
   });
 });
 
+describe('worker killed with SIGKILL, another worker polling', () => {
+  test('mid-tool, with the default heartbeat timeout (3 s): the tool runs again on the other worker within 6 s', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const s = scenario('default-heartbeat');
+    fake.setResponder(scriptedResponder([toolTurn([{ name: 'slow_tool', input: { key: 'D', seconds: 30, secondsOnRetry: 0 } }]), textTurn('D is done.')]));
+    const workers = [await s.spawnWorker(), await s.spawnWorker()];
+    // No timeouts on the task: the defaults of src/workflows/activity-options.ts.
+    const handle = await s.agent().start(new Task({ description: 'Run D.', tools: [slowTool] }));
+    await waitFor(() => sideEffectsOf(s.sideEffects, 'D', 'start').length === 1, 'tool D to start', 60_000);
+    // Past the first quiet heartbeats, so the kill lands between two of them as it would in production.
+    await new Promise((r) => setTimeout(r, 1500));
+    const running = workers.find((w) => w.pid === sideEffectsOf(s.sideEffects, 'D', 'start')[0]!.pid)!;
+    const killedAt = Date.now();
+    await killWorker(running);
+    await waitFor(() => sideEffectsOf(s.sideEffects, 'D', 'start').length === 2, 'tool D to start again', 30_000);
+    const again = sideEffectsOf(s.sideEffects, 'D', 'start')[1]!;
+    const recoveryMs = again.at! - killedAt;
+    assert.ok(recoveryMs <= 6_000, `SIGKILL → the tool running again took ${recoveryMs} ms`);
+    assert.notEqual(again.pid, running.pid);
+    const output = await withDeadline(handle.result(), RETRY_AFTER_CRASH_MS, 'the run to complete on the other worker');
+    assert.equal(output.status, RunStatus.completed, JSON.stringify(output.error));
+    const events = await eventsOf(output.runId, output.executionRunId, output.stepResults[1]!.activityId);
+    const timeout = events.scheduled.activityTaskScheduledEventAttributes?.heartbeatTimeout;
+    assert.equal(Number(timeout?.seconds ?? 0), 3, 'scheduled with the default 3 s heartbeat timeout');
+    assert.equal(events.started.activityTaskStartedEventAttributes?.lastFailure?.timeoutFailureInfo?.timeoutType, TimeoutType.TIMEOUT_TYPE_HEARTBEAT);
+  });
+});
+
 describe('worker killed with SIGKILL, then restarted', () => {
   test('during a tool call: the tool is retried on the new worker, nothing completed runs twice', { timeout: TEST_TIMEOUT_MS }, async () => {
     const s = scenario('tool');

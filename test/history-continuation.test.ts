@@ -157,9 +157,18 @@ describe('fork', () => {
 
   test('steps outside the run, and a running run: typed errors', async () => {
     const record = await savedRecord('completed');
-    for (const fromStep of [-1, 1.5, 10]) {
-      assert.throws(() => planContinuation(record, { kind: 'fork', fromStep, newRunId: 'f' }), InvalidForkError, `fromStep ${fromStep}`);
+    const last = Math.max(...toRunOutput(record).stepResults.map((s) => s.index));
+    // The step after the last is outside the run too: a fork from it would run nothing and call itself completed.
+    for (const fromStep of [-1, 1.5, 10, 99, last + 1]) {
+      assert.throws(
+        () => planContinuation(record, { kind: 'fork', fromStep, newRunId: 'f' }),
+        (err: unknown) =>
+          err instanceof InvalidForkError &&
+          err.message === `Run "${record.runId}" has no step ${fromStep} to fork from (its steps are 0..${last}; fromStep is the first step the fork runs anew).`,
+        `fromStep ${fromStep}`,
+      );
     }
+    for (const fromStep of [0, last]) assert.equal(started(planContinuation(record, { kind: 'fork', fromStep, newRunId: 'f' })).input.forkedFrom?.fromStep, fromStep);
     const paused = await savedRecord('paused');
     assert.throws(() => planContinuation(paused, { kind: 'fork', fromStep: 1, newRunId: 'f' }), RunStillRunningError);
   });

@@ -281,12 +281,13 @@ describe('an order workflow with an agent inside (examples/order-workflow)', () 
       activities.sideEffects.filter((e) => e.orderId === 'o3').map((e) => e.activity),
       ['reserveInventory', 'releaseInventory', 'reserveInventory', 'shippingStatus', 'notifyCustomer'],
     );
-    // Continuing a completed run is refused with the client's error type, as the failure's type.
+    // Continuing a completed run is refused with the client's error type, as the type of the ApplicationFailure the
+    // workflow gets (itself, not the ActivityFailure of the activity that planned it).
     const again = await client.workflow.execute('reinstateOrder', { workflowId: 'reinstate-o3-again', taskQueue: gatedQueue, args: [order] }).then(
       () => assert.fail('a completed run was continued'),
       (err: unknown) => err,
     );
-    const refusal = again instanceof WorkflowFailedError ? again.cause?.cause : undefined;
+    const refusal = again instanceof WorkflowFailedError ? again.cause : undefined;
     assert.ok(refusal instanceof ApplicationFailure && refusal.type === 'RunAlreadyCompletedError' && refusal.nonRetryable, `refused: ${String(again)}`);
   });
 

@@ -16,6 +16,7 @@ import { textTurn, toolTurn, type FakeTurn, type RecordedRequest } from '../src/
 import { ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import { withoutCacheControls } from '../src/testing/fake-anthropic/prompt-cache.js';
+import { withDeadline } from './helpers/worker-process.js';
 
 const counter = new ToolCounter();
 const charges: number[] = [];
@@ -116,8 +117,11 @@ const runOf = (request: RecordedRequest): string => {
   return typeof first === 'string' ? first : '';
 };
 
+const LONG_ID_TASK = 'Find out about otters under a long run id.';
+
 const scripts: Record<string, FakeTurn[]> = {
   [OUTER]: [toolTurn([{ name: 'researcher', input: { task: INNER } }]), textTurn('Otters hold hands while sleeping.')],
+  [LONG_ID_TASK]: [toolTurn([{ name: 'researcher', input: { task: INNER } }]), textTurn('No research today.')],
   [INNER]: [
     toolTurn([{ name: 'quick_lookup', input: { key: 'otter' } }]),
     toolTurn([{ name: 'slow_research', input: { topic: 'otters' } }]),
@@ -320,5 +324,20 @@ describe('agentTool: an agent is the tool (a sub-run)', () => {
     assert.equal(inner.output, 'inner: otters hold hands');
     assert.deepEqual(requestsOf(INNER), [0, 1, 2]);
     assert.equal(counter.completed.get('quick:otter'), 1);
+  });
+
+  test('a sub-run id over Temporal\'s 1000-byte limit: the model gets an error result and the run goes on (no hang)', async () => {
+    // The calling run's id is valid (985 bytes); `<id>.<step activity id>` is not, and the server would refuse the start.
+    const runId = `long-${'x'.repeat(980)}`;
+    const handle = await h.agent({ newRunId: () => runId }).start(new Task({ description: LONG_ID_TASK, tools: [researcher] }));
+    const output = await withDeadline(handle.result(), 30_000, 'the run with a too-long sub-run id to close');
+    assert.equal(output.status, RunStatus.completed, JSON.stringify(output.error));
+    assert.equal(output.output, 'No research today.');
+    assert.ok(output.stepResults.every((s) => s.subRunId === undefined), 'no sub-run started');
+    const last = h.fake.requests.find((r) => runOf(r) === LONG_ID_TASK && r.turn === 1)!;
+    const [result] = withoutCacheControls(last.body.messages.at(-1)!.content) as Array<{ content: string; is_error?: boolean }>;
+    assert.equal(result!.is_error, true);
+    assert.match(result!.content, /^Tool researcher could not start its sub-run: its run id "long-x+…" \(the calling run's id and the step's activity id\) is not a valid Temporal workflow id: it is \d{4} bytes long; Temporal takes at most 1000\. Give the calling run a shorter run id\.$/);
+    assert.equal(requestsOf(INNER).length, 0, 'the inner agent never ran');
   });
 });

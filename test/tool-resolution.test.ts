@@ -56,6 +56,14 @@ const gated = tool({
   },
 });
 
+const patient = tool({
+  name: 'patient',
+  description: 'Runs with a heartbeat timeout of its own.',
+  input: z.object({}),
+  heartbeatTimeoutMs: 7_000,
+  run: () => 'patient ran',
+});
+
 // What an older (or newer) client has of two of them: another input schema, and no human gate.
 const clientLookup = tool({
   name: 'lookup',
@@ -67,7 +75,7 @@ const clientNotify = tool({ name: 'notify', description: 'Notifies someone.', in
 
 let h: Harness;
 before(async () => {
-  h = await startHarness({ tools: [lookup, notify, slow, gated] });
+  h = await startHarness({ tools: [lookup, notify, slow, gated, patient] });
 });
 after(async () => {
   await h?.close();
@@ -112,7 +120,7 @@ describe('tools resolved on the worker', () => {
     const output = await h.agent().do(new Task({ description: 'use absent', tools: [slow, absent] }));
     assert.equal(output.status, RunStatus.error);
     assert.equal(output.error?.name, FailureTypes.toolNotRegistered);
-    assert.match(output.error?.message ?? '', new RegExp(`tool "absent" but the worker polling task queue "${h.taskQueue}" has no such tool \\(it has: lookup, notify, slow, gated\\)`));
+    assert.match(output.error?.message ?? '', new RegExp(`tool "absent" but the worker polling task queue "${h.taskQueue}" has no such tool \\(it has: lookup, notify, slow, gated, patient\\)`));
     assert.equal(h.fake.requests.length, 0);
   });
 
@@ -131,6 +139,33 @@ describe('tools resolved on the worker', () => {
     const step = output.stepResults.find((s) => s.name === 'tool:slow');
     assert.equal(step?.output, 'Tool slow timed out after 300 ms and was stopped.');
     assert.ok(Date.now() - started < 4500, 'the tool was stopped by its 300 ms limit, not left to finish');
+  });
+
+  test("heartbeat timeouts: 3 s by default, the task's for its steps, a tool's own (tool({ heartbeatTimeoutMs })) for its steps", async () => {
+    const heartbeatTimeouts = async (runId: string): Promise<string[]> => {
+      const history = await h.client.workflow.getHandle(runId).fetchHistory();
+      return (history.events ?? []).flatMap((e) => {
+        const a = e.activityTaskScheduledEventAttributes;
+        if (!a || a.activityId === 'resolve-tools') return [];
+        const ms = Number(a.heartbeatTimeout?.seconds ?? 0) * 1000 + Math.round((a.heartbeatTimeout?.nanos ?? 0) / 1e6);
+        return [`${a.activityId?.replace(/-toolu_\w+/, '')} ${ms}`];
+      });
+    };
+    const script = () => scriptedResponder([toolTurn([{ name: 'lookup', input: { key: 'a', limit: 1 } }, { name: 'patient', input: {} }]), textTurn('done')]);
+    h.fake.setResponder(script());
+    const byDefault = await h.agent().do(new Task({ description: 'look a up patiently', tools: [lookup, patient] }));
+    assert.equal(byDefault.status, RunStatus.completed, JSON.stringify(byDefault.error));
+    assert.deepEqual(await heartbeatTimeouts(byDefault.runId), ['step-0-model 3000', 'step-1-tool-lookup 3000', 'step-2-tool-patient 7000', 'step-3-model 3000']);
+    h.fake.reset();
+    h.fake.setResponder(script());
+    const set = await h.agent().do(new Task({ description: 'look a up patiently', tools: [lookup, patient], timeouts: { heartbeatTimeoutMs: 5_000 } }));
+    assert.deepEqual(await heartbeatTimeouts(set.runId), ['step-0-model 5000', 'step-1-tool-lookup 5000', 'step-2-tool-patient 7000', 'step-3-model 5000']);
+    // It is the tool's policy: a client whose copy lacks it is refused, naming the policy; a bad value at once.
+    const clientPatient = tool({ name: 'patient', description: 'Runs with a heartbeat timeout of its own.', input: z.object({}), run: () => 'x' });
+    const refused = await h.agent().do(new Task({ description: 'patient', tools: [clientPatient] }));
+    assert.equal(refused.error?.name, FailureTypes.toolMismatch);
+    assert.match(refused.error?.message ?? '', /they differ in: policy \(timeoutMs, maxAttempts, heartbeatTimeoutMs\)/);
+    assert.throws(() => tool({ name: 'bad', description: 'x', input: z.object({}), heartbeatTimeoutMs: 0.5, run: () => 'x' }), /Tool bad: heartbeatTimeoutMs must be a positive whole number of ms, got 0\.5/);
   });
 
   test('a policy only the worker has is honoured: a run from a plain Temporal client that names just the tool pauses at its gate', async () => {

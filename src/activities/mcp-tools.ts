@@ -91,7 +91,14 @@ export class McpToolServer {
   /** Connects and lists the server's tools. */
   static async connect(config: McpServerConfig, options: McpServerOptions = {}): Promise<McpToolServer> {
     const server = new McpToolServer(config, options);
-    await server.connection();
+    try {
+      await server.connection();
+    } catch (err) {
+      // A command that does not exist, a server that exits or answers no handshake, an endpoint nobody serves.
+      await server.close().catch(() => undefined);
+      const how = 'url' in config ? `at ${config.url}` : `(${config.command}${config.args?.length ? ` ${config.args.join(' ')}` : ''})`;
+      throw new McpServerUnavailableError(`MCP server ${server.name} ${how} could not be connected: ${(err as Error).message ?? String(err)}`, { cause: err });
+    }
     return server;
   }
 

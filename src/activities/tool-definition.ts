@@ -46,6 +46,12 @@ interface ToolBaseOptions<I> {
   timeoutMs?: number;
   /** Activity attempts on infrastructure failures (worker crash, lost heartbeat). Default 3. */
   maxAttempts?: number;
+  /**
+   * How long a step of this tool may go without a heartbeat before Temporal takes its worker for dead and runs it again
+   * on another (ms). Default: the task's `timeouts.heartbeatTimeoutMs`, else 3 s. The worker heartbeats for the tool
+   * on a timer (every quarter of this at most), so only a tool that blocks the event loop needs more.
+   */
+  heartbeatTimeoutMs?: number;
 }
 
 /** The spellings of `human` before it existed, one gate at a time. */
@@ -97,6 +103,7 @@ export interface Tool<I = unknown> {
   run?(input: I, context: ToolContext): unknown;
   readonly timeoutMs?: number;
   readonly maxAttempts?: number;
+  readonly heartbeatTimeoutMs?: number;
   readonly human?: HumanGate;
   /** activityTool(): the user's activity the loop schedules as this tool's step. */
   readonly activity?: ActivityToolSpec;
@@ -151,8 +158,14 @@ export function tool<I>(options: ToolOptions<I>): Tool<I> {
     ...(options.run ? { run: options.run } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: positiveMs(options.name, 'heartbeatTimeoutMs', options.heartbeatTimeoutMs) } : {}),
     ...(human ? { human } : {}),
   };
+}
+
+function positiveMs(tool: string, field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new TypeError(`Tool ${tool}: ${field} must be a positive whole number of ms, got ${String(value)}.`);
+  return value;
 }
 
 export function isTool(value: unknown): value is Tool {

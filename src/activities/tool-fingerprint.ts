@@ -6,7 +6,7 @@ import type { ResolvedTool, ToolPolicy } from '../types.js';
 import type { Tool } from './tool-definition.js';
 
 /** The parts a fingerprint covers, in its order: each is one 8-hex segment, so a mismatch says which parts differ. */
-export const FINGERPRINT_PARTS = ['description', 'input schema', 'policy (timeoutMs, maxAttempts)', 'human gate'] as const;
+export const FINGERPRINT_PARTS = ['description', 'input schema', 'policy (timeoutMs, maxAttempts, heartbeatTimeoutMs)', 'human gate'] as const;
 
 /** JSON with object keys sorted, so equal schemas give equal text whatever order their keys were built in. */
 function canonicalJson(value: unknown): string {
@@ -29,6 +29,7 @@ export function toolPolicy(t: Tool): ToolPolicy {
   return {
     ...(t.timeoutMs !== undefined ? { timeoutMs: t.timeoutMs } : {}),
     ...(t.maxAttempts !== undefined ? { maxAttempts: t.maxAttempts } : {}),
+    ...(t.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: t.heartbeatTimeoutMs } : {}),
     ...(t.human ? { requires: t.human.kind } : {}),
   };
 }
@@ -46,8 +47,14 @@ export function toolFingerprint(t: Tool): string {
   return [
     digest(t.name, t.description),
     digest(t.name, t.inputSchema),
-    // An activityTool's or agentTool's spec is policy too (absent on plain tools, so their fingerprints are unchanged).
-    digest(t.name, { timeoutMs: t.timeoutMs ?? null, maxAttempts: t.maxAttempts ?? null, ...temporalToolSpec(t) }),
+    // An activityTool's or agentTool's spec is policy too, and a heartbeat timeout of the tool's own (absent on plain
+    // tools without one, so their fingerprints are unchanged).
+    digest(t.name, {
+      timeoutMs: t.timeoutMs ?? null,
+      maxAttempts: t.maxAttempts ?? null,
+      ...(t.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: t.heartbeatTimeoutMs } : {}),
+      ...temporalToolSpec(t),
+    }),
     digest(t.name, human),
   ].join('.');
 }

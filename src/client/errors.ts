@@ -1,4 +1,5 @@
 import type { Requirement } from '../types.js';
+import { shownId } from '../workflow-id.js';
 
 /**
  * The base of the errors the client API throws, each with a stable `name` to match on (also across processes, by name).
@@ -30,8 +31,7 @@ export class RunStillRunningError extends DurableAgentError {
 export class InvalidRunIdError extends DurableAgentError {
   override name = 'InvalidRunIdError';
   constructor(readonly runId: unknown, reason: string) {
-    const shown = typeof runId === 'string' ? JSON.stringify(runId.length > 40 ? `${runId.slice(0, 40)}…` : runId) : String(runId);
-    super(`Invalid run id ${shown}: ${reason}.`);
+    super(`Invalid run id ${shownId(runId)}: ${reason}.`);
   }
 }
 
@@ -148,5 +148,20 @@ export class ConnectionFailedError extends DurableAgentError {
   override name = 'ConnectionFailedError';
   constructor(readonly address: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
+  }
+}
+
+/**
+ * DurableAgentPlugin registered more than once on one worker or bundle (twice in `plugins`, or on the worker's
+ * NativeConnection too): the second copy would add the agent's activities and workflow again and wrap the bundle's entry
+ * twice. Register it once per worker (a Client takes its own).
+ */
+export class PluginRegisteredTwiceError extends DurableAgentError {
+  override name = 'PluginRegisteredTwiceError';
+  constructor(readonly where: 'worker' | 'bundle', readonly count: number) {
+    super(
+      `DurableAgentPlugin is registered ${count} times on this ${where} (Worker.create's plugins, its NativeConnection's ` +
+        `plugins, or bundleWorkflowCode's plugins): register it once.`,
+    );
   }
 }

@@ -115,9 +115,7 @@ function planFork(record: ExecutionRecord, request: Extract<ContinuationRequest,
   const { fromStep } = request;
   if (record.state === 'running') throw new RunStillRunningError(record.runId);
   const seed = seedOf(record);
-  if (!Number.isInteger(fromStep) || fromStep < 0 || !seed.previousSteps.some((s) => s.index >= fromStep - 1)) {
-    throw new InvalidForkError(`Run "${record.runId}" has no step ${fromStep - 1} to fork after (steps 0..${Math.max(...seed.previousSteps.map((s) => s.index))}).`);
-  }
+  checkForkStep(record.runId, fromStep, seed.previousSteps);
   // Inherited steps keep the parent's execution numbers; `inheritedFrom` tells them from the fork's own.
   const steps: StepResult[] = seed.previousSteps.filter((s) => s.index < fromStep).map((s) => ({ ...s, inheritedFrom: s.inheritedFrom ?? record.runId }));
   const kept = new Set(steps.map((s) => s.activityId));
@@ -137,6 +135,17 @@ function planFork(record: ExecutionRecord, request: Extract<ContinuationRequest,
     input,
     summary: runSummary(`fork of ${record.runId} at step ${fromStep}: ${record.input.task.description}`),
   });
+}
+
+/**
+ * The one range check of a fork: `fromStep` is a step of the run (0..its last), the first the fork runs anew. A step
+ * after the last would make a fork that runs nothing; one before 0, or not an integer, none at all.
+ */
+function checkForkStep(runId: string, fromStep: number, steps: StepResult[]): void {
+  const last = steps.length ? Math.max(...steps.map((s) => s.index)) : -1;
+  if (Number.isInteger(fromStep) && fromStep >= 0 && fromStep <= last) return;
+  const range = last < 0 ? 'it has no steps' : `its steps are 0..${last}; fromStep is the first step the fork runs anew`;
+  throw new InvalidForkError(`Run "${runId}" has no step ${String(fromStep)} to fork from (${range}).`);
 }
 
 /** A fork keeps the user messages continuations added before its first step of its own. */

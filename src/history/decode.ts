@@ -151,6 +151,11 @@ export async function decodeExecution(events: HistoryEvent[], decoder: PayloadDe
  * Decodes an execution's events as they arrive, page by page (a stream follows an open execution this way): the
  * record after `add(a); add(b)` is the record of `a ++ b`. `record` is mutated in place; `snapshot()` copies it.
  */
+/** temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW (a number, or its name in JSON). */
+function isResetCause(cause: unknown): boolean {
+  return cause === 20 || cause === 'WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW';
+}
+
 export class ExecutionDecoder {
   record: ExecutionRecord | undefined;
   private readonly bySchedule = new Map<number, ActivityRecord>();
@@ -231,6 +236,10 @@ export class ExecutionDecoder {
 
     for (const event of events) {
       const at = isoTime(event.eventTime as Timestamp);
+      // A Temporal reset made this execution: its start event (copied) names the execution it was reset from, the
+      // reset's failed workflow task names this one. The latest such event is this execution's own id.
+      const failedTask = event.workflowTaskFailedEventAttributes;
+      if (failedTask && isResetCause(failedTask.cause) && failedTask.newRunId && !executionRunId) this.record.executionRunId = failedTask.newRunId;
       const scheduled = event.activityTaskScheduledEventAttributes;
       if (scheduled) {
         const type = scheduled.activityType?.name;

@@ -15,6 +15,7 @@ import { createRunAccessActivities } from '../activities/run-access.js';
 import type { McpToolServer } from '../activities/mcp-tools.js';
 import type { Tool } from '../activities/tool-definition.js';
 import type { ModelProvider } from '../models/providers.js';
+import { PluginRegisteredTwiceError } from '../client/errors.js';
 import { dataConverterFromEnv } from '../codec/env-codecs.js';
 import { createWorkerTracing, type TracingOptions, type WorkerTracing } from './tracing.js';
 import { workflowInterceptorModules, workflowsWithAgentRun } from './workflow-source.js';
@@ -46,6 +47,15 @@ export interface DurableAgentPluginOptions {
   tracing?: TracingOptions | false;
 }
 
+const PLUGIN_NAME = 'durable-agent';
+
+/** Twice on one worker or bundle, each copy would add the agent again (and wrap its bundle entry twice): refuse it. */
+function registeredOnce(plugins: ReadonlyArray<{ name?: string }> | undefined, where: 'worker' | 'bundle'): void {
+  const count = (plugins ?? []).filter((plugin) => plugin.name === PLUGIN_NAME).length;
+  if (count > 1) throw new PluginRegisteredTwiceError(where, count);
+}
+
+
 /**
  * The agent on a Temporal worker or client of your own (a `@temporalio/plugin` SimplePlugin): adds the agent's
  * activities, data converter, heartbeat throttle, telemetry interceptors and the `agentRun` workflow. `createWorker()`
@@ -62,7 +72,7 @@ export class DurableAgentPlugin extends SimplePlugin {
     const dataConverter = options.dataConverter ?? dataConverterFromEnv();
     const cancelWatch = new CancelWatch();
     super({
-      name: 'durable-agent',
+      name: PLUGIN_NAME,
       ...(dataConverter ? { dataConverter } : {}),
       activities: {
         ...createActivities({
@@ -93,6 +103,7 @@ export class DurableAgentPlugin extends SimplePlugin {
   }
 
   override configureWorker(options: WorkerOptions): WorkerOptions {
+    registeredOnce(options.plugins, 'worker');
     const configured = super.configureWorker(options);
     return {
       ...configured,
@@ -118,6 +129,7 @@ export class DurableAgentPlugin extends SimplePlugin {
    * plugin must re-export `agentRun` from 'durable-agent/workflow' and list workflowInterceptorModules() itself).
    */
   override configureBundler(options: BundleOptions): BundleOptions {
+    registeredOnce(options.plugins, 'bundle');
     const configured = super.configureBundler(options);
     const modules = [...workflowInterceptorModules({ tracing: this.tracing.enabled }), ...(configured.workflowInterceptorModules ?? [])];
     const entry = workflowsWithAgentRun(configured.workflowsPath);

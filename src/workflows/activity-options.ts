@@ -14,10 +14,18 @@ const NON_RETRYABLE = [
   FailureTypes.requestTooLarge,
 ];
 
+/**
+ * How long a step may go without a heartbeat before Temporal takes its worker for dead and retries the step on another:
+ * most of the time a crashed worker's step waits to run again (bench: handover). Steps heartbeat far more often (model
+ * calls every 200 ms, tool calls at least every quarter of this, src/activities/heartbeat-loop.ts), so a busy worker is
+ * not taken for a dead one. Temporal's own AI SDK sample uses the same 3 s.
+ */
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 3_000;
+
 export const MODEL_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '10 minutes',
   // The activity heartbeats on a timer and on every stream event; a silent worker is a dead worker.
-  heartbeatTimeout: '20 seconds',
+  heartbeatTimeout: DEFAULT_HEARTBEAT_TIMEOUT_MS,
   // Wait for the activity to acknowledge the cancel so its partial usage is recorded before the run closes.
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: {
@@ -32,7 +40,7 @@ export const MODEL_ACTIVITY_OPTIONS: ActivityOptions = {
 export const TOOL_ACTIVITY_OPTIONS: ActivityOptions = {
   // A backstop: the activity enforces the tool's own timeout and answers the model with an error result.
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '20 seconds',
+  heartbeatTimeout: DEFAULT_HEARTBEAT_TIMEOUT_MS,
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: {
     initialInterval: '1 second',

@@ -4,9 +4,12 @@
 // continuation planner through the activities DurableAgentPlugin registers (src/activities/run-access.ts).
 import { ApplicationFailure, CancellationScope, ChildWorkflowFailure, isCancellation, proxyActivities, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { RunAccessActivities } from '../activities/run-access.js';
+import type { StartPlan } from '../history/continuation.js';
 import { modelId } from '../model-id.js';
 import { oneLine } from '../text.js';
+import { shownId, workflowIdProblem } from '../workflow-id.js';
 import type { RunInput, RunOutput, StepTimeouts, ToolRef } from '../types.js';
+import { unwrappedRefusal } from './step-failure.js';
 import { startAgentChild } from './sub-run.js';
 
 /** What to do, as workflow code names it: tools by the name they are registered under on the worker (tool({ name })). */
@@ -68,6 +71,16 @@ function invalid(message: string): never {
   throw ApplicationFailure.create({ type: 'InvalidAgentRunOptions', message, nonRetryable: true });
 }
 
+/**
+ * The run id the child would start under, checked as the client checks one: a start the server refuses fails the
+ * workflow task, which would retry forever. Fails the calling workflow with the client's error name as its type.
+ */
+function checkedRunId(runId: unknown): string {
+  const problem = workflowIdProblem(runId);
+  if (problem === undefined) return runId as string;
+  throw ApplicationFailure.create({ type: 'InvalidRunIdError', message: `Invalid run id ${shownId(runId)}: ${problem}.`, nonRetryable: true });
+}
+
 function checkedModel(model: string): string {
   try {
     return modelId(model);
@@ -117,7 +130,8 @@ async function startExecution(runId: string, input: RunInput, summary: string, t
 /** Starts an agent run as a child of the calling workflow; cancelling the caller's scope cancels the run. */
 export async function startAgentRun(options: StartAgentRunOptions): Promise<AgentRunChild> {
   const input = runInputOf(options);
-  return startExecution(options.runId ?? `run-${uuid4()}`, input, oneLine(input.task.description.trim(), SUMMARY_LIMIT), options.taskQueue);
+  const runId = options.runId !== undefined ? checkedRunId(options.runId) : `run-${uuid4()}`;
+  return startExecution(runId, input, oneLine(input.task.description.trim(), SUMMARY_LIMIT), options.taskQueue);
 }
 
 /** startAgentRun() and its result(): the run's RunOutput once it closes. */
@@ -128,13 +142,21 @@ export async function runAgent(options: StartAgentRunOptions): Promise<RunOutput
 /**
  * Continues a cancelled (or failed) run from where it stopped, as a child of the calling workflow: completed steps are
  * taken from its history, the cut step and what follows run (same run id, a new execution). Fails with the client's
- * error types (RunAlreadyCompletedError, RunPausedError, RunNotFoundError, ...) as the failure's `type`.
+ * error types (RunAlreadyCompletedError, RunPausedError, RunNotFoundError, InvalidRunIdError, ...) as the `type` of an
+ * ApplicationFailure (itself, not wrapped in the ActivityFailure of the activity that planned the continuation).
  */
 export async function continueAgentRun(runId: string, options: ContinueAgentRunOptions = {}): Promise<AgentRunChild> {
-  const plan = await runAccess['durableAgent.planContinueRun']({
-    runId,
+  const request = {
+    runId: checkedRunId(runId),
     ...(options.taskQueue !== undefined ? { taskQueue: options.taskQueue } : {}),
     ...(options.model !== undefined ? { model: checkedModel(options.model) } : {}),
-  });
+  };
+  let plan: StartPlan;
+  try {
+    plan = await runAccess['durableAgent.planContinueRun'](request);
+  } catch (err) {
+    // The planner's refusal is the answer, not the activity's: rethrow it as the failure it is.
+    throw unwrappedRefusal(err);
+  }
   return startExecution(plan.runId, plan.input, plan.summary, plan.taskQueue);
 }

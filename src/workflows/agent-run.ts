@@ -1,7 +1,6 @@
 // The agent loop: model turn → tool calls (in parallel) → model turn … until the model ends its turn.
 // Deterministic by construction: every decision comes from the input, the seed and activity results.
 import {
-  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -49,7 +48,7 @@ import {
 } from './definitions.js';
 import { checkResolutionShape, requirementOf } from './requirements.js';
 import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from './payload-size.js';
-import { stepFailure } from './step-failure.js';
+import { stepFailure, unwrappedRefusal } from './step-failure.js';
 import { renderCurrentDetails } from './current-details.js';
 import { oneLine } from '../text.js';
 import { temporalToolCall, type LoopToolPolicy } from './temporal-tools.js';
@@ -289,6 +288,8 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     const { callTool } = proxyActivities<AgentActivities>({
       ...options,
       ...(policy?.maxAttempts !== undefined ? { retry: { ...options.retry, maximumAttempts: policy.maxAttempts } } : {}),
+      // The tool's own (tool({ heartbeatTimeoutMs })); only tools that set one schedule anything new.
+      ...(policy?.heartbeatTimeoutMs !== undefined ? { heartbeatTimeout: policy.heartbeatTimeoutMs } : {}),
       activityId: plan.activityId,
       summary: lean ? oneLine(summary, LEAN_SUMMARY_LIMIT) : summary,
     });
@@ -321,11 +322,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       const resolved = await resolveTools({ tools: task.tools });
       return new Map(resolved.map(({ name, fingerprint: _fingerprint, ...policy }) => [name, policy]));
     } catch (err) {
-      const cause = err instanceof ActivityFailure ? err.cause : undefined;
-      if (cause instanceof ApplicationFailure && cause.nonRetryable) {
-        throw ApplicationFailure.create({ type: cause.type ?? undefined, message: cause.message, nonRetryable: true, details: [...(cause.details ?? [])] });
-      }
-      throw err;
+      throw unwrappedRefusal(err);
     }
   }
 

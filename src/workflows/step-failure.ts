@@ -18,3 +18,13 @@ export function stepFailure(plan: StepPlan, err: unknown): ApplicationFailure {
     cause: err instanceof Error ? err : undefined,
   });
 }
+
+/**
+ * An activity's non-retryable refusal (a typed error it raised as an ApplicationFailure) as the failure itself, not
+ * wrapped in the ActivityFailure that carried it; anything else is returned as it is.
+ */
+export function unwrappedRefusal(err: unknown): unknown {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (!(cause instanceof ApplicationFailure && cause.nonRetryable)) return err;
+  return ApplicationFailure.create({ type: cause.type ?? undefined, message: cause.message, nonRetryable: true, details: [...(cause.details ?? [])] });
+}

@@ -20,6 +20,7 @@ import type { ToolStepPlan } from './conversation.js';
 import { runAgentChild, subRunId } from './sub-run.js';
 import { errorResult, failedToolResult, subRunCancelledResult, toolValueResult } from './tool-results.js';
 import { oneLine } from '../text.js';
+import { shownId, workflowIdProblem } from '../workflow-id.js';
 
 /** A tool's policy as the loop uses it: the worker's, with the spec of an activityTool or agentTool. */
 export type LoopToolPolicy = ToolPolicy & Pick<ResolvedTool, 'activity' | 'agent'>;
@@ -47,7 +48,8 @@ export function temporalToolCall(plan: ToolStepPlan, policy: LoopToolPolicy | un
   if (activity) return { call: () => callActivityTool(plan, activity, context.summary) };
   if (!agent) return undefined;
   const runId = context.seed?.subRuns?.[plan.activityId] ?? subRunId(context.runId, plan.activityId);
-  return { call: () => callAgentTool(plan, agent, runId, context), subRunId: runId };
+  // An id Temporal would refuse names no sub-run (none starts: callAgentTool answers the model instead).
+  return { call: () => callAgentTool(plan, agent, runId, context), ...(workflowIdProblem(runId) === undefined ? { subRunId: runId } : {}) };
 }
 
 /** The final failure of the activity or child run, as history records it (the wrapper only says which step). */
@@ -97,6 +99,14 @@ async function callAgentTool(plan: ToolStepPlan, spec: AgentToolSpec, runId: str
     if (next.kind === 'completed') return toolValueResult(plan.toolName, next.result.output);
     start = next;
   } else {
+    // A start the server refuses would fail the workflow task, and so hang the run: the model is told instead.
+    const problem = workflowIdProblem(runId);
+    if (problem !== undefined) {
+      return errorResult(
+        `Tool ${plan.toolName} could not start its sub-run: its run id ${shownId(runId)} (the calling run's id and the step's ` +
+          `activity id) is not a valid Temporal workflow id: ${problem}. Give the calling run a shorter run id.`,
+      );
+    }
     const { run } = context;
     start = {
       runId,

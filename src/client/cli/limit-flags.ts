@@ -1,5 +1,6 @@
 // The CLI's flags for a run's limits (RunLimits): `continue --max-output-tokens 5000` and friends.
 import type { RunLimits } from '../../types.js';
+import { wholeNumber } from './args.js';
 
 const FLAGS = {
   'timeout-ms': 'timeoutMs',
@@ -14,12 +15,12 @@ type LimitFlag = keyof typeof FLAGS;
 
 export const LIMIT_FLAGS = Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' }])) as Record<LimitFlag, { type: 'string' }>;
 
-/** `{ limits }` when any limit flag was given (checked by the Agent), else nothing. */
+/** `{ limits }` when any limit flag was given, else nothing; a value that is not a whole number above 0 is a UsageError. */
 export function limitsFrom(values: Partial<Record<LimitFlag, string | undefined>>): { limits?: RunLimits } {
   const limits: RunLimits = {};
   for (const [flag, field] of Object.entries(FLAGS) as Array<[LimitFlag, keyof RunLimits]>) {
-    const value = values[flag];
-    if (value !== undefined) limits[field] = Number(value);
+    const value = wholeNumber(`--${flag}`, values[flag]);
+    if (value !== undefined) limits[field] = value;
   }
   return Object.keys(limits).length ? { limits } : {};
 }

@@ -6,6 +6,7 @@ import { McpToolServer } from '../../activities/mcp-tools.js';
 import { isTool, type Tool } from '../../activities/tool-definition.js';
 import type { ModelProvider } from '../../models/providers.js';
 import { exampleTools } from '../../examples/tools.js';
+import { oneLineError, UsageError } from './args.js';
 
 export interface ToolModule {
   /** The module's own tools (the example tools without a module). */
@@ -19,12 +20,18 @@ export interface ToolModule {
 export async function loadToolModule(modulePath: string | undefined): Promise<ToolModule> {
   if (!modulePath) return { tools: exampleTools, mcpServers: [], models: {} };
   const specifier = modulePath.startsWith('.') || modulePath.startsWith('/') ? pathToFileURL(resolve(modulePath)).href : modulePath;
-  const mod = (await import(specifier)) as Record<string, unknown>;
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(specifier)) as Record<string, unknown>;
+  } catch (err) {
+    // A module that is missing, does not compile, or whose MCP server cannot be started (connectMcpServer at its top).
+    throw new UsageError(`--tools ${modulePath} could not be loaded: ${oneLineError(err)}`);
+  }
   const candidates = (Array.isArray(mod.default) ? (mod.default as unknown[]) : Object.values(mod)).flatMap((value) => (Array.isArray(value) ? (value as unknown[]) : [value]));
   const tools = [...new Map(candidates.filter(isTool).map((t) => [t.name, t])).values()];
   const mcpServers = [...new Set(candidates.filter((value): value is McpToolServer => value instanceof McpToolServer))];
   if (!tools.length && !mcpServers.length) {
-    throw new Error(`--tools ${modulePath}: the module exports no tools made with tool({ ... }) and no MCP server from connectMcpServer().`);
+    throw new UsageError(`--tools ${modulePath}: the module exports no tools made with tool({ ... }) and no MCP server from connectMcpServer().`);
   }
   const models = mod.models && typeof mod.models === 'object' && !Array.isArray(mod.models) ? (mod.models as Record<string, ModelProvider>) : {};
   return { tools, mcpServers, models };

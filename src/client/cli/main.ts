@@ -6,6 +6,7 @@ import { closeConnections, getClient } from '../connection.js';
 import { DurableAgentError } from '../errors.js';
 import { cancelRun, getRunOutput } from '../run-control.js';
 import { Task } from '../task.js';
+import { modelId } from '../../model-id.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { DEFAULT_SHUTDOWN_SIGNALS } from '../../worker/graceful-shutdown.js';
 import { METRICS_PORT_ENV } from '../../worker/quiet-runtime.js';
@@ -29,6 +30,7 @@ import { readSession } from '../session-memory.js';
 import { sessionText } from './session-format.js';
 import { startRunEventsServer } from '../run-events-server.js';
 import type { RunHandle } from '../agent.js';
+import { listening, portNumber, usage, UsageError, wholeNumber } from './args.js';
 
 const USAGE = `durable-agent <command> [options]
 
@@ -70,8 +72,6 @@ Models: <provider>/<model>: anthropic/…, openai/…, bedrock/… (AWS credenti
 Temporal Cloud / mTLS, as the \`temporal\` CLI reads them: TEMPORAL_API_KEY, TEMPORAL_TLS, TEMPORAL_TLS_CLIENT_CERT_PATH,
 TEMPORAL_TLS_CLIENT_KEY_PATH, TEMPORAL_TLS_SERVER_CA_CERT_PATH (or the *_DATA variants), TEMPORAL_TLS_SERVER_NAME,
 TEMPORAL_GRPC_META_<HEADER>, and profiles of the config file: TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE.`;
-
-class UsageError extends Error {}
 
 /** node:util parseArgs refusing the command line (an unknown option, a missing value, an unexpected argument). */
 function isParseArgsError(err: unknown): err is TypeError {
@@ -143,7 +143,7 @@ function answersFrom(values: { approve?: string[]; reject?: string[]; note?: str
 }
 
 async function runWorkerUntilSignal(toolsModule: string | undefined, model: ModelBackendOptions, extra: { address?: string; tls?: false; metricsPort?: number } = {}): Promise<void> {
-  const metricsPort = extra.metricsPort ?? (process.env[METRICS_PORT_ENV] ? Number(process.env[METRICS_PORT_ENV]) : undefined);
+  const metricsPort = extra.metricsPort ?? (process.env[METRICS_PORT_ENV] ? portNumber(METRICS_PORT_ENV, process.env[METRICS_PORT_ENV], 0) : undefined);
   // Before anything makes Temporal's runtime: the SDK's INFO chatter ("Worker state changed", "No Nexus services
   // registered") is not the CLI's to print, and a metrics endpoint can only be set up as the runtime is made.
   installQuietRuntime(metricsPort !== undefined ? { metrics: { port: metricsPort } } : {});
@@ -186,7 +186,8 @@ async function main(argv: string[]): Promise<number> {
           offline: { type: 'boolean' },
         },
       });
-      const uiPort = Number(values['ui-port'] ?? 8233);
+      const uiPort = portNumber('--ui-port', values['ui-port'], 8233);
+      const port = portNumber('--port', values.port, 7233);
       // Encrypted or compressed payloads stay readable in the dev Web UI: a loopback codec endpoint that trusts only that UI.
       const codecs = envCodecs();
       const codec = codecs.codecs.length
@@ -195,7 +196,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         const server = await startDevServer({
           dbFilename: resolve(values.db ?? '.data/temporal.db'),
-          port: Number(values.port ?? 7233),
+          port,
           uiPort,
           ...(codec ? { uiCodecEndpoint: codec.url } : {}),
         });
@@ -218,7 +219,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'worker': {
       const { values } = parseArgs({ args: rest, options: { tools: { type: 'string' }, offline: { type: 'boolean' }, 'metrics-port': { type: 'string' } } });
-      const metricsPort = values['metrics-port'] === undefined ? undefined : Number(values['metrics-port']);
+      const metricsPort = values['metrics-port'] === undefined ? undefined : portNumber('--metrics-port', values['metrics-port'], 0);
       await runWorkerUntilSignal(values.tools, { offline: values.offline ?? false, requireKey: true }, metricsPort !== undefined ? { metricsPort } : {});
       return 0;
     }
@@ -239,7 +240,8 @@ async function main(argv: string[]): Promise<number> {
       });
       const description = positionals.join(' ').trim();
       if (!description) throw new UsageError('missing the task text: durable-agent run "<task>"');
-      const maxSteps = values['max-steps'] === undefined ? undefined : Number(values['max-steps']);
+      const maxSteps = wholeNumber('--max-steps', values['max-steps']);
+      const limits = limitsFrom(values);
       // The task needs the tools' definitions only: the MCP connections close as soon as they are read.
       const module = await loadToolModule(values.tools);
       let tools: Tool[];
@@ -254,12 +256,14 @@ async function main(argv: string[]): Promise<number> {
         ...(maxSteps !== undefined ? { maxSteps } : {}),
         ...(values.memory ? { memory: true } : {}),
       });
-      const agent = new Agent(values.model ?? 'anthropic/claude-sonnet-4-6', {
-        ...(values.fallback?.length ? { fallbacks: values.fallback } : {}),
-        ...(values.session !== undefined ? { sessionId: values.session } : {}),
-        ...(values.user !== undefined ? { userId: values.user } : {}),
-      });
-      const handle = await agent.start(task, limitsFrom(values));
+      const agent = usage('--model', () =>
+        new Agent(values.model ?? 'anthropic/claude-sonnet-4-6', {
+          ...(values.fallback?.length ? { fallbacks: values.fallback } : {}),
+          ...(values.session !== undefined ? { sessionId: values.session } : {}),
+          ...(values.user !== undefined ? { userId: values.user } : {}),
+        }),
+      );
+      const handle = await agent.start(task, limits);
       console.log(`run id: ${handle.runId}`);
       console.log(`cancel it with: durable-agent cancel ${handle.runId}`);
       return exitCodeOf(await finish(handle, 0, true));
@@ -284,11 +288,11 @@ async function main(argv: string[]): Promise<number> {
       const runId = positional(positionals, 'run id');
       const steer = {
         ...(values.message !== undefined ? { message: values.message } : {}),
-        ...(values.model !== undefined ? { model: values.model } : {}),
+        ...(values.model !== undefined ? { model: usage('--model', () => (modelId(values.model!), values.model!)) } : {}),
         ...limitsFrom(values),
       };
       const requirements = answersFrom(values);
-      const fromStep = values['from-step'] === undefined ? undefined : Number(values['from-step']);
+      const fromStep = wholeNumber('--from-step', values['from-step'], 0);
       // Follow only what the continuation adds to the run's log (a fork has a log of its own).
       const from = fromStep === undefined ? await logEnd(await getClient(), runId) : 0;
       // The model named here is not used: a continuation, an answer and a fork keep the run's own model (--model moves it).
@@ -333,7 +337,7 @@ async function main(argv: string[]): Promise<number> {
       if (values.user) clauses.push(`${SEARCH_ATTRIBUTES.userId} = ${quote(values.user)}`);
       if (values.status) clauses.push(`${SEARCH_ATTRIBUTES.status} = ${quote(values.status)}`);
       const client = await getClient();
-      const limit = Number(values.limit ?? 50);
+      const limit = wholeNumber('--limit', values.limit) ?? 50;
       let count = 0;
       // One line per execution: a continued run shows its cancelled execution and its continuation.
       console.log(['run id', 'status', 'execution', 'started', 'task', 'stop'].join('\t'));
@@ -355,11 +359,14 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'codec-server': {
       const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, host: { type: 'string' }, 'cors-origin': { type: 'string' } } });
-      const server = await startCodecServer({
-        port: Number(values.port ?? 8888),
-        ...(values.host ? { host: values.host } : {}),
-        ...(values['cors-origin'] ? { corsOrigin: values['cors-origin'].split(',') } : {}),
-      });
+      const port = portNumber('--port', values.port, 8888);
+      const server = await listening({ port, ...(values.host ? { host: values.host } : {}) }, () =>
+        startCodecServer({
+          port,
+          ...(values.host ? { host: values.host } : {}),
+          ...(values['cors-origin'] ? { corsOrigin: values['cors-origin'].split(',') } : {}),
+        }),
+      );
       console.log(`codec server on ${server.url} (POST /decode, POST /encode): Web UI → Settings → Codec Server`);
       await new Promise<void>((done) => {
         process.once('SIGINT', () => done());
@@ -370,12 +377,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'serve': {
       const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' } } });
-      const server = await startRunEventsServer({
-        client: await getClient(),
-        port: Number(values.port ?? 8787),
-        ...(values.host ? { host: values.host } : {}),
-        ...(values.token ? { token: values.token } : {}),
-      });
+      const port = portNumber('--port', values.port, 8787);
+      const client = await getClient();
+      const server = await listening({ port, ...(values.host ? { host: values.host } : {}) }, () =>
+        startRunEventsServer({ client, port, ...(values.host ? { host: values.host } : {}), ...(values.token ? { token: values.token } : {}) }),
+      );
       console.log(`serving run events on ${server.url}: GET /runs/<runId> (live page), GET /runs/<runId>/events?from=<offset> (SSE)`);
       await new Promise<void>((done) => {
         process.once('SIGINT', () => done());
@@ -406,7 +412,8 @@ main(process.argv.slice(2))
       console.error(`durable-agent: ${err.message}`);
       process.exitCode = 2;
     } else if (err instanceof UsageError || isParseArgsError(err)) {
-      console.error(`durable-agent: ${err.message}\n\n${USAGE}`);
+      // One line: what is wrong and where the usage is (the whole usage would bury it).
+      console.error(`durable-agent: ${err.message.replace(/\s*\n\s*/g, ' ')} (durable-agent --help for the usage)`);
       process.exitCode = 2;
     } else if (err instanceof DurableAgentError) {
       console.error(`${err.name}: ${err.message}`);
