@@ -256,9 +256,10 @@ async function main(argv: string[]): Promise<number> {
         ...(maxSteps !== undefined ? { maxSteps } : {}),
         ...(values.memory ? { memory: true } : {}),
       });
+      const fallbacks = usage('--fallback', () => values.fallback?.map((model) => (modelId(model), model)));
       const agent = usage('--model', () =>
         new Agent(values.model ?? 'anthropic/claude-sonnet-4-6', {
-          ...(values.fallback?.length ? { fallbacks: values.fallback } : {}),
+          ...(fallbacks?.length ? { fallbacks } : {}),
           ...(values.session !== undefined ? { sessionId: values.session } : {}),
           ...(values.user !== undefined ? { userId: values.user } : {}),
         }),
