@@ -31,12 +31,15 @@ function isEmpty(content: unknown): boolean {
 /** Why the real API would refuse this request: 401 without a key, 400 for a request that breaks a rule. */
 export function requestProblem(body: Partial<MessageCreateParams> | null, headers: Record<string, string>): { status: 400 | 401; message: string } | undefined {
   if (!headers['x-api-key'] && !headers.authorization) return { status: 401, message: 'x-api-key header is required' };
-  const message = bodyProblem(body, headers);
+  const message = headers['anthropic-version'] ? messagesProblem(body) : 'anthropic-version: header is required';
   return message === undefined ? undefined : { status: 400, message };
 }
 
-function bodyProblem(body: Partial<MessageCreateParams> | null, headers: Record<string, string>): string | undefined {
-  if (!headers['anthropic-version']) return 'anthropic-version: header is required';
+/**
+ * Why the Messages API would refuse this body (400 invalid_request_error), or undefined. Claude on Bedrock and Vertex
+ * applies the same rules to the Messages body it carries (model and stream taken from the path).
+ */
+export function messagesProblem(body: Partial<MessageCreateParams> | null): string | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'request body must be a JSON object';
   if (typeof body.model !== 'string' || !body.model) return 'model: Field required';
   if (!Number.isInteger(body.max_tokens) || (body.max_tokens ?? 0) < 1) return 'max_tokens: Field required (a positive integer)';

@@ -28,14 +28,39 @@ export interface ToolUseTurn {
 export type FakeTurn = TextTurn | ToolUseTurn;
 
 export type FakeFault =
-  | { kind: 'http'; status: 400 | 401 | 403 | 404 | 413 | 429 | 500 | 503 | 529; retryAfterSeconds?: number; message?: string }
+  /**
+   * An error response instead of the turn. Each surface answers it in its service's own shape: Bedrock as the AWS
+   * exception for the status (429 ThrottlingException, 503 ServiceUnavailableException, 424 ModelErrorException, 408
+   * ModelTimeoutException...; 401 becomes 403 UnrecognizedClientException, 529 becomes 503, 413 becomes 400, and no
+   * retry-after), Vertex as Google's error for 401/403/404/429 and Anthropic's body for the rest.
+   */
+  | { kind: 'http'; status: 400 | 401 | 403 | 404 | 408 | 413 | 424 | 429 | 500 | 503 | 529; retryAfterSeconds?: number; message?: string }
   | { kind: 'midStreamError'; afterEvents: number; errorType?: string }
   | { kind: 'connectionReset'; afterEvents?: number }
   | { kind: 'hang'; afterEvents?: number };
 
+/**
+ * Which of Claude's HTTP surfaces a request came in through: Anthropic's Messages API (`POST /v1/messages`), Amazon
+ * Bedrock (`POST /model/{modelId}/invoke[-with-response-stream]`) or Google Vertex AI
+ * (`POST /v1/projects/{project}/locations/{region}/publishers/anthropic/models/{model}:[stream]rawPredict`).
+ */
+export type FakeApi = 'anthropic' | 'bedrock' | 'vertex';
+
 export interface RecordedRequest {
   index: number;
+  /** The surface the request came in through. */
+  api: FakeApi;
+  /** The model the request named: the body's `model` on Anthropic's API, the path's model id on Bedrock and Vertex. */
+  model: string;
+  /** The request path, query included. */
+  path: string;
+  /**
+   * The request as a Messages request, the same on every surface, for responders: on Bedrock and Vertex the model and
+   * the stream flag come from the path, and `anthropic_version` / `anthropic_beta` stay in `wireBody`.
+   */
   body: MessageCreateParams;
+  /** The JSON body exactly as received. */
+  wireBody: Record<string, unknown>;
   headers: Record<string, string>;
   stream: boolean;
   /** Assistant messages in the request: which turn of the conversation it asks for. */
@@ -45,7 +70,7 @@ export interface RecordedRequest {
   /** The full response was written. */
   completed: boolean;
   fault?: FakeFault;
-  /** Why the fake refused the request as the real API would (400 invalid_request_error; 401 without a key). */
+  /** Why the fake refused the request as the real service would (the error message it answered with). */
   invalid?: string;
 }
 

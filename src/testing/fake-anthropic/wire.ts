@@ -52,9 +52,12 @@ function chunks(text: string, size: number): string[] {
   return out.length ? out : [''];
 }
 
+/** One Anthropic stream event's data: its `type` and the rest of its fields. */
+export type StreamEventData = { type: string } & Record<string, unknown>;
+
 /** The SSE events of a streamed message, as [event name, data] pairs, in the order the API sends them. */
-export function streamEvents(message: FakeMessage): Array<[string, unknown]> {
-  const events: Array<[string, unknown]> = [
+export function streamEvents(message: FakeMessage): Array<[string, StreamEventData]> {
+  const events: Array<[string, StreamEventData]> = [
     ['message_start', { type: 'message_start', message: { ...message, content: [], stop_reason: null, usage: { ...message.usage, output_tokens: 1 } } }],
     ['ping', { type: 'ping' }],
   ];
