@@ -1,5 +1,5 @@
-// The offline demo's model: asked to call a tool, it calls it; shown the tool's result, it reports it.
-import { textTurn, toolTurn } from './turns.js';
+// The offline demo's model (../fake-demo.ts) reading the Messages API's request.
+import { demoTurn } from '../fake-demo.js';
 import type { FakeResponder } from './types.js';
 
 interface Block {
@@ -19,12 +19,9 @@ export const demoResponder: FakeResponder = (request) => {
   const last = messages[messages.length - 1];
   const lastBlocks = Array.isArray(last?.content) ? (last.content as Block[]) : [];
   const toolResult = lastBlocks.find((b) => b.type === 'tool_result');
-  if (toolResult) return textTurn(`The long_running_task finished: ${textOf(toolResult.content)}.`, { chunkDelayMs: 20 });
-  const ask = textOf(messages[0]?.content);
-  const toolNames = (request.body.tools ?? []).map((t) => ('name' in t ? t.name : ''));
-  if (/long_running_task/.test(ask) && toolNames.includes('long_running_task')) {
-    const seconds = Number(/(\d+)\s*seconds?/.exec(ask)?.[1] ?? 10);
-    return toolTurn([{ name: 'long_running_task', input: { seconds } }], { text: `I'll call long_running_task for ${seconds} seconds.`, chunkDelayMs: 20 });
-  }
-  return textTurn(`(offline fake model) You said: ${ask}`, { chunkDelayMs: 20 });
+  return demoTurn({
+    ask: textOf(messages[0]?.content),
+    ...(toolResult ? { toolResult: textOf(toolResult.content) } : {}),
+    toolNames: (request.body.tools ?? []).map((t) => ('name' in t ? t.name : '')),
+  });
 };

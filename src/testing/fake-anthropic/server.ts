@@ -2,18 +2,16 @@
 // serve it: scripted answers, each surface's real framing (SSE; AWS's event stream), artificial latency, injected
 // faults, and a record of every request. It refuses what the real services refuse (request-rules.ts, bedrock.ts,
 // vertex.ts), so a test cannot pass with a request Claude would not accept.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerFaultBefore, delay, FakeModelServer, headersOf, readBody, recordRequest, turnOf, writeStream } from '../fake-http.js';
 import { anthropicSurface } from './anthropic.js';
 import { bedrockSurface } from './bedrock.js';
 import { FakePromptCache, withoutCacheControls } from './prompt-cache.js';
-import { estimateTokens, scriptedResponder } from './turns.js';
-import type { FakeAnthropicOptions, FakeFault, FakeResponder, FakeTurn, RecordedRequest } from './types.js';
+import { estimateTokens } from './turns.js';
+import type { FakeAnthropicOptions, FakeTurn, RecordedRequest } from './types.js';
 import { objectBody, type ApiSurface, type WireResponse } from './surface.js';
 import { vertexSurface } from './vertex.js';
 import { buildMessage, outputChars, streamEvents } from './wire.js';
-
-const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The surfaces the fake serves, tried in order by each request's method and path. */
 const SURFACES: readonly ApiSurface[] = [anthropicSurface, bedrockSurface, vertexSurface];
@@ -56,61 +54,20 @@ const SURFACES: readonly ApiSurface[] = [anthropicSurface, bedrockSurface, verte
  * await vertex.messages.create({ model: 'claude-sonnet-4-5@20250929', max_tokens: 256, messages });
  * ```
  */
-export class FakeAnthropicServer {
-  readonly requests: RecordedRequest[] = [];
+export class FakeAnthropicServer extends FakeModelServer<RecordedRequest> {
   /** Anthropic's prompt cache as the fake models it: what requests' cache_control breakpoints wrote. */
   readonly promptCache: FakePromptCache;
-  private responder: FakeResponder;
-  private faults: FakeFault[] = [];
-  private readonly sockets = new Set<Socket>();
   private counter = 0;
 
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-    private readonly options: FakeAnthropicOptions,
-  ) {
-    this.responder = options.responder ?? scriptedResponder([]);
+  private constructor(private readonly options: FakeAnthropicOptions) {
+    super(options.responder);
     this.promptCache = new FakePromptCache(options.promptCache);
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
   }
 
   static async start(options: FakeAnthropicOptions = {}): Promise<FakeAnthropicServer> {
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    const instance = new FakeAnthropicServer(server, `http://127.0.0.1:${port}`, options);
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      instance.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) FakeAnthropicServer.send(res, anthropicSurface.error(500, `fake server error: ${String(err)}`));
-        else res.destroy();
-      });
-    });
+    const instance = new FakeAnthropicServer(options);
+    await instance.listen(options.port, (res, err) => FakeAnthropicServer.send(res, anthropicSurface.error(500, `fake server error: ${String(err)}`)));
     return instance;
-  }
-
-  setResponder(responder: FakeResponder): void {
-    this.responder = responder;
-  }
-
-  injectFaults(...faults: FakeFault[]): void {
-    this.faults.push(...faults);
-  }
-
-  reset(): void {
-    this.requests.length = 0;
-    this.faults = [];
-  }
-
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private static send(res: ServerResponse, response: WireResponse): void {
@@ -118,7 +75,7 @@ export class FakeAnthropicServer {
     res.end(response.body);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === 'GET' && req.url === '/health') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
@@ -131,25 +88,17 @@ export class FakeAnthropicServer {
       return;
     }
     const { surface, read } = route;
-    const raw = await new Promise<string>((resolve, reject) => {
-      let data = '';
-      req.setEncoding('utf8');
-      req.on('data', (c: string) => (data += c));
-      req.on('end', () => resolve(data));
-      req.on('error', reject);
-    });
+    const raw = await readBody(req);
     let wireBody: unknown;
     try {
       wireBody = JSON.parse(raw) as unknown;
     } catch {
       wireBody = undefined;
     }
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+    const headers = headersOf(req);
     const request = read(wireBody, headers);
     const body = request.body;
-    const record: RecordedRequest = {
-      index: this.requests.length,
+    const record = recordRequest(this.requests, res, {
       api: surface.api,
       model: request.model,
       path,
@@ -157,13 +106,7 @@ export class FakeAnthropicServer {
       wireBody: objectBody(wireBody) ?? {},
       headers,
       stream: request.stream,
-      turn: (Array.isArray(body.messages) ? body.messages : []).filter((m) => m.role === 'assistant').length,
-      aborted: false,
-      completed: false,
-    };
-    this.requests.push(record);
-    res.on('close', () => {
-      if (!record.completed) record.aborted = true;
+      turn: turnOf(body.messages),
     });
     if (request.refusal) {
       record.invalid = request.refusal.message;
@@ -173,17 +116,8 @@ export class FakeAnthropicServer {
     }
 
     if (this.options.latencyMs) await delay(this.options.latencyMs);
-    const fault = this.faults.shift();
-    if (fault) record.fault = fault;
-    if (fault?.kind === 'http') {
-      FakeAnthropicServer.send(res, surface.error(fault.status, fault.message ?? `injected ${fault.status}`, fault.retryAfterSeconds));
-      record.completed = true;
-      return;
-    }
-    if (fault && fault.kind !== 'midStreamError' && fault.afterEvents === undefined) {
-      if (fault.kind === 'connectionReset') req.socket.destroy();
-      return; // hang: never answer
-    }
+    const fault = this.nextFault();
+    if (answerFaultBefore(fault, req, record, (f) => FakeAnthropicServer.send(res, surface.error(f.status, f.message ?? `injected ${f.status}`, f.retryAfterSeconds)))) return;
 
     let turn: FakeTurn;
     try {
@@ -205,24 +139,8 @@ export class FakeAnthropicServer {
       return;
     }
     res.writeHead(200, { 'content-type': surface.streamContentType, 'cache-control': 'no-cache', ...responseHeaders });
-    const events = streamEvents(message);
-    const gap = turn.chunkDelayMs ?? this.options.chunkDelayMs ?? 0;
-    for (let i = 0; i < events.length; i++) {
-      if (res.destroyed || record.aborted) return;
-      if (fault && i === (fault.afterEvents ?? 0)) {
-        if (fault.kind === 'midStreamError') {
-          res.end(surface.streamError(fault.errorType ?? 'overloaded_error', 'injected mid-stream error'));
-          record.completed = true;
-        } else if (fault.kind === 'connectionReset') {
-          req.socket.destroy();
-        }
-        return; // hang: stop sending
-      }
-      const [event, data] = events[i]!;
-      res.write(surface.event(event, data, message));
-      if (gap) await delay(gap);
-    }
-    res.end();
-    record.completed = true;
+    const frames = streamEvents(message).map(([event, data]) => surface.event(event, data, message));
+    const errorFrame = (f: { errorType?: string }): string | Buffer => surface.streamError(f.errorType ?? 'overloaded_error', 'injected mid-stream error');
+    await writeStream(req, res, record, frames, turn.chunkDelayMs ?? this.options.chunkDelayMs ?? 0, fault, errorFrame);
   }
 }

@@ -1,5 +1,5 @@
 // Building blocks for scripts: turns, a by-turn responder and deterministic token counts.
-import type { FakeResponder, FakeTurn, FakeUsage, RecordedRequest, TextTurn, ToolUseTurn } from './types.js';
+import type { FakeTurn, FakeUsage, TextTurn, ToolUseTurn } from './types.js';
 
 export function textTurn(text: string, options: Omit<TextTurn, 'kind' | 'text'> = {}): TextTurn {
   return { kind: 'text', text, ...options };
@@ -13,9 +13,12 @@ export class ScriptExhaustedError extends Error {
   override name = 'ScriptExhaustedError';
 }
 
-/** Answers turn N of a conversation with turns[N]: a re-sent request for the same turn gets the same answer. */
-export function scriptedResponder(turns: FakeTurn[]): FakeResponder {
-  return (request: RecordedRequest) => {
+/**
+ * Answers turn N of a conversation with turns[N]: a re-sent request for the same turn gets the same answer. It reads
+ * only the request's `turn`, so the same script drives the Anthropic fake and the OpenAI fake.
+ */
+export function scriptedResponder(turns: FakeTurn[]): (request: { turn: number }) => FakeTurn {
+  return (request) => {
     const turn = turns[request.turn];
     if (!turn) throw new ScriptExhaustedError(`the script has ${turns.length} turns; turn ${request.turn} was requested`);
     return turn;
