@@ -9,7 +9,7 @@
 // (generateText) and its streamingAgent. Every worker runs in a process of its own; the sides' runs alternate.
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
@@ -119,11 +119,15 @@ export async function providersSection(ctx: BenchContext): Promise<SectionResult
   writeFileSync(bundlePath, ctx.bundle.code);
   const agentQueue = `${ctx.taskQueue}-providers`;
   const baselineQueue = `${ctx.taskQueue}-ai-sdk`;
+  // The baseline worker's output (streamText's default onError logs every cut step from the workflow) in a file of its own.
+  mkdirSync(join(ROOT, '.artifacts', 'bench'), { recursive: true });
+  const baselineLog = join(ROOT, '.artifacts', 'bench', 'ai-sdk-baseline-worker.log');
+  const baselineOutput = openSync(baselineLog, 'w');
   const children: ChildProcess[] = [];
   try {
     children.push(
       await startChild({ address: ctx.address, taskQueue: agentQueue, fakeUrl: ctx.fake.url, bundlePath, workerOptions: {}, openaiUrl: openai.url, bedrockUrl: ctx.fake.url }),
-      await forkWorker(join(ROOT, '.tools', 'ai-sdk-baseline', 'src', 'worker.ts'), { address: ctx.address, taskQueue: baselineQueue, openaiUrl: openai.url }),
+      await forkWorker(join(ROOT, '.tools', 'ai-sdk-baseline', 'src', 'worker.ts'), { address: ctx.address, taskQueue: baselineQueue, openaiUrl: openai.url }, baselineOutput),
     );
     const [agentChild, baselineChild] = children as [ChildProcess, ChildProcess];
     const paths: ProviderPath[] = [
@@ -237,11 +241,12 @@ export async function providersSection(ctx: BenchContext): Promise<SectionResult
     }
     return {
       rows,
-      data: { trials, baselineTrials, failed, cpuRuns, steps: STEPS, abortGoalMs: ABORT_GOAL_MS, cancels, baselineCancels, workerCpu: cpu, models: Object.fromEntries(paths.map((p) => [p.name, p.model])) },
+      data: { trials, baselineTrials, failed, baselineWorkerLog: baselineLog, cpuRuns, steps: STEPS, abortGoalMs: ABORT_GOAL_MS, cancels, baselineCancels, workerCpu: cpu, models: Object.fromEntries(paths.map((p) => [p.name, p.model])) },
     };
   } finally {
     await Promise.all(children.map((c) => stopChild(c)));
     await openai.close();
+    closeSync(baselineOutput);
     rmSync(dir, { recursive: true, force: true });
   }
 }
