@@ -5,13 +5,17 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
+import { z } from 'zod';
 import { createOpenAI } from '@ai-sdk/openai';
 import { Agent } from '../src/client/agent.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { InvalidModelIdError } from '../src/model-id.js';
 import { FakeOpenAIServer } from '../src/testing/fake-openai/index.js';
-import { scriptedResponder, textTurn, toolTurn, type FakeResponder } from '../src/testing/fake-anthropic/index.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
+
+/** A script of turns: it reads only the request's turn, so it drives either fake. */
+type FakeResponder = ReturnType<typeof scriptedResponder>;
 import { RunStatus, type RunOutput } from '../src/types.js';
 import { crashTools } from './fixtures/crash-tools.js';
 import { cliEnv, finished, killCliProcesses, startCli } from './helpers/cli-process.js';
@@ -144,13 +148,13 @@ for (const provider of [openaiProvider, bedrockProvider]) {
       const task = unitsTask('B');
       const pending = agent.do(task);
       await waitFor(() => provider.turns().length === 2, 'the second model turn to start streaming');
-      await new Promise((r) => setTimeout(r, 900));
+      await new Promise((r) => setTimeout(r, 2000));
       await cancelRun(agent.runId!, { client: h.client });
       const cancelled = await pending;
       assert.equal(cancelled.status, RunStatus.cancelled);
       const cut = cancelled.stepResults.at(-1)!;
       assert.equal(`${cut.name}: ${cut.status}`, 'model: cancelled');
-      assert.match(cut.output ?? '', /^a slow/, 'the cut call kept its partial text');
+      assert.match(cut.output ?? '', /^a slow/, `the cut call kept its partial text: ${JSON.stringify(cut)}`);
       await waitFor(() => provider.aborted() === 1, 'the fake to see the request aborted');
       if (provider.name === 'openai') assert.equal(cut.usage, undefined, 'usage the provider had not reported is unknown, not zero');
       else assert.ok(cut.usage && cut.usage.inputTokens > 0, 'the Messages API reports usage from the first event');
@@ -208,12 +212,15 @@ describe('continue on another provider', () => {
           { text: 'a slow answer that the cancel cuts', chunkDelayMs: 400 },
         ]),
       );
-      to.setResponder(scriptedResponder([textTurn('Y and Z are done.')]));
+      // Turn 0 (the tool calls) came from the first provider; the second is asked turn 1.
+      to.setResponder(scriptedResponder([textTurn('not asked'), textTurn('Y and Z are done.')]));
       const agent = new Agent(from.model, { client: h.client, taskQueue: h.taskQueue });
       const pending = agent.do(unitsTask('YZ'));
       await waitFor(() => from.turns().length === 2, 'the second turn to stream');
       await cancelRun(agent.runId!, { client: h.client });
-      assert.equal((await pending).status, RunStatus.cancelled);
+      const cancelled = await pending;
+      assert.equal(cancelled.status, RunStatus.cancelled);
+      assert.equal(`${cancelled.stepResults.at(-1)?.name}: ${cancelled.stepResults.at(-1)?.status}`, 'model: cancelled');
       const result = await agent.continueRun({ runId: agent.runId!, model: to.model });
       assert.equal(result.status, RunStatus.completed, JSON.stringify(result.error));
       assert.equal(result.output, 'Y and Z are done.');
@@ -222,6 +229,37 @@ describe('continue on another provider', () => {
       assert.equal(unitsCompleted('Y') + unitsCompleted('Z'), 2, 'no tool ran twice');
     });
   }
+});
+
+describe('openai: structured output and tool input checks', () => {
+  const weather = z.object({ city: z.string(), celsius: z.number().int().min(-90).max(60) });
+
+  test('Task({ output }): the request carries the JSON schema (json_schema), an invalid answer gets a repair turn', async () => {
+    openaiFake.setResponder(scriptedResponder([textTurn(JSON.stringify({ city: 'Oslo', celsius: 400 })), textTurn(JSON.stringify({ city: 'Oslo', celsius: 4 }))]));
+    const output = await new Agent('openai/gpt-5', { client: h.client, taskQueue: h.taskQueue }).do(
+      new Task({ description: 'Report the weather in Oslo as JSON.', output: weather }),
+    );
+    assert.equal(output.status, RunStatus.completed, JSON.stringify(output.error));
+    assert.deepEqual(output.output, { city: 'Oslo', celsius: 4 });
+    assert.deepEqual(openaiFake.requests.map((r) => r.turn), [0, 1]);
+    const format = openaiFake.requests[0]!.body.response_format;
+    assert.equal(format?.type, 'json_schema');
+    assert.match(JSON.stringify(openaiFake.requests[1]!.body.messages), /celsius/, 'the repair turn names what failed');
+    assert.deepEqual(openaiFake.requests.flatMap((r) => (r.invalid ? [r.invalid] : [])), []);
+  });
+
+  test("a tool call whose input fails the tool's zod schema is answered with an error result, the tool not run", async () => {
+    openaiFake.setResponder(
+      scriptedResponder([toolTurn([{ name: 'units_tool', input: { key: 'bad', units: 'many', unitMs: 1 } }]), textTurn('I will fix my input next time.')]),
+    );
+    const output = await new Agent('openai/gpt-5', { client: h.client, taskQueue: h.taskQueue }).do(unitsTask('bad'));
+    assert.equal(output.status, RunStatus.completed);
+    assert.equal(starts('bad').length, 0, 'the tool did not run');
+    const tool = output.stepResults.find((s) => s.name === 'tool:units_tool');
+    assert.match(tool?.error ?? '', /units/);
+    const answered = openaiFake.requests[1]!.body.messages.find((m) => m.role === 'tool');
+    assert.match(JSON.stringify(answered), /units/);
+  });
 });
 
 describe('fallback models', () => {

@@ -30,9 +30,9 @@ export class MissingApiKeyError extends Error {
   override name = 'MissingApiKeyError';
   constructor() {
     super(
-      'Neither ANTHROPIC_API_KEY nor OPENAI_API_KEY is set, so this worker could not call a model. Set one (and ' +
-        'ANTHROPIC_BASE_URL or OPENAI_BASE_URL for another compatible endpoint), or pass --offline to answer with the ' +
-        'scripted offline models instead.',
+      'ANTHROPIC_API_KEY is not set (nor OPENAI_API_KEY), so this worker could not call a model. Set it (or ' +
+        'OPENAI_API_KEY; ANTHROPIC_BASE_URL or OPENAI_BASE_URL for another compatible endpoint), or pass --offline to ' +
+        'answer with the scripted offline models instead.',
     );
   }
 }
