@@ -6,7 +6,8 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', '.artifacts/**', 'bin/**'] },
+  // bench/ai-sdk-baseline is another package (the bench's @temporalio/ai-sdk baseline, its own node_modules and tsconfig).
+  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', '.artifacts/**', 'bin/**', 'bench/ai-sdk-baseline/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

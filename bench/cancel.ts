@@ -1,11 +1,13 @@
 // Cancel latency: cancelRun() → the running activity's work is aborted, and cancelRun() → do() resolves `cancelled`,
 // for a tool blocked in a 10 s sleep and for a model call in the middle of a slow stream. Default settings
 // (activity heartbeat every 200 ms, heartbeat throttle 200 ms).
+import type { Client } from '@temporalio/client';
+import type { Agent } from '../src/client/agent.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { RunStatus } from '../src/types.js';
-import { now, timedResponder, waitUntil, type BenchContext, type ModelRequestLog, type Row, type SectionResult } from './context.js';
+import { now, timedResponder, waitUntil, type BenchContext, type FakeRecord, type ModelRequestLog, type Row, type SectionResult } from './context.js';
 import { ms, summarise, type Summary } from './stats.js';
 import { filler } from './tools.js';
 
@@ -13,13 +15,34 @@ const ABORT_GOAL_MS = 750;
 const CANCELLED_GOAL_MS = 1000;
 const delay = (t: number): Promise<void> => new Promise((r) => setTimeout(r, t));
 
-interface Trial {
+export interface Trial {
   toAbort: number;
   toCancelled: number;
   cancelRunCall: number;
 }
 
-function describe(s: Summary): string {
+/**
+ * One cancel of a model call mid-stream: `agent` starts a run whose first request (the fake answers it slowly, logging
+ * into `log` through timedResponder) is cancelled 200–400 ms into its stream; measured from the cancelRun() call.
+ */
+export async function cancelMidStream<R extends FakeRecord>(agent: Agent, client: Client, log: ModelRequestLog<R>[], what: string): Promise<Trial> {
+  log.length = 0;
+  const pending = agent.do(new Task({ description: 'Write a long answer.' }));
+  await waitUntil(() => log.length === 1, 'the model request to reach the fake');
+  const request = log[0]!;
+  await delay(200 + Math.random() * 200);
+  if (request.record.completed || request.record.aborted) throw new Error(`${what}: the stream was not in flight`);
+  const t0 = now();
+  await cancelRun(agent.runId!, { client });
+  const accepted = now();
+  const output = await pending;
+  const done = now();
+  if (output.status !== RunStatus.cancelled) throw new Error(`${what}: run ended ${output.status}, expected cancelled`);
+  await waitUntil(() => request.abortedAt !== undefined, 'the fake to see the request aborted', 5000);
+  return { toAbort: request.abortedAt! - t0, toCancelled: done - t0, cancelRunCall: accepted - t0 };
+}
+
+export function describe(s: Summary): string {
   return `p50 ${ms(s.p50)} · p95 ${ms(s.p95)} · max ${ms(s.max)} (n=${s.n})`;
 }
 
@@ -56,21 +79,7 @@ export async function cancelSection(ctx: BenchContext): Promise<SectionResult> {
   ctx.fake.setResponder(timedResponder(scriptedResponder([textTurn(filler(2400, 0), { chunkDelayMs: 40 })]), log));
   for (let i = 0; i < trials; i++) {
     ctx.fake.reset();
-    log.length = 0;
-    const agent = ctx.agent();
-    const pending = agent.do(new Task({ description: 'Write a long answer.' }));
-    await waitUntil(() => log.length === 1, 'the model request to reach the fake');
-    const request = log[0]!;
-    await delay(200 + Math.random() * 200);
-    if (request.record.completed || request.record.aborted) throw new Error(`model trial ${i}: the stream was not in flight`);
-    const t0 = now();
-    await cancelRun(agent.runId!, { client: ctx.client });
-    const accepted = now();
-    const output = await pending;
-    const done = now();
-    if (output.status !== RunStatus.cancelled) throw new Error(`model trial ${i}: run ended ${output.status}, expected cancelled`);
-    await waitUntil(() => request.abortedAt !== undefined, 'the fake to see the request aborted', 5000);
-    modelTrials.push({ toAbort: request.abortedAt! - t0, toCancelled: done - t0, cancelRunCall: accepted - t0 });
+    modelTrials.push(await cancelMidStream(ctx.agent(), ctx.client, log, `model trial ${i}`));
   }
   ctx.log(`cancel: ${trials} model trials done`);
 

@@ -96,11 +96,19 @@ interface CpuUse {
   benchS: number;
 }
 
-export async function startChild(config: ChildWorkerConfig): Promise<ChildProcess> {
-  const child = fork(fileURLToPath(new URL('./worker-child.ts', import.meta.url)), [], {
+export function startChild(config: ChildWorkerConfig): Promise<ChildProcess> {
+  return forkWorker(fileURLToPath(new URL('./worker-child.ts', import.meta.url)), config);
+}
+
+/**
+ * Forks a worker process (a TypeScript file, run through tsx) configured by BENCH_WORKER_CONFIG; resolves once it says
+ * `ready`. Its output goes to the bench's, or to the file descriptor `output`.
+ */
+export async function forkWorker(script: string, config: object, output?: number): Promise<ChildProcess> {
+  const child = fork(script, [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, BENCH_WORKER_CONFIG: JSON.stringify(config) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', output ?? 'inherit', output ?? 'inherit', 'ipc'],
   });
   await new Promise<void>((resolve, reject) => {
     child.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(`worker child said ${String(m)}`))));

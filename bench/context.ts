@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Agent } from '../src/client/agent.js';
 import type { Tool } from '../src/activities/tool-definition.js';
-import type { FakeAnthropicServer, FakeResponder, RecordedRequest } from '../src/testing/fake-anthropic/index.js';
+import type { FakeAnthropicServer, RecordedRequest } from '../src/testing/fake-anthropic/index.js';
 import type { ToolProbe } from './tools.js';
 import { createWorker, type CreateWorkerOptions } from '../src/worker/create-worker.js';
 
@@ -45,32 +45,50 @@ export interface SectionResult {
   data: Record<string, unknown>;
 }
 
-export interface ModelRequestLog {
+/** What the bench reads of a fake model server's record of one request (the Anthropic fake's, the OpenAI fake's). */
+export interface FakeRecord {
+  turn: number;
+  index: number;
+  aborted: boolean;
+  completed: boolean;
+}
+
+export interface ModelRequestLog<R extends FakeRecord = RecordedRequest> {
   turn: number;
   index: number;
   at: number;
   /** When the fake server saw the client go away (set through a hook on RecordedRequest.aborted). */
   abortedAt?: number;
-  record: RecordedRequest;
+  /** When the fake server finished the answer (set through a hook on RecordedRequest.completed). */
+  completedAt?: number;
+  record: R;
+}
+
+/** Calls `onSet` the first time `record[key]` turns true, keeping the field readable and writable as before. */
+function onceTrue<R extends FakeRecord>(record: R, key: 'aborted' | 'completed', onSet: () => void): void {
+  let value = record[key];
+  Object.defineProperty(record, key, {
+    configurable: true,
+    enumerable: true,
+    get: () => value,
+    set: (next: boolean) => {
+      if (next && !value) onSet();
+      value = next;
+    },
+  });
 }
 
 /**
- * Wraps a responder so each request the fake answers is logged with its arrival time, and the moment the fake
- * notices the client hung up (it sets `record.aborted = true` on the socket's close) is captured exactly.
+ * Wraps a responder so each request the fake answers is logged with its arrival time, and the moments the fake
+ * notices the client hung up (it sets `record.aborted = true` on the socket's close) or finishes its answer
+ * (`record.completed = true`) are captured exactly. Any fake whose records carry those fields (FakeResponder,
+ * FakeOpenAIResponder).
  */
-export function timedResponder(inner: FakeResponder, log: ModelRequestLog[]): FakeResponder {
+export function timedResponder<R extends FakeRecord, T>(inner: (record: R) => T, log: ModelRequestLog<R>[]): (record: R) => T {
   return (record) => {
-    const entry: ModelRequestLog = { turn: record.turn, index: record.index, at: performance.now(), record };
-    let aborted = record.aborted;
-    Object.defineProperty(record, 'aborted', {
-      configurable: true,
-      enumerable: true,
-      get: () => aborted,
-      set: (value: boolean) => {
-        if (value && !aborted) entry.abortedAt = performance.now();
-        aborted = value;
-      },
-    });
+    const entry: ModelRequestLog<R> = { turn: record.turn, index: record.index, at: performance.now(), record };
+    onceTrue(record, 'aborted', () => (entry.abortedAt = performance.now()));
+    onceTrue(record, 'completed', () => (entry.completedAt = performance.now()));
     log.push(entry);
     return inner(record);
   };

@@ -24,6 +24,7 @@ import { handoverSection } from './handover.js';
 import { heartbeatSection } from './heartbeat.js';
 import { historySection } from './history.js';
 import { mcpSection } from './mcp.js';
+import { providersSection } from './providers.js';
 import { resumeSection } from './resume.js';
 import { startBenchServer, TUNED_DYNAMIC_CONFIG } from './server.js';
 import { ms } from './stats.js';
@@ -46,6 +47,7 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
   caching: cachingSection,
   stream: streamSection,
   heartbeat: heartbeatSection,
+  providers: providersSection,
 };
 
 const { values } = parseArgs({

@@ -32,11 +32,12 @@ import { median, ms } from './stats.js';
 
 const GOAL_RATIO = 1.5;
 const TOOL_TURNS = 10;
-const STEPS = TOOL_TURNS * 2 + 1;
-const MODEL_CALLS = TOOL_TURNS + 1;
+export const STEPS = TOOL_TURNS * 2 + 1;
+export const MODEL_CALLS = TOOL_TURNS + 1;
 const NOOP_ACTIVITIES = 20;
 
-function script(): FakeTurn[] {
+/** The agent's turns of a measured run: 10 × `instant` tool call, then the final answer (`STEPS` steps). */
+export function script(): FakeTurn[] {
   return [...Array.from({ length: TOOL_TURNS }, (_, i) => toolTurn([{ name: 'instant', input: { n: i } }])), textTurn('all done')];
 }
 
@@ -189,7 +190,7 @@ async function measure(ctx: BenchContext, target: Target, reps: number): Promise
 }
 
 /** One worker process's CPU per step over the measured runs. */
-interface SideCpu {
+export interface SideCpu {
   perStepMs: number;
   /** The same CPU by kind of thread, per step. */
   threadsMs: Record<ThreadKind, number>;
@@ -213,7 +214,7 @@ function addThreads(into: Record<ThreadKind, number>, before: Record<ThreadKind,
 }
 
 /** A worker process and one run of its workflow; its CPU is read around its own runs only. */
-interface CpuSide {
+export interface CpuSide {
   pid: number;
   steps: number;
   run(): Promise<void>;
@@ -221,7 +222,12 @@ interface CpuSide {
   threadsMs: Record<ThreadKind, number>;
 }
 
-async function measureSide(side: CpuSide): Promise<void> {
+/** A side whose CPU nothing has been read of yet. */
+export function cpuSide(pid: number, steps: number, run: () => Promise<void>): CpuSide {
+  return { pid, steps, run, cpuMs: 0, threadsMs: noThreadCpu() };
+}
+
+export async function measureSide(side: CpuSide): Promise<void> {
   const cpu0 = cpuSeconds(side.pid);
   const threads0 = threadCpuMs(side.pid);
   await side.run();
@@ -229,7 +235,7 @@ async function measureSide(side: CpuSide): Promise<void> {
   addThreads(side.threadsMs, threads0, threadCpuMs(side.pid));
 }
 
-function perStep(side: CpuSide, runs: number): SideCpu {
+export function perStep(side: CpuSide, runs: number): SideCpu {
   const steps = runs * side.steps;
   const threadsMs = noThreadCpu();
   for (const kind of Object.keys(threadsMs) as ThreadKind[]) threadsMs[kind] = side.threadsMs[kind] / steps;
@@ -262,17 +268,16 @@ async function workerCpu(ctx: BenchContext, label: string, address: string, clie
     const done = await client.workflow.execute<typeof noopLoop>('noopLoop', { taskQueue, workflowId: `bench-cpu-noop-${process.pid}-${n++}`, args: [activities] });
     if (done !== activities) throw new Error(`noop loop ran ${done} of ${activities} activities`);
   };
-  const side = (pid: number, steps: number, run: () => Promise<void>): CpuSide => ({ pid, steps, run, cpuMs: 0, threadsMs: noThreadCpu() });
   const sides = {
-    agent: side(agentChild.pid!, STEPS, async () => {
+    agent: cpuSide(agentChild.pid!, STEPS, async () => {
       ctx.fake.reset();
       ctx.fake.setResponder(scriptedResponder(script()));
       const output = await agent.do(new Task({ description: 'Call instant ten times.', tools: [instant] }));
       if (output.status !== RunStatus.completed || output.stepResults.length !== STEPS) throw new Error(`agent run ended ${output.status}`);
     }),
-    noop: side(noopChild.pid!, NOOP_ACTIVITIES, () => noopRun(noopQueue, NOOP_ACTIVITIES)),
+    noop: cpuSide(noopChild.pid!, NOOP_ACTIVITIES, () => noopRun(noopQueue, NOOP_ACTIVITIES)),
     // As many activities as agent steps, so its even-numbered ones make exactly the agent's model calls.
-    noopWithModelCalls: side(modelChild.pid!, STEPS, async () => {
+    noopWithModelCalls: cpuSide(modelChild.pid!, STEPS, async () => {
       ctx.fake.reset();
       ctx.fake.setResponder(scriptedResponder(script()));
       await noopRun(modelQueue, STEPS);

@@ -7,11 +7,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Agent } from '../src/client/agent.js';
+import { Agent } from '../src/client/agent.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { sleep, tool } from '../src/activities/tool-definition.js';
+import { createOpenAI } from '@ai-sdk/openai';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
+import { FakeOpenAIServer } from '../src/testing/fake-openai/index.js';
 import { startHarness, waitFor } from '../test/helpers/harness.js';
 import { ROOT } from '../test/helpers/servers.js';
 import { historyToFile } from '../test/helpers/history-files.js';
@@ -190,6 +192,7 @@ try {
 
   await recordTemporalTools(h, agent, save);
   await recordHistoryRatio(h, agent, save);
+  if (wanted('providers-fallback-cancelled') || wanted('providers-continued-openai')) await recordProviders();
 } finally {
   await h.close();
 }
@@ -227,6 +230,44 @@ async function recordStops(): Promise<void> {
   const redirected = await budgeted.continueRun({ runId: spent.runId, message: 'Skip the waits.', limits: { maxOutputTokens: 1000 } });
   if (redirected.status !== 'completed') throw new Error(`redirect ended ${redirected.status}`);
   await save('stop-redirected', redirected.runId, redirected.executionRunId);
+}
+
+/**
+ * Other providers and fallbacks: a run on openai/ whose first model step falls back to anthropic/ after two 503s (its
+ * model steps' retry policy sized for both models), cancelled in a tool call, then continued on openai/ (an AI SDK
+ * answer in history).
+ */
+async function recordProviders(): Promise<void> {
+  const openaiFake = await FakeOpenAIServer.start();
+  const openai = createOpenAI({ baseURL: openaiFake.baseURL, apiKey: 'test-key' });
+  await h.stopWorker();
+  await h.startWorker({ models: { openai: (id) => openai.chat(id) } });
+  try {
+    factor = 1;
+    openaiFake.injectFaults({ kind: 'http', status: 503 }, { kind: 'http', status: 503 });
+    h.fake.setResponder(scriptedResponder([toolTurn([{ name: 'wait', input: { ms: 60_000 } }]), textTurn('unused')]));
+    openaiFake.setResponder(scriptedResponder([textTurn('unused'), textTurn('waited, on openai')]));
+    const fallbackAgent = new Agent('openai/gpt-5', {
+      client: h.client,
+      taskQueue: h.taskQueue,
+      newRunId: () => `replay-${Date.now()}`,
+      fallbacks: ['anthropic/claude-sonnet-4-6'],
+      attemptsPerModel: 2,
+    });
+    const before = started;
+    const pending = fallbackAgent.do(new Task({ description: 'wait, on openai with a fallback', tools: [wait] }));
+    await waitFor(() => started > before, 'tool start', 60_000);
+    await cancelRun(fallbackAgent.runId!, { client: h.client });
+    const cancelled = await pending;
+    if (cancelled.stepResults[0]?.model !== 'claude-sonnet-4-6') throw new Error(`expected the fallback to answer step 0, got ${JSON.stringify(cancelled.stepResults[0])}`);
+    await save('providers-fallback-cancelled', cancelled.runId, cancelled.executionRunId);
+    factor = 0;
+    const continued = await fallbackAgent.continueRun({ runId: cancelled.runId, model: 'openai/gpt-5' });
+    if (continued.status !== 'completed' || !continued.stepResults.at(-1)?.model?.startsWith('openai/')) throw new Error(`continuation ended ${continued.status}`);
+    await save('providers-continued-openai', continued.runId, continued.executionRunId);
+  } finally {
+    await openaiFake.close();
+  }
 }
 
 /**

@@ -56,6 +56,9 @@ export {
 } from './activities/mcp-tools.js';
 export { ToolUnavailableError } from './activities/tool-unavailable.js';
 export type { AnthropicSettings } from './activities/index.js';
+export type { ModelProvider, LanguageModelProvider, MessagesClient } from './models/providers.js';
+export type { FallbackModels } from './models/fallbacks.js';
+export { InvalidModelIdError, modelRoute, type ModelRoute } from './model-id.js';
 export { createWorker, type CreateWorkerOptions } from './worker/create-worker.js';
 export { DurableAgentPlugin, type DurableAgentPluginOptions } from './worker/plugin.js';
 export { workflowInterceptorModules } from './worker/workflow-source.js';

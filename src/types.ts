@@ -2,8 +2,9 @@
 // workflow code imports this module, so it must stay free of runtime dependencies.
 import type { ContentBlockParam, MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import type { Duration, RetryPolicy } from '@temporalio/common';
+import type { FallbackModels } from './models/fallbacks.js';
 
-export type { ContentBlockParam, MessageParam };
+export type { ContentBlockParam, MessageParam, FallbackModels };
 
 /** Where a run stands. The values are the strings stored in the `DurableAgentStatus` search attribute. */
 export const RunStatus = {
@@ -231,8 +232,13 @@ export interface RunInput {
   task: TaskSpec;
   /** Time limit and budgets of the run (a continuation may carry raised ones). */
   limits?: RunLimits;
-  /** Anthropic model id without provider prefix, e.g. `claude-sonnet-4-6`. */
+  /**
+   * The model as runs record it: an Anthropic id without its prefix (`claude-sonnet-4-6`), any other provider's as
+   * `<provider>/<model>` (`openai/gpt-5`); src/model-id.ts.
+   */
   model: string;
+  /** Models that take a model step when the run's model keeps failing with retryable errors (src/models/fallbacks.ts). */
+  fallbacks?: FallbackModels;
   sessionId?: string;
   userId?: string;
   /** Upsert the DurableAgent* search attributes (the server must have them registered). */
@@ -259,6 +265,8 @@ export interface ModelCallSettings {
   toolNames: string[];
   /** The task's output schema: the model is asked for JSON matching it, and a final answer is checked against it. */
   output?: { schema: Record<string, unknown> };
+  /** Models that take the step when `model`'s attempts are used up by retryable failures (src/models/fallbacks.ts). */
+  fallbacks?: FallbackModels;
 }
 
 /**
@@ -316,6 +324,10 @@ export interface ModelCallResult {
 export interface ModelCallProgress {
   partialText: string;
   usage: Usage;
+  /** False when the provider had not reported usage when the call was cut (AI SDK streams report it at the end): unknown, not zero. */
+  usageReported?: false;
+  /** The model of this attempt when it is not the run's own (a fallback model). */
+  model?: string;
   events: number;
   /** The attempt that reported it: Temporal keeps the last heartbeat across attempts, so readers must check. */
   attempt?: number;
@@ -393,6 +405,8 @@ export interface StepResult {
   durationMs?: number;
   attempts?: number;
   usage?: Usage;
+  /** Model steps: the model that answered (a completed step) or was asked (a cut one), as runs record model ids. */
+  model?: string;
   toolUseId?: string;
   toolInput?: unknown;
   /** An agentTool call's sub-run: the run id (child workflow id) of the inner agent. */
@@ -492,6 +506,21 @@ export const FailureTypes = {
   serverError: 'AnthropicServerError',
   connection: 'AnthropicConnectionError',
   streamError: 'AnthropicStreamError',
+  /** The run names a provider (`<provider>/<model>`) its worker has not registered: fails before any request. */
+  modelProviderNotRegistered: 'ModelProviderNotRegisteredError',
+  /** The worker has the provider but could not set it up (missing key, region or project): the message says what to set. */
+  modelProviderNotConfigured: 'ModelProviderNotConfiguredError',
+  // Failures of providers other than Anthropic's own API (AI SDK providers), one type per kind, whatever the provider.
+  providerBadRequest: 'ModelBadRequestError',
+  providerAuthentication: 'ModelAuthenticationError',
+  providerPermission: 'ModelPermissionError',
+  providerNotFound: 'ModelNotFoundError',
+  providerRequestTooLarge: 'ModelRequestTooLargeError',
+  providerRateLimited: 'ModelRateLimitError',
+  providerOverloaded: 'ModelOverloadedError',
+  providerServerError: 'ModelServerError',
+  providerConnection: 'ModelConnectionError',
+  providerStreamError: 'ModelStreamError',
   invalidUserInput: 'InvalidUserInputError',
   /** An activityTool's activity was given input its schema refuses (the model sees it as an error result). */
   invalidToolInput: 'InvalidToolInputError',

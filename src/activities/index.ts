@@ -1,4 +1,4 @@
-// Builds the worker's activity implementations around its tools and its Anthropic client.
+// Builds the worker's activity implementations around its tools and its model providers.
 import Anthropic from '@anthropic-ai/sdk';
 import type { AgentActivities } from './contract.js';
 import { createModelActivity } from './model-call.js';
@@ -11,6 +11,7 @@ import { TranscriptCache } from './transcript-cache.js';
 import { activityToolImplementations } from './activity-tool.js';
 import { planSubRunContinuation } from './sub-run-continuation.js';
 import { DEFAULT_QUIET_HEARTBEAT_INTERVAL_MS, type CancelWatch } from './cancel-watch.js';
+import { CLOUD_CLAUDE_PROVIDERS, ModelProviders, type ModelProvider } from '../models/providers.js';
 
 /** How the worker reaches Anthropic's Messages API. */
 export interface AnthropicSettings {
@@ -26,6 +27,13 @@ export interface AnthropicSettings {
 
 export interface ActivityOptions {
   tools?: Tool[];
+  /**
+   * Model providers by the name run model ids use (`<name>/<model>`): Vercel AI SDK providers
+   * (`{ openai: createOpenAI({ apiKey }) }`), functions from a model id to an AI SDK model
+   * (`{ openai: (id) => openai.chat(id) }`) or Anthropic SDK clients (`{ bedrock: new AnthropicBedrock({ … }) }`).
+   * Built in: `anthropic` (from `anthropic`), `bedrock` and `vertex` (Anthropic's SDKs, configured from the environment).
+   */
+  models?: Record<string, ModelProvider>;
   /** Tools looked up at each use, e.g. MCP servers' (McpToolServer). */
   toolSources?: ToolSource[];
   anthropic?: AnthropicSettings;
@@ -63,7 +71,7 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
   return {
     ...toolActivities,
     callModel: createModelActivity({
-      anthropic,
+      providers: new ModelProviders(options.models ?? {}, { anthropic: async () => anthropic(), ...CLOUD_CLAUDE_PROVIDERS }),
       registry,
       transcripts,
       heartbeatIntervalMs,

@@ -3,6 +3,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ApplicationFailure } from '@temporalio/activity';
 import { FailureTypes } from '../types.js';
+import { retryAfterMs } from '../models/retry-after.js';
 
 const NON_RETRYABLE_STATUS: Record<number, string> = {
   400: FailureTypes.badRequest,
@@ -13,28 +14,18 @@ const NON_RETRYABLE_STATUS: Record<number, string> = {
   422: FailureTypes.badRequest,
 };
 
-function retryAfterMs(headers: Headers | undefined): number | undefined {
-  const ms = headers?.get('retry-after-ms');
-  if (ms && Number.isFinite(Number(ms))) return Number(ms);
-  const value = headers?.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
-}
-
 export class ModelStreamStalledError extends Error {
   override name = 'ModelStreamStalledError';
 }
 
-export function classifyModelError(err: unknown): ApplicationFailure {
+/** `api` names the API in messages: Anthropic's own, or Claude on Bedrock or Vertex through Anthropic's SDKs. */
+export function classifyModelError(err: unknown, api = 'Anthropic API'): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof ModelStreamStalledError) {
     return ApplicationFailure.create({ type: FailureTypes.modelStreamStalled, message: err.message, nonRetryable: false });
   }
   if (err instanceof Anthropic.APIConnectionError) {
-    return ApplicationFailure.create({ type: FailureTypes.connection, message: `Anthropic API unreachable: ${err.message}` });
+    return ApplicationFailure.create({ type: FailureTypes.connection, message: `${api} unreachable: ${err.message}` });
   }
   if (err instanceof Anthropic.APIError) {
     const status = err.status;
@@ -47,15 +38,15 @@ export function classifyModelError(err: unknown): ApplicationFailure {
     if (nonRetryableType) {
       return ApplicationFailure.create({
         type: nonRetryableType,
-        message: `Anthropic API ${status}: ${err.message}${requestId}`,
+        message: `${api} ${status}: ${err.message}${requestId}`,
         nonRetryable: true,
       });
     }
-    const delay = retryAfterMs(err.headers);
+    const delay = retryAfterMs((name) => err.headers?.get(name));
     const type = status === 429 ? FailureTypes.rateLimited : status === 529 ? FailureTypes.overloaded : FailureTypes.serverError;
     return ApplicationFailure.create({
       type,
-      message: `Anthropic API ${status}: ${err.message}${requestId}`,
+      message: `${api} ${status}: ${err.message}${requestId}`,
       ...(delay !== undefined ? { nextRetryDelay: delay } : {}),
     });
   }

@@ -21,6 +21,7 @@ import { getClient, resolveTaskQueue, type ConnectionOptions } from './connectio
 import { awaitClose } from './run-close.js';
 import { checkRunId } from './run-id.js';
 import { modelId } from '../model-id.js';
+import type { FallbackModels } from '../models/fallbacks.js';
 import { InvalidRequirementError, RunNotFoundError, RunNotRunningError, RunStillRunningError, TaskNotRunError } from './errors.js';
 import { readExecution } from './read-execution.js';
 import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-stream.js';
@@ -35,6 +36,14 @@ export interface AgentOptions extends ConnectionOptions {
   searchAttributes?: boolean;
   /** Makes run ids; default `run-<uuid>`. The run id is the Temporal workflow id. */
   newRunId?: () => string;
+  /**
+   * Models that take a model step when this Agent's model keeps failing with retryable errors (overloaded, 5xx, rate
+   * limits, timeouts): after `attemptsPerModel` attempts (default 6) on one model, the next takes the same step. The
+   * step records the model that answered. Any provider's ids, e.g. `['openai/gpt-5', 'bedrock/anthropic.claude-…']`.
+   */
+  fallbacks?: string[];
+  /** Attempts each model of a run with `fallbacks` gets before the next one takes the step. Default 6. */
+  attemptsPerModel?: number;
 }
 
 /** Options of one agent.do() / agent.start() call. */
@@ -107,6 +116,15 @@ export interface RunHandle<O = unknown> {
 }
 
 
+function fallbackModels(options: AgentOptions): FallbackModels | undefined {
+  const { fallbacks, attemptsPerModel } = options;
+  if (attemptsPerModel !== undefined && (!Number.isInteger(attemptsPerModel) || attemptsPerModel < 1)) {
+    throw new TypeError(`attemptsPerModel must be a positive integer, not ${String(attemptsPerModel)}`);
+  }
+  if (!fallbacks?.length) return undefined;
+  return { models: fallbacks.map(modelId), ...(attemptsPerModel !== undefined ? { attemptsPerModel } : {}) };
+}
+
 function runIdOf(ref: RunRef): string {
   const runId = 'runId' in ref ? checkRunId(ref.runId) : ref.task.runId;
   if (!runId) throw new TaskNotRunError();
@@ -131,7 +149,10 @@ export class Agent {
   constructor(model: string, options: AgentOptions = {}) {
     this.model = modelId(model);
     this.options = options;
+    this.fallbacks = fallbackModels(options);
   }
+
+  private readonly fallbacks: FallbackModels | undefined;
 
   /** Runs the task to its end (completed, cancelled or error) and returns what happened. */
   async do<O>(task: Task<O>, options: RunCallOptions = {}): Promise<RunOutput<O>> {
@@ -151,6 +172,7 @@ export class Agent {
       task: { ...task.toSpec(), ...(memory ? { memory } : {}) },
       ...(limits ? { limits } : {}),
       model: this.model,
+      ...(this.fallbacks ? { fallbacks: this.fallbacks } : {}),
       ...(sessionId !== undefined ? { sessionId } : {}),
       ...(this.options.userId !== undefined ? { userId: this.options.userId } : {}),
       searchAttributes,

@@ -35,13 +35,21 @@ function activityUsage(activity: ActivityRecord): Usage | undefined {
     if (!cache || usage.cacheReadInputTokens !== undefined || usage.cacheCreationInputTokens !== undefined) return usage;
     return addUsage(usage, { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: cache.readInputTokens, cacheCreationInputTokens: cache.creationInputTokens });
   }
-  return activity.progress?.usage;
+  // A cut call whose provider had not reported usage yet: unknown, so none (not a made-up zero).
+  return activity.progress?.usageReported === false ? undefined : activity.progress?.usage;
+}
+
+/** The model that answered a model step, or that a cut one asked (a fallback's), as recorded. */
+function stepModel(activity: ActivityRecord): string | undefined {
+  if (activity.outcome?.kind === 'model') return activity.outcome.result.model || undefined;
+  return activity.progress?.model;
 }
 
 export function stepResultOf(activity: ActivityRecord, execution: number): StepResult {
   const isModel = activity.activityType === STEP_ACTIVITY.model;
   const toolInput = activity.input as ToolCallInput;
   const usage = activityUsage(activity);
+  const model = isModel ? stepModel(activity) : undefined;
   const output =
     activity.outcome?.kind === 'model'
       ? textOf(activity.outcome.result.content)
@@ -60,6 +68,7 @@ export function stepResultOf(activity: ActivityRecord, execution: number): StepR
     ...(activity.endedAt ? { endedAt: activity.endedAt } : {}),
     ...(started && activity.endedAt ? { durationMs: Date.parse(activity.endedAt) - Date.parse(started) } : {}),
     ...(usage ? { usage } : {}),
+    ...(model ? { model } : {}),
     ...(isModel ? {} : { toolUseId: toolInput.toolUseId, toolInput: toolInput.input }),
     ...(activity.subRunId ? { subRunId: activity.subRunId } : {}),
     ...(output !== undefined ? { output } : {}),

@@ -5,6 +5,7 @@ import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { AnthropicSettings } from '../activities/index.js';
 import type { Tool } from '../activities/tool-definition.js';
+import type { ModelProvider } from '../models/providers.js';
 import type { McpToolServer } from '../activities/mcp-tools.js';
 import { connectWithin, temporalSettings, type TemporalSettingsOptions } from '../environment.js';
 import { installQuietRuntime, METRICS_PORT_ENV } from './quiet-runtime.js';
@@ -35,6 +36,14 @@ export interface CreateWorkerOptions extends TemporalSettingsOptions {
   /** Default: a NativeConnection opened from the settings above (closed when `run()` ends). */
   connection?: NativeConnection;
   anthropic?: AnthropicSettings;
+  /**
+   * Model providers by the name run model ids use (`<name>/<model>`), beside the built-in `anthropic`, `bedrock` and
+   * `vertex`: a Vercel AI SDK provider (`{ openai: createOpenAI({ apiKey }) }`), a function from a model id to an AI SDK
+   * model (`{ openai: (id) => openai.chat(id) }` for Chat Completions), or an Anthropic SDK client
+   * (`{ bedrock: new AnthropicBedrock({ awsRegion }) }`). A run naming a provider missing here fails before its first
+   * model call with ModelProviderNotRegisteredError. Provider objects and keys never enter a payload.
+   */
+  models?: Record<string, ModelProvider>;
   /** How often activities heartbeat (default DEFAULT_HEARTBEAT_INTERVAL_MS, 200 ms); bounds how long a cancel takes to reach a running call. */
   heartbeatIntervalMs?: number;
   /**
@@ -102,6 +111,7 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
     tools: options.tools ?? [],
     ...(options.mcpServers?.length ? { mcpServers: options.mcpServers } : {}),
     ...(options.anthropic ? { anthropic: options.anthropic } : {}),
+    ...(options.models ? { models: options.models } : {}),
     ...(options.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
     ...(options.streamIdleTimeoutMs !== undefined ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),
     ...(options.quietHeartbeatIntervalMs !== undefined ? { quietHeartbeatIntervalMs: options.quietHeartbeatIntervalMs } : {}),

@@ -14,6 +14,7 @@ import { CancelWatch } from '../activities/cancel-watch.js';
 import { createRunAccessActivities } from '../activities/run-access.js';
 import type { McpToolServer } from '../activities/mcp-tools.js';
 import type { Tool } from '../activities/tool-definition.js';
+import type { ModelProvider } from '../models/providers.js';
 import { PluginRegisteredTwiceError } from '../client/errors.js';
 import { dataConverterFromEnv } from '../codec/env-codecs.js';
 import { createWorkerTracing, type TracingOptions, type WorkerTracing } from './tracing.js';
@@ -26,6 +27,8 @@ export interface DurableAgentPluginOptions {
   /** MCP servers whose tools the runs can call (see CreateWorkerOptions.mcpServers); the caller owns the connections. */
   mcpServers?: McpToolServer[];
   anthropic?: AnthropicSettings;
+  /** Model providers besides Anthropic's (see CreateWorkerOptions.models): provider objects and keys stay on the worker. */
+  models?: Record<string, ModelProvider>;
   /** How often activities heartbeat (default 200 ms); bounds how long a cancel takes to reach a running call. */
   heartbeatIntervalMs?: number;
   streamIdleTimeoutMs?: number;
@@ -79,6 +82,7 @@ export class DurableAgentPlugin extends SimplePlugin {
           cancelWatch,
           ...(options.quietHeartbeatIntervalMs !== undefined ? { quietHeartbeatIntervalMs: options.quietHeartbeatIntervalMs } : {}),
           ...(options.anthropic ? { anthropic: options.anthropic } : {}),
+          ...(options.models ? { models: options.models } : {}),
           ...(options.streamIdleTimeoutMs !== undefined ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),
         }),
         ...createRunAccessActivities(),

@@ -1,7 +1,8 @@
 // Activity policies as constants: a change here changes the commands the loop emits, so treat it like loop code.
 import { ActivityCancellationType } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/workflow';
-import { FailureTypes, type StepTimeouts } from '../types.js';
+import { FailureTypes, type FallbackModels, type StepTimeouts } from '../types.js';
+import { fallbackAttempts } from '../models/fallbacks.js';
 
 const NON_RETRYABLE = [
   FailureTypes.toolNotRegistered,
@@ -75,3 +76,12 @@ export const USER_INPUT_CHECK_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 3 },
 };
+
+/**
+ * A run with fallback models gives its model steps every model's attempts (src/models/fallbacks.ts); without any the
+ * options are unchanged, so runs without fallbacks schedule the commands recorded before fallbacks existed.
+ */
+export function withFallbacks(options: ActivityOptions, fallbacks: FallbackModels | undefined): ActivityOptions {
+  if (!fallbacks?.models.length) return options;
+  return { ...options, retry: { ...options.retry, maximumAttempts: fallbackAttempts(fallbacks) } };
+}

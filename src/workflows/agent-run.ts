@@ -34,6 +34,7 @@ import {
   TOOL_ACTIVITY_OPTIONS,
   USER_INPUT_CHECK_OPTIONS,
   withTimeouts,
+  withFallbacks,
 } from './activity-options.js';
 import { Conversation, type StepPlan, type ToolStepPlan } from './conversation.js';
 import {
@@ -93,7 +94,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   // Runs recorded before tools were resolved on the worker use the policy their input carries; newer ones the worker's.
   let toolPolicies = new Map<string, LoopToolPolicy>(task.tools.map((ref) => [ref.name, ref]));
   const runId = workflowInfo().workflowId;
-  const modelOptions = withTimeouts(MODEL_ACTIVITY_OPTIONS, 'model', task.timeouts);
+  const modelOptions = withFallbacks(withTimeouts(MODEL_ACTIVITY_OPTIONS, 'model', task.timeouts), input.fallbacks);
   const toolOptions = withTimeouts(TOOL_ACTIVITY_OPTIONS, 'tool', task.timeouts);
   // Messages the worker was already sent in this execution; the next model call carries only what follows.
   let sentMessages = 0;

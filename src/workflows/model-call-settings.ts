@@ -11,18 +11,19 @@ export function modelCallSettings(input: RunInput): ModelCallSettings {
     ...(task.system !== undefined ? { system: task.system } : {}),
     toolNames: task.tools.map((ref) => ref.name),
     ...(task.output ? { output: { schema: task.output.schema } } : {}),
+    ...(input.fallbacks?.models.length ? { fallbacks: input.fallbacks } : {}),
   };
 }
 
 /** The settings a model call carries; undefined for one that carries none (a later call of a lean execution). */
 export function carriedSettings(input: ModelCallInput): ModelCallSettings | undefined {
-  const { model, maxTokens, system, toolNames, output } = input;
+  const { model, maxTokens, system, toolNames, output, fallbacks } = input;
   if (model === undefined || maxTokens === undefined || toolNames === undefined) return undefined;
-  return { model, maxTokens, ...(system !== undefined ? { system } : {}), toolNames, ...(output ? { output } : {}) };
+  return { model, maxTokens, ...(system !== undefined ? { system } : {}), toolNames, ...(output ? { output } : {}), ...(fallbacks ? { fallbacks } : {}) };
 }
 
 /** The call without its settings. */
 export function withoutSettings(input: ModelCallInput): ModelCallInput {
-  const { model: _m, maxTokens: _t, system: _s, toolNames: _n, output: _o, ...rest } = input;
+  const { model: _m, maxTokens: _t, system: _s, toolNames: _n, output: _o, fallbacks: _f, ...rest } = input;
   return rest;
 }

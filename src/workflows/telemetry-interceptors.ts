@@ -25,6 +25,7 @@ import { executionSpanIds, executionTraceparent, parseTraceparent } from '../tel
 import { STEP_ACTIVITY, WORKFLOW_TYPE, type ModelCallInput, type ModelCallProgress, type ModelCallResult, type RunInput, type ToolCallInput, type ToolCallResult } from '../types.js';
 import { cacheTokensOf } from './model-result.js';
 import { carriedSettings, modelCallSettings } from './model-call-settings.js';
+import { providerName } from '../model-id.js';
 
 /** The header @temporalio/interceptors-opentelemetry reads a parent span context from. */
 const TRACE_HEADER = '_tracer-data';
@@ -178,8 +179,8 @@ class StepOutbound implements WorkflowOutboundCallsInterceptor {
       ...(model
         ? {
             [GenAiAttributes.operationName]: 'chat',
-            [GenAiAttributes.providerName]: 'anthropic',
-            [GenAiAttributes.system]: 'anthropic',
+            [GenAiAttributes.providerName]: providerName(settings?.model),
+            [GenAiAttributes.system]: providerName(settings?.model),
             [GenAiAttributes.requestModel]: settings?.model,
             [GenAiAttributes.requestMaxTokens]: settings?.maxTokens,
           }

@@ -44,6 +44,10 @@ export function outputSummary(output: RunOutput): string {
   if (output.forkedFrom) {
     lines.push(`forked from run ${output.forkedFrom.runId} at step ${output.forkedFrom.fromStep} (its steps before that are marked "parent <execution>")`);
   }
+  // A run that moved between models (a fallback, a continuation on another model): which answered which steps.
+  const models = new Map<string, number[]>();
+  for (const s of output.stepResults) if (s.model) models.set(s.model, [...(models.get(s.model) ?? []), s.index]);
+  if (models.size > 1) lines.push(`models: ${[...models].map(([model, steps]) => `${model} (step${steps.length === 1 ? '' : 's'} ${steps.join(', ')})`).join('; ')}`);
   // agentTool calls: each is a run of its own, shown (and cancelled, continued) by its id.
   const subRuns = new Map(output.stepResults.flatMap((s) => (s.subRunId ? [[s.subRunId, s] as const] : [])));
   for (const [id, s] of subRuns) lines.push(`sub-run of step ${s.index} (${s.name}): ${id}`);

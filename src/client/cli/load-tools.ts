@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { McpToolServer } from '../../activities/mcp-tools.js';
 import { isTool, type Tool } from '../../activities/tool-definition.js';
+import type { ModelProvider } from '../../models/providers.js';
 import { exampleTools } from '../../examples/tools.js';
 import { oneLineError, UsageError } from './args.js';
 
@@ -12,10 +13,12 @@ export interface ToolModule {
   tools: Tool[];
   /** Its connected MCP servers: the worker serves their tools (createWorker's mcpServers); the caller closes them. */
   mcpServers: McpToolServer[];
+  /** Its `models` export: model providers by name (createWorker's `models`), e.g. `{ google: createGoogleGenerativeAI() }`. */
+  models: Record<string, ModelProvider>;
 }
 
 export async function loadToolModule(modulePath: string | undefined): Promise<ToolModule> {
-  if (!modulePath) return { tools: exampleTools, mcpServers: [] };
+  if (!modulePath) return { tools: exampleTools, mcpServers: [], models: {} };
   const specifier = modulePath.startsWith('.') || modulePath.startsWith('/') ? pathToFileURL(resolve(modulePath)).href : modulePath;
   let mod: Record<string, unknown>;
   try {
@@ -30,7 +33,8 @@ export async function loadToolModule(modulePath: string | undefined): Promise<To
   if (!tools.length && !mcpServers.length) {
     throw new UsageError(`--tools ${modulePath}: the module exports no tools made with tool({ ... }) and no MCP server from connectMcpServer().`);
   }
-  return { tools, mcpServers };
+  const models = mod.models && typeof mod.models === 'object' && !Array.isArray(mod.models) ? (mod.models as Record<string, ModelProvider>) : {};
+  return { tools, mcpServers, models };
 }
 
 /** Every tool a task can name: the module's own and its MCP servers' (as each server last listed them). */

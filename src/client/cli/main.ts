@@ -6,6 +6,7 @@ import { closeConnections, getClient } from '../connection.js';
 import { DurableAgentError } from '../errors.js';
 import { cancelRun, getRunOutput } from '../run-control.js';
 import { Task } from '../task.js';
+import { modelId } from '../../model-id.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { DEFAULT_SHUTDOWN_SIGNALS } from '../../worker/graceful-shutdown.js';
 import { METRICS_PORT_ENV } from '../../worker/quiet-runtime.js';
@@ -35,19 +36,20 @@ const USAGE = `durable-agent <command> [options]
 
   dev       [--db FILE] [--port 7233] [--ui-port 8233] [--tools MODULE] [--offline]
             Start the Temporal dev server (SQLite file, Web UI) and a worker with the example tools
-            (Claude with ANTHROPIC_API_KEY, else the scripted offline model).
+            (anthropic/ with ANTHROPIC_API_KEY, openai/ with OPENAI_API_KEY, else the scripted offline models).
   worker    [--tools MODULE] [--offline] [--metrics-port N]
-            Run a worker (TEMPORAL_ADDRESS, DURABLE_AGENT_TASK_QUEUE). Needs ANTHROPIC_API_KEY, or --offline for
-            the scripted offline model. --metrics-port (or DURABLE_AGENT_METRICS_PORT) serves Prometheus metrics
+            Run a worker (TEMPORAL_ADDRESS, DURABLE_AGENT_TASK_QUEUE). Needs ANTHROPIC_API_KEY or OPENAI_API_KEY,
+            or --offline for the scripted offline models; a --tools module's \`models\` export adds AI SDK providers. --metrics-port (or DURABLE_AGENT_METRICS_PORT) serves Prometheus metrics
             at /metrics; OTEL_EXPORTER_OTLP_ENDPOINT turns on OpenTelemetry traces.
-  run       "<task>" [--tools MODULE] [--session S] [--memory] [--user U] [--model M] [--max-steps N]
+  run       "<task>" [--tools MODULE] [--session S] [--memory] [--user U] [--model M] [--fallback M]... [--max-steps N]
             Start a run, print its id, follow its steps, print the result. --memory: the run starts after the
             conversation of the session's earlier runs.
   cancel    <runId> [--after-step] [--reason TEXT]
             Cancel a running run: at once, or --after-step (running steps finish and keep their results).
-  continue  <runId> [--from-step K] [--task-queue Q] [--message TEXT]
+  continue  <runId> [--from-step K] [--task-queue Q] [--message TEXT] [--model M]
             Continue a cancelled or stopped run from where it stopped (or fork it from step K), on the run's own
-            task queue unless --task-queue moves it; --message adds a user message the model reads next.
+            task queue unless --task-queue moves it; --message adds a user message the model reads next;
+            --model continues it on another model, of any provider (e.g. openai/gpt-5).
             [--timeout-ms N] [--max-input-tokens N] [--max-output-tokens N] [--step-budget N] [--max-wall-time-ms N]
             New limits for the run (e.g. a raised budget after a budget stop); run takes them too.
             [--approve ID] [--reject ID --note TEXT] [--input ID=JSON] [--result ID=JSON]
@@ -65,7 +67,8 @@ const USAGE = `durable-agent <command> [options]
 
 Exit codes: 0 completed, 1 error, 2 usage, 3 cancelled, 4 durable-agent error (e.g. RunNotFoundError), 5 paused.
 Environment: TEMPORAL_ADDRESS (localhost:7233), TEMPORAL_NAMESPACE (default), DURABLE_AGENT_TASK_QUEUE
-(durable-agent), ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, DURABLE_AGENT_SEARCH_ATTRIBUTES.
+(durable-agent), ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, OPENAI_API_KEY, OPENAI_BASE_URL, DURABLE_AGENT_SEARCH_ATTRIBUTES.
+Models: <provider>/<model>: anthropic/…, openai/…, bedrock/… (AWS credentials), vertex/… (Google credentials).
 Temporal Cloud / mTLS, as the \`temporal\` CLI reads them: TEMPORAL_API_KEY, TEMPORAL_TLS, TEMPORAL_TLS_CLIENT_CERT_PATH,
 TEMPORAL_TLS_CLIENT_KEY_PATH, TEMPORAL_TLS_SERVER_CA_CERT_PATH (or the *_DATA variants), TEMPORAL_TLS_SERVER_NAME,
 TEMPORAL_GRPC_META_<HEADER>, and profiles of the config file: TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE.`;
@@ -151,11 +154,11 @@ async function runWorkerUntilSignal(toolsModule: string | undefined, model: Mode
   try {
     module = await loadToolModule(toolsModule);
     const { tools, mcpServers } = module;
-    const worker = await createWorker({ tools, mcpServers, ...(backend.settings ? { anthropic: backend.settings } : {}), ...extra });
+    const worker = await createWorker({ tools, mcpServers, ...(backend.settings ? { anthropic: backend.settings } : {}), models: { ...backend.models, ...module.models }, ...extra });
     const mcp = mcpServers.map((server) => `${server.name} (${server.tools().map((t) => t.name).join(', ')})`);
     console.log(
       `worker: task queue ${worker.options.taskQueue}, tools: ${tools.map((t) => t.name).join(', ') || 'none of its own'}` +
-        `${mcp.length ? `; MCP servers: ${mcp.join(', ')}` : ''}; model: ${backend.description}`,
+        `${mcp.length ? `; MCP servers: ${mcp.join(', ')}` : ''}; model: ${backend.description}${backend.others ? `; ${backend.others}` : ''}`,
     );
     if (metricsPort !== undefined) console.log(`metrics: Prometheus on port ${metricsPort}, /metrics`);
     // createWorker's worker shuts down gracefully on these signals: in-flight steps go straight to another worker.
@@ -230,6 +233,7 @@ async function main(argv: string[]): Promise<number> {
           memory: { type: 'boolean' },
           user: { type: 'string' },
           model: { type: 'string' },
+          fallback: { type: 'string', multiple: true },
           'max-steps': { type: 'string' },
           ...LIMIT_FLAGS,
         },
@@ -252,8 +256,10 @@ async function main(argv: string[]): Promise<number> {
         ...(maxSteps !== undefined ? { maxSteps } : {}),
         ...(values.memory ? { memory: true } : {}),
       });
+      const fallbacks = usage('--fallback', () => values.fallback?.map((model) => (modelId(model), model)));
       const agent = usage('--model', () =>
         new Agent(values.model ?? 'anthropic/claude-sonnet-4-6', {
+          ...(fallbacks?.length ? { fallbacks } : {}),
           ...(values.session !== undefined ? { sessionId: values.session } : {}),
           ...(values.user !== undefined ? { userId: values.user } : {}),
         }),
@@ -276,16 +282,21 @@ async function main(argv: string[]): Promise<number> {
           'from-step': { type: 'string' },
           'task-queue': { type: 'string' },
           message: { type: 'string' },
+          model: { type: 'string' },
           ...LIMIT_FLAGS,
         },
       });
       const runId = positional(positionals, 'run id');
-      const steer = { ...(values.message !== undefined ? { message: values.message } : {}), ...limitsFrom(values) };
+      const steer = {
+        ...(values.message !== undefined ? { message: values.message } : {}),
+        ...(values.model !== undefined ? { model: usage('--model', () => (modelId(values.model!), values.model!)) } : {}),
+        ...limitsFrom(values),
+      };
       const requirements = answersFrom(values);
       const fromStep = wholeNumber('--from-step', values['from-step'], 0);
       // Follow only what the continuation adds to the run's log (a fork has a log of its own).
       const from = fromStep === undefined ? await logEnd(await getClient(), runId) : 0;
-      // The model named here is not used: a continuation, an answer and a fork keep the run's own model.
+      // The model named here is not used: a continuation, an answer and a fork keep the run's own model (--model moves it).
       const agent = new Agent('anthropic/claude-sonnet-4-6');
       const taskQueue = values['task-queue'] !== undefined ? { taskQueue: values['task-queue'] } : {};
       const handle =
