@@ -212,7 +212,7 @@ describe('activityTool: the user activity is the tool', () => {
     });
     const output = await h.agent().do(new Task({ description: 'Charge 42 and refund order 7.', tools: [otherRetry] }));
     assert.equal(output.error?.name, 'ToolMismatchError');
-    assert.match(output.error.message, /tool "charge_card".*differ in: policy \(timeoutMs, maxAttempts\)/);
+    assert.match(output.error.message, /tool "charge_card".*differ in: policy \(timeoutMs, maxAttempts, heartbeatTimeoutMs\)/);
     assert.deepEqual(charges, []);
     assert.equal(h.fake.requests.length, 0);
   });

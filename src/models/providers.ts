@@ -17,6 +17,7 @@ export interface MessagesClient {
 
 /** A Vercel AI SDK provider (`createOpenAI(…)`, `createGoogleGenerativeAI(…)`, `createOpenAICompatible(…)`, …). */
 export interface LanguageModelProvider {
+  /** The provider's language model for one of its model ids (the part of a run's model id after `<provider>/`). */
   languageModel(modelId: string): LanguageModelV4;
 }
 
