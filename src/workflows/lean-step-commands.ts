@@ -1,4 +1,4 @@
-// What a step's ScheduleActivity command carries since the `durable-agent/lean-step-commands` patch. Every byte of it
+// What a step's ScheduleActivity command carries since the `durable-agent/lean-step-commands` patch (loop/patches.ts). Every byte of it
 // is written to history once per step, so it carries nothing the activity knows already: no list of non-retryable
 // error types (the activities raise those failures as non-retryable themselves: model-errors.ts, tool-registry.ts), no
 // run id (the activity reads the workflow id), a short summary, the model call settings (system prompt, tool names,
@@ -8,8 +8,6 @@ import type { ActivityOptions } from '@temporalio/workflow';
 import type { ModelCallInput } from '../types.js';
 import { withoutSettings } from './model-call-settings.js';
 import { leaveOutToolResults } from './recorded-results.js';
-
-export const LEAN_STEP_COMMANDS = 'durable-agent/lean-step-commands';
 
 /** Length of a callTool step's summary (the tool's name and the start of its input) in lean commands. */
 export const LEAN_SUMMARY_LIMIT = 60;

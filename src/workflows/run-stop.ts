@@ -17,9 +17,7 @@ import { FailureTypes, type RunInput, type RunStop, type StopRequest, type Usage
 import { budgetExceeded, timeLimit } from './run-limits.js';
 import { stopOfCancel, stopSignal } from './stop-signal.js';
 import { cancelSinks } from './cancel-sink.js';
-
-/** Patch id of the stop mechanism: the loop's steps in a scope of their own, the time-limit timer, the stop memo. */
-export const STOP_AND_STEER = 'durable-agent/stop-and-steer';
+import { PATCHES } from './loop/patches.js';
 
 export function describeStop(stop: RunStop): string {
   const how = stop.mode === 'afterStep' ? 'after the running steps finished' : 'at once';
@@ -44,7 +42,7 @@ export class RunStopper {
     /** Told when a stop takes effect (the run is stopping, its steps may still be finishing). */
     private readonly onStopping: (stop: RunStop) => void,
   ) {
-    this.enabled = patched(STOP_AND_STEER);
+    this.enabled = patched(PATCHES.stopAndSteer.id);
     setHandler(stopSignal, (request) => {
       this.request = request;
       // A second, harder cancel of a run already stopping after its step: cut the running steps now.
