@@ -33,7 +33,7 @@ export default tseslint.config(
         {
           paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not deterministic: not in workflow code.' })),
           patterns: [
-            { group: ['../activities/*', '../client/*'], allowTypeImports: true, message: 'Workflows import activity/client types only.' },
+            { group: ['../activities/*', '../client/*', '../../activities/*', '../../client/*'], allowTypeImports: true, message: 'Workflows import activity/client types only.' },
             { group: ['@anthropic-ai/*', 'zod'], allowTypeImports: true, message: 'Only types from SDKs in workflow code.' },
           ],
         },
