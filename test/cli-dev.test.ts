@@ -29,6 +29,7 @@ test('dev starts server + worker with the offline model; run and list work again
   const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${port}`, DURABLE_AGENT_TASK_QUEUE: `dev-test-${process.pid}`, DURABLE_AGENT_CLI_SOURCE: '1' };
   delete env.ANTHROPIC_API_KEY;
   delete env.ANTHROPIC_BASE_URL;
+  delete env.OPENAI_API_KEY;
   delete env.DURABLE_AGENT_SEARCH_ATTRIBUTES;
   // Compressed and encrypted payloads: dev gives its Web UI a codec endpoint that the UI may call without a token.
   env.DURABLE_AGENT_CODEC_KEY = randomBytes(32).toString('hex');
@@ -60,6 +61,12 @@ test('dev starts server + worker with the offline model; run and list work again
   assert.equal(await run.exit, 0, run.out());
   assert.match(run.out(), /output: The long_running_task finished: Completed after 1 seconds\./);
   const runId = /run id: (\S+)/.exec(run.out())![1]!;
+
+  // The same task on openai/: dev's worker serves it from the offline OpenAI-compatible fake.
+  assert.match(dev.out(), /openai\/ models: the offline OpenAI-compatible fake at http:\/\/127\.0\.0\.1:\d+/);
+  const onOpenAI = cli(env, 'run', 'Call long_running_task with 1 seconds.', '--model', 'openai/gpt-5');
+  assert.equal(await onOpenAI.exit, 0, onOpenAI.out());
+  assert.match(onOpenAI.out(), /output: The long_running_task finished: Completed after 1 seconds\./);
 
   let listed = '';
   await waitFor(

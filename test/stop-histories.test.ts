@@ -9,7 +9,7 @@ import { toRunOutput } from '../src/history/projections.js';
 import { requestProblem } from '../src/testing/fake-anthropic/request-rules.js';
 import { RunStatus, type ContinuationSeed, type RunInput } from '../src/types.js';
 import { replayConversation } from '../src/workflows/conversation.js';
-import { savedRecord } from './helpers/saved-records.js';
+import { savedRecord, withStepModels } from './helpers/saved-records.js';
 
 function started(plan: ContinuationPlan): StartPlan {
   assert.ok(plan.kind === 'continue' || plan.kind === 'fork');
@@ -49,10 +49,7 @@ describe('stops in recorded histories', () => {
     const plan = started(planContinuation(stopped, { kind: 'continue', message: 'Skip the waits.', limits: { maxOutputTokens: 1000 } }));
     const recorded = (await savedRecord('stop-redirected')).input;
     // Steps name the model that answered since runs could use several; the recorded seed is older than that.
-    const seed = plan.input.seed!;
-    const unnamed = seed.previousSteps.map(({ model: _model, ...step }) => step);
-    assert.deepEqual({ ...seed, previousSteps: unnamed }, recorded.seed);
-    assert.deepEqual(seed.previousSteps.filter((s) => s.name === 'model').map((s) => s.model), ['claude-sonnet-4-6']);
+    assert.deepEqual(plan.input.seed, withStepModels(recorded.seed!, recorded.model));
     assert.deepEqual(plan.input.limits, { maxOutputTokens: 1000 });
     const results = Object.values(plan.input.seed!.completed).filter((o) => o.kind === 'tool');
     assert.deepEqual(results.map((o) => o.result), [{ content: INTERRUPTED_RESULT, isError: true }, { content: INTERRUPTED_RESULT, isError: true }]);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { temporal } from '@temporalio/proto';
 import { decodeExecution, type ExecutionRecord } from '../../src/history/decode.js';
 import { payloadDecoderOf, type PayloadDecoder } from '../../src/history/payload-decoder.js';
+import type { ContinuationSeed } from '../../src/types.js';
 import { historyFromFile } from './history-files.js';
 
 export type SavedHistory =
@@ -33,4 +34,12 @@ export function savedEvents(name: SavedHistory): temporal.api.history.v1.IHistor
 
 export function savedRecord(name: SavedHistory, decoder: PayloadDecoder = payloadDecoderOf()): Promise<ExecutionRecord> {
   return decodeExecution(savedEvents(name), decoder, { runId: name });
+}
+
+/**
+ * A seed a saved continuation recorded before model steps named the model that answered them (runs may use several):
+ * the same seed as the planner builds it now, each model step naming `model` (the model of the recorded run).
+ */
+export function withStepModels(seed: ContinuationSeed, model: string): ContinuationSeed {
+  return { ...seed, previousSteps: seed.previousSteps.map((step) => (step.name === 'model' ? { ...step, model } : step)) };
 }
