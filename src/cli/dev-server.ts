@@ -26,7 +26,7 @@ export interface DevServer {
 
 export function temporalBinary(): string {
   if (process.env.TEMPORAL_CLI_PATH) return process.env.TEMPORAL_CLI_PATH;
-  const bundled = fileURLToPath(new URL('../../../.tools/bin/temporal', import.meta.url));
+  const bundled = fileURLToPath(new URL('../../.tools/bin/temporal', import.meta.url));
   return existsSync(bundled) ? bundled : 'temporal';
 }
 
