@@ -4,7 +4,7 @@
 // editing them next to a stale dist/).
 import { existsSync } from 'node:fs';
 
-const built = new URL('../dist/client/cli/main.js', import.meta.url);
+const built = new URL('../dist/cli/main.js', import.meta.url);
 if (existsSync(built) && process.env.DURABLE_AGENT_CLI_SOURCE !== '1') {
   await import(built.href);
 } else {
@@ -16,5 +16,5 @@ if (existsSync(built) && process.env.DURABLE_AGENT_CLI_SOURCE !== '1') {
     process.exit(1);
   }
   api.register();
-  await import(new URL('../src/client/cli/main.ts', import.meta.url).href);
+  await import(new URL('../src/cli/main.ts', import.meta.url).href);
 }

@@ -3,12 +3,12 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent, Task, cancelRun, closeConnections, createWorker, RunStatus } from '../src/index.js';
-import { startDevServer } from '../src/client/cli/dev-server.js';
-import { followProgress } from '../src/client/cli/progress.js';
+import { startDevServer } from '../src/cli/dev-server.js';
+import { followProgress } from '../src/cli/progress.js';
 import { getClient } from '../src/client/connection.js';
 import { logEnd } from '../src/client/run-stream.js';
-import { stepsTable } from '../src/client/cli/format.js';
-import { resolveModelBackend } from '../src/client/cli/model-backend.js';
+import { stepsTable } from '../src/cli/format.js';
+import { resolveModelBackend } from '../src/cli/model-backend.js';
 import { longRunningTask } from '../src/examples/tools.js';
 import { installQuietRuntime } from '../src/worker/quiet-runtime.js';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
-import { outputSummary, stepsTable } from '../src/client/cli/format.js';
+import { outputSummary, stepsTable } from '../src/cli/format.js';
 import { RunStatus, type StepResult, type StreamEvent } from '../src/types.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { ContentBlockParam, MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { cancelRun } from '../src/client/run-control.js';
-import { outputSummary } from '../src/client/cli/format.js';
+import { outputSummary } from '../src/cli/format.js';
 import { Task } from '../src/client/task.js';
 import { INTERRUPTED_RESULT } from '../src/history/redirect.js';
 import { RunStatus, type StepResult } from '../src/types.js';

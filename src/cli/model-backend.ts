@@ -8,11 +8,11 @@
 // - no key at all: `worker` refuses to start (a production worker must never answer with a scripted model), while
 //   `dev` falls back to the offline fakes and says so.
 import { createOpenAI } from '@ai-sdk/openai';
-import type { AnthropicSettings } from '../../activities/index.js';
-import type { ModelProvider } from '../../models/providers.js';
-import { demoResponder } from '../../testing/fake-anthropic/demo-responder.js';
-import { FakeAnthropicServer } from '../../testing/fake-anthropic/index.js';
-import { FakeOpenAIServer, openAIDemoResponder } from '../../testing/fake-openai/index.js';
+import type { AnthropicSettings } from '../activities/index.js';
+import type { ModelProvider } from '../models/providers.js';
+import { demoResponder } from '../testing/fake-anthropic/demo-responder.js';
+import { FakeAnthropicServer } from '../testing/fake-anthropic/index.js';
+import { FakeOpenAIServer, openAIDemoResponder } from '../testing/fake-openai/index.js';
 
 export interface ModelBackend {
   settings: AnthropicSettings | undefined;

@@ -1,5 +1,5 @@
 // The CLI's flags for a run's limits (RunLimits): `continue --max-output-tokens 5000` and friends.
-import type { RunLimits } from '../../types.js';
+import type { RunLimits } from '../types.js';
 import { wholeNumber } from './args.js';
 
 const FLAGS = {
@@ -13,7 +13,19 @@ const FLAGS = {
 
 type LimitFlag = keyof typeof FLAGS;
 
-export const LIMIT_FLAGS = Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' }])) as Record<LimitFlag, { type: 'string' }>;
+const HELP: Record<LimitFlag, string> = {
+  'timeout-ms': 'limit: ms of workflow time one execution may take (stops at once, continuable)',
+  'max-input-tokens': 'limit: input tokens of the whole run (a budget: stops after the current step, continuable)',
+  'max-output-tokens': 'limit: output tokens of the whole run (e.g. raised by continue after a budget stop)',
+  'step-budget': 'limit: steps of the whole run, a resumable stop (unlike run --max-steps, an error)',
+  'max-wall-time-ms': 'limit: ms of workflow time of the whole run, its executions together',
+};
+
+/** The limit flags as command options (src/cli/command.ts): `run` and `continue` take them. */
+export const LIMIT_FLAGS = Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string', value: 'N', help: HELP[flag as LimitFlag] }])) as Record<
+  LimitFlag,
+  { type: 'string'; value: string; help: string }
+>;
 
 /** `{ limits }` when any limit flag was given, else nothing; a value that is not a whole number above 0 is a UsageError. */
 export function limitsFrom(values: Partial<Record<LimitFlag, string | undefined>>): { limits?: RunLimits } {

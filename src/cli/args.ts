@@ -59,3 +59,10 @@ export function usage<T>(flag: string, make: () => T): T {
     throw err;
   }
 }
+
+/** The first positional argument, `what` (e.g. "run id"); a UsageError when there is none. */
+export function positional(args: string[], what: string): string {
+  const value = args[0];
+  if (!value) throw new UsageError(`missing ${what}`);
+  return value;
+}

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SEARCH_ATTRIBUTES } from '../../types.js';
+import { SEARCH_ATTRIBUTES } from '../types.js';
 
 export interface DevServerOptions {
   dbFilename: string;
@@ -26,7 +26,7 @@ export interface DevServer {
 
 export function temporalBinary(): string {
   if (process.env.TEMPORAL_CLI_PATH) return process.env.TEMPORAL_CLI_PATH;
-  const bundled = fileURLToPath(new URL('../../../.tools/bin/temporal', import.meta.url));
+  const bundled = fileURLToPath(new URL('../../.tools/bin/temporal', import.meta.url));
   return existsSync(bundled) ? bundled : 'temporal';
 }
 
