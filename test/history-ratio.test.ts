@@ -77,7 +77,7 @@ describe('saved lean histories', () => {
 describe('the build id createWorker reports', () => {
   test("a prebuilt bundle's: 16 hex digits of its sha256; none for sources (the SDK's default) or when the options name a version", async () => {
     assert.equal(await bundleBuildId({ workflowBundle: { code: 'bundle' } }), `durable-agent+${createHash('sha256').update('bundle').digest('hex').slice(0, 16)}`);
-    assert.equal(await bundleBuildId({ workflowsPath: '/src/workflows/index.ts' }), undefined);
+    assert.equal(await bundleBuildId({ workflowsPath: '/src/workflows/bundle-entry.ts' }), undefined);
     assert.equal(versionedByOptions({ buildId: 'mine' }), true);
     assert.equal(versionedByOptions({ workerDeploymentOptions: { version: { buildId: 'b', deploymentName: 'd' }, useWorkerVersioning: false } }), true);
     assert.equal(versionedByOptions({ maxCachedWorkflows: 10 }), false);

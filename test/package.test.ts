@@ -61,7 +61,7 @@ after(async () => {
 
 describe('the npm package', () => {
   test('ships the compiled library, its types, the testing entry, the CLI and the prebuilt workflow bundle; no sources or tests', () => {
-    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'dist/workflows/entry.js', 'dist/workflows/entry.d.ts', 'dist/workflow-bundle.js', 'dist/client/cli/main.js', 'bin/durable-agent.js', 'README.md', 'package.json']) {
+    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'dist/workflows/public-entry.js', 'dist/workflows/public-entry.d.ts', 'dist/workflow-bundle.js', 'dist/client/cli/main.js', 'bin/durable-agent.js', 'README.md', 'package.json']) {
       assert.ok(packed.includes(file), `${file} is in the tarball`);
     }
     assert.deepEqual(packed.filter((f) => /^(src|test|scripts|bench|tools|deploy)\//.test(f)), []);
