@@ -1,7 +1,9 @@
 /**
- * durable-agent's public API: `Agent`, `Task` and `tool()` to run agents, `cancelRun` and the other run controls,
- * `createWorker` and `DurableAgentPlugin` to run them on a Temporal worker, the payload codecs, the typed errors and
- * the types that cross a boundary.
+ * durable-agent's client entry: `Agent`, `Task` and `tool()` to run agents, `cancelRun` and the other run controls,
+ * streaming, the payload codecs, the typed errors and the types that cross a boundary. It loads no
+ * `@temporalio/worker` (no native core bridge), so a web handler or a script that only starts and cancels runs stays
+ * light; the worker is `durable-agent/worker` (`createWorker`, `DurableAgentPlugin`), workflow code imports
+ * `durable-agent/workflow`, tests `durable-agent/testing`.
  *
  * @module durable-agent
  */
@@ -55,14 +57,8 @@ export {
   type McpServerOptions,
 } from './activities/mcp-tools.js';
 export { ToolUnavailableError } from './activities/tool-unavailable.js';
-export type { AnthropicSettings } from './activities/index.js';
-export type { ModelProvider, LanguageModelProvider, MessagesClient } from './models/providers.js';
 export type { FallbackModels } from './models/fallbacks.js';
 export { InvalidModelIdError, modelRoute, type ModelRoute } from './model-id.js';
-export { createWorker, type CreateWorkerOptions } from './worker/create-worker.js';
-export { DurableAgentPlugin, type DurableAgentPluginOptions } from './worker/plugin.js';
-export { workflowInterceptorModules } from './worker/workflow-source.js';
-export { DEFAULT_SHUTDOWN_SIGNALS, shutdownOnSignals, type ShutdownOnSignalsOptions } from './worker/graceful-shutdown.js';
 export { AesGcmCodec, encryptedDataConverter, codecFromEnv, PayloadDecryptionError } from './codec/aes-gcm-codec.js';
 export { ZlibCodec, compressionFromEnv, PayloadDecompressionError, ZLIB_ENCODING, type ZlibCodecOptions } from './codec/zlib-codec.js';
 export { CodecChain } from './codec/codec-chain.js';

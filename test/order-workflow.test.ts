@@ -96,7 +96,7 @@ function makeApp(): void {
   const pkg = join(app, 'node_modules', 'durable-agent');
   writeFileSync(
     join(pkg, 'package.json'),
-    JSON.stringify({ name: 'durable-agent', type: 'module', exports: { '.': './src/index.ts', './workflow': './src/workflows/public-entry.ts', './testing': './src/testing/index.ts' } }),
+    JSON.stringify({ name: 'durable-agent', type: 'module', exports: { '.': './src/index.ts', './worker': './src/worker/index.ts', './workflow': './src/workflows/public-entry.ts', './testing': './src/testing/index.ts' } }),
   );
   symlinkSync(join(ROOT, 'src'), join(pkg, 'src'));
   symlinkSync(join(ROOT, 'node_modules', '@temporalio'), join(app, 'node_modules', '@temporalio'));

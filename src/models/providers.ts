@@ -17,6 +17,7 @@ export interface MessagesClient {
 
 /** A Vercel AI SDK provider (`createOpenAI(…)`, `createGoogleGenerativeAI(…)`, `createOpenAICompatible(…)`, …). */
 export interface LanguageModelProvider {
+  /** The model of this id (the part after `<provider>/`), as the AI SDK calls it. */
   languageModel(modelId: string): LanguageModelV4;
 }
 
