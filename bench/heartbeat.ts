@@ -10,7 +10,7 @@ import { Agent } from '../src/client/agent.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus, type RunOutput } from '../src/types.js';
+import { RunStatus, type RunOutput } from '../src/core/types.js';
 import { DEFAULT_QUIET_HEARTBEAT_INTERVAL_MS } from '../src/activities/cancel-watch.js';
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../src/activities/index.js';
 import { DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../src/workflows/activity-options.js';

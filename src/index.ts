@@ -23,7 +23,7 @@ export { Task, type TaskOptions } from './client/task.js';
 export { readSession, DEFAULT_MEMORY_MAX_BYTES, type MemoryOptions, type SessionRun, type SessionView } from './client/session-memory.js';
 export { cancelRun, getRunOutput, getLiveSteps, type CancelOptions } from './client/run-control.js';
 export { streamRun, type StreamOptions } from './client/run-stream.js';
-export { startRunEventsServer, type RunEventsServer, type RunEventsServerOptions } from './client/run-events-server.js';
+export { startRunEventsServer, type RunEventsServer, type RunEventsServerOptions } from './server/run-events-server.js';
 export { closeConnections, type ConnectionOptions } from './client/connection.js';
 export {
   DurableAgentError,
@@ -43,7 +43,7 @@ export {
   ConnectionConfigError,
   ConnectionFailedError,
   PluginRegisteredTwiceError,
-} from './client/errors.js';
+} from './core/errors.js';
 export { tool, sleep, type HumanGate, type Tool, type ToolContext, type ToolOptions } from './activities/index.js';
 export { toolFingerprint } from './activities/tool-fingerprint.js';
 export { activityTool, type ActivityToolOptions, type ActivityToolOptionsSpec } from './activities/activity-tool.js';
@@ -58,12 +58,12 @@ export {
 } from './activities/mcp-tools.js';
 export { ToolUnavailableError } from './activities/tool-unavailable.js';
 export type { FallbackModels } from './models/fallbacks.js';
-export { InvalidModelIdError, modelRoute, type ModelRoute } from './model-id.js';
+export { InvalidModelIdError, modelRoute, type ModelRoute } from './core/model-id.js';
 export { AesGcmCodec, encryptedDataConverter, codecFromEnv, PayloadDecryptionError } from './codec/aes-gcm-codec.js';
 export { ZlibCodec, compressionFromEnv, PayloadDecompressionError, ZLIB_ENCODING, type ZlibCodecOptions } from './codec/zlib-codec.js';
 export { CodecChain } from './codec/codec-chain.js';
 export { dataConverterFromEnv } from './codec/env-codecs.js';
-export { startCodecServer, type CodecServer, type CodecServerOptions } from './codec/codec-server.js';
+export { startCodecServer, type CodecServer, type CodecServerOptions } from './server/codec-server.js';
 export {
   RunStatus,
   FailureTypes,
@@ -97,5 +97,5 @@ export {
   type StopMode,
   type StopReason,
   type BudgetLimit,
-} from './types.js';
+} from './core/types.js';
 export { INTERRUPTED_RESULT } from './history/redirect.js';

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { sleep, tool } from '../src/activities/tool-definition.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
-import { RunStatus, type RunOutput, type StepResult, type Usage } from '../src/types.js';
+import { RunStatus, type RunOutput, type StepResult, type Usage } from '../src/core/types.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';

@@ -13,7 +13,7 @@ import { Agent } from '../src/client/agent.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { FakeAnthropicServer, scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus, type ModelCallProgress, type RunOutput } from '../src/types.js';
+import { RunStatus, type ModelCallProgress, type RunOutput } from '../src/core/types.js';
 import { crashTools } from './fixtures/crash-tools.js';
 import { workflowBundle } from './helpers/bundle.js';
 import { waitFor } from './helpers/harness.js';

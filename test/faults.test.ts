@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { tool } from '../src/activities/tool-definition.js';
 import { MAX_TOOL_RESULT_BYTES } from '../src/activities/tool-call.js';
 import { Task } from '../src/client/task.js';
-import { FailureTypes, RunStatus, type RunOutput } from '../src/types.js';
+import { FailureTypes, RunStatus, type RunOutput } from '../src/core/types.js';
 import { scriptedResponder, textTurn, toolTurn, type FakeFault } from '../src/testing/fake-anthropic/index.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 

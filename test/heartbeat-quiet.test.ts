@@ -9,7 +9,7 @@ import { sleep, tool } from '../src/activities/tool-definition.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus } from '../src/types.js';
+import { RunStatus } from '../src/core/types.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 
 let started = 0;

@@ -10,7 +10,7 @@ import {
   RunPausedError,
   RunStillRunningError,
   RunTooLargeToContinueError,
-} from '../src/client/errors.js';
+} from '../src/core/errors.js';
 import { planContinuation, seedOf, type ContinuationPlan, type StartPlan } from '../src/history/continuation.js';
 import { decodeExecution } from '../src/history/decode.js';
 import { payloadDecoderOf } from '../src/history/payload-decoder.js';

@@ -13,7 +13,7 @@ import { textTurn, toolTurn, type RecordedRequest } from '../src/testing/fake-an
 import { connectMcpServer, type McpToolServer } from '../src/activities/mcp-tools.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
-import { FailureTypes } from '../src/types.js';
+import { FailureTypes } from '../src/core/types.js';
 import { cliEnv, finished, killCliProcesses, startCli } from './helpers/cli-process.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import { ROOT } from './helpers/servers.js';

@@ -10,7 +10,7 @@ import { Task } from '../src/client/task.js';
 import { exampleTools } from '../src/examples/tools.js';
 import { AgentMetrics } from '../src/telemetry/attributes.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus } from '../src/types.js';
+import { RunStatus } from '../src/core/types.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import { scrape, total, type Sample } from './helpers/prometheus.js';
 import { freePort, ROOT } from './helpers/servers.js';

@@ -8,7 +8,7 @@ import { textTurn, toolTurn, type RecordedRequest } from '../src/testing/fake-an
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { assembleMemory, type SessionView } from '../src/client/session-memory.js';
-import type { MessageParam } from '../src/types.js';
+import type { MessageParam } from '../src/core/types.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import { cliEnv, finished, killCliProcesses, startCli } from './helpers/cli-process.js';
 

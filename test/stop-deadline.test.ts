@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { tool } from '../src/activities/tool-definition.js';
 import { getRunOutput } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
-import { RunStatus } from '../src/types.js';
+import { RunStatus } from '../src/core/types.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { requirementsQuery } from '../src/workflows/definitions.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';

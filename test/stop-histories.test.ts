@@ -7,7 +7,7 @@ import { planContinuation, type ContinuationPlan, type StartPlan } from '../src/
 import { INTERRUPTED_RESULT } from '../src/history/redirect.js';
 import { toRunOutput } from '../src/history/projections.js';
 import { requestProblem } from '../src/testing/fake-anthropic/request-rules.js';
-import { RunStatus, type ContinuationSeed, type RunInput } from '../src/types.js';
+import { RunStatus, type ContinuationSeed, type RunInput } from '../src/core/types.js';
 import { replayConversation } from '../src/workflows/conversation.js';
 import { savedRecord } from './helpers/saved-records.js';
 

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { streamRun } from '../src/client/run-stream.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import type { StreamEvent } from '../src/types.js';
+import type { StreamEvent } from '../src/core/types.js';
 import { countingClient } from './helpers/grpc-counter.js';
 import { waitTool } from './helpers/wait-tool.js';
 import { startHarness, type Harness } from './helpers/harness.js';

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { sleep, tool } from '../src/activities/tool-definition.js';
 import { cancelRun, getRunOutput } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
-import { RunStatus, type StreamEvent } from '../src/types.js';
+import { RunStatus, type StreamEvent } from '../src/core/types.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 

@@ -11,7 +11,7 @@ import { agentTool } from '../src/client/agent-tool.js';
 import { cancelRun, getLiveSteps, getRunOutput } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { stepsQuery } from '../src/workflows/definitions.js';
-import { RunStatus, type RunOutput } from '../src/types.js';
+import { RunStatus, type RunOutput } from '../src/core/types.js';
 import { textTurn, toolTurn, type FakeTurn, type RecordedRequest } from '../src/testing/fake-anthropic/index.js';
 import { ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';

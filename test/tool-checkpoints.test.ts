@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { cancelRun } from '../src/client/run-control.js';
-import { readExecution } from '../src/client/read-execution.js';
+import { readExecution } from '../src/history/read-execution.js';
 import { Task } from '../src/client/task.js';
 import { seedOf } from '../src/history/continuation.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus, type RunOutput, type ToolCallInput } from '../src/types.js';
+import { RunStatus, type RunOutput, type ToolCallInput } from '../src/core/types.js';
 import { crashTools } from './fixtures/crash-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import type { SideEffect } from './helpers/worker-process.js';

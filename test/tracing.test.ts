@@ -12,7 +12,7 @@ import { Task } from '../src/client/task.js';
 import { AgentAttributes, AgentEvents, EXECUTION_SPAN_NAME, GenAiAttributes } from '../src/telemetry/attributes.js';
 import { executionSpanIds } from '../src/telemetry/trace-ids.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus, type RunOutput } from '../src/types.js';
+import { RunStatus, type RunOutput } from '../src/core/types.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import { startOtlpReceiver, type CollectedSpan, type OtlpReceiver } from './helpers/otlp-receiver.js';

@@ -13,7 +13,7 @@ import { sleep, tool } from '../src/activities/tool-definition.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus, WORKFLOW_TYPE, type RunOutput } from '../src/types.js';
+import { RunStatus, WORKFLOW_TYPE, type RunOutput } from '../src/core/types.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import { freePort, ROOT } from './helpers/servers.js';

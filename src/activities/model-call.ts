@@ -3,7 +3,7 @@
 // where the provider streams it) when it is cut. With fallback models, the attempts past the first model's share go to
 // the next model in the list (src/models/fallbacks.ts).
 import { Context } from '@temporalio/activity';
-import { type ModelCallInput, type ModelCallProgress, type ModelCallResult } from '../types.js';
+import { type ModelCallInput, type ModelCallProgress, type ModelCallResult } from '../core/types.js';
 import { startHeartbeatLoop, whenAborted } from './heartbeat-loop.js';
 import { stepStopped } from './step-stopped.js';
 import { recordTokens } from './agent-metrics.js';

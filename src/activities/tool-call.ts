@@ -2,7 +2,7 @@
 // `is_error` tool_result the model sees and the run goes on; only a cancel or a missing tool stops the step.
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
-import type { ToolCallInput, ToolCallResult } from '../types.js';
+import type { ToolCallInput, ToolCallResult } from '../core/types.js';
 import { startHeartbeatLoop, whenAborted, type QuietHeartbeats } from './heartbeat-loop.js';
 import { stepStopped } from './step-stopped.js';
 import { checkpointOf } from './tool-checkpoint.js';

@@ -3,8 +3,8 @@
 // result. Cancelling the caller cancels it; continuing the caller continues it where it was cut.
 import { z } from 'zod';
 import { tool, type Tool } from '../activities/tool-definition.js';
-import type { AgentToolSpec } from '../types.js';
-import { modelId } from '../model-id.js';
+import type { AgentToolSpec } from '../core/types.js';
+import { modelId } from '../core/model-id.js';
 import { Task, type TaskOptions } from './task.js';
 
 /** Options of `agentTool`. */

@@ -1,5 +1,5 @@
 // History → ExecutionRecord: the one decoder of an execution's recorded events. Pure (no server): it takes the events
-// (fetched by src/client/history-pages.ts, or read from a saved history file) and a PayloadDecoder, and returns what
+// (fetched by src/history/history-pages.ts, or read from a saved history file) and a PayloadDecoder, and returns what
 // the execution did — its input, each step's activity with its outcome, and how the execution closed. Everything
 // users see of a run (RunOutput, the event log, the continuation seed) is a projection of these records.
 import { ApplicationFailure, TemporalFailure, TimeoutFailure, ValueError, type Payload } from '@temporalio/common';
@@ -21,15 +21,15 @@ import {
   type StepStatus,
   type ToolCallInput,
   type ToolCallResult,
-} from '../types.js';
-import { RunCompressedError, RunEncryptedError, RunNotFoundError } from '../client/errors.js';
+} from '../core/types.js';
+import { RunCompressedError, RunEncryptedError, RunNotFoundError } from '../core/errors.js';
 import { ENCRYPTED_ENCODING } from '../codec/aes-gcm-codec.js';
 import { ZLIB_ENCODING } from '../codec/zlib-codec.js';
 import { toolStepOf } from '../workflows/conversation.js';
 import { subRunStep } from '../workflows/sub-run.js';
 import { failedToolResult, subRunCancelledResult, toolValueResult } from '../workflows/tool-results.js';
 import type { PayloadDecoder } from './payload-decoder.js';
-import { FailureTypes } from '../types.js';
+import { FailureTypes } from '../core/types.js';
 import { STOP_SIGNAL } from '../workflows/stop-signal.js';
 
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;

@@ -3,7 +3,7 @@
 // history keeps one step per model call and the step's result names the model that answered. A request the provider
 // refuses for good (400, 401, 404, …) fails at once: another model would be refused the same way.
 // Pure: the loop reads it to size the model step's retry policy, the worker to pick the model of an attempt.
-import type { ModelCallSettings } from '../types.js';
+import type { ModelCallSettings } from '../core/types.js';
 
 /** Attempts per model when a run has fallbacks and does not say: the model step's own retry policy (6). */
 export const DEFAULT_ATTEMPTS_PER_MODEL = 6;

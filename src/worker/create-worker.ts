@@ -7,7 +7,7 @@ import type { AnthropicSettings } from '../activities/index.js';
 import type { Tool } from '../activities/tool-definition.js';
 import type { ModelProvider } from '../models/providers.js';
 import type { McpToolServer } from '../activities/mcp-tools.js';
-import { connectWithin, temporalSettings, type TemporalSettingsOptions } from '../environment.js';
+import { connectWithin, temporalSettings, type TemporalSettingsOptions } from '../config/environment.js';
 import { installQuietRuntime, METRICS_PORT_ENV } from './quiet-runtime.js';
 import { shutdownOnSignals } from './graceful-shutdown.js';
 import { DurableAgentPlugin } from './plugin.js';

@@ -15,7 +15,7 @@ import { createRunAccessActivities } from '../activities/run-access.js';
 import type { McpToolServer } from '../activities/mcp-tools.js';
 import type { Tool } from '../activities/tool-definition.js';
 import type { ModelProvider } from '../models/providers.js';
-import { PluginRegisteredTwiceError } from '../client/errors.js';
+import { PluginRegisteredTwiceError } from '../core/errors.js';
 import { dataConverterFromEnv } from '../codec/env-codecs.js';
 import { createWorkerTracing, type TracingOptions, type WorkerTracing } from './tracing.js';
 import { workflowInterceptorModules, workflowsWithAgentRun } from './workflow-source.js';

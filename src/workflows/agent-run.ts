@@ -27,7 +27,7 @@ import {
   type StepOutcome,
   type StepResult,
   type ToolCallResult,
-} from '../types.js';
+} from '../core/types.js';
 import {
   MODEL_ACTIVITY_OPTIONS,
   RESOLVE_TOOLS_OPTIONS,
@@ -47,10 +47,10 @@ import {
   transcriptQuery,
 } from './definitions.js';
 import { checkResolutionShape, requirementOf } from './requirements.js';
-import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from './payload-size.js';
+import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from '../core/payload-size.js';
 import { stepFailure, unwrappedRefusal } from './step-failure.js';
 import { renderCurrentDetails } from './current-details.js';
-import { oneLine } from '../text.js';
+import { oneLine } from '../core/text.js';
 import { temporalToolCall, type LoopToolPolicy } from './temporal-tools.js';
 import { describeStop, RunStopper } from './run-stop.js';
 import { outputInvalidMessage } from './structured-output.js';

@@ -2,7 +2,7 @@
 // workflow code imports this module, so it must stay free of runtime dependencies.
 import type { ContentBlockParam, MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import type { Duration, RetryPolicy } from '@temporalio/common';
-import type { FallbackModels } from './models/fallbacks.js';
+import type { FallbackModels } from '../models/fallbacks.js';
 
 export type { ContentBlockParam, MessageParam, FallbackModels };
 
@@ -234,7 +234,7 @@ export interface RunInput {
   limits?: RunLimits;
   /**
    * The model as runs record it: an Anthropic id without its prefix (`claude-sonnet-4-6`), any other provider's as
-   * `<provider>/<model>` (`openai/gpt-5`); src/model-id.ts.
+   * `<provider>/<model>` (`openai/gpt-5`); src/core/model-id.ts.
    */
   model: string;
   /** Models that take a model step when the run's model keeps failing with retryable errors (src/models/fallbacks.ts). */

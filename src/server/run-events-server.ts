@@ -7,10 +7,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import { InvalidRunIdError, RunNotFoundError } from './errors.js';
-import { checkRunId } from './run-id.js';
-import { streamEvents } from './run-stream.js';
-import { runPage } from './run-page.js';
+import { InvalidRunIdError, RunNotFoundError } from '../core/errors.js';
+import { checkRunId } from '../client/run-id.js';
+import { streamEvents } from '../client/run-stream.js';
+import { runPage } from '../client/run-page.js';
 
 export const SERVE_TOKEN_ENV = 'DURABLE_AGENT_SERVE_TOKEN';
 

@@ -6,8 +6,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import type { TLSConfig } from '@temporalio/client';
 import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile, type ConfigDataSource } from '@temporalio/envconfig';
-import { ConnectionConfigError, ConnectionFailedError } from './client/errors.js';
-import { DEFAULT_TASK_QUEUE } from './types.js';
+import { ConnectionConfigError, ConnectionFailedError } from '../core/errors.js';
+import { DEFAULT_TASK_QUEUE } from '../core/types.js';
 
 export interface TemporalConnectionOptions {
   /** Default TEMPORAL_ADDRESS, the profile's `address`, or localhost:7233. */

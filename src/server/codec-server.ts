@@ -5,10 +5,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { AesGcmCodec, CODEC_KEY_ENV, CODEC_KEY_ID_ENV, PayloadDecryptionError } from './aes-gcm-codec.js';
-import { CodecChain } from './codec-chain.js';
-import { inCodecOrder } from './env-codecs.js';
-import { COMPRESSION_ENV, compressionFromEnv, PayloadDecompressionError } from './zlib-codec.js';
+import { AesGcmCodec, CODEC_KEY_ENV, CODEC_KEY_ID_ENV, PayloadDecryptionError } from '../codec/aes-gcm-codec.js';
+import { CodecChain } from '../codec/codec-chain.js';
+import { inCodecOrder } from '../codec/env-codecs.js';
+import { COMPRESSION_ENV, compressionFromEnv, PayloadDecompressionError } from '../codec/zlib-codec.js';
 
 export const CODEC_TOKEN_ENV = 'DURABLE_AGENT_CODEC_TOKEN';
 export const CODEC_CORS_ENV = 'DURABLE_AGENT_CODEC_CORS_ORIGIN';
