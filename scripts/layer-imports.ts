@@ -3,43 +3,31 @@
 // count). The same order is held by eslint.config.js (one no-restricted-imports block per layer); this script is the
 // census the lint rules are checked against, and counts type-only imports too (marked "type").
 //
-// Layers, each importing only its own layer and those below it:
-//   0 core        bundle-safe: the types that cross a boundary, the typed errors, pure helpers (model ids, text)
-//   1 history, tools, models, activities, workflows, codec, telemetry, config
-//   2 client, worker
-//   3 cli, server (the HTTP surfaces), testing (the fakes users' tests run)
+// The layers are scripts/layers.json's (lowest first; a folder imports only its own layer and those below it):
+//   core < history, tools, models, activities, workflows, codec, telemetry, config < client, worker < cli, server, testing
 // The package's entry files (src/index.ts, src/worker/index.ts, src/workflows/public-entry.ts, src/testing/index.ts)
 // gather names from every layer: they are exempt.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import layers from './layers.json' with { type: 'json' };
 
 const ROOT = resolve(import.meta.dirname, '..');
-const SRC = join(ROOT, 'src');
+// `--src DIR` counts another tree, e.g. main's: `git archive main src | tar -x -C /tmp/main && … --src /tmp/main/src`.
+const srcFlag = process.argv.indexOf('--src');
+const SRC = srcFlag > 0 && process.argv[srcFlag + 1] ? resolve(process.argv[srcFlag + 1]!) : join(ROOT, 'src');
 
 // A file's layer is that of the longest path prefix below that matches it (a folder, or one file).
 export const LAYERS: Record<string, number> = {
-  'core/': 0,
-  'history/': 1,
-  'tools/': 1,
-  'models/': 1,
-  'activities/': 1,
-  'workflows/': 1,
-  'codec/': 1,
-  'telemetry/': 1,
-  'config/': 1,
-  'client/': 2,
-  'worker/': 2,
-  'cli/': 3,
-  'server/': 3,
-  'testing/': 3,
-  // Where these files lived before issue 27's moves, so that the script counts an older tree the same way.
+  ...Object.fromEntries(layers.layers.flatMap((layer, rank) => layer.folders.map((folder) => [`${folder}/`, rank]))),
+  ...Object.fromEntries(
+    Object.entries(layers.placed).map(([folder, like]) => [`${folder}/`, layers.layers.findIndex((layer) => layer.folders.includes(like))]),
+  ),
+  // Where files lived before issue 27's moves, so that the script counts an older tree (main before them) the same way.
   'types.ts': 0,
   'text.ts': 0,
   'model-id.ts': 0,
   'workflow-id.ts': 0,
   'environment.ts': 1,
-  'examples/': 3,
-  'client/cli/': 3,
   'client/run-events-server.ts': 3,
   'codec/codec-server.ts': 3,
 };

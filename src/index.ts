@@ -57,7 +57,7 @@ export {
   type McpServerOptions,
 } from './activities/mcp-tools.js';
 export { ToolUnavailableError } from './activities/tool-unavailable.js';
-export type { FallbackModels } from './models/fallbacks.js';
+export type { FallbackModels } from './core/types.js';
 export { InvalidModelIdError, modelRoute, type ModelRoute } from './core/model-id.js';
 export { AesGcmCodec, encryptedDataConverter, codecFromEnv, PayloadDecryptionError } from './codec/aes-gcm-codec.js';
 export { ZlibCodec, compressionFromEnv, PayloadDecompressionError, ZLIB_ENCODING, type ZlibCodecOptions } from './codec/zlib-codec.js';

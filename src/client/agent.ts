@@ -21,7 +21,7 @@ import { getClient, resolveTaskQueue, type ConnectionOptions } from './connectio
 import { awaitClose } from './run-close.js';
 import { checkRunId } from './run-id.js';
 import { modelId } from '../core/model-id.js';
-import type { FallbackModels } from '../models/fallbacks.js';
+import type { FallbackModels } from '../core/types.js';
 import { InvalidRequirementError, RunNotFoundError, RunNotRunningError, RunStillRunningError, TaskNotRunError } from '../core/errors.js';
 import { readExecution } from '../history/read-execution.js';
 import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-stream.js';
