@@ -4,7 +4,7 @@
 // each, in one run: the server's heartbeat RPCs a second and CPU while every run is in its tool, and cancelRun → the
 // tool's abort signal.
 import { z } from 'zod';
-import { tool } from '../src/activities/tool-definition.js';
+import { tool } from '../src/tools/tool-definition.js';
 import { whenAborted } from '../src/activities/heartbeat-loop.js';
 import { Agent } from '../src/client/agent.js';
 import { cancelRun } from '../src/client/run-control.js';

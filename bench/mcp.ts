@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectMcpServer } from '../src/activities/mcp-tools.js';
+import { connectMcpServer } from '../src/tools/mcp-tools.js';
 import { Agent } from '../src/client/agent.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';

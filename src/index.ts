@@ -45,8 +45,8 @@ export {
   PluginRegisteredTwiceError,
 } from './core/errors.js';
 export { tool, sleep, type HumanGate, type Tool, type ToolContext, type ToolOptions } from './activities/index.js';
-export { toolFingerprint } from './activities/tool-fingerprint.js';
-export { activityTool, type ActivityToolOptions, type ActivityToolOptionsSpec } from './activities/activity-tool.js';
+export { toolFingerprint } from './tools/tool-fingerprint.js';
+export { activityTool, type ActivityToolOptions, type ActivityToolOptionsSpec } from './tools/activity-tool.js';
 export { agentTool, type AgentToolOptions } from './client/agent-tool.js';
 export {
   connectMcpServer,
@@ -55,8 +55,8 @@ export {
   McpServerUnavailableError,
   type McpServerConfig,
   type McpServerOptions,
-} from './activities/mcp-tools.js';
-export { ToolUnavailableError } from './activities/tool-unavailable.js';
+} from './tools/mcp-tools.js';
+export { ToolUnavailableError } from './tools/tool-unavailable.js';
 export type { FallbackModels } from './core/types.js';
 export { InvalidModelIdError, modelRoute, type ModelRoute } from './core/model-id.js';
 export { AesGcmCodec, encryptedDataConverter, codecFromEnv, PayloadDecryptionError } from './codec/aes-gcm-codec.js';

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { z } from 'zod';
-import { sleep, tool } from '../src/activities/tool-definition.js';
+import { sleep, tool } from '../src/tools/tool-definition.js';
 import { AesGcmCodec, CODEC_KEY_ENV, encryptedDataConverter, keyFingerprint, parseCodecKey, PayloadDecryptionError } from '../src/codec/aes-gcm-codec.js';
 import { startCodecServer, type CodecServer } from '../src/server/codec-server.js';
 import { Agent } from '../src/client/agent.js';

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Payload } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { z } from 'zod';
-import { sleep, tool } from '../src/activities/tool-definition.js';
+import { sleep, tool } from '../src/tools/tool-definition.js';
 import { AesGcmCodec, CODEC_KEY_ENV } from '../src/codec/aes-gcm-codec.js';
 import { startCodecServer, type CodecServer } from '../src/server/codec-server.js';
 import { CodecChain } from '../src/codec/codec-chain.js';

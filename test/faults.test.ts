@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { z } from 'zod';
-import { tool } from '../src/activities/tool-definition.js';
+import { tool } from '../src/tools/tool-definition.js';
 import { MAX_TOOL_RESULT_BYTES } from '../src/activities/tool-call.js';
 import { Task } from '../src/client/task.js';
 import { FailureTypes, RunStatus, type RunOutput } from '../src/core/types.js';

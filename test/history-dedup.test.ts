@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { z } from 'zod';
-import { tool } from '../src/activities/tool-definition.js';
+import { tool } from '../src/tools/tool-definition.js';
 import { STEP_ACTIVITY } from '../src/activities/contract.js';
 import { readExecution } from '../src/history/read-execution.js';
 import { Task } from '../src/client/task.js';

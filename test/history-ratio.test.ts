@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { temporal } from '@temporalio/proto';
 import { z } from 'zod';
-import { tool } from '../src/activities/tool-definition.js';
+import { tool } from '../src/tools/tool-definition.js';
 import { STEP_ACTIVITY } from '../src/activities/contract.js';
 import { readExecution } from '../src/history/read-execution.js';
 import { Task } from '../src/client/task.js';

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { tool } from '../src/activities/tool-definition.js';
+import { tool } from '../src/tools/tool-definition.js';
 import type { Agent } from '../src/client/agent.js';
 import { InvalidRequirementError, RunNotPausedError, RunPausedError } from '../src/core/errors.js';
 import { getRunOutput } from '../src/client/run-control.js';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { z } from 'zod';
-import { sleep, tool } from '../src/activities/tool-definition.js';
+import { sleep, tool } from '../src/tools/tool-definition.js';
 import proto from '@temporalio/proto';
 import { RunTooLargeToContinueError } from '../src/core/errors.js';
 import { fetchEvents } from '../src/history/history-pages.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { textTurn, toolTurn, type RecordedRequest } from '../src/testing/fake-anthropic/index.js';
-import { connectMcpServer, type McpToolServer } from '../src/activities/mcp-tools.js';
+import { connectMcpServer, type McpToolServer } from '../src/tools/mcp-tools.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { FailureTypes } from '../src/core/types.js';
@@ -220,7 +220,7 @@ describe('MCP tools', () => {
     const module = join(dir, 'cli-tools.mts');
     writeFileSync(
       module,
-      `import { connectMcpServer } from ${JSON.stringify(join(ROOT, 'src/activities/mcp-tools.ts'))};\n` +
+      `import { connectMcpServer } from ${JSON.stringify(join(ROOT, 'src/tools/mcp-tools.ts'))};\n` +
         `export const echo = await connectMcpServer(${JSON.stringify(fixtureCommand('--log', log))}, { prefix: 'cli_' });\n`,
     );
     const env = { ...cliEnv(h.env, `cli-mcp-${process.pid}`), ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: h.fake.url };

@@ -15,7 +15,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { z } from 'zod';
-import { sleep, tool } from '../src/activities/tool-definition.js';
+import { sleep, tool } from '../src/tools/tool-definition.js';
 import { getRunOutput } from '../src/client/run-control.js';
 import { streamRun } from '../src/client/run-stream.js';
 import { FakeAnthropicServer, scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import proto from '@temporalio/proto';
 import { z } from 'zod';
-import { sleep, tool } from '../src/activities/tool-definition.js';
+import { sleep, tool } from '../src/tools/tool-definition.js';
 import { RunAlreadyCompletedError } from '../src/core/errors.js';
 import { cancelRun, getRunOutput } from '../src/client/run-control.js';
 import { streamRun } from '../src/client/run-stream.js';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { tool } from '../src/activities/tool-definition.js';
+import { tool } from '../src/tools/tool-definition.js';
 import { getRunOutput } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { RunStatus } from '../src/core/types.js';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { z } from 'zod';
-import { sleep, tool } from '../src/activities/tool-definition.js';
+import { sleep, tool } from '../src/tools/tool-definition.js';
 import { cancelRun, getRunOutput } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { RunStatus, type StreamEvent } from '../src/core/types.js';

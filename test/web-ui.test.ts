@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { z } from 'zod';
-import { sleep, tool } from '../src/activities/tool-definition.js';
+import { sleep, tool } from '../src/tools/tool-definition.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';

@@ -1,6 +1,6 @@
 // The activity interface the workflow schedules against; the workflow imports this file as types only.
 import type { ModelCallInput, ModelCallResult, ResolvedTool, ToolCallInput, ToolCallResult } from '../core/types.js';
-import type { ResolveToolsInput } from './tool-resolution.js';
+import type { ResolveToolsInput } from '../tools/tool-resolution.js';
 import type { SubRunContinuation, SubRunContinuationInput } from './sub-run-continuation.js';
 import { RESOLVE_TOOLS_ACTIVITY, STEP_ACTIVITY } from '../core/types.js';
 

@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import type { ToolCallInput, ToolCallResult } from '../core/types.js';
 import type { UserInputCheck } from './contract.js';
-import type { Tool } from './tool-definition.js';
-import type { ToolRegistry } from './tool-registry.js';
+import type { Tool } from '../tools/tool-definition.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
 
 export type HumanOutcome = { run: true; input: unknown } | { run: false; result: ToolCallResult };
 

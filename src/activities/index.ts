@@ -4,11 +4,11 @@ import type { AgentActivities } from './contract.js';
 import { createModelActivity } from './model-call.js';
 import { createToolActivity } from './tool-call.js';
 import { createUserInputCheck } from './human-resolution.js';
-import { createToolResolution } from './tool-resolution.js';
-import type { Tool } from './tool-definition.js';
-import { ToolRegistry, type ToolSource } from './tool-registry.js';
+import { createToolResolution } from '../tools/tool-resolution.js';
+import type { Tool } from '../tools/tool-definition.js';
+import { ToolRegistry, type ToolSource } from '../tools/tool-registry.js';
 import { TranscriptCache } from './transcript-cache.js';
-import { activityToolImplementations } from './activity-tool.js';
+import { activityToolImplementations } from '../tools/activity-tool.js';
 import { planSubRunContinuation } from './sub-run-continuation.js';
 import { DEFAULT_QUIET_HEARTBEAT_INTERVAL_MS, type CancelWatch } from './cancel-watch.js';
 import { CLOUD_CLAUDE_PROVIDERS, ModelProviders, type ModelProvider } from '../models/providers.js';
@@ -90,5 +90,5 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
   };
 }
 
-export { tool, sleep, isTool } from './tool-definition.js';
-export type { HumanGate, Tool, ToolContext, ToolOptions } from './tool-definition.js';
+export { tool, sleep, isTool } from '../tools/tool-definition.js';
+export type { HumanGate, Tool, ToolContext, ToolOptions } from '../tools/tool-definition.js';

@@ -8,7 +8,7 @@ import { startHeartbeatLoop, whenAborted } from './heartbeat-loop.js';
 import { stepStopped } from './step-stopped.js';
 import { recordTokens } from './agent-metrics.js';
 import { classifyModelError, ModelStreamStalledError } from './model-errors.js';
-import type { ToolRegistry } from './tool-registry.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { TranscriptCache } from './transcript-cache.js';
 import { checkOutput } from './output-check.js';
 import { textOf } from '../workflows/conversation.js';

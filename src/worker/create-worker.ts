@@ -4,9 +4,9 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { AnthropicSettings } from '../activities/index.js';
-import type { Tool } from '../activities/tool-definition.js';
+import type { Tool } from '../tools/tool-definition.js';
 import type { ModelProvider } from '../models/providers.js';
-import type { McpToolServer } from '../activities/mcp-tools.js';
+import type { McpToolServer } from '../tools/mcp-tools.js';
 import { connectWithin, temporalSettings, type TemporalSettingsOptions } from '../config/environment.js';
 import { installQuietRuntime, METRICS_PORT_ENV } from './quiet-runtime.js';
 import { shutdownOnSignals } from './graceful-shutdown.js';

@@ -22,7 +22,7 @@ import { startDevServer } from './dev-server.js';
 import { outputSummary, stepsTable } from './format.js';
 import { limitsFrom, LIMIT_FLAGS } from './limit-flags.js';
 import { closeToolModule, loadToolModule, taskTools, type ToolModule } from './load-tools.js';
-import type { Tool } from '../../activities/tool-definition.js';
+import type { Tool } from '../../tools/tool-definition.js';
 import { MissingApiKeyError, resolveModelBackend, type ModelBackendOptions } from './model-backend.js';
 import { followProgress } from './progress.js';
 import { logEnd } from '../run-stream.js';
