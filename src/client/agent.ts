@@ -28,6 +28,7 @@ import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-strea
 import { searchAttributesRegistered } from './search-attributes.js';
 import { memoryForRun, noteSessionRun, readSession, type SessionView } from './session-memory.js';
 import type { Task } from './task.js';
+import { readEnv } from '../config/env.js';
 
 export interface AgentOptions extends ConnectionOptions {
   sessionId?: string;
@@ -339,7 +340,7 @@ export class Agent {
   /** The option, else DURABLE_AGENT_SEARCH_ATTRIBUTES, else whether the namespace has them registered. */
   private async useSearchAttributes(): Promise<boolean> {
     if (this.options.searchAttributes !== undefined) return this.options.searchAttributes;
-    const env = process.env.DURABLE_AGENT_SEARCH_ATTRIBUTES;
+    const env = readEnv('DURABLE_AGENT_SEARCH_ATTRIBUTES');
     if (env !== undefined && env !== '') return ['1', 'true'].includes(env);
     return searchAttributesRegistered(await getClient(this.options));
   }

@@ -10,5 +10,5 @@ export { createWorker, type CreateWorkerOptions } from './create-worker.js';
 export { DurableAgentPlugin, type DurableAgentPluginOptions } from './plugin.js';
 export { workflowInterceptorModules } from './workflow-source.js';
 export { DEFAULT_SHUTDOWN_SIGNALS, shutdownOnSignals, type ShutdownOnSignalsOptions } from './graceful-shutdown.js';
-export type { AnthropicSettings } from '../activities/index.js';
+export type { AgentActivitySettings, AnthropicSettings } from '../activities/index.js';
 export type { ModelProvider, LanguageModelProvider, MessagesClient } from '../models/providers.js';
