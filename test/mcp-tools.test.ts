@@ -9,11 +9,8 @@ import { mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { textTurn, toolTurn, type RecordedRequest } from '../src/testing/fake-anthropic/index.js';
-import { connectMcpServer, type McpToolServer } from '../src/tools/mcp-tools.js';
-import { cancelRun } from '../src/client/run-control.js';
-import { Task } from '../src/client/task.js';
-import { FailureTypes } from '../src/core/types.js';
+import { textTurn, toolTurn, type RecordedRequest } from '../src/testing/index.js';
+import { connectMcpServer, type McpToolServer, cancelRun, Task, FailureTypes } from '../src/index.js';
 import { cliEnv, finished, killCliProcesses, startCli } from './helpers/cli-process.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import { ROOT } from './helpers/servers.js';

@@ -3,11 +3,9 @@
 // and after a cancel and continue the continuation's first model call reads what the cut execution wrote.
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
-import { cancelRun } from '../src/client/run-control.js';
-import { Task } from '../src/client/task.js';
+import { cancelRun, Task, RunStatus, type StepResult, type StreamEvent } from '../src/index.js';
 import { outputSummary, stepsTable } from '../src/client/cli/format.js';
-import { RunStatus, type StepResult, type StreamEvent } from '../src/core/types.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
 import { finished, startCli } from './helpers/cli-process.js';
 import { harnessPerFile, waitFor, type Harness } from './helpers/harness.js';

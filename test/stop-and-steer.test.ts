@@ -5,12 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { ContentBlockParam, MessageParam } from '@anthropic-ai/sdk/resources/messages';
-import { cancelRun } from '../src/client/run-control.js';
+import { cancelRun, Task, INTERRUPTED_RESULT, RunStatus, type StepResult } from '../src/index.js';
 import { outputSummary } from '../src/client/cli/format.js';
-import { Task } from '../src/client/task.js';
-import { INTERRUPTED_RESULT } from '../src/history/redirect.js';
-import { RunStatus, type StepResult } from '../src/core/types.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
 import { withoutCacheControls } from '../src/testing/fake-anthropic/prompt-cache.js';
 import { finished, killCliProcesses, startCli } from './helpers/cli-process.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
