@@ -22,9 +22,13 @@ const workerSide = ['worker', 'cli', 'testing', 'client/cli', 'examples'];
 function layerRule(/** @type {string} */ folder, /** @type {number} */ rank) {
   const above = layers.layers.slice(rank + 1).flatMap((layer) => layer.folders);
   return {
-    paths: workerSide.includes(folder)
-      ? []
-      : [{ name: '@temporalio/worker', allowTypeImports: true, message: 'Only the worker side loads @temporalio/worker (durable-agent, the client entry, must not).' }],
+    paths: [
+      ...(workerSide.includes(folder)
+        ? []
+        : [{ name: '@temporalio/worker', allowTypeImports: true, message: 'Only the worker side loads @temporalio/worker (durable-agent, the client entry, must not).' }]),
+      // core is under the workflow code too: bundle-safe, like it.
+      ...(rank === 0 ? nodeBuiltins.map((name) => ({ name, message: 'src/core/ is bundle-safe: no Node built-ins.' })) : []),
+    ],
     patterns: above.length
       ? [{ regex: `^(\\.\\./)+(${above.join('|')})/`, message: `src/${folder}/ is below ${above.join(', ')} (scripts/layers.json): import downward only.` }]
       : [],
