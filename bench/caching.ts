@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import { Agent } from '../src/client/agent.js';
 import { Task } from '../src/client/task.js';
-import { tool } from '../src/activities/tool-definition.js';
+import { tool } from '../src/tools/tool-definition.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import type { Usage } from '../src/types.js';
+import type { Usage } from '../src/core/types.js';
 import { sectionWorker, type BenchContext, type Row, type SectionResult } from './context.js';
 import { round } from './stats.js';
 

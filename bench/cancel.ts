@@ -6,7 +6,7 @@ import type { Agent } from '../src/client/agent.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus } from '../src/types.js';
+import { RunStatus } from '../src/core/types.js';
 import { now, timedResponder, waitUntil, type BenchContext, type FakeRecord, type ModelRequestLog, type Row, type SectionResult } from './context.js';
 import { ms, summarise, type Summary } from './stats.js';
 import { filler } from './tools.js';

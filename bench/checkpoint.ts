@@ -3,7 +3,7 @@
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus } from '../src/types.js';
+import { RunStatus } from '../src/core/types.js';
 import { withDeadline } from '../test/helpers/worker-process.js';
 import { waitUntil, type BenchContext, type Row, type SectionResult } from './context.js';
 import { ms, summarise } from './stats.js';

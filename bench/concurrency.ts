@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import { Agent } from '../src/client/agent.js';
 import { Task } from '../src/client/task.js';
 import { FakeAnthropicServer, scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import type { AgentRunResult } from '../src/types.js';
+import type { AgentRunResult } from '../src/core/types.js';
 import { ROOT } from '../test/helpers/servers.js';
 import { now, type BenchContext, type Row, type SectionResult } from './context.js';
 import { bytes, ms, summarise } from './stats.js';

@@ -5,7 +5,7 @@ import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Agent } from '../src/client/agent.js';
-import type { Tool } from '../src/activities/tool-definition.js';
+import type { Tool } from '../src/tools/tool-definition.js';
 import type { FakeAnthropicServer, RecordedRequest } from '../src/testing/fake-anthropic/index.js';
 import type { ToolProbe } from './tools.js';
 import { createWorker, type CreateWorkerOptions } from '../src/worker/create-worker.js';

@@ -5,7 +5,7 @@
 // sets no timeouts: the SIGKILL handover is the default heartbeat timeout's (src/workflows/activity-options.ts).
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus } from '../src/types.js';
+import { RunStatus } from '../src/core/types.js';
 import { DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../src/workflows/activity-options.js';
 import { withDeadline } from '../test/helpers/worker-process.js';
 import { waitUntil, type BenchContext, type Row, type SectionResult } from './context.js';

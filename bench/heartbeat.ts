@@ -4,13 +4,13 @@
 // each, in one run: the server's heartbeat RPCs a second and CPU while every run is in its tool, and cancelRun → the
 // tool's abort signal.
 import { z } from 'zod';
-import { tool } from '../src/activities/tool-definition.js';
+import { tool } from '../src/tools/tool-definition.js';
 import { whenAborted } from '../src/activities/heartbeat-loop.js';
 import { Agent } from '../src/client/agent.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus, type RunOutput } from '../src/types.js';
+import { RunStatus, type RunOutput } from '../src/core/types.js';
 import { DEFAULT_QUIET_HEARTBEAT_INTERVAL_MS } from '../src/activities/cancel-watch.js';
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../src/activities/index.js';
 import { DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../src/workflows/activity-options.js';

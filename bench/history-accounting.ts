@@ -3,7 +3,7 @@
 // `<path>#frame`. The parts add up to the encoded History exactly (the bench checks it). Read through the proto
 // package's reflection (the same root the client decodes with).
 import proto from '@temporalio/proto';
-import type { MessageParam } from '../src/types.js';
+import type { MessageParam } from '../src/core/types.js';
 
 const { temporal } = proto;
 type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;

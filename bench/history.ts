@@ -8,7 +8,7 @@ import { Agent } from '../src/client/agent.js';
 import { Task } from '../src/client/task.js';
 import { ZlibCodec } from '../src/codec/zlib-codec.js';
 import { scriptedResponder, textTurn, toolTurn, type FakeTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus } from '../src/types.js';
+import { RunStatus } from '../src/core/types.js';
 import { stepIndexOf } from '../src/workflows/conversation.js';
 import { BYTE_OWNERS, contentBytes, eventAccount, perTurnByOwner } from './history-accounting.js';
 import { eventBytes, historyBytes, historyJsonBytes, now, sectionWorker, type BenchContext, type Row, type SectionResult } from './context.js';

@@ -4,12 +4,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectMcpServer } from '../src/activities/mcp-tools.js';
+import { connectMcpServer } from '../src/tools/mcp-tools.js';
 import { Agent } from '../src/client/agent.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus } from '../src/types.js';
+import { RunStatus } from '../src/core/types.js';
 import { ROOT } from '../test/helpers/servers.js';
 import { sectionWorker, waitUntil, type BenchContext, type SectionResult } from './context.js';
 import { ms, summarise } from './stats.js';

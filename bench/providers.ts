@@ -17,7 +17,7 @@ import { Agent } from '../src/client/agent.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, type FakeTurn } from '../src/testing/fake-anthropic/index.js';
 import { FakeOpenAIServer } from '../src/testing/fake-openai/index.js';
-import { RunStatus } from '../src/types.js';
+import { RunStatus } from '../src/core/types.js';
 import { ROOT } from '../test/helpers/servers.js';
 import { cancelMidStream, describe, type Trial } from './cancel.js';
 import { forkWorker, startChild, stopChild } from './concurrency.js';

@@ -3,10 +3,10 @@
 // of history it has to read and the model requests it repeats (must be none).
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
-import { readExecution } from '../src/client/read-execution.js';
+import { readExecution } from '../src/history/read-execution.js';
 import { seedOf } from '../src/history/continuation.js';
 import { scriptedResponder, textTurn, toolTurn, type FakeTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus } from '../src/types.js';
+import { RunStatus } from '../src/core/types.js';
 import { eventBytes, historyBytes, now, timedResponder, waitUntil, type BenchContext, type ModelRequestLog, type Row, type SectionResult } from './context.js';
 import { bytes, ms } from './stats.js';
 

@@ -18,7 +18,7 @@ import { createActivities } from '../src/activities/index.js';
 import { Agent } from '../src/client/agent.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn, type FakeTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus, type ModelCallResult, type ToolCallResult } from '../src/types.js';
+import { RunStatus, type ModelCallResult, type ToolCallResult } from '../src/core/types.js';
 import { Conversation } from '../src/workflows/conversation.js';
 import { workflowBundle } from '../test/helpers/bundle.js';
 import { ROOT } from '../test/helpers/servers.js';

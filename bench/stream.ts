@@ -12,7 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import type { Client } from '@temporalio/client';
 import { Agent } from '../src/client/agent.js';
-import { readExecution } from '../src/client/read-execution.js';
+import { readExecution } from '../src/history/read-execution.js';
 import { streamRun } from '../src/client/run-stream.js';
 import { Task } from '../src/client/task.js';
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../src/activities/index.js';

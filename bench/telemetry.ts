@@ -15,7 +15,7 @@ import { Agent } from '../src/client/agent.js';
 import { Task } from '../src/client/task.js';
 import { AgentMetrics } from '../src/telemetry/attributes.js';
 import { scriptedResponder, textTurn, toolTurn, type FakeTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus } from '../src/types.js';
+import { RunStatus } from '../src/core/types.js';
 import { workflowInterceptorModules, workflowsPath } from '../src/worker/workflow-source.js';
 import { startOtlpReceiver } from '../test/helpers/otlp-receiver.js';
 import { scrape, total } from '../test/helpers/prometheus.js';

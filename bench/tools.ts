@@ -1,7 +1,7 @@
 // The benchmark's tools and the probe that timestamps what they do (in the bench process, on performance.now()).
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { sleep, tool, type Tool } from '../src/activities/tool-definition.js';
+import { sleep, tool, type Tool } from '../src/tools/tool-definition.js';
 
 export interface ToolEvent {
   runId: string;

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { openTelemetryWorkflowModules } from '../src/worker/tracing.js';
 
-const entry = fileURLToPath(new URL('../dist/workflows/index.js', import.meta.url));
+const entry = fileURLToPath(new URL('../dist/workflows/bundle-entry.js', import.meta.url));
 // The same interceptors as src/worker/workflow-source.ts#workflowInterceptorModules, compiled: telemetry, then OpenTelemetry's.
 const interceptorModules = [fileURLToPath(new URL('../dist/workflows/telemetry-interceptors.js', import.meta.url)), ...openTelemetryWorkflowModules()];
 if (!existsSync(entry)) {

@@ -2,7 +2,8 @@
 // continue it from a new Agent, show the result and where both executions are in the Web UI.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Agent, Task, cancelRun, closeConnections, createWorker, RunStatus } from '../src/index.js';
+import { Agent, Task, cancelRun, closeConnections, RunStatus } from '../src/index.js';
+import { createWorker } from '../src/worker/index.js';
 import { startDevServer } from '../src/cli/dev-server.js';
 import { followProgress } from '../src/cli/progress.js';
 import { getClient } from '../src/client/connection.js';

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { Agent } from '../src/client/agent.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
-import { sleep, tool } from '../src/activities/tool-definition.js';
+import { sleep, tool } from '../src/tools/tool-definition.js';
 import { createOpenAI } from '@ai-sdk/openai';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { FakeOpenAIServer } from '../src/testing/fake-openai/index.js';

@@ -3,7 +3,7 @@
 // lists; and a run cancelled while its tool runs, then continued, so continuation is pinned on the lean shape too.
 import { z } from 'zod';
 import type { Agent } from '../src/client/agent.js';
-import { sleep, tool } from '../src/activities/tool-definition.js';
+import { sleep, tool } from '../src/tools/tool-definition.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';

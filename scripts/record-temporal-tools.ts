@@ -4,8 +4,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
 import type { Agent } from '../src/client/agent.js';
-import { activityTool } from '../src/activities/activity-tool.js';
-import { sleep, tool } from '../src/activities/tool-definition.js';
+import { activityTool } from '../src/tools/activity-tool.js';
+import { sleep, tool } from '../src/tools/tool-definition.js';
 import { agentTool } from '../src/client/agent-tool.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';

@@ -1,7 +1,9 @@
 /**
- * durable-agent's public API: `Agent`, `Task` and `tool()` to run agents, `cancelRun` and the other run controls,
- * `createWorker` and `DurableAgentPlugin` to run them on a Temporal worker, the payload codecs, the typed errors and
- * the types that cross a boundary.
+ * durable-agent's client entry: `Agent`, `Task` and `tool()` to run agents, `cancelRun` and the other run controls,
+ * streaming, the payload codecs, the typed errors and the types that cross a boundary. It loads no
+ * `@temporalio/worker` (no native core bridge), so a web handler or a script that only starts and cancels runs stays
+ * light; the worker is `durable-agent/worker` (`createWorker`, `DurableAgentPlugin`), workflow code imports
+ * `durable-agent/workflow`, tests `durable-agent/testing`.
  *
  * @module durable-agent
  */
@@ -21,7 +23,7 @@ export { Task, type TaskOptions } from './client/task.js';
 export { readSession, DEFAULT_MEMORY_MAX_BYTES, type MemoryOptions, type SessionRun, type SessionView } from './client/session-memory.js';
 export { cancelRun, getRunOutput, getLiveSteps, type CancelOptions } from './client/run-control.js';
 export { streamRun, type StreamOptions } from './client/run-stream.js';
-export { startRunEventsServer, type RunEventsServer, type RunEventsServerOptions } from './client/run-events-server.js';
+export { startRunEventsServer, type RunEventsServer, type RunEventsServerOptions } from './server/run-events-server.js';
 export { closeConnections, type ConnectionOptions } from './client/connection.js';
 export {
   DurableAgentError,
@@ -41,10 +43,10 @@ export {
   ConnectionConfigError,
   ConnectionFailedError,
   PluginRegisteredTwiceError,
-} from './client/errors.js';
+} from './core/errors.js';
 export { tool, sleep, type HumanGate, type Tool, type ToolContext, type ToolOptions } from './activities/index.js';
-export { toolFingerprint } from './activities/tool-fingerprint.js';
-export { activityTool, type ActivityToolOptions, type ActivityToolOptionsSpec } from './activities/activity-tool.js';
+export { toolFingerprint } from './tools/tool-fingerprint.js';
+export { activityTool, type ActivityToolOptions, type ActivityToolOptionsSpec } from './tools/activity-tool.js';
 export { agentTool, type AgentToolOptions } from './client/agent-tool.js';
 export {
   connectMcpServer,
@@ -53,21 +55,15 @@ export {
   McpServerUnavailableError,
   type McpServerConfig,
   type McpServerOptions,
-} from './activities/mcp-tools.js';
-export { ToolUnavailableError } from './activities/tool-unavailable.js';
-export type { AnthropicSettings } from './activities/index.js';
-export type { ModelProvider, LanguageModelProvider, MessagesClient } from './models/providers.js';
-export type { FallbackModels } from './models/fallbacks.js';
-export { InvalidModelIdError, modelRoute, type ModelRoute } from './model-id.js';
-export { createWorker, type CreateWorkerOptions } from './worker/create-worker.js';
-export { DurableAgentPlugin, type DurableAgentPluginOptions } from './worker/plugin.js';
-export { workflowInterceptorModules } from './worker/workflow-source.js';
-export { DEFAULT_SHUTDOWN_SIGNALS, shutdownOnSignals, type ShutdownOnSignalsOptions } from './worker/graceful-shutdown.js';
+} from './tools/mcp-tools.js';
+export { ToolUnavailableError } from './tools/tool-unavailable.js';
+export type { FallbackModels } from './core/types.js';
+export { InvalidModelIdError, modelRoute, type ModelRoute } from './core/model-id.js';
 export { AesGcmCodec, encryptedDataConverter, codecFromEnv, PayloadDecryptionError } from './codec/aes-gcm-codec.js';
 export { ZlibCodec, compressionFromEnv, PayloadDecompressionError, ZLIB_ENCODING, type ZlibCodecOptions } from './codec/zlib-codec.js';
 export { CodecChain } from './codec/codec-chain.js';
 export { dataConverterFromEnv } from './codec/env-codecs.js';
-export { startCodecServer, type CodecServer, type CodecServerOptions } from './codec/codec-server.js';
+export { startCodecServer, type CodecServer, type CodecServerOptions } from './server/codec-server.js';
 export {
   RunStatus,
   FailureTypes,
@@ -101,5 +97,5 @@ export {
   type StopMode,
   type StopReason,
   type BudgetLimit,
-} from './types.js';
+} from './core/types.js';
 export { INTERRUPTED_RESULT } from './history/redirect.js';

@@ -1,15 +1,12 @@
 // The user story on the CLI dev server: cancel a run at any moment, continue it from where it stopped.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { Agent } from '../src/client/agent.js';
-import { RunAlreadyCompletedError, RunNotFoundError, RunNotRunningError, RunStillRunningError, TaskNotRunError } from '../src/client/errors.js';
-import { cancelRun } from '../src/client/run-control.js';
-import { Task } from '../src/client/task.js';
+import { Agent, RunAlreadyCompletedError, RunNotFoundError, RunNotRunningError, RunStillRunningError, TaskNotRunError, cancelRun, Task, RunStatus, type RunOutput } from '../src/index.js';
 import { STEP_ACTIVITY } from '../src/activities/contract.js';
 import { withCacheBreakpoints } from '../src/activities/prompt-cache.js';
-import { RunStatus, type ModelCallInput, type RunOutput } from '../src/types.js';
-import { readExecution } from '../src/client/read-execution.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
+import type { ModelCallInput } from '../src/core/types.js';
+import { readExecution } from '../src/history/read-execution.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 

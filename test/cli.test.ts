@@ -255,7 +255,7 @@ describe('durable-agent CLI, one process per command', () => {
     const mcpModule = join(mkdtempSync(join(tmpdir(), 'durable-agent-cli-')), 'missing-mcp.mjs');
     writeFileSync(
       mcpModule,
-      `import { connectMcpServer } from ${JSON.stringify(pathToFileURL(join(ROOT, 'src', 'activities', 'mcp-tools.ts')).href)};\n` +
+      `import { connectMcpServer } from ${JSON.stringify(pathToFileURL(join(ROOT, 'src', 'tools', 'mcp-tools.ts')).href)};\n` +
         "export const server = await connectMcpServer({ command: 'durable-agent-no-such-mcp-command' });\n",
     );
     try {

@@ -9,11 +9,9 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Agent } from '../src/client/agent.js';
-import { cancelRun } from '../src/client/run-control.js';
-import { Task } from '../src/client/task.js';
-import { FakeAnthropicServer, scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus, type ModelCallProgress, type RunOutput } from '../src/types.js';
+import { Agent, cancelRun, Task, RunStatus, type RunOutput } from '../src/index.js';
+import { FakeAnthropicServer, scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
+import type { ModelCallProgress } from '../src/core/types.js';
 import { crashTools } from './fixtures/crash-tools.js';
 import { workflowBundle } from './helpers/bundle.js';
 import { waitFor } from './helpers/harness.js';

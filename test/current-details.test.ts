@@ -2,7 +2,7 @@
 // and old turns dropped with a note, tool calls with their status, results with theirs. Pure: no server needed.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { MessageParam, StepResult } from '../src/types.js';
+import type { MessageParam, StepResult } from '../src/index.js';
 import { renderCurrentDetails } from '../src/workflows/current-details.js';
 
 const toolStep = (index: number, id: string, status: StepResult['status'], execution = 1): StepResult => ({

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { SEARCH_ATTRIBUTES } from '../src/types.js';
+import { SEARCH_ATTRIBUTES } from '../src/index.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const COMPOSE = join(ROOT, '.tools/bin/compose-config');

@@ -10,7 +10,7 @@ import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
 import { AnthropicVertex } from '@anthropic-ai/vertex-sdk';
 import { OAuth2Client } from 'google-auth-library';
-import { FakeAnthropicServer, scriptedResponder, textTurn, toolTurn, type FakeApi } from '../src/testing/fake-anthropic/index.js';
+import { FakeAnthropicServer, scriptedResponder, textTurn, toolTurn, type FakeApi } from '../src/testing/index.js';
 import { crc32 } from '../src/testing/fake-anthropic/event-stream.js';
 
 const BEDROCK_MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';

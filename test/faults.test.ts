@@ -5,11 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { z } from 'zod';
-import { tool } from '../src/activities/tool-definition.js';
+import { tool, Task, FailureTypes, RunStatus, type RunOutput } from '../src/index.js';
 import { MAX_TOOL_RESULT_BYTES } from '../src/activities/tool-call.js';
-import { Task } from '../src/client/task.js';
-import { FailureTypes, RunStatus, type RunOutput } from '../src/types.js';
-import { scriptedResponder, textTurn, toolTurn, type FakeFault } from '../src/testing/fake-anthropic/index.js';
+import { scriptedResponder, textTurn, toolTurn, type FakeFault } from '../src/testing/index.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 
 const echo = tool({

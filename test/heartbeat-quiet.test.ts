@@ -5,11 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { z } from 'zod';
-import { sleep, tool } from '../src/activities/tool-definition.js';
-import { cancelRun } from '../src/client/run-control.js';
-import { Task } from '../src/client/task.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus } from '../src/types.js';
+import { sleep, tool, cancelRun, Task, RunStatus } from '../src/index.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 
 let started = 0;

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { STEP_ACTIVITY } from '../src/activities/contract.js';
 import { toolCheckpoints } from '../src/history/checkpoints.js';
 import { planContinuation, seedOf } from '../src/history/continuation.js';
-import type { ToolCallInput } from '../src/types.js';
+import type { ToolCallInput } from '../src/core/types.js';
 import { savedRecord } from './helpers/saved-records.js';
 
 test('a cut tool call: its last progress read from the cancel, carried in the seed, handed to the re-run call', async () => {

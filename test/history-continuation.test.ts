@@ -3,14 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { STEP_ACTIVITY } from '../src/activities/contract.js';
-import {
-  InvalidForkError,
-  RunAlreadyCompletedError,
-  RunNotPausedError,
-  RunPausedError,
-  RunStillRunningError,
-  RunTooLargeToContinueError,
-} from '../src/client/errors.js';
+import { InvalidForkError, RunAlreadyCompletedError, RunNotPausedError, RunPausedError, RunStillRunningError, RunTooLargeToContinueError } from '../src/index.js';
 import { planContinuation, seedOf, type ContinuationPlan, type StartPlan } from '../src/history/continuation.js';
 import { decodeExecution } from '../src/history/decode.js';
 import { payloadDecoderOf } from '../src/history/payload-decoder.js';

@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Payload } from '@temporalio/common';
 import { AesGcmCodec } from '../src/codec/aes-gcm-codec.js';
-import { RunEncryptedError, RunNotFoundError } from '../src/client/errors.js';
+import { RunEncryptedError, RunNotFoundError } from '../src/core/errors.js';
 import { decodeExecution } from '../src/history/decode.js';
 import { eventLog, logSize } from '../src/history/event-log.js';
 import { payloadDecoderOf, plainConverter } from '../src/history/payload-decoder.js';
 import { toRunOutput } from '../src/history/projections.js';
-import { RunStatus, type StreamEvent } from '../src/types.js';
+import { RunStatus, type StreamEvent } from '../src/core/types.js';
 import { savedEvents, savedRecord } from './helpers/saved-records.js';
 
 function eventsOf(chain: Parameters<typeof eventLog>[0]): StreamEvent[] {

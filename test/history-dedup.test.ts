@@ -5,12 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { z } from 'zod';
-import { tool } from '../src/activities/tool-definition.js';
+import { tool, Task, RunStatus } from '../src/index.js';
 import { STEP_ACTIVITY } from '../src/activities/contract.js';
-import { readExecution } from '../src/client/read-execution.js';
-import { Task } from '../src/client/task.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus, type ModelCallInput } from '../src/types.js';
+import { readExecution } from '../src/history/read-execution.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
+import type { ModelCallInput } from '../src/core/types.js';
 import { digestOf } from '../src/workflows/recorded-results.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 import { withoutCacheControls } from '../src/testing/fake-anthropic/prompt-cache.js';

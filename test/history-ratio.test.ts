@@ -11,16 +11,15 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { temporal } from '@temporalio/proto';
 import { z } from 'zod';
-import { tool } from '../src/activities/tool-definition.js';
+import { tool, Task, RunStatus } from '../src/index.js';
 import { STEP_ACTIVITY } from '../src/activities/contract.js';
-import { readExecution } from '../src/client/read-execution.js';
-import { Task } from '../src/client/task.js';
+import { readExecution } from '../src/history/read-execution.js';
 import { planContinuation } from '../src/history/continuation.js';
 import { decodeExecution, type ExecutionRecord } from '../src/history/decode.js';
 import { payloadDecoderOf } from '../src/history/payload-decoder.js';
 import { toRunOutput } from '../src/history/projections.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus, type ModelCallInput, type ToolCallInput } from '../src/types.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
+import type { ModelCallInput, ToolCallInput } from '../src/core/types.js';
 import { LEAN_SUMMARY_LIMIT } from '../src/workflows/lean-step-commands.js';
 import { bundleBuildId, versionedByOptions } from '../src/worker/build-id.js';
 import { historyFromFile } from './helpers/history-files.js';
@@ -79,7 +78,7 @@ describe('saved lean histories', () => {
 describe('the build id createWorker reports', () => {
   test("a prebuilt bundle's: 16 hex digits of its sha256; none for sources (the SDK's default) or when the options name a version", async () => {
     assert.equal(await bundleBuildId({ workflowBundle: { code: 'bundle' } }), `durable-agent+${createHash('sha256').update('bundle').digest('hex').slice(0, 16)}`);
-    assert.equal(await bundleBuildId({ workflowsPath: '/src/workflows/index.ts' }), undefined);
+    assert.equal(await bundleBuildId({ workflowsPath: '/src/workflows/bundle-entry.ts' }), undefined);
     assert.equal(versionedByOptions({ buildId: 'mine' }), true);
     assert.equal(versionedByOptions({ workerDeploymentOptions: { version: { buildId: 'b', deploymentName: 'd' }, useWorkerVersioning: false } }), true);
     assert.equal(versionedByOptions({ maxCachedWorkflows: 10 }), false);

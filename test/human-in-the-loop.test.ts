@@ -6,13 +6,9 @@ import { promisify } from 'node:util';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { tool } from '../src/activities/tool-definition.js';
-import type { Agent } from '../src/client/agent.js';
-import { InvalidRequirementError, RunNotPausedError, RunPausedError } from '../src/client/errors.js';
-import { getRunOutput } from '../src/client/run-control.js';
-import { Task } from '../src/client/task.js';
-import { RunStatus } from '../src/types.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
+import { tool, InvalidRequirementError, RunNotPausedError, RunPausedError, getRunOutput, Task, RunStatus } from '../src/index.js';
+import type { Agent } from '../src/index.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 import { ROOT } from './helpers/servers.js';
 

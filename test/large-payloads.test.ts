@@ -4,14 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { z } from 'zod';
-import { sleep, tool } from '../src/activities/tool-definition.js';
+import { sleep, tool, RunTooLargeToContinueError, cancelRun, getRunOutput, Task, RunStatus } from '../src/index.js';
 import proto from '@temporalio/proto';
-import { RunTooLargeToContinueError } from '../src/client/errors.js';
-import { fetchEvents } from '../src/client/history-pages.js';
-import { cancelRun, getRunOutput } from '../src/client/run-control.js';
-import { Task } from '../src/client/task.js';
-import { RunStatus } from '../src/types.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
+import { fetchEvents } from '../src/history/history-pages.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 
 const RESULT_BYTES = 900_000;

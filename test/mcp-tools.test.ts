@@ -9,11 +9,8 @@ import { mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { textTurn, toolTurn, type RecordedRequest } from '../src/testing/fake-anthropic/index.js';
-import { connectMcpServer, type McpToolServer } from '../src/activities/mcp-tools.js';
-import { cancelRun } from '../src/client/run-control.js';
-import { Task } from '../src/client/task.js';
-import { FailureTypes } from '../src/types.js';
+import { textTurn, toolTurn, type RecordedRequest } from '../src/testing/index.js';
+import { connectMcpServer, type McpToolServer, cancelRun, Task, FailureTypes } from '../src/index.js';
 import { cliEnv, finished, killCliProcesses, startCli } from './helpers/cli-process.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import { ROOT } from './helpers/servers.js';
@@ -220,7 +217,7 @@ describe('MCP tools', () => {
     const module = join(dir, 'cli-tools.mts');
     writeFileSync(
       module,
-      `import { connectMcpServer } from ${JSON.stringify(join(ROOT, 'src/activities/mcp-tools.ts'))};\n` +
+      `import { connectMcpServer } from ${JSON.stringify(join(ROOT, 'src/tools/mcp-tools.ts'))};\n` +
         `export const echo = await connectMcpServer(${JSON.stringify(fixtureCommand('--log', log))}, { prefix: 'cli_' });\n`,
     );
     const env = { ...cliEnv(h.env, `cli-mcp-${process.pid}`), ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: h.fake.url };

@@ -5,12 +5,10 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { cancelRun } from '../src/client/run-control.js';
-import { Task } from '../src/client/task.js';
+import { cancelRun, Task, RunStatus } from '../src/index.js';
 import { exampleTools } from '../src/examples/tools.js';
 import { AgentMetrics } from '../src/telemetry/attributes.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus } from '../src/types.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import { scrape, total, type Sample } from './helpers/prometheus.js';
 import { freePort, ROOT } from './helpers/servers.js';

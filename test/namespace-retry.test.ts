@@ -10,9 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Client, NamespaceNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Agent } from '../src/client/agent.js';
-import { closeConnections } from '../src/client/connection.js';
-import { Task } from '../src/client/task.js';
+import { Agent, closeConnections, Task } from '../src/index.js';
 import { startLocal, TEMPORAL_CLI } from './helpers/servers.js';
 
 const run = promisify(execFile);

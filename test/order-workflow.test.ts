@@ -15,11 +15,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { z } from 'zod';
-import { sleep, tool } from '../src/activities/tool-definition.js';
-import { getRunOutput } from '../src/client/run-control.js';
-import { streamRun } from '../src/client/run-stream.js';
-import { FakeAnthropicServer, scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { DurableAgentPlugin } from '../src/worker/plugin.js';
+import { sleep, tool, getRunOutput, streamRun } from '../src/index.js';
+import { FakeAnthropicServer, scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
+import { DurableAgentPlugin } from '../src/worker/index.js';
 import { noopSinks } from '../src/worker/tracing.js';
 import { historyFromFile, historyToFile } from './helpers/history-files.js';
 import { finished, killCliProcesses, startCli } from './helpers/cli-process.js';
@@ -96,7 +94,7 @@ function makeApp(): void {
   const pkg = join(app, 'node_modules', 'durable-agent');
   writeFileSync(
     join(pkg, 'package.json'),
-    JSON.stringify({ name: 'durable-agent', type: 'module', exports: { '.': './src/index.ts', './workflow': './src/workflows/entry.ts', './testing': './src/testing/index.ts' } }),
+    JSON.stringify({ name: 'durable-agent', type: 'module', exports: { '.': './src/index.ts', './worker': './src/worker/index.ts', './workflow': './src/workflows/public-entry.ts', './testing': './src/testing/index.ts' } }),
   );
   symlinkSync(join(ROOT, 'src'), join(pkg, 'src'));
   symlinkSync(join(ROOT, 'node_modules', '@temporalio'), join(app, 'node_modules', '@temporalio'));

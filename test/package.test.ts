@@ -61,25 +61,41 @@ after(async () => {
 
 describe('the npm package', () => {
   test('ships the compiled library, its types, the testing entry, the CLI and the prebuilt workflow bundle; no sources or tests', () => {
-    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'dist/workflows/entry.js', 'dist/workflows/entry.d.ts', 'dist/workflow-bundle.js', 'dist/cli/main.js', 'bin/durable-agent.js', 'README.md', 'package.json']) {
+    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'dist/worker/index.js', 'dist/worker/index.d.ts', 'dist/workflows/public-entry.js', 'dist/workflows/public-entry.d.ts', 'dist/workflow-bundle.js', 'dist/cli/main.js', 'bin/durable-agent.js', 'README.md', 'package.json']) {
       assert.ok(packed.includes(file), `${file} is in the tarball`);
     }
     assert.deepEqual(packed.filter((f) => /^(src|test|scripts|bench|tools|deploy)\//.test(f)), []);
     assert.ok(readdirSync(join(app, 'node_modules', 'durable-agent', 'dist')).includes('workflow-bundle.js'));
   });
 
-  test('imports in a fresh ESM project: the library, durable-agent/testing and durable-agent/workflow', async () => {
+  test('imports in a fresh ESM project: the library, durable-agent/worker, durable-agent/testing and durable-agent/workflow', async () => {
     writeFileSync(
       join(app, 'imports.mjs'),
-      `import * as lib from 'durable-agent';
-import * as testing from 'durable-agent/testing';
-import * as workflow from 'durable-agent/workflow';
-console.log(JSON.stringify({ lib: Object.keys(lib).sort(), testing: Object.keys(testing).sort(), workflow: Object.keys(workflow).sort() }));`,
+      `import { createRequire } from 'node:module';
+const lib = await import('durable-agent');
+// The client entry alone loads no @temporalio/worker (the native core bridge).
+const clientOnly = !Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('@temporalio/worker'));
+const worker = await import('durable-agent/worker');
+const testing = await import('durable-agent/testing');
+const workflow = await import('durable-agent/workflow');
+const keys = (m) => Object.keys(m).filter((k) => k !== 'default').sort();
+console.log(JSON.stringify({ clientOnly, lib: keys(lib), worker: keys(worker), testing: keys(testing), workflow: keys(workflow) }));`,
     );
-    const { lib, testing, workflow } = JSON.parse(await sh(process.execPath, ['imports.mjs'], app)) as { lib: string[]; testing: string[]; workflow: string[] };
+    const { clientOnly, lib, worker, testing, workflow } = JSON.parse(await sh(process.execPath, ['imports.mjs'], app)) as {
+      clientOnly: boolean;
+      lib: string[];
+      worker: string[];
+      testing: string[];
+      workflow: string[];
+    };
+    assert.ok(clientOnly, 'durable-agent loads without @temporalio/worker');
     for (const name of ['agentRun', 'startAgentRun', 'runAgent', 'continueAgentRun']) assert.ok(workflow.includes(name), `durable-agent/workflow exports ${name}`);
-    for (const name of ['Agent', 'Task', 'tool', 'cancelRun', 'getRunOutput', 'streamRun', 'createWorker', 'DurableAgentPlugin', 'RunStatus', 'WORKFLOW_TYPE', 'InvalidRunIdError']) {
+    for (const name of ['Agent', 'Task', 'tool', 'cancelRun', 'getRunOutput', 'streamRun', 'RunStatus', 'WORKFLOW_TYPE', 'InvalidRunIdError']) {
       assert.ok(lib.includes(name), `durable-agent exports ${name}`);
+    }
+    for (const name of ['createWorker', 'DurableAgentPlugin', 'shutdownOnSignals', 'workflowInterceptorModules']) {
+      assert.ok(worker.includes(name), `durable-agent/worker exports ${name}`);
+      assert.ok(!lib.includes(name), `durable-agent no longer exports ${name}`);
     }
     for (const name of ['FakeAnthropicServer', 'scriptedResponder', 'textTurn', 'toolTurn']) assert.ok(testing.includes(name), `durable-agent/testing exports ${name}`);
   });
@@ -122,7 +138,7 @@ export async function handleOrder(id) {
     writeFileSync(
       join(app, 'bundle.mjs'),
       `import { bundleWorkflowCode } from '@temporalio/worker';
-import { DurableAgentPlugin } from 'durable-agent';
+import { DurableAgentPlugin } from 'durable-agent/worker';
 const quiet = () => undefined;
 const { code } = await bundleWorkflowCode({
   workflowsPath: new URL('./order-workflows.js', import.meta.url).pathname,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { MessageCreateParams, MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { withCacheBreakpoints } from '../src/activities/prompt-cache.js';
-import { estimateTokens, FakePromptCache } from '../src/testing/fake-anthropic/index.js';
+import { estimateTokens, FakePromptCache } from '../src/testing/index.js';
 import { withoutCacheControls } from '../src/testing/fake-anthropic/prompt-cache.js';
 import { requestProblem } from '../src/testing/fake-anthropic/request-rules.js';
 

@@ -6,7 +6,7 @@ import { beforeEach, describe, test } from 'node:test';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { outputSummary, stepsTable } from '../src/cli/format.js';
-import { RunStatus, type StepResult, type StreamEvent } from '../src/types.js';
+import { RunStatus, type StepResult, type StreamEvent } from '../src/core/types.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
 import { finished, startCli } from './helpers/cli-process.js';

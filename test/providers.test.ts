@@ -7,16 +7,11 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
 import { z } from 'zod';
 import { createOpenAI } from '@ai-sdk/openai';
-import { Agent } from '../src/client/agent.js';
-import { cancelRun } from '../src/client/run-control.js';
-import { Task } from '../src/client/task.js';
-import { InvalidModelIdError } from '../src/model-id.js';
-import { FakeOpenAIServer } from '../src/testing/fake-openai/index.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
+import { Agent, cancelRun, Task, InvalidModelIdError, RunStatus, type RunOutput } from '../src/index.js';
+import { FakeOpenAIServer, scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
 
 /** A script of turns: it reads only the request's turn, so it drives either fake. */
 type FakeResponder = ReturnType<typeof scriptedResponder>;
-import { RunStatus, type RunOutput } from '../src/types.js';
 import { crashTools } from './fixtures/crash-tools.js';
 import { cliEnv, finished, killCliProcesses, startCli } from './helpers/cli-process.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';

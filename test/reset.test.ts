@@ -7,13 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import proto from '@temporalio/proto';
 import { z } from 'zod';
-import { sleep, tool } from '../src/activities/tool-definition.js';
-import { RunAlreadyCompletedError } from '../src/client/errors.js';
-import { cancelRun, getRunOutput } from '../src/client/run-control.js';
-import { streamRun } from '../src/client/run-stream.js';
-import { Task } from '../src/client/task.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus, type StreamEvent } from '../src/types.js';
+import { sleep, tool, RunAlreadyCompletedError, cancelRun, getRunOutput, streamRun, Task, RunStatus, type StreamEvent } from '../src/index.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 
 const ran = { quick: 0, holdStarted: 0, holdDone: 0 };

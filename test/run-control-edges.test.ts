@@ -4,13 +4,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { Agent } from '../src/client/agent.js';
-import { InvalidRunIdError } from '../src/client/errors.js';
-import { cancelRun, getLiveSteps, getRunOutput } from '../src/client/run-control.js';
-import { streamRun } from '../src/client/run-stream.js';
-import { Task } from '../src/client/task.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus, WORKFLOW_TYPE, type RunOutput } from '../src/types.js';
+import { Agent, InvalidRunIdError, cancelRun, getLiveSteps, getRunOutput, streamRun, Task, RunStatus, WORKFLOW_TYPE, type RunOutput } from '../src/index.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
 import type { AgentRunInput, AgentRunResult } from '../src/index.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';

@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { startRunEventsServer, type RunEventsServer } from '../src/client/run-events-server.js';
-import { Task } from '../src/client/task.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
+import { startRunEventsServer, type RunEventsServer, Task } from '../src/index.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
 import { waitTool } from './helpers/wait-tool.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 

@@ -3,10 +3,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { cancelRun } from '../src/client/run-control.js';
-import { Task } from '../src/client/task.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus, type RunOutput } from '../src/types.js';
+import { cancelRun, Task, RunStatus, type RunOutput } from '../src/index.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import { historyToFile } from './helpers/history-files.js';

@@ -4,11 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { exampleTools, longRunningTask } from '../src/examples/tools.js';
-import { textTurn, toolTurn, type RecordedRequest } from '../src/testing/fake-anthropic/index.js';
-import { cancelRun } from '../src/client/run-control.js';
-import { Task } from '../src/client/task.js';
-import { assembleMemory, type SessionView } from '../src/client/session-memory.js';
-import type { MessageParam } from '../src/types.js';
+import { textTurn, toolTurn, type RecordedRequest } from '../src/testing/index.js';
+import { cancelRun, Task, type SessionView } from '../src/index.js';
+import { assembleMemory } from '../src/client/session-memory.js';
+import type { MessageParam } from '../src/index.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import { cliEnv, finished, killCliProcesses, startCli } from './helpers/cli-process.js';
 

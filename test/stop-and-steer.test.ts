@@ -9,7 +9,7 @@ import { cancelRun } from '../src/client/run-control.js';
 import { outputSummary } from '../src/cli/format.js';
 import { Task } from '../src/client/task.js';
 import { INTERRUPTED_RESULT } from '../src/history/redirect.js';
-import { RunStatus, type StepResult } from '../src/types.js';
+import { RunStatus, type StepResult } from '../src/core/types.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { withoutCacheControls } from '../src/testing/fake-anthropic/prompt-cache.js';
 import { finished, killCliProcesses, startCli } from './helpers/cli-process.js';

@@ -5,11 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { tool } from '../src/activities/tool-definition.js';
-import { getRunOutput } from '../src/client/run-control.js';
-import { Task } from '../src/client/task.js';
-import { RunStatus } from '../src/types.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
+import { tool, getRunOutput, Task, RunStatus } from '../src/index.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
 import { requirementsQuery } from '../src/workflows/definitions.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 

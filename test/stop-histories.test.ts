@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
 import { planContinuation, type ContinuationPlan, type StartPlan } from '../src/history/continuation.js';
-import { INTERRUPTED_RESULT } from '../src/history/redirect.js';
+import { INTERRUPTED_RESULT, RunStatus, type ContinuationSeed } from '../src/index.js';
 import { toRunOutput } from '../src/history/projections.js';
 import { requestProblem } from '../src/testing/fake-anthropic/request-rules.js';
-import { RunStatus, type ContinuationSeed, type RunInput } from '../src/types.js';
+import type { RunInput } from '../src/core/types.js';
 import { replayConversation } from '../src/workflows/conversation.js';
 import { savedRecord, withStepModels } from './helpers/saved-records.js';
 

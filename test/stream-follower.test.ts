@@ -3,10 +3,9 @@
 // streams; a stream that starts later, once the others are done, reads the run afresh, once.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { streamRun } from '../src/client/run-stream.js';
-import { Task } from '../src/client/task.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import type { StreamEvent } from '../src/types.js';
+import { streamRun, Task } from '../src/index.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
+import type { StreamEvent } from '../src/index.js';
 import { countingClient } from './helpers/grpc-counter.js';
 import { waitTool } from './helpers/wait-tool.js';
 import { startHarness, type Harness } from './helpers/harness.js';

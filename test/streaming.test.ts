@@ -5,11 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { z } from 'zod';
-import { sleep, tool } from '../src/activities/tool-definition.js';
-import { cancelRun, getRunOutput } from '../src/client/run-control.js';
-import { Task } from '../src/client/task.js';
-import { RunStatus, type StreamEvent } from '../src/types.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
+import { sleep, tool, cancelRun, getRunOutput, Task, RunStatus, type StreamEvent } from '../src/index.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 
 let toolRuns = 0;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { planContinuation } from '../src/history/continuation.js';
 import { toRunOutput } from '../src/history/projections.js';
-import { RunStatus, type StepResult } from '../src/types.js';
+import { RunStatus, type StepResult } from '../src/index.js';
 import { savedRecord } from './helpers/saved-records.js';
 
 const sum = (steps: StepResult[], pick: (s: StepResult) => number | undefined): number => steps.reduce((n, s) => n + (pick(s) ?? 0), 0);

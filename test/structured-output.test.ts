@@ -4,10 +4,8 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import { z } from 'zod';
-import { cancelRun } from '../src/client/run-control.js';
-import { Task } from '../src/client/task.js';
-import { RunStatus, type StreamEvent } from '../src/types.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
+import { cancelRun, Task, RunStatus, type StreamEvent } from '../src/index.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
 import { harnessPerFile, waitFor, type Harness } from './helpers/harness.js';
 

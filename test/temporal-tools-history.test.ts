@@ -9,7 +9,7 @@ import { planContinuation, seedOf } from '../src/history/continuation.js';
 import { eventLog } from '../src/history/event-log.js';
 import { payloadDecoderOf } from '../src/history/payload-decoder.js';
 import { toRunOutput } from '../src/history/projections.js';
-import { RunStatus } from '../src/types.js';
+import { RunStatus } from '../src/index.js';
 import { historyFromFile } from './helpers/history-files.js';
 
 /** The outer run's id when it was recorded (its sub-run's id derives from it). */

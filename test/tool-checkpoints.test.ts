@@ -4,12 +4,11 @@
 // checkpoint from Temporal's heartbeat details of the previous attempt) — and resumes from it instead of starting over.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { cancelRun } from '../src/client/run-control.js';
-import { readExecution } from '../src/client/read-execution.js';
-import { Task } from '../src/client/task.js';
+import { cancelRun, Task, RunStatus, type RunOutput } from '../src/index.js';
+import { readExecution } from '../src/history/read-execution.js';
 import { seedOf } from '../src/history/continuation.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
-import { RunStatus, type RunOutput, type ToolCallInput } from '../src/types.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
+import type { ToolCallInput } from '../src/core/types.js';
 import { crashTools } from './fixtures/crash-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import type { SideEffect } from './helpers/worker-process.js';

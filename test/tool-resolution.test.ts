@@ -5,13 +5,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { z } from 'zod';
-import { sleep, tool } from '../src/activities/tool-definition.js';
-import { toolFingerprint } from '../src/activities/tool-fingerprint.js';
-import { getRunOutput } from '../src/client/run-control.js';
-import { Task } from '../src/client/task.js';
+import { sleep, tool, toolFingerprint, getRunOutput, Task, FailureTypes, RunStatus, WORKFLOW_TYPE, type AgentRunInput, type Requirement } from '../src/index.js';
 import { requirementsQuery, resolveRequirementUpdate } from '../src/workflows/definitions.js';
-import { FailureTypes, RunStatus, WORKFLOW_TYPE, type AgentRunInput, type Requirement } from '../src/index.js';
-import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 
 let ran = { lookup: 0, slow: 0, gated: 0 };

@@ -9,9 +9,9 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { PluginRegisteredTwiceError } from '../src/client/errors.js';
-import { FakeAnthropicServer, textTurn } from '../src/testing/fake-anthropic/index.js';
-import { DurableAgentPlugin } from '../src/worker/plugin.js';
+import { PluginRegisteredTwiceError } from '../src/index.js';
+import { FakeAnthropicServer, textTurn } from '../src/testing/index.js';
+import { DurableAgentPlugin } from '../src/worker/index.js';
 import { ROOT, startLocal } from './helpers/servers.js';
 import { withDeadline } from './helpers/worker-process.js';
 

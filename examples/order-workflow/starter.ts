@@ -2,7 +2,7 @@
 // Run: TEMPORAL_ADDRESS=localhost:7233 npx tsx starter.ts
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { DurableAgentPlugin } from 'durable-agent';
+import { DurableAgentPlugin } from 'durable-agent/worker';
 import type { Order } from './activities.js';
 import { TASK_QUEUE } from './worker.js';
 import type { handleOrder, OrderResult } from './workflows.js';

@@ -3,7 +3,8 @@
 // Run: TEMPORAL_ADDRESS=localhost:7233 ANTHROPIC_API_KEY=... npx tsx worker.ts
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { DurableAgentPlugin, type AnthropicSettings, type Tool } from 'durable-agent';
+import type { Tool } from 'durable-agent';
+import { DurableAgentPlugin, type AnthropicSettings } from 'durable-agent/worker';
 import * as activities from './activities.js';
 import { agentTools } from './tools.js';
 

@@ -2,7 +2,7 @@
 // exporter as Temporal's runtime metrics (Prometheus with createWorker({ metricsPort })), tagged with the task queue.
 import { Context } from '@temporalio/activity';
 import { AgentMetrics } from '../telemetry/attributes.js';
-import type { ModelCallResult, Usage } from '../types.js';
+import type { ModelCallResult, Usage } from '../core/types.js';
 
 /** Tokens a model call used (a completed call, or what a cut one had used), by model and kind. */
 export function recordTokens(model: string, usage: Usage, cache?: ModelCallResult['cache']): void {

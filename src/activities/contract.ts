@@ -1,8 +1,8 @@
 // The activity interface the workflow schedules against; the workflow imports this file as types only.
-import type { ModelCallInput, ModelCallResult, ResolvedTool, ToolCallInput, ToolCallResult } from '../types.js';
-import type { ResolveToolsInput } from './tool-resolution.js';
+import type { ModelCallInput, ModelCallResult, ResolvedTool, ToolCallInput, ToolCallResult } from '../core/types.js';
+import type { ResolveToolsInput } from '../tools/tool-resolution.js';
 import type { SubRunContinuation, SubRunContinuationInput } from './sub-run-continuation.js';
-import { RESOLVE_TOOLS_ACTIVITY, STEP_ACTIVITY } from '../types.js';
+import { RESOLVE_TOOLS_ACTIVITY, STEP_ACTIVITY } from '../core/types.js';
 
 export interface UserInputCheck {
   toolName: string;
@@ -22,6 +22,6 @@ export interface AgentActivities {
 
 // The activity type names history records, defined beside the other boundary constants (workflow code reads them
 // there); checked here against this interface, so renaming an activity cannot leave them behind.
-export { RESOLVE_TOOLS_ACTIVITY, STEP_ACTIVITY, type StepActivityType } from '../types.js';
+export { RESOLVE_TOOLS_ACTIVITY, STEP_ACTIVITY, type StepActivityType } from '../core/types.js';
 void (STEP_ACTIVITY satisfies Record<string, keyof AgentActivities>);
 void (RESOLVE_TOOLS_ACTIVITY satisfies keyof AgentActivities);

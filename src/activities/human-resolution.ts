@@ -1,10 +1,10 @@
 // What a human's answer means for a tool call: run it (with their values), skip it with their result, or tell the
 // model it was rejected. Kept beside the tool activity so every outcome is still one recorded activity result.
 import { z } from 'zod';
-import type { ToolCallInput, ToolCallResult } from '../types.js';
+import type { ToolCallInput, ToolCallResult } from '../core/types.js';
 import type { UserInputCheck } from './contract.js';
-import type { Tool } from './tool-definition.js';
-import type { ToolRegistry } from './tool-registry.js';
+import type { Tool } from '../tools/tool-definition.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
 
 export type HumanOutcome = { run: true; input: unknown } | { run: false; result: ToolCallResult };
 

@@ -4,14 +4,15 @@ import type { AgentActivities } from './contract.js';
 import { createModelActivity } from './model-call.js';
 import { createToolActivity } from './tool-call.js';
 import { createUserInputCheck } from './human-resolution.js';
-import { createToolResolution } from './tool-resolution.js';
-import type { Tool } from './tool-definition.js';
-import { ToolRegistry, type ToolSource } from './tool-registry.js';
+import { createToolResolution } from '../tools/tool-resolution.js';
+import type { Tool } from '../tools/tool-definition.js';
+import { ToolRegistry, type ToolSource } from '../tools/tool-registry.js';
 import { TranscriptCache } from './transcript-cache.js';
-import { activityToolImplementations } from './activity-tool.js';
+import { activityToolImplementations } from '../tools/activity-tool.js';
 import { planSubRunContinuation } from './sub-run-continuation.js';
 import { DEFAULT_QUIET_HEARTBEAT_INTERVAL_MS, type CancelWatch } from './cancel-watch.js';
 import { CLOUD_CLAUDE_PROVIDERS, ModelProviders, type ModelProvider } from '../models/providers.js';
+import { readEnv } from '../config/env.js';
 
 /** How the worker reaches Anthropic's Messages API. */
 export interface AnthropicSettings {
@@ -25,27 +26,50 @@ export interface AnthropicSettings {
   promptCaching?: boolean;
 }
 
-export interface ActivityOptions {
+/**
+ * The agent's part of a worker, as its activities see it: the first link of the options chain
+ * (`AgentActivitySettings` ← `DurableAgentPluginOptions` ← `CreateWorkerOptions`), documented once here.
+ */
+export interface AgentActivitySettings {
+  /**
+   * The tools this worker can run, and the one source of their schema and policy. A run that names a tool missing here
+   * fails with ToolNotRegisteredError, one whose client saw another version of a tool with ToolMismatchError; both
+   * before the run's first model call.
+   */
   tools?: Tool[];
   /**
-   * Model providers by the name run model ids use (`<name>/<model>`): Vercel AI SDK providers
-   * (`{ openai: createOpenAI({ apiKey }) }`), functions from a model id to an AI SDK model
-   * (`{ openai: (id) => openai.chat(id) }`) or Anthropic SDK clients (`{ bedrock: new AnthropicBedrock({ … }) }`).
-   * Built in: `anthropic` (from `anthropic`), `bedrock` and `vertex` (Anthropic's SDKs, configured from the environment).
+   * Model providers by the name run model ids use (`<name>/<model>`), beside the built-in `anthropic`, `bedrock` and
+   * `vertex`: a Vercel AI SDK provider (`{ openai: createOpenAI({ apiKey }) }`), a function from a model id to an AI SDK
+   * model (`{ openai: (id) => openai.chat(id) }` for Chat Completions), or an Anthropic SDK client
+   * (`{ bedrock: new AnthropicBedrock({ awsRegion }) }`). A run naming a provider missing here fails before its first
+   * model call with ModelProviderNotRegisteredError. Provider objects and keys never enter a payload.
    */
   models?: Record<string, ModelProvider>;
+  /** How the worker reaches Anthropic's Messages API (the `anthropic` provider). */
+  anthropic?: AnthropicSettings;
+  /** How often activities heartbeat (default DEFAULT_HEARTBEAT_INTERVAL_MS, 200 ms); bounds how long a cancel takes to reach a running call. */
+  heartbeatIntervalMs?: number;
+  /**
+   * How often a tool step heartbeats while nobody asked to cancel its run (default 2 s, at most a quarter of its
+   * heartbeat timeout). The run's workflow reports a cancel request to its worker (a sink), whose tool steps of that
+   * run then heartbeat at once and every `heartbeatIntervalMs`, which is what carries the cancel to them
+   * (src/activities/cancel-watch.ts).
+   */
+  quietHeartbeatIntervalMs?: number;
+  /** How long a model's response stream may stay silent before the call fails as a lost connection (default 60 s). */
+  streamIdleTimeoutMs?: number;
+}
+
+/** What createActivities takes: the settings, and what the plugin builds from its own options. */
+export interface ActivityOptions extends AgentActivitySettings {
   /** Tools looked up at each use, e.g. MCP servers' (McpToolServer). */
   toolSources?: ToolSource[];
-  anthropic?: AnthropicSettings;
-  heartbeatIntervalMs?: number;
-  streamIdleTimeoutMs?: number;
   /**
-   * Tool steps heartbeat every `quietHeartbeatIntervalMs` (default 2 s, at most a quarter of the heartbeat timeout)
-   * until the workflow reports a cancel request through this watch's sinks, then every `heartbeatIntervalMs`.
-   * Without a watch they heartbeat every `heartbeatIntervalMs` throughout.
+   * Tool steps heartbeat every `quietHeartbeatIntervalMs` until the workflow reports a cancel request through this
+   * watch's sinks, then every `heartbeatIntervalMs`. Without a watch they heartbeat every `heartbeatIntervalMs`
+   * throughout.
    */
   cancelWatch?: CancelWatch;
-  quietHeartbeatIntervalMs?: number;
 }
 
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 200;
@@ -57,8 +81,8 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
   let client = options.anthropic?.client;
   const anthropic = (): Anthropic => {
     client ??= new Anthropic({
-      apiKey: options.anthropic?.apiKey ?? process.env.ANTHROPIC_API_KEY ?? null,
-      baseURL: options.anthropic?.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? null,
+      apiKey: options.anthropic?.apiKey ?? readEnv('ANTHROPIC_API_KEY') ?? null,
+      baseURL: options.anthropic?.baseURL ?? readEnv('ANTHROPIC_BASE_URL') ?? null,
       maxRetries: 0,
     });
     return client;
@@ -90,5 +114,5 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
   };
 }
 
-export { tool, sleep, isTool } from './tool-definition.js';
-export type { HumanGate, Tool, ToolContext, ToolOptions } from './tool-definition.js';
+export { tool, sleep, isTool } from '../tools/tool-definition.js';
+export type { HumanGate, Tool, ToolContext, ToolOptions } from '../tools/tool-definition.js';

@@ -3,12 +3,12 @@
 // where the provider streams it) when it is cut. With fallback models, the attempts past the first model's share go to
 // the next model in the list (src/models/fallbacks.ts).
 import { Context } from '@temporalio/activity';
-import { type ModelCallInput, type ModelCallProgress, type ModelCallResult } from '../types.js';
+import { type ModelCallInput, type ModelCallProgress, type ModelCallResult } from '../core/types.js';
 import { startHeartbeatLoop, whenAborted } from './heartbeat-loop.js';
 import { stepStopped } from './step-stopped.js';
 import { recordTokens } from './agent-metrics.js';
 import { classifyModelError, ModelStreamStalledError } from './model-errors.js';
-import type { ToolRegistry } from './tool-registry.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { TranscriptCache } from './transcript-cache.js';
 import { checkOutput } from './output-check.js';
 import { textOf } from '../workflows/conversation.js';

@@ -2,7 +2,7 @@
 // the rest are retried by the activity's retry policy, honouring the server's retry-after.
 import Anthropic from '@anthropic-ai/sdk';
 import { ApplicationFailure } from '@temporalio/activity';
-import { FailureTypes } from '../types.js';
+import { FailureTypes } from '../core/types.js';
 import { retryAfterMs } from '../models/retry-after.js';
 
 const NON_RETRYABLE_STATUS: Record<number, string> = {

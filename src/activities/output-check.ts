@@ -5,7 +5,7 @@
 import type { JSONOutputFormat } from '@anthropic-ai/sdk/resources/messages';
 import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
 import { z } from 'zod';
-import type { OutputCheck } from '../types.js';
+import type { OutputCheck } from '../core/types.js';
 
 type Schema = Record<string, unknown>;
 

@@ -1,15 +1,15 @@
 // The activities through which workflow code (durable-agent/workflow) reads agent runs: a run's RunOutput and the plan
-// to continue it. Each reads history with the one reader (src/client/read-execution.ts) and plans with the one
+// to continue it. Each reads history with the one reader (src/history/read-execution.ts) and plans with the one
 // planner (src/history/continuation.ts), through the worker's own client and data converter. Workflow code cannot
 // read history itself (it must stay deterministic), so these are its only way in.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { readExecution } from '../client/read-execution.js';
-import { DurableAgentError } from '../client/errors.js';
+import { readExecution } from '../history/read-execution.js';
+import { DurableAgentError } from '../core/errors.js';
 import { planContinuation, type StartPlan } from '../history/continuation.js';
 import type { ExecutionRecord } from '../history/decode.js';
 import { toRunOutput } from '../history/projections.js';
-import type { RunOutput } from '../types.js';
+import type { RunOutput } from '../core/types.js';
 
 /** Activity type names, prefixed like the loop's handlers so they cannot collide with a user's own activities. */
 export const RUN_ACCESS_ACTIVITY = {

@@ -1,12 +1,12 @@
 // The `planSubRunContinuation` activity: when a continued run reaches an agentTool call whose sub-run an earlier
 // execution started and did not see complete, the loop asks here what to start. It reads the sub-run's history and
-// plans with the same reader and planner as `continueRun` (src/client/read-execution.ts, src/history/continuation.ts,
+// plans with the same reader and planner as `continueRun` (src/history/read-execution.ts, src/history/continuation.ts,
 // through run-access.ts's continuePlanOf, as the workflow entry's continueAgentRun does),
 // so the sub-run continues where it was cut and nothing it completed runs again.
 import { Context } from '@temporalio/activity';
-import { readExecution } from '../client/read-execution.js';
+import { readExecution } from '../history/read-execution.js';
 import { continuePlanOf } from './run-access.js';
-import type { AgentRunResult, RunStart } from '../types.js';
+import type { AgentRunResult, RunStart } from '../core/types.js';
 
 export interface SubRunContinuationInput {
   runId: string;

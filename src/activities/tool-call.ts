@@ -2,16 +2,16 @@
 // `is_error` tool_result the model sees and the run goes on; only a cancel or a missing tool stops the step.
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
-import type { ToolCallInput, ToolCallResult } from '../types.js';
+import type { ToolCallInput, ToolCallResult } from '../core/types.js';
 import { startHeartbeatLoop, whenAborted, type QuietHeartbeats } from './heartbeat-loop.js';
 import { stepStopped } from './step-stopped.js';
 import { checkpointOf } from './tool-checkpoint.js';
-import type { ToolRegistry } from './tool-registry.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { TranscriptCache } from './transcript-cache.js';
 import { applyHumanResolution } from './human-resolution.js';
 import { recordToolDuration } from './agent-metrics.js';
 import { errorResult, MAX_TOOL_RESULT_BYTES, serialiseToolValue, toolValueResult } from '../workflows/tool-results.js';
-import { ToolUnavailableError } from './tool-unavailable.js';
+import { ToolUnavailableError } from '../tools/tool-unavailable.js';
 
 export const DEFAULT_TOOL_TIMEOUT_MS = 5 * 60_000;
 export { MAX_TOOL_RESULT_BYTES };

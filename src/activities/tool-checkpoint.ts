@@ -5,7 +5,7 @@
 // - the first attempt of a continued execution (the run was cancelled): the continuation planner read the cut call's
 //   progress from the cancelled execution's history and the loop passes it in the call's input.
 import type { Context } from '@temporalio/activity';
-import type { ToolCallInput } from '../types.js';
+import type { ToolCallInput } from '../core/types.js';
 
 /** Where an earlier attempt or execution of this tool call got to; undefined on a fresh start. */
 export function checkpointOf(input: ToolCallInput, ctx: Context): unknown {

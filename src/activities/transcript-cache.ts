@@ -3,7 +3,7 @@
 // worker keeps each open execution's transcript, settings and the results its tool steps returned here; a worker that
 // lacks one (restart, another worker) asks the workflow.
 import { Context } from '@temporalio/activity';
-import type { ContentBlockParam, MessageParam, ModelCallInput, ModelCallSettings, RecordedResult, ToolCallResult } from '../types.js';
+import type { ContentBlockParam, MessageParam, ModelCallInput, ModelCallSettings, RecordedResult, ToolCallResult } from '../core/types.js';
 import { callSettingsQuery, transcriptQuery } from '../workflows/definitions.js';
 import { carriedSettings } from '../workflows/model-call-settings.js';
 import { toolResultBlock } from '../workflows/conversation.js';

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SEARCH_ATTRIBUTES } from '../types.js';
+import { SEARCH_ATTRIBUTES } from '../core/types.js';
 
 export interface DevServerOptions {
   dbFilename: string;

@@ -1,5 +1,5 @@
 // Plain-text rendering of steps and outputs, shared by `run`, `continue` and `show`.
-import type { RunOutput, StepResult, Usage } from '../types.js';
+import type { RunOutput, StepResult, Usage } from '../core/types.js';
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);

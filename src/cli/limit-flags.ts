@@ -1,5 +1,5 @@
 // The CLI's flags for a run's limits (RunLimits): `continue --max-output-tokens 5000` and friends.
-import type { RunLimits } from '../types.js';
+import type { RunLimits } from '../core/types.js';
 import { wholeNumber } from './args.js';
 
 const FLAGS = {

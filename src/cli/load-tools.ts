@@ -2,8 +2,8 @@
 // connected with connectMcpServer (top-level await), whose tools join the worker's and the task's.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { McpToolServer } from '../activities/mcp-tools.js';
-import { isTool, type Tool } from '../activities/tool-definition.js';
+import { McpToolServer } from '../tools/mcp-tools.js';
+import { isTool, type Tool } from '../tools/tool-definition.js';
 import type { ModelProvider } from '../models/providers.js';
 import { exampleTools } from '../examples/tools.js';
 import { oneLineError, UsageError } from './args.js';

@@ -2,7 +2,7 @@
 // `durable-agent --help`. Adding a command is one file and one entry in COMMANDS.
 import { parseArgs } from 'node:util';
 import { closeConnections } from '../client/connection.js';
-import { DurableAgentError } from '../client/errors.js';
+import { DurableAgentError } from '../core/errors.js';
 import { UsageError } from './args.js';
 import { parseArgsOptions, usageText, type Command } from './command.js';
 import { cancel } from './commands/cancel.js';

@@ -1,10 +1,10 @@
 // Live progress while a run works, read from the run's event stream (the same log any client can resume): on a TTY
 // the model's text appears as it streams; otherwise one plain line per step change, for logs and scripts.
 import type { Client } from '@temporalio/client';
-import type { StreamEvent } from '../types.js';
+import type { StreamEvent } from '../core/types.js';
 import { streamEvents } from '../client/run-stream.js';
 import { formatDuration, formatTokens } from './format.js';
-import { oneLine } from '../text.js';
+import { oneLine } from '../core/text.js';
 
 const RESULT_PREVIEW = 100;
 

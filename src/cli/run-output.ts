@@ -1,7 +1,7 @@
 // What `run`, `continue` and `show` print at the end of a run, and the exit code its status maps to.
 import { getClient } from '../client/connection.js';
 import type { RunHandle } from '../client/agent.js';
-import type { Requirement, RunOutput, RunStatus } from '../types.js';
+import type { Requirement, RunOutput, RunStatus } from '../core/types.js';
 import { outputSummary, stepsTable } from './format.js';
 import { followProgress } from './progress.js';
 

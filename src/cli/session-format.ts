@@ -1,7 +1,7 @@
 // Plain-text rendering of a session for `durable-agent session show`: each run, oldest first, and its conversation.
-import type { ContentBlockParam, MessageParam } from '../types.js';
+import type { ContentBlockParam, MessageParam } from '../core/types.js';
 import type { SessionView } from '../client/session-memory.js';
-import { oneLine } from '../text.js';
+import { oneLine } from '../core/text.js';
 
 const BLOCK_LIMIT = 400;
 

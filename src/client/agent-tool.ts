@@ -2,9 +2,9 @@
 // workflow of the calling run, with a run id derived from the caller's and the call's), whose final output is the tool
 // result. Cancelling the caller cancels it; continuing the caller continues it where it was cut.
 import { z } from 'zod';
-import { tool, type Tool } from '../activities/tool-definition.js';
-import type { AgentToolSpec } from '../types.js';
-import { modelId } from '../model-id.js';
+import { tool, type Tool } from '../tools/tool-definition.js';
+import type { AgentToolSpec } from '../core/types.js';
+import { modelId } from '../core/model-id.js';
 import { Task, type TaskOptions } from './task.js';
 
 /** Options of `agentTool`. */

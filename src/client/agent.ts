@@ -11,7 +11,7 @@ import {
 import type { agentRun } from '../workflows/agent-run.js';
 import { requirementsQuery, resolveRequirementUpdate, stepsQuery } from '../workflows/definitions.js';
 import { runStartOptions } from '../workflows/run-start-options.js';
-import { RunStatus, WORKFLOW_TYPE, type RequirementResolution, type RunInput, type RunLimits, type RunOutput, type StepResult, type StreamEvent } from '../types.js';
+import { RunStatus, WORKFLOW_TYPE, type RequirementResolution, type RunInput, type RunLimits, type RunOutput, type StepResult, type StreamEvent } from '../core/types.js';
 import { checkLimits } from '../workflows/run-limits.js';
 import { cancelRun } from './run-control.js';
 import type { ExecutionRecord } from '../history/decode.js';
@@ -20,14 +20,15 @@ import { toRunOutput } from '../history/projections.js';
 import { getClient, resolveTaskQueue, type ConnectionOptions } from './connection.js';
 import { awaitClose } from './run-close.js';
 import { checkRunId } from './run-id.js';
-import { modelId } from '../model-id.js';
-import type { FallbackModels } from '../models/fallbacks.js';
-import { InvalidRequirementError, RunNotFoundError, RunNotRunningError, RunStillRunningError, TaskNotRunError } from './errors.js';
-import { readExecution } from './read-execution.js';
+import { modelId } from '../core/model-id.js';
+import type { FallbackModels } from '../core/types.js';
+import { InvalidRequirementError, RunNotFoundError, RunNotRunningError, RunStillRunningError, TaskNotRunError } from '../core/errors.js';
+import { readExecution } from '../history/read-execution.js';
 import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-stream.js';
 import { searchAttributesRegistered } from './search-attributes.js';
 import { memoryForRun, noteSessionRun, readSession, type SessionView } from './session-memory.js';
 import type { Task } from './task.js';
+import { readEnv } from '../config/env.js';
 
 export interface AgentOptions extends ConnectionOptions {
   sessionId?: string;
@@ -339,7 +340,7 @@ export class Agent {
   /** The option, else DURABLE_AGENT_SEARCH_ATTRIBUTES, else whether the namespace has them registered. */
   private async useSearchAttributes(): Promise<boolean> {
     if (this.options.searchAttributes !== undefined) return this.options.searchAttributes;
-    const env = process.env.DURABLE_AGENT_SEARCH_ATTRIBUTES;
+    const env = readEnv('DURABLE_AGENT_SEARCH_ATTRIBUTES');
     if (env !== undefined && env !== '') return ['1', 'true'].includes(env);
     return searchAttributesRegistered(await getClient(this.options));
   }

@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { envCodecs, type EnvCodecs } from '../codec/env-codecs.js';
-import { connectWithin, temporalConnectionSettings, type TemporalConnectionSettings, type TemporalSettingsOptions } from '../environment.js';
-import { closeHistoryReaders } from './history-pages.js';
+import { connectWithin, temporalConnectionSettings, type TemporalConnectionSettings, type TemporalSettingsOptions } from '../config/environment.js';
+import { closeHistoryReaders } from '../history/history-pages.js';
 import { connectionInterceptors } from './namespace-retry.js';
 
-export { resolveTaskQueue } from '../environment.js';
+export { resolveTaskQueue } from '../config/environment.js';
 
 /**
  * Where the client connects: `address`, `namespace`, `apiKey`, `tls`, `profile` and `taskQueue` win over the

@@ -1,7 +1,7 @@
 // A task's output schema, on the client: the zod schema becomes the JSON Schema the run carries (TaskSpec.output), so
 // any worker checks answers against exactly what this client asked for. Refuses what the API cannot take.
 import { z } from 'zod';
-import type { OutputSpec } from '../types.js';
+import type { OutputSpec } from '../core/types.js';
 import { DEFAULT_OUTPUT_REPAIRS } from '../workflows/structured-output.js';
 
 export function outputSpecOf(schema: z.ZodType, maxRepairs: number | undefined): OutputSpec {

@@ -2,8 +2,8 @@
 // (WorkflowHandle.result()), so a time-skipping test client skips time while it waits, as it does for any workflow.
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { missingCodecError } from '../history/decode.js';
-import { RunNotFoundError } from './errors.js';
-import { isNotFound } from './read-execution.js';
+import { RunNotFoundError } from '../core/errors.js';
+import { isNotFound } from '../history/read-execution.js';
 
 /**
  * Resolves once the execution has closed. A cancelled or failed run is an outcome here, not an error, and so is a

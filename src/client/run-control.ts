@@ -1,11 +1,11 @@
 // Run-level operations that need no Agent: cancel a run, read what it did.
-import type { RunOutput, StepResult, StopMode } from '../types.js';
+import type { RunOutput, StepResult, StopMode } from '../core/types.js';
 import { stopSignal } from '../workflows/stop-signal.js';
 import { stepsQuery } from '../workflows/definitions.js';
 import { getClient, type ConnectionOptions } from './connection.js';
-import { RunNotFoundError, RunNotRunningError } from './errors.js';
+import { RunNotFoundError, RunNotRunningError } from '../core/errors.js';
 import { toRunOutput } from '../history/projections.js';
-import { isNotFound, readExecution } from './read-execution.js';
+import { isNotFound, readExecution } from '../history/read-execution.js';
 import { awaitClose } from './run-close.js';
 import { checkRunId } from './run-id.js';
 

@@ -4,14 +4,14 @@
 // mode), and the live text of a model call by asking for the call's heartbeat details only while one is in flight.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import { STEP_ACTIVITY } from '../types.js';
+import { STEP_ACTIVITY } from '../core/types.js';
 import { ExecutionDecoder, type ExecutionRecord } from '../history/decode.js';
 import type { LiveText } from '../history/event-log.js';
 import { payloadDecoderOf, type PayloadDecoder } from '../history/payload-decoder.js';
-import type { ModelCallProgress } from '../types.js';
-import { RunNotFoundError } from './errors.js';
-import { pollHistoryPage } from './history-pages.js';
-import { isNotFound, readPredecessors } from './read-execution.js';
+import type { ModelCallProgress } from '../core/types.js';
+import { RunNotFoundError } from '../core/errors.js';
+import { pollHistoryPage } from '../history/history-pages.js';
+import { isNotFound, readPredecessors } from '../history/read-execution.js';
 
 /** What a follower knows of its run at one moment. */
 export interface RunState {

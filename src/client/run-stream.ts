@@ -5,10 +5,10 @@ import type { Client } from '@temporalio/client';
 import type { ExecutionRecord } from '../history/decode.js';
 import { eventLog, logSize } from '../history/event-log.js';
 import { executionNumber, toRunOutput } from '../history/projections.js';
-import { RunStatus, type StreamEvent } from '../types.js';
+import { RunStatus, type StreamEvent } from '../core/types.js';
 import { getClient, type ConnectionOptions } from './connection.js';
 import { checkRunId } from './run-id.js';
-import { readExecution, readPredecessors } from './read-execution.js';
+import { readExecution, readPredecessors } from '../history/read-execution.js';
 import { RunFollower } from './run-follower.js';
 
 /** Where a stream starts and how it follows the run (an Agent's stream methods take these; connection from the Agent). */

@@ -1,7 +1,7 @@
 // Whether runs can carry the DurableAgent* search attributes: a start that names an attribute the namespace lacks is
 // refused, so an Agent uses them only where they are registered (`durable-agent dev` and docker-compose do it).
 import type { Client } from '@temporalio/client';
-import { SEARCH_ATTRIBUTES } from '../types.js';
+import { SEARCH_ATTRIBUTES } from '../core/types.js';
 
 const known = new WeakMap<Client, Promise<boolean>>();
 

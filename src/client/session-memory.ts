@@ -3,11 +3,11 @@
 // history reader (read-execution.ts). The client assembles the earlier runs' conversation into a new run's input
 // (TaskSpec.memory) when the Task asks for it, so the run and its continuations replay from their input alone.
 import type { Client } from '@temporalio/client';
-import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type ContentBlockParam, type MessageParam, type RunStatus, type SessionMemory } from '../types.js';
+import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type ContentBlockParam, type MessageParam, type RunStatus, type SessionMemory } from '../core/types.js';
 import { toRunOutput } from '../history/projections.js';
-import { jsonPayloadBytes } from '../workflows/payload-size.js';
-import { readExecution } from './read-execution.js';
-import { RunNotFoundError } from './errors.js';
+import { jsonPayloadBytes } from '../core/payload-size.js';
+import { readExecution } from '../history/read-execution.js';
+import { RunNotFoundError } from '../core/errors.js';
 
 /** Default bound on a run's memory: about 50k tokens at ~4 bytes a token, far under a model's context and a payload. */
 export const DEFAULT_MEMORY_MAX_BYTES = 200_000;

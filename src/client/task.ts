@@ -1,8 +1,8 @@
-import type { Tool } from '../activities/tool-definition.js';
-import { toolFingerprint } from '../activities/tool-fingerprint.js';
+import type { Tool } from '../tools/tool-definition.js';
+import { toolFingerprint } from '../tools/tool-fingerprint.js';
 import { MAX_MEMORY_BYTES, type MemoryOptions } from './session-memory.js';
 import type { z } from 'zod';
-import type { OutputSpec, RunLimits, StepTimeouts, TaskSpec } from '../types.js';
+import type { OutputSpec, RunLimits, StepTimeouts, TaskSpec } from '../core/types.js';
 import { checkLimits } from '../workflows/run-limits.js';
 import { outputSpecOf } from './output-schema.js';
 

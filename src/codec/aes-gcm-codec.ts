@@ -4,13 +4,14 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { metadataText } from './payload-metadata.js';
+import type { EnvName } from '../config/env.js';
 
 const { Payload: PayloadMessage } = proto.temporal.api.common.v1;
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
-export const CODEC_KEY_ENV = 'DURABLE_AGENT_CODEC_KEY';
-export const CODEC_KEY_ID_ENV = 'DURABLE_AGENT_CODEC_KEY_ID';
+export const CODEC_KEY_ENV = 'DURABLE_AGENT_CODEC_KEY' satisfies EnvName;
+export const CODEC_KEY_ID_ENV = 'DURABLE_AGENT_CODEC_KEY_ID' satisfies EnvName;
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;

@@ -7,13 +7,14 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { metadataText } from './payload-metadata.js';
+import type { EnvName } from '../config/env.js';
 
 const { Payload: PayloadMessage } = proto.temporal.api.common.v1;
 
 /** The payload encoding `ZlibCodec` writes, the one every Temporal SDK's zlib codec reads and writes. */
 export const ZLIB_ENCODING = 'binary/zlib';
 /** `zlib` compresses every payload the client and the workers built from the environment write. */
-export const COMPRESSION_ENV = 'DURABLE_AGENT_COMPRESSION';
+export const COMPRESSION_ENV = 'DURABLE_AGENT_COMPRESSION' satisfies EnvName;
 
 /** Options of `ZlibCodec`. */
 export interface ZlibCodecOptions {

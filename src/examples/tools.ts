@@ -1,6 +1,6 @@
 // The tools of the quick start: the CLI's `dev` worker and the demo register these.
 import { z } from 'zod';
-import { sleep, tool } from '../activities/tool-definition.js';
+import { sleep, tool } from '../tools/tool-definition.js';
 
 /** What long_running_task reports as it works: the milliseconds of its work done so far. */
 export interface LongTaskProgress {

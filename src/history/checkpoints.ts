@@ -1,6 +1,6 @@
 // The checkpoints a continuation hands to the tool calls it runs again: the last progress each tool call a cancel cut
 // had reported (its ActivityTaskCanceled details), by activity id. Pure, like the rest of src/history.
-import type { StepOutcome } from '../types.js';
+import type { StepOutcome } from '../core/types.js';
 import type { ExecutionRecord } from './decode.js';
 
 /**

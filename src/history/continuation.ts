@@ -2,8 +2,8 @@
 // execution (src/history/decode.ts) and what the caller asks — continue it, answer what it is paused on, or fork it
 // from a step — it returns the plan the client carries out (start this input on that queue, or send these answers),
 // or throws the typed error that says why not. Pure: the client fetches the record and starts what the plan says.
-import { RunStatus, type ContinuationSeed, type RequirementResolution, type RunInput, type RunLimits, type RunStart, type StepResult } from '../types.js';
-import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from '../workflows/payload-size.js';
+import { RunStatus, type ContinuationSeed, type RequirementResolution, type RunInput, type RunLimits, type RunStart, type StepResult } from '../core/types.js';
+import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from '../core/payload-size.js';
 import {
   InvalidForkError,
   RunAlreadyCompletedError,
@@ -11,8 +11,8 @@ import {
   RunPausedError,
   RunStillRunningError,
   RunTooLargeToContinueError,
-} from '../client/errors.js';
-import { oneLine } from '../text.js';
+} from '../core/errors.js';
+import { oneLine } from '../core/text.js';
 import type { ExecutionRecord } from './decode.js';
 import { toolCheckpoints } from './checkpoints.js';
 import { addUsage, completedOutcomes, executionNumber, NO_USAGE, toRunOutput, unfinishedSubRuns } from './projections.js';

@@ -1,11 +1,11 @@
 // History → ExecutionRecord: the one decoder of an execution's recorded events. Pure (no server): it takes the events
-// (fetched by src/client/history-pages.ts, or read from a saved history file) and a PayloadDecoder, and returns what
+// (fetched by src/history/history-pages.ts, or read from a saved history file) and a PayloadDecoder, and returns what
 // the execution did — its input, each step's activity with its outcome, and how the execution closed. Everything
 // users see of a run (RunOutput, the event log, the continuation seed) is a projection of these records.
 import { ValueError } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import type { StepActivityType, ResolvedTool, AgentRunResult, ModelCallInput, ModelCallProgress, RunError, RunInput, RunStop, StepOutcome, StopRequest, StepStatus, ToolCallInput } from '../types.js';
-import { RunCompressedError, RunEncryptedError, RunNotFoundError } from '../client/errors.js';
+import type { StepActivityType, ResolvedTool, AgentRunResult, ModelCallInput, ModelCallProgress, RunError, RunInput, RunStop, StepOutcome, StopRequest, StepStatus, ToolCallInput } from '../core/types.js';
+import { RunCompressedError, RunEncryptedError, RunNotFoundError } from '../core/errors.js';
 import { ENCRYPTED_ENCODING } from '../codec/aes-gcm-codec.js';
 import { ZLIB_ENCODING } from '../codec/zlib-codec.js';
 import type { PayloadDecoder } from './payload-decoder.js';

@@ -2,7 +2,7 @@
 // ExecutionRecords (src/history/decode.ts) that `do()`, `show` and the continuation seed are projected from. Because
 // history is the source, the log is the same for every client at every moment, which makes stream offsets resumable.
 // Pure: streaming (src/client/run-stream.ts) fetches the records and serves the log from an offset.
-import { RunStatus, STEP_ACTIVITY, type StreamEvent, type StreamEventBase } from '../types.js';
+import { RunStatus, STEP_ACTIVITY, type StreamEvent, type StreamEventBase } from '../core/types.js';
 import type { ActivityRecord, ExecutionRecord } from './decode.js';
 import { executionNumber, stepResultOf, toRunOutput } from './projections.js';
 

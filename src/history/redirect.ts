@@ -2,7 +2,7 @@
 // transcript just before the next model step; tool calls of the stopped turn that have no result are not run again
 // but answered as interrupted (an is_error tool_result that says so), so every tool_use keeps its tool_result and the
 // Messages API accepts the transcript. Pure: the planner (continuation.ts) applies it to the seed.
-import type { ContinuationSeed, RunInput, ToolCallResult } from '../types.js';
+import type { ContinuationSeed, RunInput, ToolCallResult } from '../core/types.js';
 import { replayConversation } from '../workflows/conversation.js';
 
 /**

@@ -3,7 +3,7 @@
 // request, so a cancel stops the HTTP call; text is reported as it streams. Usage arrives with the stream's end
 // (as OpenAI's include_usage sends it), so a cut call's usage is unknown, and the progress says so.
 import type { LanguageModelV4, LanguageModelV4StreamPart, LanguageModelV4Usage } from '@ai-sdk/provider';
-import type { Usage } from '../types.js';
+import type { Usage } from '../core/types.js';
 import { answerBlocks, languageModelPrompt, languageModelTools, stopReasonOf } from './ai-sdk-prompt.js';
 import type { ModelAnswer, ModelCallRequest, ModelCallSink } from './model-call-request.js';
 

@@ -3,7 +3,7 @@
 // retried by the model step's retry policy, after the provider's retry-after when it sends one.
 import { APICallError, LoadAPIKeyError, NoSuchModelError } from '@ai-sdk/provider';
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureTypes } from '../types.js';
+import { FailureTypes } from '../core/types.js';
 import { retryAfterMs } from './retry-after.js';
 
 const NON_RETRYABLE_STATUS: Record<number, string> = {

@@ -3,7 +3,7 @@
 // continues on another: tool calls keep their ids, each tool result stays paired with its call.
 import type { LanguageModelV4FunctionTool, LanguageModelV4Message, LanguageModelV4Prompt, LanguageModelV4ToolResultOutput } from '@ai-sdk/provider';
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureTypes, type ContentBlockParam, type MessageParam } from '../types.js';
+import { FailureTypes, type ContentBlockParam, type MessageParam } from '../core/types.js';
 
 /** A tool as the model is told about it. */
 export interface ModelTool {

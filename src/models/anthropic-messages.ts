@@ -3,8 +3,8 @@
 // API everywhere, so prompt caching, structured output and partial usage on a cut hold on all three.
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Tool as AnthropicTool } from '@anthropic-ai/sdk/resources/messages';
-import { ANTHROPIC_PROVIDER } from '../model-id.js';
-import type { ContentBlockParam } from '../types.js';
+import { ANTHROPIC_PROVIDER } from '../core/model-id.js';
+import type { ContentBlockParam } from '../core/types.js';
 import { withCacheBreakpoints } from '../activities/prompt-cache.js';
 import { outputFormat } from '../activities/output-check.js';
 import type { MessagesClient } from './providers.js';

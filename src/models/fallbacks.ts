@@ -3,17 +3,10 @@
 // history keeps one step per model call and the step's result names the model that answered. A request the provider
 // refuses for good (400, 401, 404, …) fails at once: another model would be refused the same way.
 // Pure: the loop reads it to size the model step's retry policy, the worker to pick the model of an attempt.
-import type { ModelCallSettings } from '../types.js';
+import { DEFAULT_ATTEMPTS_PER_MODEL, type FallbackModels, type ModelCallSettings } from '../core/types.js';
 
-/** Attempts per model when a run has fallbacks and does not say: the model step's own retry policy (6). */
-export const DEFAULT_ATTEMPTS_PER_MODEL = 6;
-
-/** A run's fallback models (Agent({ fallbacks }), RunInput.fallbacks), as recorded model ids. */
-export interface FallbackModels {
-  models: string[];
-  /** Attempts each model gets before the next one takes the step. Default DEFAULT_ATTEMPTS_PER_MODEL. */
-  attemptsPerModel?: number;
-}
+// The type and its default live in core (they cross the client ⇄ workflow boundary in RunInput).
+export { DEFAULT_ATTEMPTS_PER_MODEL, type FallbackModels };
 
 /** All attempts of a model step: each model's share, the run's own model first. */
 export function fallbackAttempts(fallbacks: FallbackModels): number {

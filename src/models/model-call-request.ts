@@ -1,7 +1,7 @@
 // What one model call asks and answers, whichever provider takes it: the model activity (src/activities/model-call.ts)
 // builds the request, a provider family streams it (anthropic-messages.ts, ai-sdk-call.ts) and reports progress as it
 // goes, so that a cut call still has its partial text (and partial usage, where the provider reports it).
-import type { ContentBlockParam, MessageParam, ModelCallProgress, ModelCallSettings, Usage } from '../types.js';
+import type { ContentBlockParam, MessageParam, ModelCallProgress, ModelCallSettings, Usage } from '../core/types.js';
 import type { ModelTool } from './ai-sdk-prompt.js';
 
 export interface ModelCallRequest {

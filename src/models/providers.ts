@@ -7,8 +7,8 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { ApplicationFailure } from '@temporalio/common';
-import { modelRoute, type ModelRoute } from '../model-id.js';
-import { FailureTypes } from '../types.js';
+import { modelRoute, type ModelRoute } from '../core/model-id.js';
+import { FailureTypes } from '../core/types.js';
 
 /** A client of Anthropic's Messages API: `new Anthropic(…)`, `new AnthropicBedrock(…)` or `new AnthropicVertex(…)`. */
 export interface MessagesClient {

@@ -1,19 +1,14 @@
 // createWorker(): a worker of its own for durable-agent, as DurableAgentPlugin on a plain Worker.create (src/worker/
 // plugin.ts assembles the agent's part). Users pass their tools here; a run refers to tools by name and the worker
 // supplies their implementations.
-import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { AnthropicSettings } from '../activities/index.js';
-import type { Tool } from '../activities/tool-definition.js';
-import type { ModelProvider } from '../models/providers.js';
-import type { McpToolServer } from '../activities/mcp-tools.js';
-import { connectWithin, temporalSettings, type TemporalSettingsOptions } from '../environment.js';
+import { connectWithin, temporalSettings, type TemporalSettingsOptions } from '../config/environment.js';
 import { installQuietRuntime, METRICS_PORT_ENV } from './quiet-runtime.js';
 import { shutdownOnSignals } from './graceful-shutdown.js';
-import { DurableAgentPlugin } from './plugin.js';
-import type { TracingOptions } from './tracing.js';
+import { DurableAgentPlugin, type DurableAgentPluginOptions } from './plugin.js';
 import { prebuiltBundlePath, workflowsPath } from './workflow-source.js';
 import { bundleBuildId, versionedByOptions } from './build-id.js';
+import { readEnv } from '../config/env.js';
 
 /**
  * Where the worker connects: `address`, `namespace`, `apiKey`, `tls`, `profile` and `taskQueue` win over the environment
@@ -21,49 +16,9 @@ import { bundleBuildId, versionedByOptions } from './build-id.js';
  * read as the `temporal` CLI reads them; DURABLE_AGENT_TASK_QUEUE). A given `connection` wins over all but the
  * namespace and task queue.
  */
-export interface CreateWorkerOptions extends TemporalSettingsOptions {
-  /**
-   * The tools this worker can run, and the one source of their schema and policy. A run that names a tool missing here
-   * fails with ToolNotRegisteredError, one whose client saw another version of a tool with ToolMismatchError; both
-   * before the run's first model call.
-   */
-  tools?: Tool[];
-  /**
-   * MCP servers whose tools this worker serves (connectMcpServer): looked up by name at each call, so a server's
-   * tools/list_changed is seen by the next run. The caller owns the connections (close them after the worker stops).
-   */
-  mcpServers?: McpToolServer[];
+export interface CreateWorkerOptions extends DurableAgentPluginOptions, TemporalSettingsOptions {
   /** Default: a NativeConnection opened from the settings above (closed when `run()` ends). */
   connection?: NativeConnection;
-  anthropic?: AnthropicSettings;
-  /**
-   * Model providers by the name run model ids use (`<name>/<model>`), beside the built-in `anthropic`, `bedrock` and
-   * `vertex`: a Vercel AI SDK provider (`{ openai: createOpenAI({ apiKey }) }`), a function from a model id to an AI SDK
-   * model (`{ openai: (id) => openai.chat(id) }` for Chat Completions), or an Anthropic SDK client
-   * (`{ bedrock: new AnthropicBedrock({ awsRegion }) }`). A run naming a provider missing here fails before its first
-   * model call with ModelProviderNotRegisteredError. Provider objects and keys never enter a payload.
-   */
-  models?: Record<string, ModelProvider>;
-  /** How often activities heartbeat (default DEFAULT_HEARTBEAT_INTERVAL_MS, 200 ms); bounds how long a cancel takes to reach a running call. */
-  heartbeatIntervalMs?: number;
-  /**
-   * How often a tool step heartbeats while nobody asked to cancel its run (default 2 s, at most a quarter of its
-   * heartbeat timeout). The run's workflow reports a cancel request to its worker, whose tool steps of that run then
-   * heartbeat at once and every `heartbeatIntervalMs`, which is what carries the cancel to them.
-   */
-  quietHeartbeatIntervalMs?: number;
-  streamIdleTimeoutMs?: number;
-  /**
-   * Default: payloads encrypted with DURABLE_AGENT_CODEC_KEY when it is set, plain JSON otherwise. Clients of the
-   * same runs need the same converter. Codecs run outside the workflow sandbox: a prebuilt bundle stays valid.
-   */
-  dataConverter?: DataConverter;
-  /**
-   * OpenTelemetry traces: one trace per execution, a span per step with GenAI attributes. Default: exported over
-   * OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set, off otherwise; `{ spanProcessor }` sends spans elsewhere;
-   * `false` turns tracing off whatever the environment says.
-   */
-  tracing?: TracingOptions | false;
   /**
    * Serve Prometheus metrics (Temporal's runtime metrics and the agent's: tokens, steps, cancels, cancel-to-stop
    * latency, tool durations) on this port, at /metrics. Default DURABLE_AGENT_METRICS_PORT; off when neither is set.
@@ -95,7 +50,7 @@ export interface CreateWorkerOptions extends TemporalSettingsOptions {
  * way out and, when createWorker opened the connection itself, closes it.
  */
 export async function createWorker(options: CreateWorkerOptions = {}): Promise<Worker> {
-  const metricsPort = options.metricsPort ?? (process.env[METRICS_PORT_ENV] ? Number(process.env[METRICS_PORT_ENV]) : undefined);
+  const metricsPort = options.metricsPort ?? (readEnv(METRICS_PORT_ENV) ? Number(readEnv(METRICS_PORT_ENV)) : undefined);
   if (metricsPort !== undefined) {
     if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) throw new TypeError(`metricsPort must be a TCP port, not ${metricsPort}`);
     installQuietRuntime({ metrics: { port: metricsPort, ...(options.metricsHost ? { host: options.metricsHost } : {}) } });
@@ -107,17 +62,8 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
   const connection = options.connection ?? ownConnection;
   if (!connection) throw new Error('unreachable: no connection');
   const dataConverter = options.dataConverter ?? options.workerOptions?.dataConverter;
-  const plugin = new DurableAgentPlugin({
-    tools: options.tools ?? [],
-    ...(options.mcpServers?.length ? { mcpServers: options.mcpServers } : {}),
-    ...(options.anthropic ? { anthropic: options.anthropic } : {}),
-    ...(options.models ? { models: options.models } : {}),
-    ...(options.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
-    ...(options.streamIdleTimeoutMs !== undefined ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),
-    ...(options.quietHeartbeatIntervalMs !== undefined ? { quietHeartbeatIntervalMs: options.quietHeartbeatIntervalMs } : {}),
-    ...(dataConverter ? { dataConverter } : {}),
-    ...(options.tracing !== undefined ? { tracing: options.tracing } : {}),
-  });
+  // The plugin reads its own options (DurableAgentPluginOptions) out of these.
+  const plugin = new DurableAgentPlugin({ ...options, ...(dataConverter ? { dataConverter } : {}) });
   const prebuilt = prebuiltBundlePath({ tracing: plugin.tracing.enabled });
   // Bundles made by this project carry the workflow interceptors already; the plugin bundles sources with them.
   const workflowSource = options.workflowBundle

@@ -9,41 +9,33 @@ import { dirname, join, resolve, sep } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { SimplePlugin } from '@temporalio/plugin';
 import type { BundleOptions, Worker, WorkerOptions } from '@temporalio/worker';
-import { createActivities, DEFAULT_HEARTBEAT_INTERVAL_MS, type AnthropicSettings } from '../activities/index.js';
+import { createActivities, DEFAULT_HEARTBEAT_INTERVAL_MS, type AgentActivitySettings } from '../activities/index.js';
 import { CancelWatch } from '../activities/cancel-watch.js';
 import { createRunAccessActivities } from '../activities/run-access.js';
-import type { McpToolServer } from '../activities/mcp-tools.js';
-import type { Tool } from '../activities/tool-definition.js';
-import type { ModelProvider } from '../models/providers.js';
-import { PluginRegisteredTwiceError } from '../client/errors.js';
+import type { McpToolServer } from '../tools/mcp-tools.js';
+import { PluginRegisteredTwiceError } from '../core/errors.js';
 import { dataConverterFromEnv } from '../codec/env-codecs.js';
 import { createWorkerTracing, type TracingOptions, type WorkerTracing } from './tracing.js';
 import { workflowInterceptorModules, workflowsWithAgentRun } from './workflow-source.js';
 
-/** Options of `DurableAgentPlugin`: what `createWorker` takes for the agent's part of a worker. */
-export interface DurableAgentPluginOptions {
-  /** The tools the agent's runs on this worker can call (tool()); a run names them, the worker supplies them. */
-  tools?: Tool[];
-  /** MCP servers whose tools the runs can call (see CreateWorkerOptions.mcpServers); the caller owns the connections. */
-  mcpServers?: McpToolServer[];
-  anthropic?: AnthropicSettings;
-  /** Model providers besides Anthropic's (see CreateWorkerOptions.models): provider objects and keys stay on the worker. */
-  models?: Record<string, ModelProvider>;
-  /** How often activities heartbeat (default 200 ms); bounds how long a cancel takes to reach a running call. */
-  heartbeatIntervalMs?: number;
-  streamIdleTimeoutMs?: number;
+/** Options of `DurableAgentPlugin`: the agent's part of a worker; `createWorker` takes them too (CreateWorkerOptions). */
+export interface DurableAgentPluginOptions extends AgentActivitySettings {
   /**
-   * How often tool steps heartbeat while nobody asked to cancel their run (default 2 s, at most a quarter of the
-   * heartbeat timeout); once the run's workflow hears of a cancel it tells this worker (a sink) and they heartbeat every
-   * `heartbeatIntervalMs` (src/activities/cancel-watch.ts).
+   * MCP servers whose tools this worker serves (connectMcpServer): looked up by name at each call, so a server's
+   * tools/list_changed is seen by the next run. The caller owns the connections (close them after the worker stops).
    */
-  quietHeartbeatIntervalMs?: number;
+  mcpServers?: McpToolServer[];
   /**
-   * Default: payloads encrypted with DURABLE_AGENT_CODEC_KEY when it is set, unchanged otherwise. Put the plugin on
-   * the worker and on every Client of the same runs, so both use it.
+   * Default: payloads encrypted with DURABLE_AGENT_CODEC_KEY when it is set, plain JSON otherwise. Clients of the same
+   * runs need the same converter (put the plugin on every Client of the same runs too). Codecs run outside the
+   * workflow sandbox: a prebuilt bundle stays valid.
    */
   dataConverter?: DataConverter;
-  /** OpenTelemetry traces (see CreateWorkerOptions.tracing); `false` turns them off whatever the environment says. */
+  /**
+   * OpenTelemetry traces: one trace per execution, a span per step with GenAI attributes. Default: exported over
+   * OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set, off otherwise; `{ spanProcessor }` sends spans elsewhere;
+   * `false` turns tracing off whatever the environment says.
+   */
   tracing?: TracingOptions | false;
 }
 
@@ -76,14 +68,10 @@ export class DurableAgentPlugin extends SimplePlugin {
       ...(dataConverter ? { dataConverter } : {}),
       activities: {
         ...createActivities({
-          tools: options.tools ?? [],
+          ...options,
           ...(options.mcpServers?.length ? { toolSources: options.mcpServers } : {}),
           heartbeatIntervalMs,
           cancelWatch,
-          ...(options.quietHeartbeatIntervalMs !== undefined ? { quietHeartbeatIntervalMs: options.quietHeartbeatIntervalMs } : {}),
-          ...(options.anthropic ? { anthropic: options.anthropic } : {}),
-          ...(options.models ? { models: options.models } : {}),
-          ...(options.streamIdleTimeoutMs !== undefined ? { streamIdleTimeoutMs: options.streamIdleTimeoutMs } : {}),
         }),
         ...createRunAccessActivities(),
       },

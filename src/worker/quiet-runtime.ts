@@ -4,9 +4,10 @@
 // anything creates a worker, connection or server: Temporal's runtime cannot be reconfigured once it exists.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { HISTOGRAM_BUCKETS } from '../telemetry/attributes.js';
+import { readEnv, type EnvName } from '../config/env.js';
 
-export const METRICS_PORT_ENV = 'DURABLE_AGENT_METRICS_PORT';
-export const METRICS_HOST_ENV = 'DURABLE_AGENT_METRICS_HOST';
+export const METRICS_PORT_ENV = 'DURABLE_AGENT_METRICS_PORT' satisfies EnvName;
+export const METRICS_HOST_ENV = 'DURABLE_AGENT_METRICS_HOST' satisfies EnvName;
 
 export interface MetricsEndpointOptions {
   port: number;
@@ -18,7 +19,7 @@ let installed: { metricsAddress?: string } | undefined;
 
 export function installQuietRuntime(options: { metrics?: MetricsEndpointOptions } = {}): void {
   const { metrics } = options;
-  const address = metrics ? `${metrics.host ?? process.env[METRICS_HOST_ENV] ?? '0.0.0.0'}:${metrics.port}` : undefined;
+  const address = metrics ? `${metrics.host ?? readEnv(METRICS_HOST_ENV) ?? '0.0.0.0'}:${metrics.port}` : undefined;
   if (installed) {
     if (address && installed.metricsAddress !== address) {
       throw new Error(
@@ -28,7 +29,8 @@ export function installQuietRuntime(options: { metrics?: MetricsEndpointOptions 
     }
     return;
   }
-  const level = process.env.TEMPORAL_LOG_LEVEL === 'DEBUG' ? 'DEBUG' : process.env.TEMPORAL_LOG_LEVEL === 'INFO' ? 'INFO' : 'WARN';
+  const logLevel = readEnv('TEMPORAL_LOG_LEVEL');
+  const level = logLevel === 'DEBUG' ? 'DEBUG' : logLevel === 'INFO' ? 'INFO' : 'WARN';
   try {
     Runtime.install({
       logger: new DefaultLogger(level),

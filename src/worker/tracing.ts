@@ -20,6 +20,7 @@ import type { WorkflowInfo } from '@temporalio/workflow';
 import { EXECUTION_SPAN_NAME } from '../telemetry/attributes.js';
 import { executionSpanIds } from '../telemetry/trace-ids.js';
 import type { CancelSinks } from '../workflows/cancel-sink.js';
+import { readEnv } from '../config/env.js';
 
 export interface TracingOptions {
   /** Where spans go (e.g. a SimpleSpanProcessor around an InMemorySpanExporter). Default: OTLP/HTTP, see below. */
@@ -38,7 +39,7 @@ export interface WorkerTracing {
 
 /** Default tracing: on when OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set. */
 export function otlpEndpointConfigured(): boolean {
-  return Boolean(process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  return Boolean(readEnv('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') || readEnv('OTEL_EXPORTER_OTLP_ENDPOINT'));
 }
 
 /**
@@ -92,7 +93,7 @@ export function createWorkerTracing(options: TracingOptions | false | undefined)
   // process-wide; one set up already by the application is kept.
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  const serviceName = (options !== false && options?.serviceName) || process.env.OTEL_SERVICE_NAME || 'durable-agent-worker';
+  const serviceName = (options !== false && options?.serviceName) || readEnv('OTEL_SERVICE_NAME') || 'durable-agent-worker';
   const resource = new Resource({ 'service.name': serviceName });
   const provider = new BasicTracerProvider({ resource, spanProcessors: [processor] });
   const tracer = provider.getTracer('durable-agent');

@@ -7,10 +7,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openTelemetryWorkflowModules } from './tracing.js';
 
-/** `src/workflows/index.ts` when running from source (tsx), `dist/workflows/index.js` when built. */
+/** `src/workflows/bundle-entry.ts` when running from source (tsx), `dist/workflows/bundle-entry.js` when built. */
 export function workflowsPath(): string {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return fileURLToPath(new URL(`../workflows/index${ext}`, import.meta.url));
+  return fileURLToPath(new URL(`../workflows/bundle-entry${ext}`, import.meta.url));
 }
 
 /**

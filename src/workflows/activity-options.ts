@@ -1,7 +1,7 @@
 // Activity policies as constants: a change here changes the commands the loop emits, so treat it like loop code.
 import { ActivityCancellationType } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/workflow';
-import { FailureTypes, type FallbackModels, type StepTimeouts } from '../types.js';
+import { FailureTypes, type FallbackModels, type StepTimeouts } from '../core/types.js';
 import { fallbackAttempts } from '../models/fallbacks.js';
 
 const NON_RETRYABLE = [

@@ -5,10 +5,10 @@
 import { ApplicationFailure, CancellationScope, ChildWorkflowFailure, isCancellation, proxyActivities, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { RunAccessActivities } from '../activities/run-access.js';
 import type { StartPlan } from '../history/continuation.js';
-import { modelId } from '../model-id.js';
-import { oneLine } from '../text.js';
-import { shownId, workflowIdProblem } from '../workflow-id.js';
-import type { RunInput, RunOutput, StepTimeouts, ToolRef } from '../types.js';
+import { modelId } from '../core/model-id.js';
+import { oneLine } from '../core/text.js';
+import { shownId, workflowIdProblem } from '../core/workflow-id.js';
+import type { RunInput, RunOutput, StepTimeouts, ToolRef } from '../core/types.js';
 import { unwrappedRefusal } from './step-failure.js';
 import { startAgentChild } from './sub-run.js';
 

@@ -1,7 +1,7 @@
 // The agent loop's bookkeeping as a pure state machine: which step comes next, its deterministic activity id, and
 // how each result extends the transcript. The workflow drives it with activities; the history reader drives it
 // with recorded results. Both therefore agree on step indices, activity ids and messages by construction.
-import type { ContentBlockParam, MessageParam, ModelCallResult, Redirect, TaskSpec, ToolCallResult } from '../types.js';
+import type { ContentBlockParam, MessageParam, ModelCallResult, Redirect, TaskSpec, ToolCallResult } from '../core/types.js';
 import { problemOf, repairMessage } from './structured-output.js';
 
 export interface ModelStepPlan {

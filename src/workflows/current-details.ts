@@ -2,7 +2,7 @@
 // setCurrentDetails: a query answers it, nothing is added to history): status and reason, then the transcript as it
 // grows — the task, the model's turns, each tool call with its input, status and result — truncated to stay readable.
 // Pure: a function of the loop's state.
-import type { ContentBlockParam, MessageParam, RunStatus, StepResult } from '../types.js';
+import type { ContentBlockParam, MessageParam, RunStatus, StepResult } from '../core/types.js';
 
 export interface DetailsState {
   status: RunStatus;

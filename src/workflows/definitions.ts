@@ -2,8 +2,8 @@
 // pulling the workflow body into its bundle.
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import { SEARCH_ATTRIBUTES } from '../types.js';
-import type { MessageParam, ModelCallSettings, Requirement, RequirementResolution, StepResult } from '../types.js';
+import { SEARCH_ATTRIBUTES } from '../core/types.js';
+import type { MessageParam, ModelCallSettings, Requirement, RequirementResolution, StepResult } from '../core/types.js';
 
 /**
  * Every query and update name carries this prefix, so none collides with a user's own handlers. Runs started before

@@ -5,7 +5,7 @@
 // output schema...) only on the execution's first model call, and no message of tool results the worker can rebuild
 // (their digests instead). Runs recorded before keep the full commands.
 import type { ActivityOptions } from '@temporalio/workflow';
-import type { ModelCallInput } from '../types.js';
+import type { ModelCallInput } from '../core/types.js';
 import { withoutSettings } from './model-call-settings.js';
 import { leaveOutToolResults } from './recorded-results.js';
 

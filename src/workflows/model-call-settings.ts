@@ -1,7 +1,7 @@
 // The settings of a run's model calls (model, max tokens, system prompt, tool names, output schema): a function of the
 // run's input, the same for every call of an execution. Pure: the loop builds its calls from it and answers the
 // callSettings query with it.
-import { DEFAULT_MAX_TOKENS, type ModelCallInput, type ModelCallSettings, type RunInput } from '../types.js';
+import { DEFAULT_MAX_TOKENS, type ModelCallInput, type ModelCallSettings, type RunInput } from '../core/types.js';
 
 export function modelCallSettings(input: RunInput): ModelCallSettings {
   const { task } = input;

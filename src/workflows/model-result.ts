@@ -1,6 +1,6 @@
 // A model call's prompt-cache tokens as its result records them. Results carry them in `usage` (present when
 // nonzero); `cache` only says the API reported them when both are zero (earlier results always had it, repeating usage).
-import type { ModelCallResult, Usage } from '../types.js';
+import type { ModelCallResult, Usage } from '../core/types.js';
 
 type CacheTokens = NonNullable<ModelCallResult['cache']>;
 

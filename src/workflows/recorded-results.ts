@@ -2,7 +2,7 @@
 // it by the step's activity id instead of carrying it again; the worker fills it back in from what its tool steps
 // returned, or from the workflow's transcript (src/activities/transcript-cache.ts).
 import type { ContentBlockParam, MessageParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
-import type { ModelCallInput, RecordedResult } from '../types.js';
+import type { ModelCallInput, RecordedResult } from '../core/types.js';
 
 /**
  * FNV-1a (32 bits) of a tool result's content as JSON: lets the worker check that the result it kept is the one the

@@ -1,6 +1,6 @@
 // The update validator for human answers: runs before the update is accepted, so a malformed answer is refused
 // without touching history and the run stays paused.
-import type { Requirement, RequirementKind, RequirementResolution } from '../types.js';
+import type { Requirement, RequirementKind, RequirementResolution } from '../core/types.js';
 import type { ToolStepPlan } from './conversation.js';
 
 /** The requirement a human-gated tool call raises: the loop waits on it, the history reader reports it. */

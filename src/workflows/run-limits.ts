@@ -1,6 +1,6 @@
 // A run's limits (RunLimits) as the loop checks them: which budget the run has used up before it starts a new step,
 // and how long this execution may still run. Pure: the loop (run-stop.ts) acts on the answers.
-import type { BudgetLimit, RunLimits, RunStop, Usage } from '../types.js';
+import type { BudgetLimit, RunLimits, RunStop, Usage } from '../core/types.js';
 
 export interface Spent {
   usage: Usage;

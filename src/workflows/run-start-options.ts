@@ -1,7 +1,7 @@
 // What every start of a run carries besides its input — the memo the Web UI and `list` show, and the DurableAgent*
 // search attributes — whoever starts it: a client (src/client/agent.ts) or a parent workflow (sub-run.ts).
 import type { SearchAttributePair } from '@temporalio/common';
-import { RunStatus, type RunInput } from '../types.js';
+import { RunStatus, type RunInput } from '../core/types.js';
 import { sessionSearchAttribute, statusSearchAttribute, userSearchAttribute } from './definitions.js';
 
 export interface RunStartOptions {

@@ -13,7 +13,7 @@ import {
   upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
-import { FailureTypes, type RunInput, type RunStop, type StopRequest, type Usage } from '../types.js';
+import { FailureTypes, type RunInput, type RunStop, type StopRequest, type Usage } from '../core/types.js';
 import { budgetExceeded, timeLimit } from './run-limits.js';
 import { stopOfCancel, stopSignal } from './stop-signal.js';
 import { cancelSinks } from './cancel-sink.js';

@@ -1,6 +1,6 @@
 // Turns a step's final failure into the run's failure: one readable, non-retryable error that names the step.
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
-import { FailureTypes } from '../types.js';
+import { FailureTypes } from '../core/types.js';
 import type { StepPlan } from './conversation.js';
 
 export function stepFailure(plan: StepPlan, err: unknown): ApplicationFailure {

@@ -2,7 +2,7 @@
 // checks the answer (src/activities/output-check.ts) inside the model call and records the check with its result, so
 // the loop and every reader of history decide the same thing from the same record: take the value, ask the model to
 // fix the answer (a follow-up user message naming what failed), or give up with OutputValidationError.
-import type { MessageParam, OutputCheck } from '../types.js';
+import type { MessageParam, OutputCheck } from '../core/types.js';
 
 export const DEFAULT_OUTPUT_REPAIRS = 2;
 

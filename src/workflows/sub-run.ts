@@ -2,7 +2,7 @@
 // one. Its workflow id is its run id, so cancelRun, continueRun, show and streaming work on it as on any run, and the
 // Web UI links it to its parent. Cancelling the parent's scope cancels it and waits until it has closed.
 import { ChildWorkflowCancellationType, ParentClosePolicy, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
-import { WORKFLOW_TYPE, type AgentRunResult, type RunInput, type RunStart } from '../types.js';
+import { WORKFLOW_TYPE, type AgentRunResult, type RunInput, type RunStart } from '../core/types.js';
 import { runStartOptions } from './run-start-options.js';
 
 /** The run id of the sub-run a step of `parentRunId` starts: the same for every execution of the parent. */

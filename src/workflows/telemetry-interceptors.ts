@@ -22,10 +22,10 @@ import {
 } from '@temporalio/workflow';
 import { AgentAttributes, AgentEvents, AgentMetrics, GenAiAttributes } from '../telemetry/attributes.js';
 import { executionSpanIds, executionTraceparent, parseTraceparent } from '../telemetry/trace-ids.js';
-import { STEP_ACTIVITY, WORKFLOW_TYPE, type ModelCallInput, type ModelCallProgress, type ModelCallResult, type RunInput, type ToolCallInput, type ToolCallResult } from '../types.js';
+import { STEP_ACTIVITY, WORKFLOW_TYPE, type ModelCallInput, type ModelCallProgress, type ModelCallResult, type RunInput, type ToolCallInput, type ToolCallResult } from '../core/types.js';
 import { cacheTokensOf } from './model-result.js';
 import { carriedSettings, modelCallSettings } from './model-call-settings.js';
-import { providerName } from '../model-id.js';
+import { providerName } from '../core/model-id.js';
 
 /** The header @temporalio/interceptors-opentelemetry reads a parent span context from. */
 const TRACE_HEADER = '_tracer-data';

@@ -14,13 +14,13 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { AgentActivities } from '../activities/contract.js';
-import type { ActivityToolSpec, AgentToolSpec, ContinuationSeed, ResolvedTool, RunInput, RunStart, ToolCallResult, ToolPolicy } from '../types.js';
+import type { ActivityToolSpec, AgentToolSpec, ContinuationSeed, ResolvedTool, RunInput, RunStart, ToolCallResult, ToolPolicy } from '../core/types.js';
 import { TOOL_ACTIVITY_OPTIONS } from './activity-options.js';
 import type { ToolStepPlan } from './conversation.js';
 import { runAgentChild, subRunId } from './sub-run.js';
 import { errorResult, failedToolResult, subRunCancelledResult, toolValueResult } from './tool-results.js';
-import { oneLine } from '../text.js';
-import { shownId, workflowIdProblem } from '../workflow-id.js';
+import { oneLine } from '../core/text.js';
+import { shownId, workflowIdProblem } from '../core/workflow-id.js';
 
 /** A tool's policy as the loop uses it: the worker's, with the spec of an activityTool or agentTool. */
 export type LoopToolPolicy = ToolPolicy & Pick<ResolvedTool, 'activity' | 'agent'>;

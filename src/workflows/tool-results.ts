@@ -2,8 +2,8 @@
 // the loop (for activityTools and agentTools, whose steps are the user's activity or a child workflow) and the history
 // reader all turn values into results here, so a recorded step reads back as exactly what the model saw.
 import { ApplicationFailure } from '@temporalio/common';
-import type { ToolCallResult } from '../types.js';
-import { utf8Bytes } from './payload-size.js';
+import type { ToolCallResult } from '../core/types.js';
+import { utf8Bytes } from '../core/payload-size.js';
 
 /** Keeps one tool result well inside Temporal's 2 MB payload limit, with room for the rest of the event. */
 export const MAX_TOOL_RESULT_BYTES = 1_000_000;

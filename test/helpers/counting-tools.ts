@@ -1,6 +1,6 @@
 // Tools that count their executions, so tests can prove a completed tool never runs twice.
 import { z } from 'zod';
-import { sleep, tool } from '../../src/activities/tool-definition.js';
+import { sleep, tool } from '../../src/tools/tool-definition.js';
 
 export class ToolCounter {
   readonly started = new Map<string, number>();

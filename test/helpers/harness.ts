@@ -5,7 +5,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { Agent, type AgentOptions } from '../../src/client/agent.js';
-import type { Tool } from '../../src/activities/tool-definition.js';
+import type { Tool } from '../../src/tools/tool-definition.js';
 import { createWorker, type CreateWorkerOptions } from '../../src/worker/create-worker.js';
 import { otlpEndpointConfigured } from '../../src/worker/tracing.js';
 import { FakeAnthropicServer } from '../../src/testing/fake-anthropic/index.js';

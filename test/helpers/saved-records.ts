@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { temporal } from '@temporalio/proto';
 import { decodeExecution, type ExecutionRecord } from '../../src/history/decode.js';
 import { payloadDecoderOf, type PayloadDecoder } from '../../src/history/payload-decoder.js';
-import type { ContinuationSeed } from '../../src/types.js';
+import type { ContinuationSeed } from '../../src/core/types.js';
 import { historyFromFile } from './history-files.js';
 
 export type SavedHistory =

@@ -1,6 +1,6 @@
 // A tool that waits the given milliseconds (honouring its abort signal) and says so: the stream tests' plain step.
 import { z } from 'zod';
-import { sleep, tool } from '../../src/activities/tool-definition.js';
+import { sleep, tool } from '../../src/tools/tool-definition.js';
 
 export const waitTool = tool({
   name: 'wait',

@@ -5,8 +5,8 @@
 import { Agent, type RunHandle } from '../../src/client/agent.js';
 import { cancelRun, getRunOutput } from '../../src/client/run-control.js';
 import { Task } from '../../src/client/task.js';
-import type { Tool } from '../../src/activities/tool-definition.js';
-import { RunStatus, type RunOutput } from '../../src/types.js';
+import type { Tool } from '../../src/tools/tool-definition.js';
+import { RunStatus, type RunOutput } from '../../src/core/types.js';
 import { finalText, taskText, type RunPlan } from './plan.js';
 
 const MODEL = 'anthropic/claude-sonnet-4-6';

@@ -9,9 +9,9 @@
 //   death after it ran, a timeout or failure that made Temporal retry it, or a cancel that cut its activity.
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { fetchEvents } from '../../src/client/history-pages.js';
+import { fetchEvents } from '../../src/history/history-pages.js';
 import type { RecordedRequest } from '../../src/testing/fake-anthropic/index.js';
-import { STEP_ACTIVITY } from '../../src/types.js';
+import { STEP_ACTIVITY } from '../../src/core/types.js';
 import type { SideEffect } from '../helpers/worker-process.js';
 import type { RunRecord } from './driver.js';
 import type { WorkerDeath } from './faults.js';

@@ -1,7 +1,7 @@
 // Type test, checked by `tsc` (the typecheck step) and never run: tool()'s human gate is one discriminated option, so
 // two gates at once are a type error, and `run` may be left out only by an externalExecution tool.
 import { z } from 'zod';
-import { tool, type Tool } from '../../src/activities/tool-definition.js';
+import { tool, type Tool } from '../../src/tools/tool-definition.js';
 
 const input = z.object({ id: z.string() });
 const run = ({ id }: { id: string }): string => id;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Agent } from '../../src/client/agent.js';
 import { Task } from '../../src/client/task.js';
-import type { RunOutput } from '../../src/types.js';
+import type { RunOutput } from '../../src/core/types.js';
 
 /** true only when A and B are the same type (not merely assignable). */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;

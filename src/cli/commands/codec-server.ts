@@ -1,5 +1,5 @@
 // `durable-agent codec-server`: decrypt and inflate payloads for the Web UI.
-import { startCodecServer } from '../../codec/codec-server.js';
+import { startCodecServer } from '../../server/codec-server.js';
 import { listening, portNumber } from '../args.js';
 import { command } from '../command.js';
 import { untilSignal } from '../signals.js';

@@ -2,8 +2,8 @@
 import { Agent } from '../../client/agent.js';
 import { getClient } from '../../client/connection.js';
 import { logEnd } from '../../client/run-stream.js';
-import { modelId } from '../../model-id.js';
-import type { RequirementResolution } from '../../types.js';
+import { modelId } from '../../core/model-id.js';
+import type { RequirementResolution } from '../../core/types.js';
 import { positional, usage, UsageError, wholeNumber } from '../args.js';
 import { command } from '../command.js';
 import { limitsFrom, LIMIT_FLAGS } from '../limit-flags.js';

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { CODEC_KEY_ENV } from '../../codec/aes-gcm-codec.js';
 import { CodecChain } from '../../codec/codec-chain.js';
-import { startCodecServer } from '../../codec/codec-server.js';
+import { startCodecServer } from '../../server/codec-server.js';
 import { envCodecs } from '../../codec/env-codecs.js';
 import { COMPRESSION_ENV } from '../../codec/zlib-codec.js';
 import { portNumber } from '../args.js';

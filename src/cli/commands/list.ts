@@ -1,6 +1,6 @@
 // `durable-agent list`: the runs' executions, by session, user or status (search attributes).
 import { getClient } from '../../client/connection.js';
-import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type RunStop } from '../../types.js';
+import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type RunStop } from '../../core/types.js';
 import { statusSearchAttribute } from '../../workflows/definitions.js';
 import { wholeNumber } from '../args.js';
 import { command } from '../command.js';

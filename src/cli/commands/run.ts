@@ -1,8 +1,8 @@
 // `durable-agent run "<task>"`: start a run, print its id, follow its steps, print the result.
 import { Agent } from '../../client/agent.js';
 import { Task } from '../../client/task.js';
-import { modelId } from '../../model-id.js';
-import type { Tool } from '../../activities/tool-definition.js';
+import { modelId } from '../../core/model-id.js';
+import type { Tool } from '../../tools/tool-definition.js';
 import { usage, UsageError, wholeNumber } from '../args.js';
 import { command } from '../command.js';
 import { limitsFrom, LIMIT_FLAGS } from '../limit-flags.js';

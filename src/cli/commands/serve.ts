@@ -1,6 +1,6 @@
 // `durable-agent serve`: runs' event streams over HTTP (SSE) and a live page per run.
 import { getClient } from '../../client/connection.js';
-import { startRunEventsServer } from '../../client/run-events-server.js';
+import { startRunEventsServer } from '../../server/run-events-server.js';
 import { listening, portNumber } from '../args.js';
 import { command } from '../command.js';
 import { untilSignal } from '../signals.js';

@@ -1,7 +1,7 @@
 // Activity events: a step's activity scheduled, started, closed (completed, failed, timed out, cancelled); and the
 // resolveTools activity, whose result is the run's resolved tools.
 import { ApplicationFailure, TemporalFailure, TimeoutFailure } from '@temporalio/common';
-import { RESOLVE_TOOLS_ACTIVITY, STEP_ACTIVITY, type ModelCallInput, type ModelCallProgress, type ModelCallResult, type ResolvedTool, type ToolCallInput, type ToolCallResult } from '../../types.js';
+import { RESOLVE_TOOLS_ACTIVITY, STEP_ACTIVITY, type ModelCallInput, type ModelCallProgress, type ModelCallResult, type ResolvedTool, type ToolCallInput, type ToolCallResult } from '../../core/types.js';
 import { toolValueResult } from '../../workflows/tool-results.js';
 import type { temporal } from '@temporalio/proto';
 import type { ActivityRecord, HistoryEvent } from '../decode.js';

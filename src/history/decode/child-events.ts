@@ -1,7 +1,7 @@
 // Child workflow events: an agentTool's step is a sub-run (a child workflow whose run id names the step), opened when
 // the child is initiated and closed with it.
-import type { AgentRunResult, RunInput, ToolCallInput } from '../../types.js';
-import { STEP_ACTIVITY } from '../../types.js';
+import type { AgentRunResult, RunInput, ToolCallInput } from '../../core/types.js';
+import { STEP_ACTIVITY } from '../../core/types.js';
 import { subRunStep } from '../../workflows/sub-run.js';
 import { subRunCancelledResult, toolValueResult } from '../../workflows/tool-results.js';
 import type { HistoryEvent } from '../decode.js';

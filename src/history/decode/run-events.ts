@@ -1,7 +1,7 @@
 // The execution's own events: a stop signal, a cancel request, a reset (a failed workflow task naming this execution),
 // and how the execution closed.
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureTypes, type AgentRunResult, type RunError, type RunStop, type StopRequest } from '../../types.js';
+import { FailureTypes, type AgentRunResult, type RunError, type RunStop, type StopRequest } from '../../core/types.js';
 import { STOP_SIGNAL } from '../../workflows/stop-signal.js';
 import type { ExecutionState } from '../decode.js';
 import { first, type DecodeState, type EventHandlers } from './state.js';

@@ -1,7 +1,7 @@
 // What the event handlers of ExecutionDecoder share: the record being built, the steps open by their schedule event,
 // and the few helpers every family uses (decode a payload, open a step, close one).
 import type { Payload } from '@temporalio/common';
-import { STEP_ACTIVITY, type StepActivityType, type StepStatus, type ToolCallInput } from '../../types.js';
+import { STEP_ACTIVITY, type StepActivityType, type StepStatus, type ToolCallInput } from '../../core/types.js';
 import { toolStepOf } from '../../workflows/conversation.js';
 import { failedToolResult } from '../../workflows/tool-results.js';
 import type { ActivityRecord, ExecutionIds, ExecutionRecord, HistoryEvent } from '../decode.js';

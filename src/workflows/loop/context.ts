@@ -9,7 +9,7 @@ import {
   type RunStatus,
   type StepOutcome,
   type StepResult,
-} from '../../types.js';
+} from '../../core/types.js';
 import { MODEL_ACTIVITY_OPTIONS, TOOL_ACTIVITY_OPTIONS, withFallbacks, withTimeouts } from '../activity-options.js';
 import { Conversation } from '../conversation.js';
 import { describeStop, RunStopper } from '../run-stop.js';

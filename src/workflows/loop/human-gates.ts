@@ -2,7 +2,7 @@
 // resolveRequirement update; the requirements query lists what waits.
 import { ApplicationFailure, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { AgentActivities } from '../../activities/contract.js';
-import { FailureTypes, type RequirementKind, type RequirementResolution } from '../../types.js';
+import { FailureTypes, type RequirementKind, type RequirementResolution } from '../../core/types.js';
 import { USER_INPUT_CHECK_OPTIONS } from '../activity-options.js';
 import type { ToolStepPlan } from '../conversation.js';
 import { LEGACY_NAMES, requirementsQuery, resolveRequirementUpdate } from '../definitions.js';

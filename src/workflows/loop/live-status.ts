@@ -1,7 +1,7 @@
 // What the run shows while it runs: the steps, transcript and call-settings queries, the Web UI's "Current Details"
 // (status, reason and the transcript so far) and the status search attribute. None of it is a command but the upsert.
 import { CancellationScope, isCancellation, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import type { RunStatus, StepResult } from '../../types.js';
+import type { RunStatus, StepResult } from '../../core/types.js';
 import type { StepPlan } from '../conversation.js';
 import { callSettingsQuery, LEGACY_NAMES, statusSearchAttribute, stepsQuery, transcriptQuery } from '../definitions.js';
 import { renderCurrentDetails } from '../current-details.js';

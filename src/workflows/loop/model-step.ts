@@ -2,11 +2,11 @@
 // activity that carries only the messages the worker was not sent yet.
 import { ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
 import type { AgentActivities } from '../../activities/contract.js';
-import { FailureTypes, type ModelCallInput, type ModelCallResult } from '../../types.js';
+import { FailureTypes, type ModelCallInput, type ModelCallResult } from '../../core/types.js';
 import type { ModelStepPlan, ToolStepPlan } from '../conversation.js';
 import { leanModelCall, leanOptions } from '../lean-step-commands.js';
 import { modelCallSettings } from '../model-call-settings.js';
-import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from '../payload-size.js';
+import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from '../../core/payload-size.js';
 import { referToRecordedResults } from '../recorded-results.js';
 import type { RunContext } from './context.js';
 import { showDetails, track } from './live-status.js';

@@ -2,7 +2,7 @@
 // Deterministic by construction: every decision comes from the input, the seed and activity results.
 // The parts share one RunContext (context.ts); which branch each patch guards is in patches.ts.
 import { ApplicationFailure, CancellationScope, isCancellation, patched } from '@temporalio/workflow';
-import { FailureTypes, type AgentRunResult, type RunInput } from '../../types.js';
+import { FailureTypes, type AgentRunResult, type RunInput } from '../../core/types.js';
 import { describeStop } from '../run-stop.js';
 import { outputInvalidMessage } from '../structured-output.js';
 import { RunContext } from './context.js';

@@ -1,7 +1,7 @@
 // Stop and limits at the loop's step boundaries: a stop (cancelRun, the time limit, a budget: run-stop.ts) lets no new
 // step start, and maxSteps bounds the steps run, model turns and tool calls alike.
 import { ApplicationFailure, patched } from '@temporalio/workflow';
-import { FailureTypes } from '../../types.js';
+import { FailureTypes } from '../../core/types.js';
 import type { ToolStepPlan } from '../conversation.js';
 import type { RunContext } from './context.js';
 import { PATCHES } from './patches.js';

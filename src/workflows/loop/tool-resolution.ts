@@ -2,7 +2,7 @@
 // asks the worker for the policy of every tool it names (the resolveTools activity).
 import { proxyActivities } from '@temporalio/workflow';
 import type { AgentActivities } from '../../activities/contract.js';
-import { oneLine } from '../../text.js';
+import { oneLine } from '../../core/text.js';
 import { RESOLVE_TOOLS_OPTIONS } from '../activity-options.js';
 import { unwrappedRefusal } from '../step-failure.js';
 import type { LoopToolPolicy } from '../temporal-tools.js';

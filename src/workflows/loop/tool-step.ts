@@ -2,8 +2,8 @@
 // it, else (after its human gate, if it has one) an activityTool's activity, an agentTool's child run or callTool.
 import { patched, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { AgentActivities } from '../../activities/contract.js';
-import type { RequirementResolution, ToolCallInput, ToolCallResult } from '../../types.js';
-import { oneLine } from '../../text.js';
+import type { RequirementResolution, ToolCallInput, ToolCallResult } from '../../core/types.js';
+import { oneLine } from '../../core/text.js';
 import type { ToolStepPlan } from '../conversation.js';
 import { LEAN_SUMMARY_LIMIT, leanOptions } from '../lean-step-commands.js';
 import { temporalToolCall, type LoopToolPolicy } from '../temporal-tools.js';

@@ -2,8 +2,8 @@
 // implementations (createWorker({ tools })) and a run refers to them by name.
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
-import { abortReason } from './heartbeat-loop.js';
-import type { ActivityToolSpec, AgentToolSpec } from '../types.js';
+import { abortReason } from '../activities/heartbeat-loop.js';
+import type { ActivityToolSpec, AgentToolSpec } from '../core/types.js';
 
 /** What a tool's `run` gets besides its input: the abort signal, progress reports and the ids of the call. */
 export interface ToolContext {

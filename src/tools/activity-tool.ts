@@ -3,7 +3,7 @@
 // retries and times it out as it would in any workflow; its result, or its final failure, is the tool result.
 import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
-import { FailureTypes, type ActivityToolSpec } from '../types.js';
+import { FailureTypes, type ActivityToolSpec } from '../core/types.js';
 import { tool, type Tool } from './tool-definition.js';
 
 /**

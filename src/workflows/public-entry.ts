@@ -16,4 +16,4 @@ export {
   type ContinueAgentRunOptions,
   type StartAgentRunOptions,
 } from './agent-child.js';
-export { RunStatus, WORKFLOW_TYPE, type RunOutput, type StepResult, type Usage, type RunError, type ToolRef, type StepTimeouts } from '../types.js';
+export { RunStatus, WORKFLOW_TYPE, type RunOutput, type StepResult, type Usage, type RunError, type ToolRef, type StepTimeouts } from '../core/types.js';

@@ -1,6 +1,6 @@
 // The worker's tools by name, and the one failure for a run that names a tool this worker lacks.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { FailureTypes } from '../types.js';
+import { FailureTypes } from '../core/types.js';
 import { isTool, type Tool } from './tool-definition.js';
 
 /** Tools that change while the worker runs (an MCP server's): looked up by name at each use. */

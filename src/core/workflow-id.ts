@@ -1,7 +1,7 @@
 // What Temporal accepts as a workflow id (a run id, a sub-run id, a fork's id), as one pure rule: the client checks the
 // ids it is given, workflow code (durable-agent/workflow, the loop's agentTool calls) the ids it derives, so a bad id is
 // a typed error where it is made instead of a start the server refuses (a workflow task that then fails forever).
-import { utf8Bytes } from './workflows/payload-size.js';
+import { utf8Bytes } from './payload-size.js';
 
 /** The server's default `limit.maxIDLength`: ids longer than this (in UTF-8 bytes) are refused. */
 export const MAX_RUN_ID_BYTES = 1000;

@@ -2,7 +2,7 @@
 // carries the client's, the worker compares it with its own before the run's first model call (resolveTools).
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ResolvedTool, ToolPolicy } from '../types.js';
+import type { ResolvedTool, ToolPolicy } from '../core/types.js';
 import type { Tool } from './tool-definition.js';
 
 /** The parts a fingerprint covers, in its order: each is one 8-hex segment, so a mismatch says which parts differ. */

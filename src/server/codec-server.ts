@@ -5,13 +5,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { AesGcmCodec, CODEC_KEY_ENV, CODEC_KEY_ID_ENV, PayloadDecryptionError } from './aes-gcm-codec.js';
-import { CodecChain } from './codec-chain.js';
-import { inCodecOrder } from './env-codecs.js';
-import { COMPRESSION_ENV, compressionFromEnv, PayloadDecompressionError } from './zlib-codec.js';
+import { AesGcmCodec, CODEC_KEY_ENV, CODEC_KEY_ID_ENV, PayloadDecryptionError } from '../codec/aes-gcm-codec.js';
+import { CodecChain } from '../codec/codec-chain.js';
+import { inCodecOrder } from '../codec/env-codecs.js';
+import { COMPRESSION_ENV, compressionFromEnv, PayloadDecompressionError } from '../codec/zlib-codec.js';
+import { readEnv, type EnvName } from '../config/env.js';
 
-export const CODEC_TOKEN_ENV = 'DURABLE_AGENT_CODEC_TOKEN';
-export const CODEC_CORS_ENV = 'DURABLE_AGENT_CODEC_CORS_ORIGIN';
+export const CODEC_TOKEN_ENV = 'DURABLE_AGENT_CODEC_TOKEN' satisfies EnvName;
+export const CODEC_CORS_ENV = 'DURABLE_AGENT_CODEC_CORS_ORIGIN' satisfies EnvName;
 /** Where `temporal server start-dev` serves the Web UI. */
 export const DEFAULT_UI_ORIGIN = 'http://localhost:8233';
 
@@ -112,22 +113,22 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
 function resolveCodec(options: CodecServerOptions): PayloadCodec {
   if (options.codec) return options.codec;
   const compression = compressionFromEnv();
-  const key = options.key ?? process.env[CODEC_KEY_ENV];
-  const keyId = options.keyId ?? process.env[CODEC_KEY_ID_ENV];
+  const key = options.key ?? readEnv(CODEC_KEY_ENV);
+  const keyId = options.keyId ?? readEnv(CODEC_KEY_ID_ENV);
   const aes = key ? new AesGcmCodec({ key, ...(keyId ? { keyId } : {}) }) : undefined;
   if (!aes && !compression) throw new TypeError(`The codec server needs a key or compression: pass { key } or set ${CODEC_KEY_ENV} or ${COMPRESSION_ENV}=zlib.`);
   return new CodecChain(inCodecOrder(compression, aes));
 }
 
 function resolveOrigins(options: CodecServerOptions): string[] {
-  const configured = options.corsOrigin ?? process.env[CODEC_CORS_ENV]?.split(',') ?? DEFAULT_UI_ORIGIN;
+  const configured = options.corsOrigin ?? readEnv(CODEC_CORS_ENV)?.split(',') ?? DEFAULT_UI_ORIGIN;
   return [...(Array.isArray(configured) ? configured : [configured]), ...(options.trustedLocalOrigins ?? [])].map(normaliseOrigin).filter(Boolean);
 }
 
 /** Starts the endpoint: `POST /decode` and `POST /encode`, bearer-token protected (or local-UI only), CORS for the Web UI. */
 export async function startCodecServer(options: CodecServerOptions = {}): Promise<CodecServer> {
   const codec = resolveCodec(options);
-  const token = options.token ?? process.env[CODEC_TOKEN_ENV];
+  const token = options.token ?? readEnv(CODEC_TOKEN_ENV);
   const host = options.host ?? '127.0.0.1';
   const trusted = (options.trustedLocalOrigins ?? []).map(normaliseOrigin);
   if (trusted.length && !isLoopback(host)) {

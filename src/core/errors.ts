@@ -1,5 +1,5 @@
-import type { Requirement } from '../types.js';
-import { shownId } from '../workflow-id.js';
+import type { Requirement } from './types.js';
+import { shownId } from './workflow-id.js';
 
 /**
  * The base of the errors the client API throws, each with a stable `name` to match on (also across processes, by name).

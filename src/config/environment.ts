@@ -6,8 +6,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import type { TLSConfig } from '@temporalio/client';
 import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile, type ConfigDataSource } from '@temporalio/envconfig';
-import { ConnectionConfigError, ConnectionFailedError } from './client/errors.js';
-import { DEFAULT_TASK_QUEUE } from './types.js';
+import { ConnectionConfigError, ConnectionFailedError } from '../core/errors.js';
+import { DEFAULT_TASK_QUEUE } from '../core/types.js';
+import { readEnv } from './env.js';
 
 export interface TemporalConnectionOptions {
   /** Default TEMPORAL_ADDRESS, the profile's `address`, or localhost:7233. */
@@ -48,7 +49,7 @@ export const DEFAULT_ADDRESS = 'localhost:7233';
 export const DEFAULT_NAMESPACE = 'default';
 
 export function resolveTaskQueue(options: { taskQueue?: string } = {}): string {
-  return options.taskQueue ?? process.env.DURABLE_AGENT_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
+  return options.taskQueue ?? readEnv('DURABLE_AGENT_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE;
 }
 
 export function temporalSettings(options: TemporalSettingsOptions = {}): TemporalSettings {
@@ -145,11 +146,11 @@ function reasons(err: unknown): string {
 }
 
 function configFileLabel(): string {
-  return process.env.TEMPORAL_CONFIG_FILE ?? 'the default config file (temporalio/temporal.toml in the user config folder, e.g. ~/.config)';
+  return readEnv('TEMPORAL_CONFIG_FILE') ?? 'the default config file (temporalio/temporal.toml in the user config folder, e.g. ~/.config)';
 }
 
 function loadProfile(options: TemporalConnectionOptions): ClientConfigProfile {
-  const configFile = process.env.TEMPORAL_CONFIG_FILE;
+  const configFile = readEnv('TEMPORAL_CONFIG_FILE');
   // envconfig reads a missing file as an empty one; a file someone named explicitly and that is not there is a mistake.
   if (configFile !== undefined && !existsSync(configFile)) {
     throw new ConnectionConfigError('TEMPORAL_CONFIG_FILE', `TEMPORAL_CONFIG_FILE names ${configFile}, which does not exist`);
@@ -191,7 +192,7 @@ function label(value: ConfigDataSource | undefined, source: (typeof TLS_SOURCES)
   const kind = value && 'path' in value ? 'PATH' : 'DATA';
   const envName = `${source.env}_${kind}`;
   if (process.env[envName] !== undefined) return envName;
-  const profile = profileName ?? process.env.TEMPORAL_PROFILE ?? 'default';
+  const profile = profileName ?? readEnv('TEMPORAL_PROFILE') ?? 'default';
   return `${source.key}_${kind.toLowerCase()} of [profile.${profile}.tls] in ${configFileLabel()}`;
 }
 

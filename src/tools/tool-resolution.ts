@@ -1,7 +1,7 @@
 // The `resolveTools` activity: before a run's first model call, the worker answers with its own policy and fingerprint
 // of each tool the run names, and refuses a run whose client saw another version of a tool than this worker has.
 import { ApplicationFailure } from '@temporalio/activity';
-import { FailureTypes, type ResolvedTool, type ToolPolicy, type ToolRef } from '../types.js';
+import { FailureTypes, type ResolvedTool, type ToolPolicy, type ToolRef } from '../core/types.js';
 import { fingerprintDifferences, temporalToolSpec, toolFingerprint, toolPolicy } from './tool-fingerprint.js';
 import type { ToolRegistry } from './tool-registry.js';
 

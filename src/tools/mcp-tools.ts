@@ -11,7 +11,7 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontex
 import { ErrorCode, McpError, type CallToolResult, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Tool, ToolContext } from './tool-definition.js';
-import { DEFAULT_TOOL_TIMEOUT_MS } from './tool-call.js';
+import { DEFAULT_TOOL_TIMEOUT_MS } from '../activities/tool-call.js';
 import { ToolUnavailableError } from './tool-unavailable.js';
 
 /** How to reach an MCP server: a command to start (stdio) or a Streamable HTTP endpoint. */

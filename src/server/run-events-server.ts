@@ -7,12 +7,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import { InvalidRunIdError, RunNotFoundError } from './errors.js';
-import { checkRunId } from './run-id.js';
-import { streamEvents } from './run-stream.js';
-import { runPage } from './run-page.js';
+import { InvalidRunIdError, RunNotFoundError } from '../core/errors.js';
+import { checkRunId } from '../client/run-id.js';
+import { streamEvents } from '../client/run-stream.js';
+import { runPage } from '../client/run-page.js';
+import { readEnv, type EnvName } from '../config/env.js';
 
-export const SERVE_TOKEN_ENV = 'DURABLE_AGENT_SERVE_TOKEN';
+export const SERVE_TOKEN_ENV = 'DURABLE_AGENT_SERVE_TOKEN' satisfies EnvName;
 
 /** Options of `startRunEventsServer`. */
 export interface RunEventsServerOptions {
@@ -46,7 +47,7 @@ function sha256(text: string): Buffer {
  */
 export async function startRunEventsServer(options: RunEventsServerOptions): Promise<RunEventsServer> {
   const host = options.host ?? '127.0.0.1';
-  const token = options.token ?? process.env[SERVE_TOKEN_ENV] ?? '';
+  const token = options.token ?? readEnv(SERVE_TOKEN_ENV) ?? '';
   if (!LOOPBACK.has(host) && !token) {
     throw new Error(`Serving run contents on ${host} needs a token: pass --token or set ${SERVE_TOKEN_ENV} (or listen on 127.0.0.1).`);
   }

@@ -2,9 +2,18 @@
 // workflow code imports this module, so it must stay free of runtime dependencies.
 import type { ContentBlockParam, MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import type { Duration, RetryPolicy } from '@temporalio/common';
-import type { FallbackModels } from './models/fallbacks.js';
 
-export type { ContentBlockParam, MessageParam, FallbackModels };
+export type { ContentBlockParam, MessageParam };
+
+/** Attempts per model when a run has fallbacks and does not say: the model step's own retry policy (6). */
+export const DEFAULT_ATTEMPTS_PER_MODEL = 6;
+
+/** A run's fallback models (Agent({ fallbacks }), RunInput.fallbacks), as recorded model ids. */
+export interface FallbackModels {
+  models: string[];
+  /** Attempts each model gets before the next one takes the step. Default DEFAULT_ATTEMPTS_PER_MODEL. */
+  attemptsPerModel?: number;
+}
 
 /** Where a run stands. The values are the strings stored in the `DurableAgentStatus` search attribute. */
 export const RunStatus = {
@@ -234,7 +243,7 @@ export interface RunInput {
   limits?: RunLimits;
   /**
    * The model as runs record it: an Anthropic id without its prefix (`claude-sonnet-4-6`), any other provider's as
-   * `<provider>/<model>` (`openai/gpt-5`); src/model-id.ts.
+   * `<provider>/<model>` (`openai/gpt-5`); src/core/model-id.ts.
    */
   model: string;
   /** Models that take a model step when the run's model keeps failing with retryable errors (src/models/fallbacks.ts). */

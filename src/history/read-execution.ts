@@ -2,9 +2,9 @@
 // decoded with the client's own data converter (src/history/decode.ts). The only place the client reads history.
 import type { Client } from '@temporalio/client';
 import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
-import { decodeExecution, type ExecutionRecord } from '../history/decode.js';
-import { payloadDecoderOf } from '../history/payload-decoder.js';
-import { RunNotFoundError } from './errors.js';
+import { decodeExecution, type ExecutionRecord } from './decode.js';
+import { payloadDecoderOf } from './payload-decoder.js';
+import { RunNotFoundError } from '../core/errors.js';
 import { fetchEvents } from './history-pages.js';
 
 const GRPC_NOT_FOUND = 5;

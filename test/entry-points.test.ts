@@ -1,0 +1,62 @@
+// The package's entries by where code runs: the client entry (`durable-agent`, src/index.ts) loads no
+// `@temporalio/worker` and no native core bridge, so a web handler or a script that only cancels runs stays light;
+// `durable-agent/worker` does load them. Each import runs in a fresh Node process, which then reports the CommonJS
+// modules it loaded (every @temporalio package is CommonJS: an ESM import of one lands in require.cache too), the
+// shared objects in the process (the core bridge is a native addon), and the entry's cold import time, printed.
+// The built entry (dist/, after `npm run build`) is measured as well when it is there.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, test } from 'node:test';
+import { ROOT } from './helpers/servers.js';
+
+interface Loaded {
+  ms: number;
+  worker: boolean;
+  bridge: boolean;
+  modules: number;
+}
+
+const probe = `
+import { createRequire } from 'node:module';
+const started = performance.now();
+await import(process.argv.at(-1));
+const ms = performance.now() - started;
+const cached = Object.keys(createRequire(import.meta.url).cache);
+const worker = cached.some((path) => path.includes('@temporalio/worker'));
+const bridge = process.report.getReport().sharedObjects.some((path) => path.includes('core-bridge'));
+console.log(JSON.stringify({ ms: Math.round(ms), worker, bridge, modules: cached.length }));
+`;
+
+async function load(entry: string, viaTsx: boolean): Promise<Loaded> {
+  const args = [...(viaTsx ? ['--import', 'tsx'] : []), '--input-type=module', '-e', probe, pathToFileURL(entry).href];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: ROOT });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Loaded;
+}
+
+describe('entry points', () => {
+  test('durable-agent (the client entry) loads no @temporalio/worker and no core bridge', async () => {
+    const client = await load(join(ROOT, 'src/index.ts'), true);
+    console.log(`cold import of src/index.ts (tsx): ${client.ms} ms, ${client.modules} CommonJS modules`);
+    assert.equal(client.worker, false, '@temporalio/worker is not loaded');
+    assert.equal(client.bridge, false, 'the native core bridge is not loaded');
+  });
+
+  test('durable-agent/worker does load them (the check above can see them)', async () => {
+    const worker = await load(join(ROOT, 'src/worker/index.ts'), true);
+    console.log(`cold import of src/worker/index.ts (tsx): ${worker.ms} ms, ${worker.modules} CommonJS modules`);
+    assert.equal(worker.worker, true);
+    assert.equal(worker.bridge, true);
+  });
+
+  const built = join(ROOT, 'dist/index.js');
+  test('the built client entry (dist/index.js) loads no @temporalio/worker either', { skip: !existsSync(built) && 'no dist/: npm run build' }, async () => {
+    const client = await load(built, false);
+    console.log(`cold import of dist/index.js: ${client.ms} ms, ${client.modules} CommonJS modules`);
+    assert.equal(client.worker, false);
+    assert.equal(client.bridge, false);
+  });
+});
