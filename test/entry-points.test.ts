@@ -6,7 +6,6 @@
 // The built entry (dist/, after `npm run build`) is measured as well when it is there.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -52,11 +51,5 @@ describe('entry points', () => {
     assert.equal(worker.bridge, true);
   });
 
-  const built = join(ROOT, 'dist/index.js');
-  test('the built client entry (dist/index.js) loads no @temporalio/worker either', { skip: !existsSync(built) && 'no dist/: npm run build' }, async () => {
-    const client = await load(built, false);
-    console.log(`cold import of dist/index.js: ${client.ms} ms, ${client.modules} CommonJS modules`);
-    assert.equal(client.worker, false);
-    assert.equal(client.bridge, false);
-  });
+  // The built entry, as users install it, is checked by test/package.test.ts (the packed tarball in a fresh project).
 });
