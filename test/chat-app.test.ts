@@ -243,6 +243,59 @@ describe('chat handler: security and typed errors (real handler, real Temporal)'
     assert.equal((await call('/chats/c-story', { user: null })).status, 401);
   });
 
+  test("a message while the chat's run runs: 'interrupt' stops it and redirects it with the message; 'reject' is 409", async () => {
+    const since = toolLog.length;
+    const first = await fetch(`${app!.url}/api/chat/chats/c-interrupt/messages`, {
+      method: 'POST',
+      headers: { 'x-demo-user': 'alice', 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'crunch 20 units' }),
+    });
+    assert.equal(first.headers.get('x-vercel-ai-ui-message-stream'), 'v1');
+    const runId = first.headers.get('x-durable-run-id')!;
+    await waitFor(() => crunchLog(since).some((e) => e.event === 'unit'), 'a unit of crunch_numbers');
+    const requestsBefore = h!.fake.requests.length;
+    const redirect = await call('/chats/c-interrupt/messages', { method: 'POST', body: JSON.stringify({ message: 'tell me a story instead' }) });
+    await first.body?.cancel();
+    assert.equal(redirect.status, 200);
+    assert.ok(crunchLog(since).some((e) => e.event === 'aborted'), 'the running tool was aborted');
+    const deltas = redirect.text
+      .split('\n')
+      .filter((l) => l.startsWith('data: {'))
+      .map((l) => JSON.parse(l.slice(6)) as { type: string; delta?: string; data?: { status: string } });
+    assert.equal(deltas.filter((c) => c.type === 'text-delta').map((c) => c.delta).join(''), STORY, 'the redirected run answers the new message');
+    assert.equal(deltas.filter((c) => c.type === 'data-run').pop()?.data?.status, 'completed');
+    assert.equal(await runOf('c-interrupt'), runId, 'the same run, continued (not a new one)');
+    const asked = h!.fake.requests.slice(requestsBefore);
+    assert.equal(asked.length, 1, 'one model request after the interrupt');
+    assert.match(JSON.stringify(asked[0]!.body.messages[asked[0]!.body.messages.length - 1]), /tell me a story instead/);
+
+    const strict = await startChatApp({ client: h!.client, taskQueue: h!.taskQueue, whileRunning: 'reject' });
+    try {
+      const started = await fetch(`${strict.url}/api/chat/chats/c-reject/messages`, {
+        method: 'POST',
+        headers: { 'x-demo-user': 'alice', 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'crunch 20 units' }),
+      });
+      const rejectedRun = started.headers.get('x-durable-run-id')!;
+      const second = await fetch(`${strict.url}/api/chat/chats/c-reject/messages`, {
+        method: 'POST',
+        headers: { 'x-demo-user': 'alice', 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'and another thing' }),
+      });
+      assert.equal(second.status, 409);
+      assert.equal(code(await second.text()), 'run_still_running');
+      await started.body?.cancel();
+      const stopped = await fetch(`${strict.url}/api/chat/runs/${rejectedRun}/stop`, {
+        method: 'POST',
+        headers: { 'x-demo-user': 'alice', 'content-type': 'application/json' },
+        body: '{"mode":"now"}',
+      });
+      assert.deepEqual(await stopped.json(), { runId: rejectedRun, status: 'cancelled' });
+    } finally {
+      await strict.close();
+    }
+  });
+
   test('typed errors: unknown run, stop of a finished run, malformed and oversized bodies', async () => {
     const unknown = await call('/runs/run-nope/stop', { method: 'POST', body: '{}' });
     assert.deepEqual([unknown.status, code(unknown.text)], [404, 'run_not_found']);
