@@ -15,6 +15,7 @@ import { createWorker } from '../src/worker/create-worker.js';
 import { workflowBundle } from '../test/helpers/bundle.js';
 import { ROOT } from '../test/helpers/servers.js';
 import { cancelSection } from './cancel.js';
+import { chatSection } from './chat.js';
 import { checkpointSection } from './checkpoint.js';
 import { cachingSection } from './caching.js';
 import { clusterSection } from './cluster.js';
@@ -48,6 +49,7 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
   stream: streamSection,
   heartbeat: heartbeatSection,
   providers: providersSection,
+  chat: chatSection,
 };
 
 const { values } = parseArgs({
