@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { build } from 'esbuild';
-import { createChatHandler, type ChatHandlerOptions, type WhileRunningPolicy } from '../../src/server/chat/index.js';
+import { createChatHandler, type ChatHandlerOptions, type WhileRunningPolicy } from 'durable-agent/server';
 import { toNodeHandler, type FetchHandler } from '../../src/server/http/index.js';
 import { chatTools } from './tools.js';
 
