@@ -1,0 +1,100 @@
+// Every example folder but order-workflow (test/order-workflow.test.ts) run as a user runs it, offline: its entry
+// function against one real dev server, with the fakes' scripted turns, asserting what it returns and prints.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { cancelAndContinue } from '../examples/cancel-continue/main.js';
+import { approveTransfer, transfers } from '../examples/human-in-the-loop/main.js';
+import { acrossProviders } from '../examples/providers/main.js';
+import type { ExampleOptions } from '../examples/shared/setup.js';
+import { streamAndReconnect } from '../examples/streaming/main.js';
+import { typedWeather } from '../examples/structured-output/main.js';
+import { closeConnections } from '../src/index.js';
+import { workflowBundle } from './helpers/bundle.js';
+import { startLocal } from './helpers/servers.js';
+
+let env: TestWorkflowEnvironment;
+let options: () => ExampleOptions & { printed: string[] };
+
+before(async () => {
+  env = await startLocal();
+  const bundle = await workflowBundle(undefined, { tracing: false });
+  options = () => {
+    const printed: string[] = [];
+    return { address: env.address, offline: true, workflowBundle: bundle, print: (line) => void printed.push(line), printed };
+  };
+});
+
+after(async () => {
+  await closeConnections();
+  await env?.teardown();
+});
+
+const steps = (output: { stepResults: Array<{ name: string; status: string; execution: number }> }): string[] =>
+  output.stepResults.map((s) => `${s.execution} ${s.name}: ${s.status}`);
+
+describe('examples/', () => {
+  test('cancel-continue: cancelled mid-tool, continued by run id from a new Agent; the cut tool resumed from its checkpoint', async () => {
+    const o = options();
+    const { cancelled, result } = await cancelAndContinue(o);
+    assert.equal(cancelled.status, 'cancelled');
+    assert.deepEqual(steps(cancelled), ['1 model: completed', '1 tool:long_running_task: cancelled']);
+    assert.equal(result.status, 'completed', JSON.stringify(result.error));
+    assert.deepEqual(steps(result), ['1 model: completed', '1 tool:long_running_task: cancelled', '2 tool:long_running_task: completed', '2 model: completed']);
+    assert.match(result.stepResults[2]?.output ?? '', /^Completed after 2 seconds \(resumed at \d\.\d s\)$/);
+    assert.equal(result.output, 'The task finished.');
+    assert.ok(o.printed.includes('status: cancelled') && o.printed.includes('output: The task finished.'), o.printed.join('\n'));
+  });
+
+  test('human-in-the-loop: the run pauses on the confirmation, is approved with answerRun and completes; the tool ran once', async () => {
+    const o = options();
+    const { paused, result } = await approveTransfer(o);
+    assert.equal(paused.status, 'paused');
+    assert.deepEqual(paused.requirements.map((r) => `${r.kind} ${r.toolName}`), ['confirmation transfer']);
+    assert.equal(result.status, 'completed', JSON.stringify(result.error));
+    assert.deepEqual(steps(result), ['1 model: completed', '1 tool:transfer: completed', '1 model: completed']);
+    assert.deepEqual(transfers, [{ to: 'ACME', amount: 250 }]);
+    assert.ok(o.printed.some((l) => /waits for: confirmation of transfer/.test(l)), o.printed.join('\n'));
+  });
+
+  test('streaming: step events and text deltas; streamRun from an offset yields exactly the rest', async () => {
+    const o = options();
+    const { live, resumed, fromOffset } = await streamAndReconnect(o);
+    const types = live.map((e) => e.type);
+    assert.equal(types[0], 'run_started');
+    assert.equal(types.at(-1), 'completed');
+    assert.ok(types.includes('step_started') && types.includes('tool_result') && types.includes('step_completed'), types.join(','));
+    const text = live.filter((e) => e.type === 'text_delta').map((e) => (e.type === 'text_delta' ? e.text : '')).join('');
+    assert.equal(text, 'Tomorrow in Oslo: 7 °C with light rain. Take an umbrella.');
+    // The reconnect starts where it was told and ends with the run: the same events from that offset on.
+    assert.equal(resumed[0]?.offset, fromOffset);
+    assert.equal(resumed.at(-1)?.type, 'completed');
+    const tailText = (events: typeof live): string => events.map((e) => (e.type === 'text_delta' ? e.text : `<${e.type}>`)).join('');
+    assert.equal(tailText(resumed), tailText(live.filter((e) => e.offset >= fromOffset)));
+    assert.ok(o.printed.some((l) => l.startsWith('reconnecting: streamRun(')), o.printed.join('\n'));
+  });
+
+  test('structured-output: the output is the typed, checked object', async () => {
+    const o = options();
+    const output = await typedWeather(o);
+    assert.equal(output.status, 'completed', JSON.stringify(output.error));
+    assert.deepEqual(output.output, { city: 'Oslo', celsius: 7, conditions: ['light rain', 'wind'] });
+    assert.ok(o.printed.includes('Oslo: 7 °C, light rain, wind'), o.printed.join('\n'));
+  });
+
+  test('providers: an openai/ run cut mid-tool continues on anthropic/; a fallback model takes a failing step', async () => {
+    const o = options();
+    const { cancelled, continued, fallback } = await acrossProviders(o);
+    assert.equal(cancelled.status, 'cancelled');
+    assert.equal(continued.status, 'completed', JSON.stringify(continued.error));
+    assert.deepEqual(
+      continued.stepResults.map((s) => `${s.execution} ${s.name}: ${s.status}${s.model ? ` ${s.model}` : ''}`),
+      ['1 model: completed openai/gpt-5', '1 tool:long_running_task: cancelled', '2 tool:long_running_task: completed', '2 model: completed claude-sonnet-4-6'],
+    );
+    assert.equal(continued.output, 'Claude here: the task finished.');
+    assert.equal(fallback.status, 'completed', JSON.stringify(fallback.error));
+    assert.equal(fallback.stepResults[0]?.model, 'claude-sonnet-4-6');
+    assert.equal(fallback.stepResults[0]?.attempts, 3);
+    assert.equal(fallback.output, 'Claude here: answered in place of gpt-5.');
+  });
+});
