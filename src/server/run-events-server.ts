@@ -12,6 +12,7 @@ import { checkRunId } from '../client/run-id.js';
 import { streamEvents } from '../client/run-stream.js';
 import { runPage } from '../client/run-page.js';
 import { readEnv, type EnvName } from '../config/env.js';
+import { formatSse, HttpError, offsetFrom } from './http/index.js';
 
 export const SERVE_TOKEN_ENV = 'DURABLE_AGENT_SERVE_TOKEN' satisfies EnvName;
 
@@ -83,8 +84,13 @@ export async function startRunEventsServer(options: RunEventsServerOptions): Pro
       return;
     }
     const lastId = req.headers['last-event-id'];
-    const from = Number(typeof lastId === 'string' && lastId ? lastId : (url.searchParams.get('from') ?? 0));
-    if (!Number.isInteger(from) || from < 0) return plain(400, 'from (or Last-Event-ID) must be an offset: an integer ≥ 0');
+    let from: number;
+    try {
+      from = offsetFrom(typeof lastId === 'string' ? lastId : undefined, url.searchParams.get('from'));
+    } catch (err) {
+      if (err instanceof HttpError) return plain(err.status, err.message);
+      throw err;
+    }
     const stream = streamEvents(options.client, runId, { fromOffset: from, stopAtPause: false });
     // The first event (or the run's absence) decides the status line.
     let first: IteratorResult<unknown>;
@@ -104,11 +110,11 @@ export async function startRunEventsServer(options: RunEventsServerOptions): Pro
     try {
       for (let next = first; !next.done && !gone; next = await stream.next()) {
         const event = next.value as { type: string; nextOffset: number };
-        res.write(`id: ${event.nextOffset}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+        res.write(formatSse({ id: event.nextOffset, event: event.type, data: event }));
       }
-      if (!gone) res.write('event: end\ndata: {}\n\n');
+      if (!gone) res.write(formatSse({ event: 'end', data: {} }));
     } catch (err) {
-      if (!gone) res.write(`event: failure\ndata: ${JSON.stringify({ message: err instanceof Error ? err.message : String(err) })}\n\n`);
+      if (!gone) res.write(formatSse({ event: 'failure', data: { message: err instanceof Error ? err.message : String(err) } }));
     }
     res.end();
   };

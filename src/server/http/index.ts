@@ -81,9 +81,12 @@ export async function readJsonBody(request: Request, limit = DEFAULT_BODY_LIMIT)
 
 /** The offset a stream resumes from: `Last-Event-ID` (what EventSource sends back), else `?from=`, else 0. */
 export function resumeOffset(request: Request): number {
-  const lastId = request.headers.get('last-event-id');
-  const raw = lastId || new URL(request.url).searchParams.get('from') || '0';
-  const offset = Number(raw);
+  return offsetFrom(request.headers.get('last-event-id'), new URL(request.url).searchParams.get('from'));
+}
+
+/** resumeOffset() from the two values themselves (a node:http server reads them off its IncomingMessage). */
+export function offsetFrom(lastEventId: string | null | undefined, from: string | null | undefined): number {
+  const offset = Number(lastEventId || from || '0');
   if (!Number.isInteger(offset) || offset < 0) throw new HttpError(400, 'bad_offset', 'from (or Last-Event-ID) must be an offset: an integer ≥ 0.');
   return offset;
 }
@@ -127,7 +130,8 @@ export function sseResponse(
   });
 }
 
-function formatSse({ id, event, data }: SseEvent): string {
+/** One SSE frame: `id:`, `event:` and a `data:` line per line of the (JSON-encoded unless string) data. */
+export function formatSse({ id, event, data }: SseEvent): string {
   const text = typeof data === 'string' ? data : JSON.stringify(data);
   return `${id !== undefined ? `id: ${id}\n` : ''}${event ? `event: ${event}\n` : ''}${text
     .split('\n')
