@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { createOpenAI } from '@ai-sdk/openai';
 import { Agent, cancelRun, Task, InvalidModelIdError, RunStatus, type RunOutput } from '../src/index.js';
 import { FakeOpenAIServer, scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
+import { DurableAgentPlugin } from '../src/worker/index.js';
 
 /** A script of turns: it reads only the request's turn, so it drives either fake. */
 type FakeResponder = ReturnType<typeof scriptedResponder>;
@@ -286,6 +287,11 @@ describe('bad input: typed, recorded, nothing hung', () => {
     assert.throws(() => new Agent('OpenAI/gpt-5'), InvalidModelIdError);
     assert.throws(() => new Agent('openai/'), InvalidModelIdError);
     assert.throws(() => new Agent(''), InvalidModelIdError);
+  });
+
+  test('a worker given a provider name no model id can spell is refused when it is made', () => {
+    const openai = createOpenAI({ baseURL: openaiFake.baseURL, apiKey: 'test-key' });
+    assert.throws(() => new DurableAgentPlugin({ models: { 'Open AI': (id) => openai.chat(id) } }), /models: "Open AI" cannot be the provider of a model id/);
   });
 
   test('a provider the worker has not registered: ModelProviderNotRegisteredError naming it, the task queue and the providers it has', async () => {

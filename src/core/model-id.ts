@@ -11,6 +11,11 @@ export const ANTHROPIC_PROVIDER = 'anthropic';
 /** A provider name: lower-case letters, digits, `-` and `_`, starting with a letter (the key it is registered under). */
 const PROVIDER_NAME = /^[a-z][a-z0-9_-]*$/;
 
+/** True for a name a provider can be registered under (what a model id's `<provider>/` part must be). */
+export function isProviderName(name: string): boolean {
+  return PROVIDER_NAME.test(name);
+}
+
 /** A model id as a run records it, taken apart: which provider the worker asks, and that provider's own model id. */
 export interface ModelRoute {
   provider: string;
@@ -40,7 +45,7 @@ export function modelRoute(model: string): ModelRoute {
   if (slash < 0) return { provider: ANTHROPIC_PROVIDER, model };
   const provider = model.slice(0, slash);
   const id = model.slice(slash + 1);
-  if (!PROVIDER_NAME.test(provider) || !id.trim()) {
+  if (!isProviderName(provider) || !id.trim()) {
     throw new InvalidModelIdError(
       `Invalid model id "${model}": write "<provider>/<model>", e.g. "anthropic/claude-sonnet-4-6", "openai/gpt-5" or ` +
         '"bedrock/anthropic.claude-sonnet-4-6-v1:0"; the provider is the name its worker registers it under (lower case).',

@@ -7,7 +7,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { ApplicationFailure } from '@temporalio/common';
-import { modelRoute, type ModelRoute } from '../core/model-id.js';
+import { isProviderName, modelRoute, type ModelRoute } from '../core/model-id.js';
 import { FailureTypes } from '../core/types.js';
 
 /** A client of Anthropic's Messages API: `new Anthropic(…)`, `new AnthropicBedrock(…)` or `new AnthropicVertex(…)`. */
@@ -70,7 +70,16 @@ export class ModelProviders {
   constructor(
     private readonly registered: Readonly<Record<string, ModelProvider>>,
     private readonly factories: Readonly<Record<string, ProviderFactory>>,
-  ) {}
+  ) {
+    // A name no model id can spell would leave its provider unreachable: say so when the worker is made.
+    const unreachable = Object.keys(registered).filter((name) => !isProviderName(name));
+    if (unreachable.length) {
+      throw new TypeError(
+        `models: ${unreachable.map((name) => JSON.stringify(name)).join(', ')} cannot be the provider of a model id: use lower-case letters, ` +
+          'digits, "-" and "_", starting with a letter (the <provider> of "<provider>/<model>").',
+      );
+    }
+  }
 
   /** The provider names this worker answers, sorted. */
   names(): string[] {
