@@ -62,13 +62,13 @@ function App(): ReactNode {
   const [loaded, setLoaded] = useState(false);
 
   useEffect(() => transport.subscribe((id, s) => id === CHAT_ID && setRun({ ...s })), [transport]);
-  // A run that waited for an approval and goes on while this tab's answer stream is closed was answered elsewhere
-  // (another tab): follow it live again.
+  // A run that waited for an approval and moves on (running, or already done) while this tab has no response open
+  // was answered elsewhere (another tab): follow it again.
   const lastRunStatus = useRef(run?.status);
   useEffect(() => {
     const was = lastRunStatus.current;
     lastRunStatus.current = run?.status;
-    if (was === 'paused' && run?.status === 'running' && status === 'ready') void resumeStream();
+    if (was === 'paused' && run?.status !== 'paused' && run?.status !== 'stopping' && status === 'ready') void resumeStream();
   }, [run?.status, status]);
   useEffect(() => {
     // After a reload: the finished turns from the server, then the current run's answer replayed and followed live.

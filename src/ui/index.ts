@@ -109,13 +109,13 @@ export class DurableChatTransport<M extends UIMessage = UIMessage> implements Ch
       throw new ChatRequestError(409, 'run_not_running', `The run is ${run.status}: there is nothing to answer.`);
     }
     if (answers.length) {
-      for (const a of answers) this.answered.add(a.id);
       try {
         await this.request('POST', `/runs/${encodeURIComponent(run.runId)}/answer`, { answers });
       } catch (err) {
         // Answered already (in another tab): the run goes on all the same; follow it.
         if (!(err instanceof ChatRequestError && err.code === 'already_answered')) throw err;
       }
+      for (const a of answers) this.answered.add(a.id);
     }
     const feed = this.feeds.get(chatId);
     if (feed?.live && feed.runId === run.runId) return this.respond(chatId, feed, abortSignal);
