@@ -6,10 +6,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
 import { cancelRun } from '../src/client/run-control.js';
+import { outputSummary } from '../src/cli/format.js';
 import { Task } from '../src/client/task.js';
 import { RunStatus, type ContextSpec } from '../src/core/types.js';
 import { budgetOf, clearedPlaceholder, contextWindowOf } from '../src/workflows/context-window.js';
-import { estimateTokens, type RecordedRequest } from '../src/testing/fake-anthropic/index.js';
+import { estimateTokens, textTurn, type RecordedRequest } from '../src/testing/fake-anthropic/index.js';
+import { FakeOpenAIServer } from '../src/testing/fake-openai/index.js';
 import { withoutCacheControls } from '../src/testing/fake-anthropic/prompt-cache.js';
 import { harnessPerFile, waitFor } from './helpers/harness.js';
 import { fetchPage, isSummarisation, lastPage, pageReader, pageText } from './helpers/page-reader.js';
@@ -36,6 +38,26 @@ describe('the strict fake and the window table', () => {
     const refusal = /prompt is too long: \d+ tokens > 4000 maximum|input length and `max_tokens` exceed context limit: \d+ \+ 256 > 4000/;
     assert.match(output.error?.message ?? '', refusal);
     assert.ok(h.fake.requests.some((r) => refusal.test(r.invalid ?? '')), 'the fake refused a request over its window');
+  });
+
+  test('the OpenAI fake refuses a prompt over the model\'s window with context_length_exceeded', async () => {
+    const openai = await FakeOpenAIServer.start({ contextWindow: { 'gpt-4o': 1000 }, responder: () => textTurn('fits') });
+    try {
+      const ask = (text: string) =>
+        fetch(`${openai.baseURL}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer test-key' },
+          body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: text }] }),
+        });
+      assert.equal((await ask('short')).status, 200);
+      const refused = await ask(pageText(1).repeat(2));
+      assert.equal(refused.status, 400);
+      const body = (await refused.json()) as { error: { message: string; code: string; param: string } };
+      assert.equal(body.error.code, 'context_length_exceeded');
+      assert.match(body.error.message, /^This model's maximum context length is 1000 tokens\. However, your messages resulted in \d+ tokens\./);
+    } finally {
+      await openai.close();
+    }
   });
 
   test('the default budget is a safe share of the model\'s window', () => {
@@ -69,6 +91,10 @@ describe('clear-tool-results', () => {
     const compacted = output.stepResults.filter((s) => s.context);
     assert.ok(compacted.length > 0 && compacted.every((s) => s.name === 'model' && s.context!.estimatedTokens <= BUDGET));
     assert.ok(compacted.some((s) => s.context!.clearedToolResults === PAGES - 2), JSON.stringify(compacted.map((s) => s.context)));
+    // The user sees it: `show` (outputSummary) and the Web UI's Current Details.
+    assert.match(outputSummary(output), /^context: \d+ requests compacted from step \d+; the last \(step \d+\): 6 tool results cleared; about \d+ of 2500 budget tokens sent$/m);
+    const metadata = await h.client.workflow.getHandle(output.runId, output.executionRunId).query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    assert.match(metadata.currentDetails ?? '', /\*\*Context:\*\* step \d+ \(model\): 6 tool results cleared; about \d+ of 2500 budget tokens sent/);
     const toolResults = output.messages.flatMap((m) => (typeof m.content === 'string' ? [] : m.content.flatMap((b) => (b.type === 'tool_result' ? [b] : []))));
     assert.equal(toolResults.length, PAGES);
     assert.ok(toolResults.every((b, i) => b.content === pageText(i + 1)), 'the run\'s messages keep every result whole');
@@ -107,6 +133,7 @@ describe('summarize', () => {
     assert.ok(summaries.length >= 1, JSON.stringify(output.stepResults.map((s) => s.name)));
     assert.match(summaries[0]!.activityId, /^step-\d+-summarize$/);
     assert.match(summaries[0]!.output ?? '', /^Pages 1 to \d were fetched/);
+    assert.match(outputSummary(output), /^context: \d+ requests compacted from step \d+ \(\d+ summarize steps?\); the last \(step \d+\): \d+ messages summarised/m);
     const after = h.fake.requests.filter((r) => !isSummarisation(r) && typeof r.body.messages[0]?.content === 'string' && (r.body.messages[0].content as string).includes('Summary of the work so far'));
     assert.ok(after.length > 0, 'later requests open with the summary');
     const peak = Math.max(...h.fake.requests.map(tokensOf));
