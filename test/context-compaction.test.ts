@@ -3,24 +3,46 @@
 // if what it sent was compacted: older tool results cleared, or older turns summarised in a step of their own. A
 // continuation after a cut sends the very bytes the cut call sent.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { createOpenAI } from '@ai-sdk/openai';
+import { Agent } from '../src/client/agent.js';
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
 import { cancelRun } from '../src/client/run-control.js';
 import { outputSummary } from '../src/cli/format.js';
+import { UiChunkMapper } from '../src/server/chat/ui-chunks.js';
 import { Task } from '../src/client/task.js';
 import { RunStatus, type ContextSpec } from '../src/core/types.js';
 import { budgetOf, clearedPlaceholder, contextWindowOf } from '../src/workflows/context-window.js';
 import { estimateTokens, textTurn, type RecordedRequest } from '../src/testing/fake-anthropic/index.js';
 import { FakeOpenAIServer } from '../src/testing/fake-openai/index.js';
 import { withoutCacheControls } from '../src/testing/fake-anthropic/prompt-cache.js';
-import { harnessPerFile, waitFor } from './helpers/harness.js';
-import { fetchPage, isSummarisation, lastPage, pageReader, pageText } from './helpers/page-reader.js';
+import { startHarness, waitFor, type Harness } from './helpers/harness.js';
+import { fetchPage, isSummarisation, lastPage, pageReader, pageReaderOpenAI, pageText } from './helpers/page-reader.js';
 
 const WINDOW = 4000;
 const BUDGET = 2500;
 const PAGES = 8;
 
-const get = harnessPerFile({ tools: [fetchPage], fake: { contextWindow: WINDOW } });
+let h: Harness | undefined;
+let openaiFake: FakeOpenAIServer | undefined;
+before(async () => {
+  openaiFake = await FakeOpenAIServer.start({ contextWindow: WINDOW });
+  h = await startHarness({ tools: [fetchPage], fake: { contextWindow: WINDOW }, noWorker: true });
+  const openai = createOpenAI({ baseURL: openaiFake.baseURL, apiKey: 'test-key' });
+  await h.startWorker({ models: { openai: (id) => openai.chat(id) } });
+});
+after(async () => {
+  await h?.close();
+  await openaiFake?.close();
+});
+beforeEach(() => {
+  h?.fake.reset();
+  openaiFake?.reset();
+});
+const get = (): Harness => {
+  if (!h) throw new Error('the harness is not started yet');
+  return h;
+};
 const reader = (slow?: { page: number; cut: boolean }) => pageReader(PAGES, slow);
 
 const task = (context: ContextSpec): Task => new Task({ description: `Read the report: fetch pages 1 to ${PAGES} with fetch_page, one at a time.`, tools: [fetchPage], maxTokens: 256, context });
@@ -122,6 +144,22 @@ describe('clear-tool-results', () => {
   });
 });
 
+describe('clear-tool-results on an AI SDK provider', () => {
+  test('an openai/ run passes the OpenAI fake\'s window only with its older tool results cleared', async () => {
+    const h = get();
+    openaiFake!.setResponder(pageReaderOpenAI(PAGES));
+    const agent = new Agent('openai/gpt-4o', { client: h.client, taskQueue: h.taskQueue });
+    const output = await agent.do(task({ budgetTokens: BUDGET, keepRecent: 2 }));
+    assert.equal(output.status, RunStatus.completed, JSON.stringify(output.error));
+    assert.deepEqual(openaiFake!.requests.filter((r) => r.invalid).map((r) => r.invalid), []);
+    const last = JSON.stringify(openaiFake!.requests.at(-1)!.body.messages);
+    assert.ok(last.includes(JSON.stringify(placeholderOf(1)).slice(1, -1)), 'page 1 went as its placeholder');
+    assert.ok(last.includes(JSON.stringify(pageText(PAGES)).slice(1, -1)), 'the last page went whole');
+    const peak = Math.max(...openaiFake!.requests.map((r) => estimateTokens(r.body).input_tokens));
+    assert.ok(peak <= BUDGET, `peak ${peak} within the ${BUDGET}-token budget`);
+  });
+});
+
 describe('summarize', () => {
   test('a summarisation step of its own; the requests after it send the summary and the recent turns', async () => {
     const h = get();
@@ -140,5 +178,11 @@ describe('summarize', () => {
     assert.ok(peak <= WINDOW, `peak ${peak} within the window`);
     const first = after[0]!.body as MessageCreateParams;
     assert.equal(first.messages[1]?.role, 'assistant', 'the recent turns follow the summary');
+    // A chat (createChatHandler) shows no summarisation step: its summary is not the model's answer.
+    const chat = new UiChunkMapper(output.runId);
+    const base = { runId: output.runId, execution: 1, offset: 0, nextOffset: 1 };
+    assert.deepEqual(chat.map({ ...base, type: 'step_started', step: { index: summaries[0]!.index, name: 'summarize', activityId: summaries[0]!.activityId } }), []);
+    assert.deepEqual(chat.map({ ...base, type: 'text_delta', activityId: summaries[0]!.activityId, index: summaries[0]!.index, text: 'Pages' }), []);
+    assert.deepEqual(chat.map({ ...base, type: 'step_completed', step: summaries[0]! }), []);
   });
 });
