@@ -11,8 +11,9 @@ import { cancelRun } from '../src/client/run-control.js';
 import { outputSummary } from '../src/cli/format.js';
 import { UiChunkMapper } from '../src/server/chat/ui-chunks.js';
 import { Task } from '../src/client/task.js';
-import { RunStatus, type ContextSpec } from '../src/core/types.js';
-import { budgetOf, clearedPlaceholder, contextWindowOf } from '../src/workflows/context-window.js';
+import { RunStatus, type ContextSpec, type ModelCallInput } from '../src/core/types.js';
+import { budgetOf, clearedPlaceholder, compactedTranscript, contextWindowOf } from '../src/workflows/context-window.js';
+import { readExecution } from '../src/history/read-execution.js';
 import { estimateTokens, textTurn, type RecordedRequest } from '../src/testing/fake-anthropic/index.js';
 import { FakeOpenAIServer } from '../src/testing/fake-openai/index.js';
 import { withoutCacheControls } from '../src/testing/fake-anthropic/prompt-cache.js';
@@ -113,6 +114,12 @@ describe('clear-tool-results', () => {
     const compacted = output.stepResults.filter((s) => s.context);
     assert.ok(compacted.length > 0 && compacted.every((s) => s.name === 'model' && s.context!.estimatedTokens <= BUDGET));
     assert.ok(compacted.some((s) => s.context!.clearedToolResults === PAGES - 2), JSON.stringify(compacted.map((s) => s.context)));
+    // What the last call sent, rebuilt from history alone: the transcript before its answer and the compaction its
+    // callModel input recorded.
+    const record = await readExecution(h.client, output.runId, output.executionRunId);
+    const lastCall = record.activities.filter((a) => a.activityType === 'callModel').at(-1)!;
+    const rebuilt = compactedTranscript(output.messages.slice(0, -1), (lastCall.input as ModelCallInput).context);
+    assert.equal(JSON.stringify(rebuilt), JSON.stringify(withoutCacheControls(last.body.messages)));
     // The user sees it: `show` (outputSummary) and the Web UI's Current Details.
     assert.match(outputSummary(output), /^context: \d+ requests compacted from step \d+; the last \(step \d+\): 6 tool results cleared; about \d+ of 2500 budget tokens sent$/m);
     const metadata = await h.client.workflow.getHandle(output.runId, output.executionRunId).query<{ currentDetails?: string }>('__temporal_workflow_metadata');
