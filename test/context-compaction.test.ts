@@ -11,8 +11,8 @@ import { cancelRun } from '../src/client/run-control.js';
 import { outputSummary } from '../src/cli/format.js';
 import { UiChunkMapper } from '../src/server/chat/ui-chunks.js';
 import { Task } from '../src/client/task.js';
-import { RunStatus, type ContextSpec, type ModelCallInput } from '../src/core/types.js';
-import { budgetOf, clearedPlaceholder, compactedTranscript, contextWindowOf } from '../src/workflows/context-window.js';
+import { RunStatus, type ContextSpec, type MessageParam, type ModelCallInput } from '../src/core/types.js';
+import { budgetOf, clearedPlaceholder, compactedTranscript, ContextWindow, contextWindowOf } from '../src/workflows/context-window.js';
 import { readExecution } from '../src/history/read-execution.js';
 import { estimateTokens, textTurn, type RecordedRequest } from '../src/testing/fake-anthropic/index.js';
 import { FakeOpenAIServer } from '../src/testing/fake-openai/index.js';
@@ -83,6 +83,27 @@ describe('the strict fake and the window table', () => {
     }
   });
 
+  test('clearing moves only when a request would pass the budget, and keeps each tool_use with its result', () => {
+    const turn = (page: number): MessageParam[] => [
+      { role: 'assistant', content: [{ type: 'tool_use', id: `page-${page}`, name: 'fetch_page', input: { page } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: `page-${page}`, content: pageText(page), is_error: false }] },
+    ];
+    const window = new ContextWindow({ budgetTokens: BUDGET, keepRecent: 2 }, 'claude-sonnet-4-6', 256, undefined, 'Read.');
+    const messages: MessageParam[] = [{ role: 'user', content: 'Read.' }];
+    const lines: (number | undefined)[] = [];
+    for (let page = 1; page <= PAGES; page++) {
+      messages.push(...turn(page));
+      const { compaction } = window.plan(messages);
+      lines.push(compaction?.cleared?.before);
+      const sent = compactedTranscript(messages, compaction);
+      assert.ok(!compaction || compaction.estimatedTokens <= BUDGET, `page ${page}: ${compaction?.estimatedTokens}`);
+      assert.deepEqual(sent.map((m) => m.role), messages.map((m) => m.role), 'every message is sent, in order');
+    }
+    // Three pages fit; the fourth moves the line (a message index) to keep the last two turns whole; it stays until the
+    // budget is passed again.
+    assert.deepEqual(lines, [undefined, undefined, undefined, 6, 6, 10, 10, 14]);
+  });
+
   test('the default budget is a safe share of the model\'s window', () => {
     assert.equal(contextWindowOf('claude-sonnet-4-6'), 200_000);
     assert.equal(contextWindowOf('openai/gpt-5'), 400_000);
@@ -92,7 +113,7 @@ describe('the strict fake and the window table', () => {
 });
 
 describe('clear-tool-results', () => {
-  test('older tool results go as placeholders; every request stays under the budget; history keeps them whole', async () => {
+  test('older tool results go as placeholders; every request stays under the budget; history keeps them whole; a fork resends the same request', async () => {
     const h = get();
     h.fake.setResponder(reader());
     const output = await h.agent().do(task({ budgetTokens: BUDGET, strategy: 'clear-tool-results', keepRecent: 2 }));
@@ -124,6 +145,11 @@ describe('clear-tool-results', () => {
     assert.match(outputSummary(output), /^context: \d+ requests compacted from step \d+; the last \(step \d+\): 6 tool results cleared; about \d+ of 2500 budget tokens sent$/m);
     const metadata = await h.client.workflow.getHandle(output.runId, output.executionRunId).query<{ currentDetails?: string }>('__temporal_workflow_metadata');
     assert.match(metadata.currentDetails ?? '', /\*\*Context:\*\* step \d+ \(model\): 6 tool results cleared; about \d+ of 2500 budget tokens sent/);
+    // A fork from the last model step sends that step's request again, byte for byte.
+    const before = h.fake.requests.length;
+    const fork = await h.agent().forkRun({ runId: output.runId, fromStep: lastCall.input.stepIndex });
+    assert.equal(fork.status, RunStatus.completed, JSON.stringify(fork.error));
+    assert.deepEqual(h.fake.requests.slice(before).map((r) => JSON.stringify(r.wireBody)), [JSON.stringify(last.wireBody)]);
     const toolResults = output.messages.flatMap((m) => (typeof m.content === 'string' ? [] : m.content.flatMap((b) => (b.type === 'tool_result' ? [b] : []))));
     assert.equal(toolResults.length, PAGES);
     assert.ok(toolResults.every((b, i) => b.content === pageText(i + 1)), 'the run\'s messages keep every result whole');
