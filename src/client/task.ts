@@ -1,6 +1,6 @@
 import type { Tool } from '../tools/tool-definition.js';
 import type { z } from 'zod';
-import type { OutputSpec, RunLimits, StepTimeouts, TaskSpec } from '../core/types.js';
+import type { ContextSpec, OutputSpec, RunLimits, StepTimeouts, TaskSpec } from '../core/types.js';
 import type { MemoryOptions } from '../task/memory-options.js';
 import { checkTaskOptions, taskSpecOf, type TaskOptions } from '../task/task-options.js';
 
@@ -14,6 +14,8 @@ export class Task<O = string> {
   readonly timeouts: StepTimeouts | undefined;
   readonly memory: boolean | MemoryOptions;
   readonly limits: RunLimits | undefined;
+  /** The context budget and strategy (see TaskOptions.context). */
+  readonly context: ContextSpec | undefined;
   /** The output schema (see TaskOptions.output). */
   readonly output: z.ZodType<O> | undefined;
   private readonly outputSpec: OutputSpec | undefined;
@@ -33,6 +35,7 @@ export class Task<O = string> {
     this.timeouts = checked.timeouts;
     this.memory = checked.memory;
     this.limits = checked.limits;
+    this.context = checked.context;
     this.output = checked.output;
     this.outputSpec = checked.outputSpec;
   }

@@ -2,7 +2,7 @@
 // tools by name and fingerprint, the output schema as JSON Schema). The client's Task and agentTool's inner task are
 // both built from here, so a sub-run's task is checked and sent exactly as a run's is.
 import type { z } from 'zod';
-import type { OutputSpec, RunLimits, StepTimeouts, TaskSpec } from '../core/types.js';
+import type { ContextSpec, OutputSpec, RunLimits, StepTimeouts, TaskSpec } from '../core/types.js';
 import type { Tool } from '../tools/tool-definition.js';
 import { toolFingerprint } from '../tools/tool-fingerprint.js';
 import { checkLimits } from '../workflows/run-limits.js';
@@ -33,6 +33,12 @@ export interface TaskOptions<O = string> {
   output?: z.ZodType<O>;
   /** How many times the model is asked to fix an answer that fails the output schema. Default 2. */
   outputRepairs?: number;
+  /**
+   * Context management: the token budget of each model request and how the run stays under it (clear older tool
+   * results, or summarise older turns in a step of its own). Default: clear older tool results once a request would
+   * pass 80 % of what the model's window leaves after `maxTokens`.
+   */
+  context?: ContextSpec;
 }
 
 /** A task's options once checked: every field present (undefined when not given), the output schema as its spec. */
@@ -45,6 +51,7 @@ export interface CheckedTask<O = string> {
   timeouts: StepTimeouts | undefined;
   memory: boolean | MemoryOptions;
   limits: RunLimits | undefined;
+  context: ContextSpec | undefined;
   output: z.ZodType<O> | undefined;
   outputSpec: OutputSpec | undefined;
 }
@@ -62,6 +69,21 @@ function checkTimeouts(timeouts: StepTimeouts | undefined): StepTimeouts | undef
     }
   }
   return timeouts;
+}
+
+const STRATEGIES: readonly string[] = ['clear-tool-results', 'summarize', 'off'];
+
+function checkContext(context: ContextSpec | undefined): ContextSpec | undefined {
+  if (context === undefined) return undefined;
+  const { budgetTokens, strategy, keepRecent } = context;
+  if (budgetTokens !== undefined && (!Number.isInteger(budgetTokens) || budgetTokens < 1)) {
+    throw new TypeError(`Task context.budgetTokens must be a positive whole number of tokens, got ${String(budgetTokens)}.`);
+  }
+  if (strategy !== undefined && !STRATEGIES.includes(strategy)) throw new TypeError(`Task context.strategy must be one of ${STRATEGIES.join(', ')}, got ${String(strategy)}.`);
+  if (keepRecent !== undefined && (!Number.isInteger(keepRecent) || keepRecent < 1)) {
+    throw new TypeError(`Task context.keepRecent must be a positive whole number of turns, got ${String(keepRecent)}.`);
+  }
+  return { ...context };
 }
 
 /** Checks a task's options (a TypeError says what is wrong) and turns its output schema into the spec a run carries. */
@@ -84,6 +106,7 @@ export function checkTaskOptions<O>(o: TaskOptions<O>): CheckedTask<O> {
     timeouts: checkTimeouts(o.timeouts),
     memory: checkMemory(o.memory),
     limits: checkLimits(o.limits),
+    context: checkContext(o.context),
     output: o.output,
     outputSpec: o.output ? outputSpecOf(o.output, o.outputRepairs) : undefined,
   };
@@ -100,5 +123,6 @@ export function taskSpecOf(task: Omit<CheckedTask<unknown>, 'memory' | 'limits' 
     ...(task.maxTokens !== undefined ? { maxTokens: task.maxTokens } : {}),
     ...(task.timeouts !== undefined ? { timeouts: { ...task.timeouts } } : {}),
     ...(task.outputSpec ? { output: task.outputSpec } : {}),
+    ...(task.context ? { context: { ...task.context } } : {}),
   };
 }

@@ -46,6 +46,9 @@ export const PATCHES = {
     histories: [
       'checkpoint-cancelled.json',
       'checkpoint-continued.json',
+      'context-cleared-cancelled.json',
+      'context-cleared-continued.json',
+      'context-summarized.json',
       'handler-names-confirmed.json',
       'history-dedup-tool-results.json',
       'history-ratio-lean-cancelled.json',
@@ -109,6 +112,9 @@ export const PATCHES = {
     where: 'loop/model-step.ts',
     since: '6041ec0',
     histories: [
+      'context-cleared-cancelled.json',
+      'context-cleared-continued.json',
+      'context-summarized.json',
       'history-dedup-tool-results.json',
       'history-ratio-lean-cancelled.json',
       'history-ratio-lean-continued.json',
@@ -122,7 +128,14 @@ export const PATCHES = {
     changed: 'a step\'s ScheduleActivity command carries nothing its activity knows already (lean-step-commands.ts)',
     where: 'loop/model-step.ts, loop/tool-step.ts',
     since: 'f988822',
-    histories: ['history-ratio-lean-cancelled.json', 'history-ratio-lean-continued.json', 'history-ratio-lean-steps.json'],
+    histories: [
+      'context-cleared-cancelled.json',
+      'context-cleared-continued.json',
+      'context-summarized.json',
+      'history-ratio-lean-cancelled.json',
+      'history-ratio-lean-continued.json',
+      'history-ratio-lean-steps.json',
+    ],
     stage: 'patched',
     deprecateWhen: WHEN('f988822'),
   },
@@ -132,6 +145,9 @@ export const PATCHES = {
     where: 'run-stop.ts',
     since: 'd815f87',
     histories: [
+      'context-cleared-cancelled.json',
+      'context-cleared-continued.json',
+      'context-summarized.json',
       'history-ratio-lean-cancelled.json',
       'history-ratio-lean-continued.json',
       'history-ratio-lean-steps.json',
@@ -142,6 +158,15 @@ export const PATCHES = {
     ],
     stage: 'patched',
     deprecateWhen: WHEN('d815f87'),
+  },
+  contextCompaction: {
+    id: 'durable-agent/context-compaction',
+    changed: 'model calls over the context budget carry how to compact the transcript; the summarize strategy\'s summarisation step',
+    where: 'loop/model-step.ts, loop/context-step.ts',
+    since: 'compact-31',
+    histories: ['context-cleared-cancelled.json', 'context-cleared-continued.json', 'context-summarized.json'],
+    stage: 'patched',
+    deprecateWhen: WHEN('compact-31'),
   },
 } as const satisfies Record<string, Patch>;
 
