@@ -19,6 +19,7 @@ import { ROOT } from '../test/helpers/servers.js';
 import { historyToFile } from '../test/helpers/history-files.js';
 import { recordTemporalTools, temporalTools } from './record-temporal-tools.js';
 import { historyRatioTools, recordHistoryRatio } from './record-history-ratio.js';
+import { recordStepStops, STEP_STOP_HISTORIES } from './record-step-stops.js';
 
 let started = 0;
 // Lets the continuation's re-run of the cut tool finish at once.
@@ -193,6 +194,8 @@ try {
   await recordTemporalTools(h, agent, save);
   await recordHistoryRatio(h, agent, save);
   if (wanted('providers-fallback-cancelled') || wanted('providers-continued-openai')) await recordProviders();
+  // Last: it restarts the worker with guardrails.
+  if (STEP_STOP_HISTORIES.some(wanted)) await recordStepStops(h, agent, save);
 } finally {
   await h.close();
 }

@@ -97,5 +97,8 @@ export {
   type StopMode,
   type StopReason,
   type BudgetLimit,
+  type GuardrailStage,
+  type GuardrailNote,
+  type GuardrailBlock,
 } from './core/types.js';
 export { INTERRUPTED_RESULT } from './history/redirect.js';

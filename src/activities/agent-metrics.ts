@@ -16,6 +16,12 @@ export function recordTokens(model: string, usage: Usage, cache?: ModelCallResul
   for (const [kind, value] of kinds) if (value > 0) counter.add(value, { model, kind });
 }
 
+/** What a model call cost in US dollars (Usage.costUsd), by model: a histogram whose sum is the spend. */
+export function recordCost(model: string, usage: Usage): void {
+  if (usage.costUsd === undefined) return;
+  Context.current().metricMeter.createHistogram(AgentMetrics.cost, 'float', 'USD', 'Model call cost by model').record(usage.costUsd, { model });
+}
+
 /** How long one tool call ran, by tool and outcome (ok, error: an error result the model sees, cancelled). */
 export function recordToolDuration(tool: string, outcome: 'ok' | 'error' | 'cancelled', ms: number): void {
   Context.current()

@@ -30,6 +30,11 @@ export interface TaskOptions<O = string> {
   output?: z.ZodType<O>;
   /** How many times the model is asked to fix an answer that fails the output schema. Default 2. */
   outputRepairs?: number;
+  /**
+   * The worker's guardrails (createWorker({ guardrails })) this task's steps go through, by name. Default: all of the
+   * worker's; `[]`: none. A name the worker lacks fails the step with GuardrailNotRegisteredError.
+   */
+  guardrails?: string[];
 }
 
 const TIMEOUT_FIELDS = ['heartbeatTimeoutMs', 'modelCallTimeoutMs', 'toolCallTimeoutMs'] as const;
@@ -68,6 +73,8 @@ export class Task<O = string> {
   readonly limits: RunLimits | undefined;
   /** The output schema (see TaskOptions.output). */
   readonly output: z.ZodType<O> | undefined;
+  /** The worker's guardrails this task picks by name (see TaskOptions.guardrails). */
+  readonly guardrails: string[] | undefined;
   private readonly outputSpec: OutputSpec | undefined;
   /**
    * The id of the run this task was last started as: set by agent.start(task) / agent.do(task) as soon as the start is
@@ -95,6 +102,7 @@ export class Task<O = string> {
     this.memory = checkMemory(o.memory);
     this.limits = checkLimits(o.limits);
     this.output = o.output;
+    this.guardrails = o.guardrails ? [...o.guardrails] : undefined;
     this.outputSpec = o.output ? outputSpecOf(o.output, o.outputRepairs) : undefined;
   }
 
@@ -111,6 +119,7 @@ export class Task<O = string> {
       ...(this.maxTokens !== undefined ? { maxTokens: this.maxTokens } : {}),
       ...(this.timeouts !== undefined ? { timeouts: { ...this.timeouts } } : {}),
       ...(this.outputSpec ? { output: this.outputSpec } : {}),
+      ...(this.guardrails ? { guardrails: [...this.guardrails] } : {}),
     };
   }
 }

@@ -52,6 +52,7 @@ function modelCall(ctx: RunContext, plan: ModelStepPlan): () => Promise<ModelCal
     stepIndex: plan.index,
     turn: plan.turn,
     ...modelCallSettings(input),
+    ...ctx.stopper.moneyLeft(),
     transcript: { base, messages },
   };
   checkPayloadSize(callInput, plan);
