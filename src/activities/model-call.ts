@@ -4,10 +4,10 @@
 // the next model in the list (src/models/fallbacks.ts).
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureTypes, type ModelCallInput, type ModelCallProgress, type ModelCallResult } from '../core/types.js';
+import { FailureTypes, type GuardrailBlock, type ModelCallInput, type ModelCallProgress, type ModelCallResult } from '../core/types.js';
 import { startHeartbeatLoop, whenAborted } from './heartbeat-loop.js';
 import { stepStopped } from './step-stopped.js';
-import { recordCost, recordTokens } from './agent-metrics.js';
+import { recordCost, recordGuardrails, recordTokens } from './agent-metrics.js';
 import { classifyModelError, ModelStreamStalledError } from './model-errors.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { TranscriptCache } from './transcript-cache.js';
@@ -112,6 +112,7 @@ export function createModelActivity(deps: ModelActivityDeps) {
       };
       recordTokens(answer.model, result.usage, cacheTokensOf(result));
       recordCost(answer.model, result.usage);
+      recordGuardrails(notes);
       return result;
     } catch (err) {
       if (ctx.cancellationSignal.aborted) {
@@ -132,7 +133,9 @@ export function createModelActivity(deps: ModelActivityDeps) {
         const usage = meter.priced(progress.usage);
         recordTokens(model ?? 'unknown', usage);
         recordCost(model ?? 'unknown', usage);
-        const details = [reason.details?.[0], { ...progress, partialText: '', usage }];
+        const block = reason.details?.[0] as GuardrailBlock;
+        recordGuardrails([], block);
+        const details = [block, { ...progress, partialText: '', usage }];
         throw ApplicationFailure.create({ type: reason.type, message: reason.message, nonRetryable: true, details });
       }
       // A missing price, a guardrail the worker lacks: the step's own non-retryable failures, as they are.

@@ -2,14 +2,15 @@
 // `is_error` tool_result the model sees and the run goes on; only a cancel or a missing tool stops the step.
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
-import type { ToolCallInput, ToolCallResult } from '../core/types.js';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureTypes, type GuardrailBlock, type ToolCallInput, type ToolCallResult } from '../core/types.js';
 import { startHeartbeatLoop, whenAborted, type QuietHeartbeats } from './heartbeat-loop.js';
 import { stepStopped } from './step-stopped.js';
 import { checkpointOf } from './tool-checkpoint.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { TranscriptCache } from './transcript-cache.js';
 import { applyHumanResolution } from './human-resolution.js';
-import { recordToolDuration } from './agent-metrics.js';
+import { recordGuardrails, recordToolDuration } from './agent-metrics.js';
 import { errorResult, MAX_TOOL_RESULT_BYTES, serialiseToolValue, toolValueResult } from '../workflows/tool-results.js';
 import { ToolUnavailableError } from '../tools/tool-unavailable.js';
 import { GuardrailSet } from '../guardrails/guardrail-set.js';
@@ -87,10 +88,19 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
     const ctx = Context.current();
     const guards = guardrails.select(input.guardrails);
     const where = { runId: input.runId ?? ctx.info.workflowExecution?.workflowId ?? '', stepIndex: input.stepIndex, toolName: input.toolName };
-    const guardedInput = await guards.toolInput(input.input, where);
+    const guarded = async <T>(check: () => Promise<T>): Promise<T> => {
+      try {
+        return await check();
+      } catch (err) {
+        if (err instanceof ApplicationFailure && err.type === FailureTypes.guardrailBlocked) recordGuardrails([], err.details?.[0] as GuardrailBlock);
+        throw err;
+      }
+    };
+    const guardedInput = await guarded(() => guards.toolInput(input.input, where));
     const ran = await callToolOnce(guardedInput.value === input.input ? input : { ...input, input: guardedInput.value });
-    const guardedOutput = await guards.toolOutput(ran.content, where);
+    const guardedOutput = await guarded(() => guards.toolOutput(ran.content, where));
     const notes = [...guardedInput.notes, ...guardedOutput.notes];
+    recordGuardrails(notes);
     const result: ToolCallResult = notes.length ? { ...ran, content: guardedOutput.value, guardrails: notes } : ran;
     transcripts?.rememberToolResult(result, input.toolUseId);
     return result;
