@@ -32,7 +32,7 @@ function dollars(flag: string, value: string | undefined): number | undefined {
 }
 
 /** The limit flags as command options (src/cli/command.ts): `run` and `continue` take them. */
-export const LIMIT_FLAGS = Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string', value: 'N', help: HELP[flag as LimitFlag] }])) as Record<
+export const LIMIT_FLAGS = Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string', value: flag === 'max-cost-usd' ? 'USD' : 'N', help: HELP[flag as LimitFlag] }])) as Record<
   LimitFlag,
   { type: 'string'; value: string; help: string }
 >;
