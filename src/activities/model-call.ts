@@ -116,7 +116,10 @@ export function createModelActivity(deps: ModelActivityDeps) {
       return result;
     } catch (err) {
       if (ctx.cancellationSignal.aborted) {
+        // A cut call counts what it had used, priced (unless its provider had not reported usage yet).
+        if (meter && progress.usageReported !== false) progress.usage = meter.priced(progress.usage);
         recordTokens(model ?? 'unknown', progress.usage);
+        recordCost(model ?? 'unknown', progress.usage);
         throw stepStopped('model call', progress, ctx);
       }
       const reason: unknown = loop.signal.aborted ? loop.signal.reason : err;

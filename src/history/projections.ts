@@ -3,6 +3,7 @@
 import { RunStatus, STEP_ACTIVITY, type Requirement, type RequirementKind, type RunOutput, type StepOutcome, type StepResult, type ToolCallInput, type Usage } from '../core/types.js';
 import { replayConversation, textOf, type ToolStepPlan } from '../workflows/conversation.js';
 import { requirementOf } from '../workflows/requirements.js';
+import { roundUsd } from '../core/usd.js';
 import { stopOfCancel } from '../workflows/stop-signal.js';
 import type { ActivityRecord, ExecutionRecord } from './decode.js';
 
@@ -24,7 +25,7 @@ export function addUsage(a: Usage, b: Usage | undefined): Usage {
     outputTokens: a.outputTokens + b.outputTokens,
     ...(cacheRead ? { cacheReadInputTokens: cacheRead } : {}),
     ...(cacheCreation ? { cacheCreationInputTokens: cacheCreation } : {}),
-    ...(priced ? { costUsd: (a.costUsd ?? 0) + (b.costUsd ?? 0) } : {}),
+    ...(priced ? { costUsd: roundUsd((a.costUsd ?? 0) + (b.costUsd ?? 0)) } : {}),
   };
 }
 

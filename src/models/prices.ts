@@ -4,6 +4,7 @@
 // A worker adds or replaces entries with createWorker({ prices }); a model missing here has no cost (and a run with a
 // money budget fails its call with ModelPriceUnknownError rather than spend without a count).
 import type { Usage } from '../core/types.js';
+import { roundUsd } from '../core/usd.js';
 
 /** What one model's tokens cost, in US dollars per million tokens, and where that was read. */
 export interface ModelPrice {
@@ -51,13 +52,13 @@ export function priceOf(prices: PriceTable, model: string): ModelPrice | undefin
   return longest === undefined ? undefined : prices[longest];
 }
 
-/** What `usage` costs at `price`, in US dollars. */
+/** What `usage` costs at `price`, in US dollars (to 1e-10). */
 export function costOf(price: ModelPrice, usage: Usage): number {
   const perToken = (perMTok: number) => perMTok / 1_000_000;
-  return (
+  return roundUsd(
     usage.inputTokens * perToken(price.inputPerMTok) +
     usage.outputTokens * perToken(price.outputPerMTok) +
     (usage.cacheReadInputTokens ?? 0) * perToken(price.cacheReadPerMTok ?? price.inputPerMTok) +
-    (usage.cacheCreationInputTokens ?? 0) * perToken(price.cacheWritePerMTok ?? price.inputPerMTok)
+    (usage.cacheCreationInputTokens ?? 0) * perToken(price.cacheWritePerMTok ?? price.inputPerMTok),
   );
 }

@@ -15,6 +15,7 @@ import {
 } from '@temporalio/workflow';
 import { FailureTypes, type RunInput, type RunStop, type StopRequest, type Usage } from '../core/types.js';
 import { budgetExceeded, timeLimit } from './run-limits.js';
+import { roundUsd } from '../core/usd.js';
 import { stopOfCancel, stopSignal } from './stop-signal.js';
 import { cancelSinks } from './cancel-sink.js';
 import { PATCHES } from './loop/patches.js';
@@ -88,17 +89,17 @@ export class RunStopper {
   /** Usage of a model call this execution made (earlier executions' comes with the seed). */
   addUsage(usage: Usage): void {
     this.fresh = { inputTokens: this.fresh.inputTokens + usage.inputTokens, outputTokens: this.fresh.outputTokens + usage.outputTokens };
-    this.freshCostUsd += usage.costUsd ?? 0;
+    this.freshCostUsd = roundUsd(this.freshCostUsd + (usage.costUsd ?? 0));
   }
 
   /** What the run's money budget has left, for the next model call to keep (nothing without limits.maxCostUsd). */
   moneyLeft(): { budgetUsd?: number } {
     const max = this.input.limits?.maxCostUsd;
-    return max === undefined ? {} : { budgetUsd: Math.max(0, max - this.spentUsd()) };
+    return max === undefined ? {} : { budgetUsd: Math.max(0, roundUsd(max - this.spentUsd())) };
   }
 
   private spentUsd(): number {
-    return (this.input.seed?.usage.costUsd ?? 0) + this.freshCostUsd;
+    return roundUsd((this.input.seed?.usage.costUsd ?? 0) + this.freshCostUsd);
   }
 
   /**
