@@ -11,6 +11,9 @@ import { RunStatus } from '../src/core/types.js';
 import { tool } from '../src/tools/tool-definition.js';
 import { piiRedaction, redactPii } from '../src/guardrails/pii-redaction.js';
 import { outputBlocklist } from '../src/guardrails/output-blocklist.js';
+import { GuardrailSet } from '../src/guardrails/guardrail-set.js';
+import type { Guardrail } from '../src/guardrails/guardrail.js';
+import { ApplicationFailure } from '@temporalio/common';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 
@@ -95,5 +98,51 @@ describe('a block', () => {
     assert.equal(done.output, 'The codename is Project Zebra, as agreed.');
     assert.equal(done.executions, 2);
     assert.deepEqual(done.stepResults.map((s) => `${s.name}:${s.status}`), ['model:error', 'model:completed']);
+  });
+});
+
+describe('GuardrailSet (the activities\' runner), without a server', () => {
+  const where = { runId: 'run-x', stepIndex: 3 };
+  const upper: Guardrail = { name: 'upper', stages: ['toolInput', 'modelInput'], check: (text) => ({ action: 'rewrite', text: text.toUpperCase(), detail: 'upper-cased' }) };
+  const broken: Guardrail = { name: 'broken', stages: ['toolInput'], check: (text) => ({ action: 'rewrite', text: `${text}}`, detail: 'broke it' }) };
+
+  test('a task names guardrails the worker lacks: GuardrailNotRegisteredError; names pick and order them', () => {
+    const set = new GuardrailSet([piiRedaction(), upper]);
+    assert.throws(() => set.select(['pii', 'nope']), (err: unknown) => err instanceof ApplicationFailure && err.type === 'GuardrailNotRegisteredError' && /nope/.test(err.message));
+    assert.equal(set.select([]).empty, true);
+    assert.throws(() => new GuardrailSet([upper, upper]), /Two guardrails are named upper/);
+  });
+
+  test('model input: the system prompt, user text and tool results are checked, in order, each rewrite noted once', async () => {
+    const set = new GuardrailSet([piiRedaction({ stages: ['modelInput'] }), upper]);
+    const { value, notes } = await set.modelInput(
+      'mail ops@corp.example',
+      [
+        { role: 'user', content: 'hi jane@example.com' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'x', input: { to: 'jane@example.com' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'sent to bob@example.com' }] }] },
+      ],
+      where,
+    );
+    assert.equal(value.system, 'MAIL [EMAIL]');
+    assert.equal(value.messages[0]!.content, 'HI [EMAIL]');
+    assert.deepEqual(value.messages[1], { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'x', input: { to: 'jane@example.com' } }] }, 'the model\'s own messages are not model input');
+    assert.deepEqual(value.messages[2]!.content, [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'SENT TO [EMAIL]' }] }]);
+    assert.deepEqual(notes, [
+      { guardrail: 'pii', stage: 'modelInput', detail: 'redacted 1 email address' },
+      { guardrail: 'upper', stage: 'modelInput', detail: 'upper-cased' },
+    ]);
+  });
+
+  test('tool input: a rewrite stays JSON or blocks; a block carries guardrail, stage and reason', async () => {
+    assert.deepEqual((await new GuardrailSet([upper]).toolInput({ city: 'oslo' }, where)).value, { CITY: 'OSLO' });
+    await assert.rejects(new GuardrailSet([broken]).toolInput({ city: 'oslo' }, where), (err: unknown) => {
+      assert.ok(err instanceof ApplicationFailure && err.type === 'GuardrailBlockedError' && err.nonRetryable);
+      assert.deepEqual(err.details?.[0], { guardrail: 'broken', stage: 'toolInput', reason: 'its rewrite of the tool input is not JSON' });
+      return true;
+    });
+    const block = outputBlocklist({ patterns: [/ACCT-\d{6}/], stages: ['toolOutput'] });
+    await assert.rejects(new GuardrailSet([block]).toolOutput('account ACCT-123456', where), /guardrail blocklist blocked the toolOutput: matched \/ACCT-\\d\{6\}\//);
+    assert.equal((await new GuardrailSet([block]).toolOutput('account 12', where)).value, 'account 12');
   });
 });
