@@ -20,6 +20,7 @@ import { historyToFile } from '../test/helpers/history-files.js';
 import { recordTemporalTools, temporalTools } from './record-temporal-tools.js';
 import { historyRatioTools, recordHistoryRatio } from './record-history-ratio.js';
 import { contextCompactionTools, recordContextCompaction } from './record-context-compaction.js';
+import { recordStepStops, STEP_STOP_HISTORIES } from './record-step-stops.js';
 
 let started = 0;
 // Lets the continuation's re-run of the cut tool finish at once.
@@ -195,6 +196,8 @@ try {
   await recordHistoryRatio(h, agent, save);
   if (wanted('context-cleared-cancelled') || wanted('context-cleared-continued') || wanted('context-summarized')) await recordContextCompaction(h, agent, save);
   if (wanted('providers-fallback-cancelled') || wanted('providers-continued-openai')) await recordProviders();
+  // Last: it restarts the worker with guardrails.
+  if (STEP_STOP_HISTORIES.some(wanted)) await recordStepStops(h, agent, save);
 } finally {
   await h.close();
 }

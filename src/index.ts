@@ -102,5 +102,8 @@ export {
   type ContextSpec,
   type ContextStrategy,
   type StepContext,
+  type GuardrailStage,
+  type GuardrailNote,
+  type GuardrailBlock,
 } from './core/types.js';
 export { INTERRUPTED_RESULT } from './history/redirect.js';

@@ -9,6 +9,7 @@ import { readExecution } from '../src/history/read-execution.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
+import { roundUsd } from '../src/core/usd.js';
 
 const counter = new ToolCounter();
 const toolDelay = { value: 0 };
@@ -80,6 +81,7 @@ function assertContinuedStory(output: RunOutput, runId: string, seconds: number)
   assert.deepEqual(output.usage, {
     inputTokens: modelUsage.reduce((n, u) => n + u.inputTokens, 0),
     outputTokens: modelUsage.reduce((n, u) => n + u.outputTokens, 0),
+    costUsd: roundUsd(modelUsage.reduce((n, u) => n + u.costUsd!, 0)),
   });
   assert.ok(output.usage.inputTokens > 0 && output.usage.outputTokens > 0);
   assert.deepEqual(

@@ -8,6 +8,7 @@ import { sleep, tool, cancelRun, Task, RunStatus, type RunOutput, type StepResul
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
 import { ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
+import { roundUsd } from '../src/core/usd.js';
 
 const counter = new ToolCounter();
 const DELAYS: Record<string, number> = { fetch_a: 100, fetch_b: 600, fetch_c: 400, sleepy: 10_000 };
@@ -82,8 +83,12 @@ const CUT_POINTS: Array<{ name: string; reached: () => boolean }> = [
 
 const sumUsage = (steps: StepResult[]): Usage =>
   steps.reduce(
-    (sum, s) => ({ inputTokens: sum.inputTokens + (s.usage?.inputTokens ?? 0), outputTokens: sum.outputTokens + (s.usage?.outputTokens ?? 0) }),
-    { inputTokens: 0, outputTokens: 0 },
+    (sum, s) => ({
+      inputTokens: sum.inputTokens + (s.usage?.inputTokens ?? 0),
+      outputTokens: sum.outputTokens + (s.usage?.outputTokens ?? 0),
+      costUsd: roundUsd(sum.costUsd! + (s.usage?.costUsd ?? 0)),
+    }),
+    { inputTokens: 0, outputTokens: 0, costUsd: 0 },
   );
 
 const countWhere = (steps: StepResult[], name: string, status: StepResult['status']): number =>

@@ -268,6 +268,7 @@ describe('durable-agent CLI, one process per command', () => {
         [['continue', 'run-x', '--model', 'openai/'], /^durable-agent: --model: Invalid model id "openai\/"/],
         [['continue', 'run-x', '--step-budget', 'NaN'], /^durable-agent: --step-budget takes a whole number above 0, got "NaN"/],
         [['continue', 'run-x', '--max-wall-time-ms', '1.5'], /^durable-agent: --max-wall-time-ms takes a whole number above 0, got "1.5"/],
+        [['continue', 'run-x', '--max-cost-usd', 'abc'], /^durable-agent: --max-cost-usd takes an amount of US dollars above 0 \(e\.g\. 0\.5\), got "abc"/],
         [['continue', 'run-x', '--from-step', 'two'], /^durable-agent: --from-step takes a whole number from 0, got "two"/],
         [['list', '--limit', 'lots'], /^durable-agent: --limit takes a whole number above 0, got "lots"/],
         [['serve', '--port', 'abc'], /^durable-agent: --port takes a port \(1-65535\), got "abc"/],

@@ -10,6 +10,7 @@ import { acrossProviders } from '../examples/providers/main.js';
 import type { ExampleOptions } from '../examples/shared/setup.js';
 import { streamAndReconnect } from '../examples/streaming/main.js';
 import { typedWeather } from '../examples/structured-output/main.js';
+import { guardrailsAndBudget } from '../examples/guardrails-and-budget/main.js';
 import { closeConnections } from '../src/index.js';
 import { workflowBundle } from './helpers/bundle.js';
 import { startLocal } from './helpers/servers.js';
@@ -107,5 +108,18 @@ describe('examples/', () => {
     assert.equal(fallback.stepResults[0]?.model, 'claude-sonnet-4-6');
     assert.equal(fallback.stepResults[0]?.attempts, 3);
     assert.equal(fallback.output, 'Claude here: answered in place of gpt-5.');
+  });
+
+  test('guardrails-and-budget: PII redacted before the model; a run cut by its money budget stops `budget`, continued it completes', async () => {
+    const o = options();
+    const { redacted, sent, stopped, continued } = await guardrailsAndBudget(o);
+    assert.equal(redacted.status, 'completed');
+    assert.ok(sent && !/jane\.roe@example\.com|415-555-0132|4111 1111/.test(sent) && sent.includes('[email]'), sent);
+    assert.deepEqual(redacted.stepResults[0]?.guardrails?.map((n) => n.detail), ['redacted 1 email address, 1 phone number, 1 card number']);
+    assert.equal(stopped.status, 'cancelled');
+    assert.deepEqual([stopped.stop?.reason, stopped.stop?.limit], ['budget', 'costUsd']);
+    assert.ok(stopped.usage.costUsd! > 0.01 && stopped.usage.costUsd! < 0.011, String(stopped.usage.costUsd));
+    assert.equal(continued.status, 'completed');
+    assert.ok(o.printed.some((l) => /^continued with \$0\.05: completed/.test(l)), o.printed.join('\n'));
   });
 });

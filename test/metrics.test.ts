@@ -1,6 +1,6 @@
 // Prometheus metrics of a worker started as users start it (`durable-agent worker --metrics-port N`, its own OS
 // process): scraped during a run and after, the agent's counters move by exactly what the runs did (tokens by model
-// and kind = RunOutput.usage, steps by kind and outcome, cancels, cancel-to-stop latency, tool durations), next to
+// and kind = RunOutput.usage, cost by model = its costUsd, steps by kind and outcome, cancels, cancel-to-stop latency, tool durations), next to
 // Temporal's runtime metrics on the same endpoint.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -79,6 +79,11 @@ describe('durable-agent worker --metrics-port', () => {
     assert.equal(steps(end, 'tool', 'completed') - steps(start, 'tool', 'completed'), 1);
     assert.equal(tokens(end, 'input') - tokens(start, 'input'), run.usage.inputTokens, 'input tokens = RunOutput.usage');
     assert.equal(tokens(end, 'output') - tokens(start, 'output'), run.usage.outputTokens, 'output tokens = RunOutput.usage');
+    // The spend: the cost histogram's sum moves by the run's cost (the worker's price table), one observation a call.
+    const cost = (s: Sample[], suffix: string): number => total(s, `${AgentMetrics.cost}_${suffix}`, { model: MODEL });
+    assert.ok(run.usage.costUsd! > 0);
+    assert.ok(Math.abs(cost(end, 'sum') - cost(start, 'sum') - run.usage.costUsd!) < 1e-9, `cost sum = RunOutput.usage.costUsd (${run.usage.costUsd})`);
+    assert.equal(cost(end, 'count') - cost(start, 'count'), 2);
     const toolRuns = (s: Sample[]): number => total(s, `${AgentMetrics.toolDuration}_count`, { tool: 'long_running_task', outcome: 'ok' });
     assert.equal(toolRuns(end) - toolRuns(start), 1);
     const slowBucket = (s: Sample[]): number => total(s, `${AgentMetrics.toolDuration}_bucket`, { tool: 'long_running_task', outcome: 'ok', le: '2500' });

@@ -11,6 +11,7 @@ import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthr
 import { countingTools, ToolCounter } from './helpers/counting-tools.js';
 import { finished, startCli } from './helpers/cli-process.js';
 import { harnessPerFile, waitFor, type Harness } from './helpers/harness.js';
+import { roundUsd } from '../src/core/usd.js';
 
 const counter = new ToolCounter();
 const tools = countingTools(counter);
@@ -56,6 +57,7 @@ describe('prompt caching', () => {
       outputTokens: sum((s) => s.usage!.outputTokens),
       cacheReadInputTokens: sum((s) => cacheOf(s)[0]),
       cacheCreationInputTokens: sum((s) => cacheOf(s)[1]),
+      costUsd: roundUsd(sum((s) => s.usage!.costUsd!)),
     });
     // The stream's step events carry each call's cache tokens; `show` prints them.
     const streamed = events.flatMap((e) => (e.type === 'step_completed' && e.step.name === 'model' ? [cacheOf(e.step)] : []));

@@ -123,7 +123,8 @@ describe('budgets', () => {
     // Model, lookup a, model: the second turn's call to lookup b did not start.
     assert.deepEqual(stopped.stepResults.map((s) => `${s.name}:${s.status}`), ['model:completed', 'tool:lookup:completed', 'model:completed']);
     assert.equal(started('lookup:b'), 0);
-    assert.deepEqual(stopped.usage, { inputTokens: 80, outputTokens: 200 });
+    // Priced by the worker's table (claude-sonnet-4-6: $3 / $15 a million tokens).
+    assert.deepEqual(stopped.usage, { inputTokens: 80, outputTokens: 200, costUsd: 0.00324 });
     const described = await h.client.workflow.getHandle(stopped.runId, stopped.executionRunId).describe();
     assert.equal(described.status.name, 'FAILED', 'a run that stops itself closes with RunStoppedError');
     assert.match(outputSummary(stopped), /stopped: budget \(outputTokens\), after the running steps/);
@@ -138,7 +139,7 @@ describe('budgets', () => {
     assert.equal(started('lookup:a'), 1);
     assert.equal(started('lookup:b'), 1);
     assert.equal(done.executions, 3);
-    assert.deepEqual(done.usage, { inputTokens: 120, outputTokens: 300 }, 'usage adds up across executions');
+    assert.deepEqual(done.usage, { inputTokens: 120, outputTokens: 300, costUsd: 0.00486 }, 'usage adds up across executions');
     const sum = (steps: StepResult[]): number => steps.reduce((n, s) => n + (s.usage?.outputTokens ?? 0), 0);
     assert.equal(sum(done.stepResults), 300);
     assert.deepEqual(invalidRequests(), []);

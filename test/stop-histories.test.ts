@@ -67,3 +67,29 @@ describe('stops in recorded histories', () => {
     }
   });
 });
+
+describe('steps that stop their run, in recorded histories', () => {
+  test('a guardrail block and a money-budget cut read as continuable stops; the cut call keeps its partial, priced usage', async () => {
+    const blocked = toRunOutput(await savedRecord('stop-guardrail'));
+    assert.equal(blocked.status, RunStatus.cancelled);
+    assert.equal(blocked.error, undefined);
+    assert.deepEqual(blocked.stop?.guardrail, { name: 'blocklist', stage: 'modelOutput' });
+    assert.ok(blocked.usage.costUsd! > 0, 'the blocked call was paid for');
+
+    const stopped = await savedRecord('stop-cost');
+    const cut = toRunOutput(stopped);
+    assert.equal(cut.stop?.reason, 'budget');
+    assert.equal(cut.stop?.limit, 'costUsd');
+    const step = cut.stepResults[0]!;
+    assert.equal(step.usage?.inputTokens, 500);
+    assert.ok(step.usage!.costUsd! > 0.004, 'it passed the budget when it was cut');
+    assert.equal(cut.usage.costUsd, step.usage!.costUsd);
+    const plan = started(planContinuation(stopped, { kind: 'continue', limits: { maxCostUsd: 0.05 } }));
+    assert.deepEqual(plan.input.limits, { maxCostUsd: 0.05 });
+    assert.equal(plan.input.seed!.usage.costUsd, step.usage!.costUsd);
+    assert.deepEqual(Object.keys(plan.input.seed!.completed), [], 'the cut call runs again');
+    const continued = toRunOutput(await savedRecord('stop-cost-continued'));
+    assert.equal(continued.status, RunStatus.completed);
+    assert.ok(Math.abs(continued.usage.costUsd! - continued.stepResults.reduce((sum, s) => sum + (s.usage?.costUsd ?? 0), 0)) < 1e-12);
+  });
+});

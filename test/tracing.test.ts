@@ -127,6 +127,7 @@ function checkTraces(all: CollectedSpan[], cancelled: RunOutput, continued: RunO
     { inputTokens: continued.usage.inputTokens, outputTokens: continued.usage.outputTokens },
     'the steps’ token attributes add up to RunOutput.usage',
   );
+  assert.ok(Math.abs(sum(AgentAttributes.costUsd) - continued.usage.costUsd!) < 1e-12, 'the steps’ cost attributes add up to RunOutput.usage.costUsd');
 }
 
 describe('OpenTelemetry traces of a cancelled-then-continued run', () => {

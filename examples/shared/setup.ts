@@ -31,7 +31,7 @@ export interface ExampleSetup {
 
 export async function startExample(
   name: string,
-  options: ExampleOptions & { tools: Tool[]; anthropic?: FakeTurn[]; openai?: FakeTurn[]; contextWindow?: number },
+  options: ExampleOptions & { tools: Tool[]; anthropic?: FakeTurn[]; openai?: FakeTurn[]; contextWindow?: number; guardrails?: CreateWorkerOptions['guardrails'] },
 ): Promise<ExampleSetup> {
   const printLine = options.print ?? ((line: string) => console.log(line));
   const print = (...lines: string[]): void => lines.forEach((line) => printLine(line));
@@ -53,6 +53,7 @@ export async function startExample(
     ...(anthropicFake ? { anthropic: { baseURL: anthropicFake.url, apiKey: 'offline' } } : {}),
     ...(openai ? { models: { openai: (id: string) => openai.chat(id) } } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
+    ...(options.guardrails ? { guardrails: options.guardrails } : {}),
   });
   const running = worker.run();
   return {

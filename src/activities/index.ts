@@ -13,6 +13,9 @@ import { planSubRunContinuation } from './sub-run-continuation.js';
 import { DEFAULT_QUIET_HEARTBEAT_INTERVAL_MS, type CancelWatch } from './cancel-watch.js';
 import { CLOUD_CLAUDE_PROVIDERS, ModelProviders, type ModelProvider } from '../models/providers.js';
 import { readEnv } from '../config/env.js';
+import type { Guardrail } from '../guardrails/guardrail.js';
+import { GuardrailSet } from '../guardrails/guardrail-set.js';
+import { DEFAULT_PRICES, type PriceTable } from '../models/prices.js';
 
 /** How the worker reaches Anthropic's Messages API. */
 export interface AnthropicSettings {
@@ -58,6 +61,18 @@ export interface AgentActivitySettings {
   quietHeartbeatIntervalMs?: number;
   /** How long a model's response stream may stay silent before the call fails as a lost connection (default 60 s). */
   streamIdleTimeoutMs?: number;
+  /**
+   * Checks on each step's text where it crosses a boundary (src/guardrails/): allow, block (the run stops, continuable,
+   * reason `guardrail`) or rewrite (e.g. piiRedaction(); the rewritten text is what the model gets and the step
+   * records). Every run on this worker goes through all of them unless its task names the ones it wants
+   * (Task({ guardrails })).
+   */
+  guardrails?: Guardrail[];
+  /**
+   * Model prices in US dollars per million tokens, over the built-in table (DEFAULT_PRICES): each call's usage is
+   * priced (Usage.costUsd) and a run's money budget (limits.maxCostUsd) kept with them.
+   */
+  prices?: PriceTable;
 }
 
 /** What createActivities takes: the settings, and what the plugin builds from its own options. */
@@ -92,6 +107,7 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
   const taken = Object.keys(toolActivities).filter((type) => (AGENT_ACTIVITY_TYPES as readonly string[]).includes(type));
   if (taken.length) throw new TypeError(`activityTool activity types ${taken.join(', ')} are durable-agent's own: give them another activityType.`);
   const transcripts = new TranscriptCache();
+  const guardrails = new GuardrailSet(options.guardrails ?? []);
   return {
     ...toolActivities,
     callModel: createModelActivity({
@@ -101,12 +117,15 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
       heartbeatIntervalMs,
       streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? 60_000,
       promptCaching: options.anthropic?.promptCaching ?? true,
+      guardrails,
+      prices: { ...DEFAULT_PRICES, ...options.prices },
     }),
     callTool: createToolActivity(
       registry,
       heartbeatIntervalMs,
       transcripts,
       options.cancelWatch ? { watch: options.cancelWatch, intervalMs: options.quietHeartbeatIntervalMs ?? DEFAULT_QUIET_HEARTBEAT_INTERVAL_MS } : undefined,
+      guardrails,
     ),
     resolveTools: createToolResolution(registry),
     checkUserInput: createUserInputCheck(registry),

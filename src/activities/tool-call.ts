@@ -2,16 +2,18 @@
 // `is_error` tool_result the model sees and the run goes on; only a cancel or a missing tool stops the step.
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
-import type { ToolCallInput, ToolCallResult } from '../core/types.js';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureTypes, type GuardrailBlock, type ToolCallInput, type ToolCallResult } from '../core/types.js';
 import { startHeartbeatLoop, whenAborted, type QuietHeartbeats } from './heartbeat-loop.js';
 import { stepStopped } from './step-stopped.js';
 import { checkpointOf } from './tool-checkpoint.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { TranscriptCache } from './transcript-cache.js';
 import { applyHumanResolution } from './human-resolution.js';
-import { recordToolDuration } from './agent-metrics.js';
+import { recordGuardrails, recordToolDuration } from './agent-metrics.js';
 import { errorResult, MAX_TOOL_RESULT_BYTES, serialiseToolValue, toolValueResult } from '../workflows/tool-results.js';
 import { ToolUnavailableError } from '../tools/tool-unavailable.js';
+import { GuardrailSet } from '../guardrails/guardrail-set.js';
 
 export const DEFAULT_TOOL_TIMEOUT_MS = 5 * 60_000;
 export { MAX_TOOL_RESULT_BYTES };
@@ -20,7 +22,7 @@ class ToolTimeoutError extends Error {
   override name = 'ToolTimeoutError';
 }
 
-export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: number, transcripts?: TranscriptCache, quiet?: QuietHeartbeats) {
+export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: number, transcripts?: TranscriptCache, quiet?: QuietHeartbeats, guardrails = new GuardrailSet()) {
   const callToolOnce = async function callToolOnce(input: ToolCallInput): Promise<ToolCallResult> {
     const ctx = Context.current();
     if (input.availableTools) {
@@ -80,9 +82,26 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
       recordToolDuration(tool.name, outcome, performance.now() - started);
     }
   };
-  // The next model call refers to the result its step recorded: keep it for that call (transcript-cache.ts).
+  // The tool's input and result go through the task's guardrails; the next model call refers to the result its step
+  // recorded (the guarded one): keep it for that call (transcript-cache.ts).
   return async function callTool(input: ToolCallInput): Promise<ToolCallResult> {
-    const result = await callToolOnce(input);
+    const ctx = Context.current();
+    const guards = guardrails.select(input.guardrails);
+    const where = { runId: input.runId ?? ctx.info.workflowExecution?.workflowId ?? '', stepIndex: input.stepIndex, toolName: input.toolName };
+    const guarded = async <T>(check: () => Promise<T>): Promise<T> => {
+      try {
+        return await check();
+      } catch (err) {
+        if (err instanceof ApplicationFailure && err.type === FailureTypes.guardrailBlocked) recordGuardrails([], err.details?.[0] as GuardrailBlock);
+        throw err;
+      }
+    };
+    const guardedInput = await guarded(() => guards.toolInput(input.input, where));
+    const ran = await callToolOnce(guardedInput.value === input.input ? input : { ...input, input: guardedInput.value });
+    const guardedOutput = await guarded(() => guards.toolOutput(ran.content, where));
+    const notes = [...guardedInput.notes, ...guardedOutput.notes];
+    recordGuardrails(notes);
+    const result: ToolCallResult = notes.length ? { ...ran, content: guardedOutput.value, guardrails: notes } : ran;
     transcripts?.rememberToolResult(result, input.toolUseId);
     return result;
   };

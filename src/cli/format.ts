@@ -22,8 +22,15 @@ export function formatTokens(step: StepResult): string {
   return step.usage ? `${step.usage.inputTokens}/${step.usage.outputTokens}${formatCache(step.usage)}` : '-';
 }
 
+/** US dollars as `show` prints them: `$0.001234`. */
+export function formatUsd(usd: number): string {
+  return `$${usd.toFixed(6)}`;
+}
+
+/** The steps as a table; a `cost` column when the worker priced any of them (Usage.costUsd). */
 export function stepsTable(steps: StepResult[]): string {
-  const header = ['#', 'step', 'status', 'exec', 'duration', 'tokens in/out'];
+  const priced = steps.some((s) => s.usage?.costUsd !== undefined);
+  const header = ['#', 'step', 'status', 'exec', 'duration', 'tokens in/out', ...(priced ? ['cost'] : [])];
   const rows = steps.map((s) => [
     String(s.index),
     s.name,
@@ -32,6 +39,7 @@ export function stepsTable(steps: StepResult[]): string {
     s.inheritedFrom ? `parent ${s.execution}` : String(s.execution),
     formatDuration(s.durationMs),
     formatTokens(s),
+    ...(priced ? [s.usage?.costUsd !== undefined ? formatUsd(s.usage.costUsd) : '-'] : []),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [header, ...rows].map((r) => r.map((cell, i) => pad(cell, widths[i]!)).join('  ').trimEnd()).join('\n');
@@ -40,7 +48,8 @@ export function stepsTable(steps: StepResult[]): string {
 export function outputSummary(output: RunOutput): string {
   const lines = [
     `run ${output.runId}: ${output.status} (${output.executions} execution${output.executions === 1 ? '' : 's'}, ` +
-      `tokens ${output.usage.inputTokens} in / ${output.usage.outputTokens} out${formatCache(output.usage)})`,
+      `tokens ${output.usage.inputTokens} in / ${output.usage.outputTokens} out${formatCache(output.usage)}` +
+      `${output.usage.costUsd !== undefined ? `, ${formatUsd(output.usage.costUsd)}` : ''})`,
   ];
   if (output.forkedFrom) {
     lines.push(`forked from run ${output.forkedFrom.runId} at step ${output.forkedFrom.fromStep} (its steps before that are marked "parent <execution>")`);
@@ -64,8 +73,9 @@ export function outputSummary(output: RunOutput): string {
   }
   if (output.error) lines.push(`error: ${output.error.name}: ${output.error.message}`);
   if (output.stop) {
-    const { reason, limit, mode, message } = output.stop;
-    lines.push(`stopped: ${reason}${limit ? ` (${limit})` : ''}, ${mode === 'afterStep' ? 'after the running steps' : 'at once'}: ${message}`);
+    const { reason, limit, guardrail, mode, message } = output.stop;
+    const which = limit ?? (guardrail ? `${guardrail.name}, ${guardrail.stage}` : undefined);
+    lines.push(`stopped: ${reason}${which ? ` (${which})` : ''}, ${mode === 'afterStep' ? 'after the running steps' : 'at once'}: ${message}`);
   }
   for (const r of output.requirements) {
     lines.push(`waiting for: ${r.kind} of ${r.toolName} ${JSON.stringify(r.toolInput)} (id ${r.id}, step ${r.stepIndex})`);

@@ -16,6 +16,8 @@ export class Task<O = string> {
   readonly limits: RunLimits | undefined;
   /** The context budget and strategy (see TaskOptions.context). */
   readonly context: ContextSpec | undefined;
+  /** The worker's guardrails this task picks by name (see TaskOptions.guardrails). */
+  readonly guardrails: string[] | undefined;
   /** The output schema (see TaskOptions.output). */
   readonly output: z.ZodType<O> | undefined;
   private readonly outputSpec: OutputSpec | undefined;
@@ -36,6 +38,7 @@ export class Task<O = string> {
     this.memory = checked.memory;
     this.limits = checked.limits;
     this.context = checked.context;
+    this.guardrails = checked.guardrails;
     this.output = checked.output;
     this.outputSpec = checked.outputSpec;
   }

@@ -38,6 +38,11 @@ export interface Usage {
   outputTokens: number;
   cacheReadInputTokens?: number;
   cacheCreationInputTokens?: number;
+  /**
+   * What these tokens cost in US dollars, by the worker's price table (src/models/prices.ts, overridable with
+   * createWorker({ prices })); absent when the model has no price there. A call a budget cut counts what it had used.
+   */
+  costUsd?: number;
 }
 
 /** How the worker runs a tool: its own time limit, its attempts and its human gate. The worker's tool() is its source. */
@@ -168,6 +173,11 @@ export interface TaskSpec {
   output?: OutputSpec;
   /** How the run keeps what it sends the model under a token budget (Task `context`; src/workflows/context-window.ts). */
   context?: ContextSpec;
+  /**
+   * The worker's guardrails this task's steps go through, by name (createWorker({ guardrails })). Default: all of the
+   * worker's; `[]`: none.
+   */
+  guardrails?: string[];
 }
 
 /**
@@ -250,16 +260,22 @@ export interface RunLimits {
   maxSteps?: number;
   /** Workflow time of the whole run, its executions together. */
   maxWallTimeMs?: number;
+  /**
+   * US dollars the run's model calls may cost, all executions together, priced by the worker's price table. Unlike the
+   * token budgets it cuts the model call whose streamed usage crosses it (its partial usage counted), not only the
+   * next step. A positive number, not necessarily whole.
+   */
+  maxCostUsd?: number;
 }
 
 /** Which limit of RunLimits a budget stop hit. */
-export type BudgetLimit = 'inputTokens' | 'outputTokens' | 'steps' | 'wallTime';
+export type BudgetLimit = 'inputTokens' | 'outputTokens' | 'steps' | 'wallTime' | 'costUsd';
 
 /** `now`: running steps are cut; `afterStep`: running steps finish and keep their results, nothing new starts. */
 export type StopMode = 'now' | 'afterStep';
 
-/** Why a run stopped before its end: by request (cancelRun), its time limit or one of its budgets. */
-export type StopReason = 'cancelled' | 'timeout' | 'budget';
+/** Why a run stopped before its end: by request (cancelRun), its time limit, one of its budgets or a guardrail's block. */
+export type StopReason = 'cancelled' | 'timeout' | 'budget' | 'guardrail';
 
 /** How a stopped (continuable) run stopped: RunOutput.stop. */
 export interface RunStop {
@@ -267,8 +283,31 @@ export interface RunStop {
   mode: StopMode;
   /** Set for a budget stop. */
   limit?: BudgetLimit;
+  /** Set for a guardrail stop: the guardrail that blocked, and where (GuardrailStage). */
+  guardrail?: { name: string; stage: GuardrailStage };
   /** In words: the caller's reason for a cancel, or the limit that was hit. */
   message: string;
+}
+
+/**
+ * Where a guardrail looks at a step's text: what leaves for the model (`modelInput`), what the model answers
+ * (`modelOutput`), a tool call's input (`toolInput`) and its result (`toolOutput`).
+ */
+export type GuardrailStage = 'modelInput' | 'modelOutput' | 'toolInput' | 'toolOutput';
+
+/** A guardrail rewrote a step's text (e.g. redacted it): what a step records of it (ModelCallResult, ToolCallResult). */
+export interface GuardrailNote {
+  guardrail: string;
+  stage: GuardrailStage;
+  /** In words, what it changed (e.g. `2 email addresses`): never the text it took out. */
+  detail: string;
+}
+
+/** What a guardrail's block carries (the details of its GuardrailBlockedError): which one, where, why. */
+export interface GuardrailBlock {
+  guardrail: string;
+  stage: GuardrailStage;
+  reason: string;
 }
 
 /** What cancelRun sends the run (the `stop` signal) before it asks Temporal to cancel it. */
@@ -331,6 +370,8 @@ export interface ModelCallSettings {
   output?: { schema: Record<string, unknown> };
   /** Models that take the step when `model`'s attempts are used up by retryable failures (src/models/fallbacks.ts). */
   fallbacks?: FallbackModels;
+  /** The task's guardrails by name (TaskSpec.guardrails); absent: all of the worker's. */
+  guardrails?: string[];
 }
 
 /**
@@ -342,6 +383,8 @@ export interface ModelCallInput extends Partial<ModelCallSettings> {
   runId?: string;
   stepIndex: number;
   turn: number;
+  /** The run's money budget left (RunLimits.maxCostUsd less what it spent): the call is cut when its cost passes it. */
+  budgetUsd?: number;
   /**
    * Only the messages the worker has not been sent yet: the transcript is `base` earlier messages + `messages`.
    * Sending the whole transcript every turn would make history grow quadratically with the conversation.
@@ -384,6 +427,8 @@ export interface ModelCallResult {
   cache?: { readInputTokens: number; creationInputTokens: number };
   /** Set when the call had an output schema and the model ended its turn: the worker's check of the answer. */
   output?: OutputCheck;
+  /** What guardrails rewrote in the request or the answer (the recorded content is the rewritten one). */
+  guardrails?: GuardrailNote[];
 }
 
 /** What the model call reports when it is cut by a cancel (ActivityTaskCanceled details, last heartbeat). */
@@ -413,12 +458,16 @@ export interface ToolCallInput {
   human?: RequirementResolution;
   /** The last progress a cancelled earlier execution of this call reported (ToolContext.checkpoint). */
   checkpoint?: unknown;
+  /** The task's guardrails by name (TaskSpec.guardrails); absent: all of the worker's. */
+  guardrails?: string[];
 }
 
 export interface ToolCallResult {
   /** What the model reads as the tool_result content. */
   content: string;
   isError: boolean;
+  /** What guardrails rewrote in the tool's input or result (the recorded content is the rewritten one). */
+  guardrails?: GuardrailNote[];
 }
 
 export type StepOutcome = { kind: 'model'; result: ModelCallResult } | { kind: 'tool'; result: ToolCallResult };
@@ -482,6 +531,8 @@ export interface StepResult {
   error?: string;
   /** Model and summarize steps whose request was compacted to fit the run's context budget (Task `context`). */
   context?: StepContext;
+  /** What guardrails rewrote in the step's request, answer, tool input or result (the recorded text is the rewritten one). */
+  guardrails?: GuardrailNote[];
 }
 
 /** Why a run failed: the stable error name and its message, and the step it failed in. */
@@ -596,6 +647,14 @@ export const FailureTypes = {
   runStopped: 'RunStoppedError',
   /** The final answer still failed the task's output schema after the repairs the task allows. */
   outputInvalid: 'OutputValidationError',
+  /** A guardrail blocked a step's text (details: a GuardrailBlock): the run stops, continuable, with reason `guardrail`. */
+  guardrailBlocked: 'GuardrailBlockedError',
+  /** A model call's streamed cost passed the run's money budget and was cut (details: its ModelCallProgress): a `budget` stop. */
+  costBudgetExceeded: 'CostBudgetExceededError',
+  /** The run has a money budget and the worker's price table has no price for the step's model: it cannot be kept. */
+  modelPriceUnknown: 'ModelPriceUnknownError',
+  /** The task names a guardrail its worker has not registered. */
+  guardrailNotRegistered: 'GuardrailNotRegisteredError',
 } as const;
 
 /**

@@ -4,6 +4,7 @@ import { RunStatus, STEP_ACTIVITY, type ModelCallInput, type Requirement, type R
 import { stepContextOf } from '../workflows/context-window.js';
 import { replayConversation, textOf, type ToolStepPlan } from '../workflows/conversation.js';
 import { requirementOf } from '../workflows/requirements.js';
+import { roundUsd } from '../core/usd.js';
 import { stopOfCancel } from '../workflows/stop-signal.js';
 import type { ActivityRecord, ExecutionRecord } from './decode.js';
 
@@ -18,11 +19,14 @@ export function addUsage(a: Usage, b: Usage | undefined): Usage {
   if (!b) return a;
   const cacheRead = (a.cacheReadInputTokens ?? 0) + (b.cacheReadInputTokens ?? 0);
   const cacheCreation = (a.cacheCreationInputTokens ?? 0) + (b.cacheCreationInputTokens ?? 0);
+  // A cost is kept once either side has one (a model without a price adds none).
+  const priced = a.costUsd !== undefined || b.costUsd !== undefined;
   return {
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,
     ...(cacheRead ? { cacheReadInputTokens: cacheRead } : {}),
     ...(cacheCreation ? { cacheCreationInputTokens: cacheCreation } : {}),
+    ...(priced ? { costUsd: roundUsd((a.costUsd ?? 0) + (b.costUsd ?? 0)) } : {}),
   };
 }
 
@@ -59,6 +63,7 @@ export function stepResultOf(activity: ActivityRecord, execution: number): StepR
         ? activity.outcome.result.content
         : activity.progress?.partialText || undefined;
   const started = activity.startedAt ?? activity.scheduledAt;
+  const guardrails = activity.outcome?.result.guardrails;
   return {
     index: activity.input.stepIndex,
     name: isModel ? (context?.summarize ? 'summarize' : 'model') : `tool:${toolInput.toolName}`,
@@ -77,6 +82,7 @@ export function stepResultOf(activity: ActivityRecord, execution: number): StepR
     ...(output !== undefined ? { output } : {}),
     ...(activity.outcome?.kind === 'tool' && activity.outcome.result.isError ? { error: activity.outcome.result.content } : {}),
     ...(activity.error ? { error: activity.error } : {}),
+    ...(guardrails?.length ? { guardrails } : {}),
   };
 }
 

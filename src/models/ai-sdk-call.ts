@@ -42,12 +42,16 @@ export async function streamLanguageModel(provider: string, model: LanguageModel
     for (;;) {
       const { done, value: part } = await reader.read();
       if (done) break;
-      sink.touch();
       progress.events++;
       switch (part.type) {
         case 'text-delta':
           text += part.delta;
           progress.partialText += part.delta;
+          sink.output(part.delta.length);
+          break;
+        case 'tool-input-delta':
+        case 'reasoning-delta':
+          sink.output(part.delta.length);
           break;
         case 'tool-call':
           if (!part.providerExecuted) calls.push(part);
@@ -63,6 +67,7 @@ export async function streamLanguageModel(provider: string, model: LanguageModel
         default:
           break;
       }
+      sink.touch();
     }
   } finally {
     reader.releaseLock();

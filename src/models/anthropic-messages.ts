@@ -60,15 +60,17 @@ export async function streamMessages(provider: string, client: MessagesClient, r
     { signal: request.signal },
   );
   for await (const event of stream) {
-    sink.touch();
     progress.events++;
     if (event.type === 'message_start') {
       progress.usage = usageOf(event.message.usage);
     } else if (event.type === 'message_delta') {
       progress.usage = { ...progress.usage, outputTokens: event.usage.output_tokens };
-    } else if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
-      progress.partialText += event.delta.text;
+    } else if (event.type === 'content_block_delta') {
+      const { delta } = event;
+      if (delta.type === 'text_delta') progress.partialText += delta.text;
+      sink.output(delta.type === 'text_delta' ? delta.text.length : delta.type === 'input_json_delta' ? delta.partial_json.length : delta.type === 'thinking_delta' ? delta.thinking.length : 0);
     }
+    sink.touch();
     // The heartbeat timer sends `progress` as it stands; heartbeating per event would only queue more RPCs.
   }
   const message = await stream.finalMessage();

@@ -14,9 +14,13 @@ export interface ModelCallRequest {
   signal: AbortSignal;
 }
 
-/** Where a streaming call reports what it has so far; `touch()` on every event keeps the stall check quiet. */
+/**
+ * Where a streaming call reports what it has so far: `output(chars)` for every piece of output (text, tool input,
+ * thinking), then `touch()` once the event is taken in, which keeps the stall check quiet and checks the money budget.
+ */
 export interface ModelCallSink {
   readonly progress: ModelCallProgress;
+  output(chars: number): void;
   touch(): void;
 }
 

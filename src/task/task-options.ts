@@ -39,6 +39,11 @@ export interface TaskOptions<O = string> {
    * pass 80 % of what the model's window leaves after `maxTokens`.
    */
   context?: ContextSpec;
+  /**
+   * The worker's guardrails (createWorker({ guardrails })) this task's steps go through, by name. Default: all of the
+   * worker's; `[]`: none. A name the worker lacks fails the step with GuardrailNotRegisteredError.
+   */
+  guardrails?: string[];
 }
 
 /** A task's options once checked: every field present (undefined when not given), the output schema as its spec. */
@@ -52,6 +57,7 @@ export interface CheckedTask<O = string> {
   memory: boolean | MemoryOptions;
   limits: RunLimits | undefined;
   context: ContextSpec | undefined;
+  guardrails: string[] | undefined;
   output: z.ZodType<O> | undefined;
   outputSpec: OutputSpec | undefined;
 }
@@ -107,6 +113,7 @@ export function checkTaskOptions<O>(o: TaskOptions<O>): CheckedTask<O> {
     memory: checkMemory(o.memory),
     limits: checkLimits(o.limits),
     context: checkContext(o.context),
+    guardrails: o.guardrails ? [...o.guardrails] : undefined,
     output: o.output,
     outputSpec: o.output ? outputSpecOf(o.output, o.outputRepairs) : undefined,
   };
@@ -124,5 +131,6 @@ export function taskSpecOf(task: Omit<CheckedTask<unknown>, 'memory' | 'limits' 
     ...(task.timeouts !== undefined ? { timeouts: { ...task.timeouts } } : {}),
     ...(task.outputSpec ? { output: task.outputSpec } : {}),
     ...(task.context ? { context: { ...task.context } } : {}),
+    ...(task.guardrails ? { guardrails: [...task.guardrails] } : {}),
   };
 }

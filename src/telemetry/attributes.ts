@@ -35,6 +35,10 @@ export const AgentAttributes = {
   activityId: 'durable_agent.step.activity_id',
   stepStatus: 'durable_agent.step.status',
   stepsDone: 'durable_agent.steps_done',
+  /** A model step's cost in US dollars (Usage.costUsd), by the worker's price table. */
+  costUsd: 'durable_agent.cost_usd',
+  /** The guardrails that rewrote a step's text, by name (comma-separated). */
+  guardrails: 'durable_agent.guardrails',
 } as const;
 
 /** Span events of a run. */
@@ -62,10 +66,15 @@ export const AgentMetrics = {
   cancelToStop: 'durable_agent_cancel_to_stop',
   /** Histogram, milliseconds; tags `tool`, `outcome` (ok | error | cancelled). */
   toolDuration: 'durable_agent_tool_duration',
+  /** Histogram, US dollars: each model call's cost; tags `model`. Its `_sum` is the spend. */
+  cost: 'durable_agent_cost_usd',
+  /** Counter; tags `guardrail`, `stage`, `action` (rewrite | block). */
+  guardrails: 'durable_agent_guardrail_actions',
 } as const;
 
 /** Bucket bounds (ms) for the two latency histograms: a cancel takes ~0.1–1 s, tools anything up to minutes. */
 export const HISTOGRAM_BUCKETS: Record<string, number[]> = {
   [AgentMetrics.cancelToStop]: [10, 25, 50, 100, 200, 300, 500, 750, 1000, 2000, 5000, 10000],
   [AgentMetrics.toolDuration]: [1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000],
+  [AgentMetrics.cost]: [0.0001, 0.001, 0.01, 0.05, 0.1, 0.5, 1, 5],
 };

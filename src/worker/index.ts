@@ -12,3 +12,7 @@ export { workflowInterceptorModules } from './workflow-source.js';
 export { DEFAULT_SHUTDOWN_SIGNALS, shutdownOnSignals, type ShutdownOnSignalsOptions } from './graceful-shutdown.js';
 export type { AgentActivitySettings, AnthropicSettings } from '../activities/index.js';
 export type { ModelProvider, LanguageModelProvider, MessagesClient } from '../models/providers.js';
+export type { Guardrail, GuardrailContext, GuardrailVerdict } from '../guardrails/guardrail.js';
+export { piiRedaction, redactPii, type PiiRedactionOptions } from '../guardrails/pii-redaction.js';
+export { outputBlocklist, type OutputBlocklistOptions } from '../guardrails/output-blocklist.js';
+export { DEFAULT_PRICES, priceOf, costOf, type ModelPrice, type PriceTable } from '../models/prices.js';

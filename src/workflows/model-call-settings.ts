@@ -12,18 +12,27 @@ export function modelCallSettings(input: RunInput): ModelCallSettings {
     toolNames: task.tools.map((ref) => ref.name),
     ...(task.output ? { output: { schema: task.output.schema } } : {}),
     ...(input.fallbacks?.models.length ? { fallbacks: input.fallbacks } : {}),
+    ...(task.guardrails ? { guardrails: task.guardrails } : {}),
   };
 }
 
 /** The settings a model call carries; undefined for one that carries none (a later call of a lean execution). */
 export function carriedSettings(input: ModelCallInput): ModelCallSettings | undefined {
-  const { model, maxTokens, system, toolNames, output, fallbacks } = input;
+  const { model, maxTokens, system, toolNames, output, fallbacks, guardrails } = input;
   if (model === undefined || maxTokens === undefined || toolNames === undefined) return undefined;
-  return { model, maxTokens, ...(system !== undefined ? { system } : {}), toolNames, ...(output ? { output } : {}), ...(fallbacks ? { fallbacks } : {}) };
+  return {
+    model,
+    maxTokens,
+    ...(system !== undefined ? { system } : {}),
+    toolNames,
+    ...(output ? { output } : {}),
+    ...(fallbacks ? { fallbacks } : {}),
+    ...(guardrails ? { guardrails } : {}),
+  };
 }
 
 /** The call without its settings. */
 export function withoutSettings(input: ModelCallInput): ModelCallInput {
-  const { model: _m, maxTokens: _t, system: _s, toolNames: _n, output: _o, fallbacks: _f, ...rest } = input;
+  const { model: _m, maxTokens: _t, system: _s, toolNames: _n, output: _o, fallbacks: _f, guardrails: _g, ...rest } = input;
   return rest;
 }

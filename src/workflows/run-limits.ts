@@ -24,12 +24,15 @@ function budgetStop(limit: BudgetLimit, message: string): RunStop {
  */
 export function budgetExceeded(limits: RunLimits | undefined, spent: Spent, nextSteps: number): RunStop | undefined {
   if (!limits) return undefined;
-  const { maxInputTokens, maxOutputTokens, maxSteps } = limits;
+  const { maxInputTokens, maxOutputTokens, maxSteps, maxCostUsd } = limits;
   if (maxInputTokens !== undefined && spent.usage.inputTokens >= maxInputTokens) {
     return budgetStop('inputTokens', `its budget of ${maxInputTokens} input tokens is used up (${spent.usage.inputTokens})`);
   }
   if (maxOutputTokens !== undefined && spent.usage.outputTokens >= maxOutputTokens) {
     return budgetStop('outputTokens', `its budget of ${maxOutputTokens} output tokens is used up (${spent.usage.outputTokens})`);
+  }
+  if (maxCostUsd !== undefined && (spent.usage.costUsd ?? 0) >= maxCostUsd) {
+    return budgetStop('costUsd', `its budget of $${maxCostUsd} is used up ($${(spent.usage.costUsd ?? 0).toFixed(6)})`);
   }
   if (maxSteps !== undefined && spent.steps + nextSteps > maxSteps) {
     return budgetStop('steps', `its budget of ${maxSteps} steps would be passed by the next ${nextSteps === 1 ? 'step' : `${nextSteps} steps`}`);
@@ -55,16 +58,21 @@ export function timeLimit(limits: RunLimits | undefined, elapsedBefore: number):
   return candidates.sort((a, b) => a.afterMs - b.afterMs)[0];
 }
 
-const LIMIT_FIELDS = ['timeoutMs', 'maxInputTokens', 'maxOutputTokens', 'maxSteps', 'maxWallTimeMs'] as const;
+const LIMIT_FIELDS = ['timeoutMs', 'maxInputTokens', 'maxOutputTokens', 'maxSteps', 'maxWallTimeMs', 'maxCostUsd'] as const;
 
-/** Refuses limits that are not whole positive numbers (client side, before a run starts). */
+/** Refuses limits that are not whole positive numbers, or for maxCostUsd positive ones (client side, before a run starts). */
 export function checkLimits(limits: RunLimits | undefined): RunLimits | undefined {
   if (limits === undefined) return undefined;
   const unknown = Object.keys(limits).filter((k) => !(LIMIT_FIELDS as readonly string[]).includes(k));
   if (unknown.length) throw new TypeError(`Run limits have no ${unknown.join(', ')} (they take ${LIMIT_FIELDS.join(', ')}).`);
   for (const field of LIMIT_FIELDS) {
     const value = limits[field];
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new TypeError(`Run limit ${field} must be a positive integer, got ${String(value)}.`);
+    if (value === undefined) continue;
+    if (field === 'maxCostUsd') {
+      if (!Number.isFinite(value) || value <= 0) throw new TypeError(`Run limit maxCostUsd must be a positive number of US dollars, got ${String(value)}.`);
+    } else if (!Number.isInteger(value) || value < 1) {
+      throw new TypeError(`Run limit ${field} must be a positive integer, got ${String(value)}.`);
+    }
   }
   return limits;
 }

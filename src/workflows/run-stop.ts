@@ -15,14 +15,27 @@ import {
 } from '@temporalio/workflow';
 import { FailureTypes, type RunInput, type RunStop, type StopRequest, type Usage } from '../core/types.js';
 import { budgetExceeded, timeLimit } from './run-limits.js';
+import { roundUsd } from '../core/usd.js';
 import { stopOfCancel, stopSignal } from './stop-signal.js';
 import { cancelSinks } from './cancel-sink.js';
 import { PATCHES } from './loop/patches.js';
 
 export function describeStop(stop: RunStop): string {
   const how = stop.mode === 'afterStep' ? 'after the running steps finished' : 'at once';
-  const why = stop.reason === 'cancelled' ? `cancelled by request: ${stop.message}` : `${stop.reason}${stop.limit ? ` (${stop.limit})` : ''}: ${stop.message}`;
-  const next = stop.reason === 'budget' ? 'continueRun with a raised limit' : stop.reason === 'timeout' ? 'continueRun (a new time limit if need be)' : 'continueRun';
+  const why =
+    stop.reason === 'cancelled'
+      ? `cancelled by request: ${stop.message}`
+      : stop.reason === 'guardrail'
+        ? stop.message
+        : `${stop.reason}${stop.limit ? ` (${stop.limit})` : ''}: ${stop.message}`;
+  const next =
+    stop.reason === 'budget'
+      ? 'continueRun with a raised limit'
+      : stop.reason === 'timeout'
+        ? 'continueRun (a new time limit if need be)'
+        : stop.reason === 'guardrail'
+          ? 'continueRun once the guardrail allows it (the worker\'s guardrails changed)'
+          : 'continueRun';
   return `${why} (stopped ${how}); continue it with ${next}`;
 }
 
@@ -36,6 +49,8 @@ export class RunStopper {
   private request: StopRequest | undefined;
   private cancelRequested = false;
   private fresh: Usage = { inputTokens: 0, outputTokens: 0 };
+  /** US dollars this execution's model calls cost (earlier executions' comes with the seed's usage). */
+  private freshCostUsd = 0;
 
   constructor(
     private readonly input: RunInput,
@@ -74,13 +89,34 @@ export class RunStopper {
   /** Usage of a model call this execution made (earlier executions' comes with the seed). */
   addUsage(usage: Usage): void {
     this.fresh = { inputTokens: this.fresh.inputTokens + usage.inputTokens, outputTokens: this.fresh.outputTokens + usage.outputTokens };
+    this.freshCostUsd = roundUsd(this.freshCostUsd + (usage.costUsd ?? 0));
+  }
+
+  /** What the run's money budget has left, for the next model call to keep (nothing without limits.maxCostUsd). */
+  moneyLeft(): { budgetUsd?: number } {
+    const max = this.input.limits?.maxCostUsd;
+    return max === undefined ? {} : { budgetUsd: Math.max(0, roundUsd(max - this.spentUsd())) };
+  }
+
+  private spentUsd(): number {
+    return roundUsd((this.input.seed?.usage.costUsd ?? 0) + this.freshCostUsd);
+  }
+
+  /**
+   * A step ended in a stop of its own (a guardrail's block, a call cut by the money budget: loop/step-stops.ts) after
+   * the loop's steps settled: the run stops with it. False for runs recorded before this mechanism.
+   */
+  halt(stop: RunStop): boolean {
+    if (!this.enabled) return false;
+    this.take(stop);
+    return true;
   }
 
   /** Before the loop starts `nextSteps` new steps (`steps` planned so far): throws a cancellation if the run stops here. */
   beforeNewSteps(steps: number, nextSteps: number): void {
     if (!this.enabled) return;
     const seedUsage = this.input.seed?.usage ?? { inputTokens: 0, outputTokens: 0 };
-    const usage = { inputTokens: seedUsage.inputTokens + this.fresh.inputTokens, outputTokens: seedUsage.outputTokens + this.fresh.outputTokens };
+    const usage = { inputTokens: seedUsage.inputTokens + this.fresh.inputTokens, outputTokens: seedUsage.outputTokens + this.fresh.outputTokens, costUsd: this.spentUsd() };
     const budget = budgetExceeded(this.input.limits, { usage, steps }, nextSteps);
     if (budget) this.take(budget);
     if (this.stop) throw new CancelledFailure(`stopped: ${this.stop.message}`);

@@ -22,7 +22,7 @@ import {
 } from '@temporalio/workflow';
 import { AgentAttributes, AgentEvents, AgentMetrics, GenAiAttributes } from '../telemetry/attributes.js';
 import { executionSpanIds, executionTraceparent, parseTraceparent } from '../telemetry/trace-ids.js';
-import { STEP_ACTIVITY, WORKFLOW_TYPE, type ModelCallInput, type ModelCallProgress, type ModelCallResult, type RunInput, type ToolCallInput, type ToolCallResult } from '../core/types.js';
+import { FailureTypes, STEP_ACTIVITY, WORKFLOW_TYPE, type ModelCallInput, type ModelCallProgress, type ModelCallResult, type RunInput, type ToolCallInput, type ToolCallResult } from '../core/types.js';
 import { cacheTokensOf } from './model-result.js';
 import { carriedSettings, modelCallSettings } from './model-call-settings.js';
 import { providerName } from '../core/model-id.js';
@@ -43,11 +43,12 @@ function failureType(err: unknown): string {
   return cause instanceof Error ? cause.name : 'error';
 }
 
-/** The partial usage a model call cut by a cancel reports with its CancelledFailure. */
-function cancelledUsage(err: unknown): ModelCallProgress['usage'] | undefined {
+/** The partial usage a model call cut by a cancel (or by the money budget) reports with its failure. */
+function cutUsage(err: unknown): ModelCallProgress['usage'] | undefined {
   const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (!(cause instanceof CancelledFailure)) return undefined;
-  const progress = cause.details[0] as Partial<ModelCallProgress> | undefined;
+  const budgetCut = cause instanceof ApplicationFailure && cause.type === FailureTypes.costBudgetExceeded;
+  if (!(cause instanceof CancelledFailure) && !budgetCut) return undefined;
+  const progress = cause.details?.[0] as Partial<ModelCallProgress> | undefined;
   const usage = progress?.usage;
   return usage && typeof usage.inputTokens === 'number' && typeof usage.outputTokens === 'number' ? usage : undefined;
 }
@@ -196,7 +197,7 @@ class StepOutbound implements WorkflowOutboundCallsInterceptor {
       try {
         const result = await next(input);
         if (model) {
-          const { usage, stopReason, model: responseModel } = result as ModelCallResult;
+          const { usage, stopReason, model: responseModel, guardrails } = result as ModelCallResult;
           const cache = cacheTokensOf(result as ModelCallResult);
           span.setAttributes({
             [GenAiAttributes.responseModel]: responseModel,
@@ -206,6 +207,8 @@ class StepOutbound implements WorkflowOutboundCallsInterceptor {
               ? { [GenAiAttributes.cacheReadInputTokens]: cache.readInputTokens, [GenAiAttributes.cacheCreationInputTokens]: cache.creationInputTokens }
               : {}),
             ...(stopReason ? { [GenAiAttributes.finishReasons]: [stopReason] } : {}),
+            ...(usage.costUsd !== undefined ? { [AgentAttributes.costUsd]: usage.costUsd } : {}),
+            ...(guardrails?.length ? { [AgentAttributes.guardrails]: [...new Set(guardrails.map((n) => n.guardrail))].join(',') } : {}),
           });
         } else if ((result as ToolCallResult).isError) {
           // The model sees an error result and the run goes on; the step itself failed.
@@ -219,10 +222,16 @@ class StepOutbound implements WorkflowOutboundCallsInterceptor {
         const cancelled = isCancellation(err);
         span.setAttribute(AgentAttributes.stepStatus, cancelled ? 'cancelled' : 'error');
         span.setAttribute(GenAiAttributes.errorType, failureType(err));
+        // A model call cut mid-stream (a cancel, the money budget) reports what it had used: RunOutput.usage counts it, so the span does too.
+        const usage = model ? cutUsage(err) : undefined;
+        if (usage) {
+          span.setAttributes({
+            [GenAiAttributes.inputTokens]: usage.inputTokens,
+            [GenAiAttributes.outputTokens]: usage.outputTokens,
+            ...(usage.costUsd !== undefined ? { [AgentAttributes.costUsd]: usage.costUsd } : {}),
+          });
+        }
         if (cancelled) {
-          // A model call cut mid-stream reports what it had used: RunOutput.usage counts it, so the span does too.
-          const usage = model ? cancelledUsage(err) : undefined;
-          if (usage) span.setAttributes({ [GenAiAttributes.inputTokens]: usage.inputTokens, [GenAiAttributes.outputTokens]: usage.outputTokens });
           span.addEvent(AgentEvents.stepCancelled);
         } else {
           span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });

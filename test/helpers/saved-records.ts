@@ -24,6 +24,9 @@ export type SavedHistory =
   | 'stop-deadline'
   | 'stop-budget'
   | 'stop-redirected'
+  | 'stop-guardrail'
+  | 'stop-cost'
+  | 'stop-cost-continued'
   | 'structured-repaired'
   | 'structured-invalid'
   | 'structured-continued';

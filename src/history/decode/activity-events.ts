@@ -1,7 +1,7 @@
 // Activity events: a step's activity scheduled, started, closed (completed, failed, timed out, cancelled); and the
 // resolveTools activity, whose result is the run's resolved tools.
 import { ApplicationFailure, TemporalFailure, TimeoutFailure } from '@temporalio/common';
-import { RESOLVE_TOOLS_ACTIVITY, STEP_ACTIVITY, type ModelCallInput, type ModelCallProgress, type ModelCallResult, type ResolvedTool, type ToolCallInput, type ToolCallResult } from '../../core/types.js';
+import { FailureTypes, RESOLVE_TOOLS_ACTIVITY, STEP_ACTIVITY, type ModelCallInput, type ModelCallProgress, type ModelCallResult, type ResolvedTool, type ToolCallInput, type ToolCallResult } from '../../core/types.js';
 import { toolValueResult } from '../../workflows/tool-results.js';
 import type { temporal } from '@temporalio/proto';
 import type { ActivityRecord, HistoryEvent } from '../decode.js';
@@ -23,8 +23,18 @@ async function failed(attributes: FailedAttributes, event: HistoryEvent, state: 
     return;
   }
   const activity = closeStep(state, attributes.scheduledEventId, event, 'error', at);
-  const error = activity && attributes.failure ? describeError(await state.decoder.failure(attributes.failure)) : undefined;
+  const err = activity && attributes.failure ? await state.decoder.failure(attributes.failure) : undefined;
+  const error = describeError(err);
   if (activity && error) activity.error = error;
+  // A model call cut by the money budget or blocked by a guardrail: what it had used goes with its failure.
+  const progress = activity?.activityType === STEP_ACTIVITY.model ? stopProgressOf(err) : undefined;
+  if (activity && progress) activity.progress = progress;
+}
+
+/** The usage a model step's stop (a money-budget cut, a guardrail's block) reports in its failure's details. */
+function stopProgressOf(err: Error | undefined): ModelCallProgress | undefined {
+  if (!(err instanceof ApplicationFailure) || (err.type !== FailureTypes.costBudgetExceeded && err.type !== FailureTypes.guardrailBlocked)) return undefined;
+  return (err.details ?? []).find((d): d is ModelCallProgress => typeof d === 'object' && d !== null && 'usage' in d && 'partialText' in d);
 }
 
 export const activityEvents: EventHandlers = {

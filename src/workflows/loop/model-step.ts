@@ -58,6 +58,7 @@ export function modelCall(ctx: RunContext, plan: ModelStepPlan, context?: Contex
     stepIndex: plan.index,
     turn: plan.turn,
     ...modelCallSettings(input),
+    ...ctx.stopper.moneyLeft(),
     transcript: { base, messages },
     ...(context ? { context } : {}),
   };

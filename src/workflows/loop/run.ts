@@ -11,6 +11,7 @@ import { markStatus } from './live-status.js';
 import { modelTurn } from './model-step.js';
 import { PATCHES } from './patches.js';
 import { beforeModelStep, beforeToolSteps } from './stop-and-limits.js';
+import { stopOnStepFailure } from './step-stops.js';
 import { resolveToolsOnWorker } from './tool-resolution.js';
 import { applyToolResults, toolCall } from './tool-step.js';
 
@@ -31,7 +32,9 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
     if (task.output && problem !== undefined) {
       throw ApplicationFailure.create({ type: FailureTypes.outputInvalid, message: outputInvalidMessage(ctx.runId, conversation.answers, problem), nonRetryable: true });
     }
-  } catch (err) {
+  } catch (caught) {
+    // A guardrail's block or a call cut by the money budget stops the run (continuable) instead of failing it.
+    const err = stopOnStepFailure(ctx, caught);
     if (isCancellation(err)) {
       const stop = ctx.stopper.stop;
       await CancellationScope.nonCancellable(async () => markStatus(ctx, 'cancelled', stop ? describeStop(stop) : 'cancelled by request (cancelRun); continue it with continueRun'));

@@ -82,5 +82,6 @@ function callToolInput(
     ...(policy ? {} : { availableTools: [...ctx.toolPolicies.keys()] }),
     ...(human ? { human } : {}),
     ...resumeFrom,
+    ...(ctx.task.guardrails ? { guardrails: ctx.task.guardrails } : {}),
   };
 }
