@@ -35,7 +35,7 @@ export interface TaskOptions<O = string> {
   outputRepairs?: number;
   /**
    * Context management: the token budget of each model request and how the run stays under it (clear older tool
-   * results, or summarise older turns in a step of its own). Default: clear older tool results once a request would
+   * results, or summarise older turns in a step of their own). Default: clear older tool results once a request would
    * pass 80 % of what the model's window leaves after `maxTokens`.
    */
   context?: ContextSpec;
