@@ -21,6 +21,7 @@ export {
 } from './client/agent.js';
 export { Task } from './client/task.js';
 export { type TaskOptions } from './task/task-options.js';
+export type { ForkEdit } from './history/fork-edit.js';
 export { readSession, type SessionRun, type SessionView } from './client/session-memory.js';
 export { DEFAULT_MEMORY_MAX_BYTES, type MemoryOptions } from './task/memory-options.js';
 export { cancelRun, getRunOutput, getLiveSteps, type CancelOptions } from './client/run-control.js';
@@ -38,6 +39,7 @@ export {
   RunNotPausedError,
   InvalidRequirementError,
   InvalidForkError,
+  InvalidForkEditError,
   RunTooLargeToContinueError,
   InvalidRunIdError,
   RunEncryptedError,

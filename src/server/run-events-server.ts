@@ -3,7 +3,6 @@
 // `Last-Event-ID` with no gap and no duplicate), and `GET /runs/:runId` with a small page that follows the run's steps
 // and text live. It serves run contents: it listens on loopback by default and refuses to listen anywhere else
 // without a token, which every request must then carry (`Authorization: Bearer <token>`, or `?token=` for EventSource).
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
@@ -13,6 +12,7 @@ import { streamEvents } from '../client/run-stream.js';
 import { runPage } from '../client/run-page.js';
 import { readEnv, type EnvName } from '../config/env.js';
 import { formatSse, HttpError, offsetFrom } from './http/index.js';
+import { accessCheck } from './http/access-token.js';
 
 export const SERVE_TOKEN_ENV = 'DURABLE_AGENT_SERVE_TOKEN' satisfies EnvName;
 
@@ -35,12 +35,6 @@ export interface RunEventsServer {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
 /**
  * Serves runs' event streams over HTTP: `GET /runs/<runId>/events?from=<offset>` as Server-Sent Events (resumable
  * through `Last-Event-ID`) and `GET /runs/<runId>`, a page that follows a run live. Listens on 127.0.0.1 unless `host`
@@ -48,17 +42,8 @@ function sha256(text: string): Buffer {
  */
 export async function startRunEventsServer(options: RunEventsServerOptions): Promise<RunEventsServer> {
   const host = options.host ?? '127.0.0.1';
-  const token = options.token ?? readEnv(SERVE_TOKEN_ENV) ?? '';
-  if (!LOOPBACK.has(host) && !token) {
-    throw new Error(`Serving run contents on ${host} needs a token: pass --token or set ${SERVE_TOKEN_ENV} (or listen on 127.0.0.1).`);
-  }
-  const expected = token ? sha256(token) : undefined;
-  const authorised = (req: IncomingMessage, url: URL): boolean => {
-    if (!expected) return true;
-    const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? url.searchParams.get('token') ?? '';
-    // Comparing digests keeps the check constant-time whatever the lengths.
-    return timingSafeEqual(sha256(given), expected);
-  };
+  const allowed = accessCheck(host, options.token ?? readEnv(SERVE_TOKEN_ENV) ?? '', `pass --token or set ${SERVE_TOKEN_ENV}`);
+  const authorised = (req: IncomingMessage, url: URL): boolean => allowed(req.headers.authorization, url);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://serve.invalid');
