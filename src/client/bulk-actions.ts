@@ -18,7 +18,7 @@ export interface BulkResult {
 
 /** Options of both bulk actions. */
 export interface BulkOptions {
-  /** How many runs are acted on at once. Default 8. */
+  /** How many runs are acted on at once. Default 16. */
   concurrency?: number;
   /** At most this many runs (a guard against a filter wider than meant). Default 10,000. */
   limit?: number;
@@ -72,7 +72,7 @@ export async function bulkCancel(
 ): Promise<BulkResult> {
   const runIds = await selectedRunIds(client, { ...filter, openOnly: true }, options.limit ?? 10_000);
   const how = { client, ...(options.mode ? { mode: options.mode } : {}), ...(options.reason !== undefined ? { reason: options.reason } : {}) };
-  return forEachRun(runIds, options.concurrency ?? 8, (runId) => cancelRun(runId, how));
+  return forEachRun(runIds, options.concurrency ?? 16, (runId) => cancelRun(runId, how));
 }
 
 /**
@@ -89,5 +89,5 @@ export async function bulkContinue(
   const runIds = await selectedRunIds(client, filter, options.limit ?? 10_000);
   const { message, model, limits } = options;
   const steer = { ...(message !== undefined ? { message } : {}), ...(model !== undefined ? { model } : {}), ...(limits !== undefined ? { limits } : {}) };
-  return forEachRun(runIds, options.concurrency ?? 8, (runId) => agent.startContinueRun({ runId, ...steer }));
+  return forEachRun(runIds, options.concurrency ?? 16, (runId) => agent.startContinueRun({ runId, ...steer }));
 }
