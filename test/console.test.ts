@@ -53,6 +53,8 @@ const slowStep = tool({
   name: 'slow_step',
   description: 'A step that may take long.',
   input: z.object({ tag: z.string() }),
+  // The worker heartbeats for it every quarter of this: a cancel reaches it within ~250 ms, not ~750 ms.
+  heartbeatTimeoutMs: 1000,
   run: async ({ tag }, { signal }) => {
     bump(counts.slowStarted, tag);
     try {
@@ -116,7 +118,7 @@ after(async () => {
   if (skip) return;
   // Nothing left waiting in the slow tool: the worker's shutdown would wait for it.
   slowDelay.value = 0;
-  await bulkCancel(h.client, { runIdPrefix: 'console-' }).catch(() => undefined);
+  await bulkCancel({ runIdPrefix: 'console-' }, { client: h.client }).catch(() => undefined);
   await browser?.close();
   await consoleServer?.close();
   await h?.close();
@@ -179,7 +181,7 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
     await Promise.all(completed);
     await waitFor(() => [...counts.slowStarted.keys()].filter((k) => k.startsWith('stuck ')).length === 18, 'the 18 slow steps to start');
     await Promise.all(handles.slice(0, 9).map((handle) => cancelRun(handle.runId, { client: h.client, wait: true })));
-    await waitFor(async () => (await countRuns(h.client, { status: 'cancelled' })) === 9 && (await countRuns(h.client, { status: 'completed' })) === 12, 'visibility to show the states');
+    await waitFor(async () => (await countRuns({ status: 'cancelled' }, { client: h.client })) === 9 && (await countRuns({ status: 'completed' }, { client: h.client })) === 12, 'visibility to show the states');
 
     // The two `durable-agent list` processes run while the page loads.
     const cliCancelled = cliList('--status', 'cancelled');
@@ -196,7 +198,7 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
     assert.equal(expectSessionB.length, 6 + 4);
     await shows(page, "session s-b's runs", async () => JSON.stringify(sorted(await listedIds(page))) === JSON.stringify(sorted(expectSessionB)));
     await filterList(page, { status: 'running', session: 's-c' });
-    const expectRunningC = (await listRuns(h.client, { status: 'running', sessionId: 's-c' })).runs.map((r) => r.runId);
+    const expectRunningC = (await listRuns({ status: 'running', sessionId: 's-c' }, { client: h.client })).runs.map((r) => r.runId);
     assert.equal(expectRunningC.length, 5);
     await shows(page, "session s-c's running runs", async () => JSON.stringify(sorted(await listedIds(page))) === JSON.stringify(sorted(expectRunningC)));
     // Steps and tokens (from each run's history) fill in; the list screenshot for the README.
@@ -208,19 +210,19 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
     const seen: string[] = [];
     let pageToken: string | undefined;
     do {
-      const next = await listRuns(h.client, {}, { pageSize: 7, ...(pageToken ? { pageToken } : {}) });
+      const next = await listRuns({}, { client: h.client, pageSize: 7, ...(pageToken ? { pageToken } : {}) });
       assert.ok(next.runs.length <= 7);
       seen.push(...next.runs.map((r) => r.executionRunId));
       pageToken = next.nextPageToken;
     } while (pageToken);
     assert.equal(new Set(seen).size, seen.length, 'no execution twice');
-    assert.equal(seen.length, await countRuns(h.client, {}));
+    assert.equal(seen.length, await countRuns({}, { client: h.client }));
     await page.close();
     // The 9 still running stay stuck in the slow tool until the end of the file (the last test's cleanup).
   });
 
   test("a running run's page follows it live; Cancel after the step with reason deploy; Continue with a message", async () => {
-    lookupDelay.value = 1500;
+    lookupDelay.value = 1000;
     const agent = agentFor('live');
     const handle = await agent.start(new Task({ description: 'steps one two three', tools }));
     const page = await openPage(`/runs/${handle.runId}`);
@@ -317,7 +319,7 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
     const agent = agentFor('bulk');
     const handles = await Promise.all(Array.from({ length: 20 }, (_, i) => agent.start(new Task({ description: `bulk ${i}`, tools }))));
     await waitFor(() => [...counts.slowStarted.keys()].filter((k) => k.startsWith('bulk ')).length === 20, 'the 20 slow steps to start');
-    await waitFor(async () => (await countRuns(h.client, { sessionId: 'bulk', status: 'running' })) === 20, 'visibility to list them');
+    await waitFor(async () => (await countRuns({ sessionId: 'bulk', status: 'running' }, { client: h.client })) === 20, 'visibility to list them');
     const page = await openPage('/?session=bulk&status=running');
     await page.getByTestId('bulk-preview-button').click();
     await shows(page, 'the preview', async () => /^20 executions match; 20 still open/.test(await page.getByTestId('bulk-preview').innerText()));
@@ -340,11 +342,11 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
 
     // The tool is fixed; one bulk continue of the cancelled ones (no message: the cut call runs again, now fixed).
     slowDelay.value = 0;
-    await waitFor(async () => (await countRuns(h.client, { sessionId: 'bulk', status: 'cancelled' })) === 20, 'visibility to show them cancelled');
+    await waitFor(async () => (await countRuns({ sessionId: 'bulk', status: 'cancelled' }, { client: h.client })) === 20, 'visibility to show them cancelled');
     await filterList(page, { status: 'cancelled', session: 'bulk' });
     await page.getByTestId('bulk-continue').click();
     await shows(page, 'the bulk continue result', async () => /Continued 20 runs\./.test(await page.getByTestId('bulk-notice').innerText()));
-    await waitFor(async () => (await countRuns(h.client, { sessionId: 'bulk', status: 'completed' })) === 20, 'all 20 to complete', 20_000);
+    await waitFor(async () => (await countRuns({ sessionId: 'bulk', status: 'completed' }, { client: h.client })) === 20, 'all 20 to complete', 20_000);
     for (let i = 0; i < 20; i++) {
       const out = await getRunOutput(handles[i]!.runId, { client: h.client });
       assert.equal(out.status, 'completed');
@@ -360,7 +362,7 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
     const guarded = await startConsoleServer({ client: h.client, host: '0.0.0.0', token: 'sekret-token' });
     try {
       const base = `http://127.0.0.1:${guarded.port}`;
-      const runId = (await listRuns(h.client, { status: 'completed' }, { pageSize: 1 })).runs[0]!.runId;
+      const runId = (await listRuns({ status: 'completed' }, { client: h.client, pageSize: 1 })).runs[0]!.runId;
       for (const [method, path] of [
         ['GET', '/'],
         ['GET', `/runs/${runId}`],
@@ -389,7 +391,7 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
       await guarded.close();
     }
 
-    const completed = (await listRuns(h.client, { status: 'completed', sessionId: 's-a' }, { pageSize: 1 })).runs[0]!.runId;
+    const completed = (await listRuns({ status: 'completed', sessionId: 's-a' }, { client: h.client, pageSize: 1 })).runs[0]!.runId;
     const page = await openPage(`/runs/${completed}`);
     await shows(page, 'the completed run', async () => (await page.getByTestId('status').first().innerText()) === 'completed');
     await page.getByTestId('continue').click();

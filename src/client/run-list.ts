@@ -10,6 +10,7 @@ import type { google, temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type RunStop } from '../core/types.js';
 import { missingCodecError } from '../history/decode.js';
 import { payloadDecoderOf } from '../history/payload-decoder.js';
+import { getClient, type ConnectionOptions } from './connection.js';
 
 /** Which runs: each field narrows the list (they are ANDed); absent fields do not filter. */
 export interface RunFilter {
@@ -136,16 +137,25 @@ async function entryOf(client: Client, info: temporal.api.workflow.v1.IWorkflowE
   };
 }
 
+/** Options of listRuns(): the page, and the connection (`{ client }` or connection settings). */
+export interface ListRunsOptions extends ConnectionOptions {
+  /** Rows per page. Default 50. */
+  pageSize?: number;
+  /** The `nextPageToken` of the page before; absent for the first. */
+  pageToken?: string;
+}
+
 /**
- * One page of the runs `filter` selects, newest first: `pageToken` is the `nextPageToken` of the page before (absent
- * for the first). Reads visibility only; Temporal's page tokens page the list, so any page costs the same.
+ * One page of the runs `filter` selects, newest first. Reads visibility only; Temporal's page tokens page the list, so
+ * any page costs the same, however long the list.
  */
-export async function listRuns(client: Client, filter: RunFilter = {}, page: { pageSize?: number; pageToken?: string } = {}): Promise<RunListPage> {
+export async function listRuns(filter: RunFilter = {}, options: ListRunsOptions = {}): Promise<RunListPage> {
+  const client = await getClient(options);
   const response = await client.workflowService.listWorkflowExecutions({
     namespace: client.options.namespace,
     query: runQuery(filter),
-    pageSize: page.pageSize ?? 50,
-    ...(page.pageToken ? { nextPageToken: Buffer.from(page.pageToken, 'base64url') } : {}),
+    pageSize: options.pageSize ?? 50,
+    ...(options.pageToken ? { nextPageToken: Buffer.from(options.pageToken, 'base64url') } : {}),
   });
   const runs = await Promise.all((response.executions ?? []).map((info) => entryOf(client, info)));
   const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
@@ -153,7 +163,7 @@ export async function listRuns(client: Client, filter: RunFilter = {}, page: { p
 }
 
 /** How many executions `filter` selects (Temporal's visibility count): the preview of a bulk action. */
-export async function countRuns(client: Client, filter: RunFilter = {}): Promise<number> {
-  const { count } = await client.workflow.count(runQuery(filter));
+export async function countRuns(filter: RunFilter = {}, options: ConnectionOptions = {}): Promise<number> {
+  const { count } = await (await getClient(options)).workflow.count(runQuery(filter));
   return count;
 }

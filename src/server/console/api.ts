@@ -212,19 +212,19 @@ export function createConsoleApi(options: ConsoleApiOptions): (request: Request,
     if (request.method === 'GET' && path === '/api/runs') {
       const pageSize = Math.min(200, Math.max(1, Number(url.searchParams.get('pageSize') ?? 50) || 50));
       const pageToken = url.searchParams.get('pageToken') ?? undefined;
-      return json(200, await listRuns(client, filterOf(url.searchParams), { pageSize, ...(pageToken ? { pageToken } : {}) }));
+      return json(200, await listRuns(filterOf(url.searchParams), { client, pageSize, ...(pageToken ? { pageToken } : {}) }));
     }
-    if (request.method === 'GET' && path === '/api/runs/count') return json(200, { count: await countRuns(client, filterOf(url.searchParams)) });
+    if (request.method === 'GET' && path === '/api/runs/count') return json(200, { count: await countRuns(filterOf(url.searchParams), { client }) });
     if (request.method === 'POST' && (path === '/api/bulk/cancel' || path === '/api/bulk/continue')) {
       const body = await readJsonBody(request);
       const filter = filterFromBody(body);
       if (path === '/api/bulk/cancel') {
         const [mode, reason] = [modeOf(body), text(body, 'reason')];
-        return json(200, await bulkCancel(clientFor(operator), filter, { ...(mode ? { mode } : {}), ...(reason !== undefined ? { reason } : {}) }));
+        return json(200, await bulkCancel(filter, { client: clientFor(operator), ...(mode ? { mode } : {}), ...(reason !== undefined ? { reason } : {}) }));
       }
       const [message, model, limits] = [text(body, 'message'), text(body, 'model'), limitsOf(body)];
       const steer = { ...(message !== undefined ? { message } : {}), ...(model !== undefined ? { model } : {}), ...(limits ? { limits } : {}) };
-      return json(200, await bulkContinue(agentFor(operator), clientFor(operator), filter, steer));
+      return json(200, await bulkContinue(agentFor(operator), filter, { client: clientFor(operator), ...steer }));
     }
     const match = /^\/api\/runs\/([^/]+)(?:\/([a-z]+))?$/.exec(path);
     if (!match) throw new HttpError(404, 'not_found', `No route ${request.method} ${path}.`);
