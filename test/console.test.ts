@@ -33,9 +33,15 @@ const SHOTS = join(ROOT, '.artifacts', 'console');
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install it with \`bash scripts/install-chromium.sh\` to run the console test`;
 if (skip) console.log(`# console.test.ts skipped: ${skip}`);
 
-// The tools: `lookup` answers after `lookupDelay` ms; `slow_step` waits `slowDelay` ms (a "broken" tool that hangs) and
-// counts its starts, completions and aborts per run tag.
-const lookupDelay = { value: 0 };
+// The tools: `lookup` answers at once, or when the test opens its gate; `slow_step` waits `slowDelay` ms (a "broken"
+// tool that hangs) and counts its starts, completions and aborts per run tag; `transfer` needs a human's approval.
+/** Lookups of these keys wait until the test opens their gate (so a page can be looked at while a step runs). */
+const gates = new Map<string, Promise<void>>();
+function gate(key: string): { resolve: () => void } {
+  let resolve = (): void => undefined;
+  gates.set(key, new Promise<void>((r) => (resolve = r)));
+  return { resolve: () => resolve() };
+}
 const slowDelay = { value: 60_000 };
 const counts = { lookups: new Map<string, number>(), slowStarted: new Map<string, number>(), slowCompleted: new Map<string, number>(), slowAborted: new Map<string, number>() };
 const bump = (map: Map<string, number>, key: string): void => void map.set(key, (map.get(key) ?? 0) + 1);
@@ -43,8 +49,8 @@ const lookup = tool({
   name: 'lookup',
   description: 'Looks a key up.',
   input: z.object({ key: z.string() }),
-  run: async ({ key }, { signal }) => {
-    if (lookupDelay.value) await sleep(lookupDelay.value, signal);
+  run: async ({ key }) => {
+    await gates.get(key);
     bump(counts.lookups, key);
     return `value-of-${key}`;
   },
@@ -67,7 +73,18 @@ const slowStep = tool({
     return `slow step ${tag} done`;
   },
 });
-const tools = [lookup, slowStep];
+const transfers: number[] = [];
+const transfer = tool({
+  name: 'transfer',
+  description: 'Moves money; a human approves each call.',
+  input: z.object({ amount: z.number() }),
+  human: { kind: 'confirmation' },
+  run: async ({ amount }) => {
+    transfers.push(amount);
+    return `moved ${amount}`;
+  },
+});
+const tools = [lookup, slowStep, transfer];
 
 /** The task text of a request (its first user message): every run's description starts with its own tag. */
 function taskOf(request: { body: { messages: MessageParam[] } }): string {
@@ -93,6 +110,8 @@ function respond(request: RecordedRequest): FakeTurn {
   if (tag === 'done') return textTurn('Done at once.');
   if (tag === 'stuck' || tag === 'bulk') return request.turn === 0 ? toolTurn([{ name: 'slow_step', input: { tag: task } }]) : textTurn(`Finished ${task}.`);
   if (tag === 'steps') return request.turn < 3 ? toolTurn([{ name: 'lookup', input: { key: `k${request.turn}` } }]) : textTurn('All three keys looked up.');
+  if (tag === 'approve') return request.turn === 0 ? toolTurn([{ name: 'transfer', input: { amount: 250 } }]) : textTurn(`Transfer: ${lastToolResult(request)}.`);
+  if (tag === 'interrupt') return request.turn === 0 ? toolTurn([{ name: 'slow_step', input: { tag: task } }]) : textTurn('Stopped waiting, as asked.');
   if (tag === 'fork') return request.turn === 0 ? toolTurn([{ name: 'lookup', input: { key: 'x' } }]) : textTurn(`answer: ${lastToolResult(request)}`);
   throw new Error(`no script for task "${task}"`);
 }
@@ -222,21 +241,23 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
   });
 
   test("a running run's page follows it live; Cancel after the step with reason deploy; Continue with a message", async () => {
-    lookupDelay.value = 1000;
+    const [k0, k1] = [gate('k0'), gate('k1')];
     const agent = agentFor('live');
     const handle = await agent.start(new Task({ description: 'steps one two three', tools }));
     const page = await openPage(`/runs/${handle.runId}`);
     await shows(page, 'the page following the run', async () => (await page.getByTestId('following').count()) === 1);
-    // Live: rows appear as steps start and complete, without a reload; cancel while the second lookup (step 3) runs.
-    const observed = new Set<number>();
-    await shows(page, 'step 3 running', async () => {
-      observed.add(await page.getByTestId('step').count());
-      return (await page.locator('[data-testid="step"][data-index="3"][data-status="running"]').count()) === 1;
-    });
-    assert.ok([...observed].filter((n) => n > 0).length >= 2, `the step list grew while the page was open: ${[...observed].join(', ')}`);
+    // Live: the first lookup (step 1) shows running; once it completes, steps 2 and 3 appear, without a reload.
+    await shows(page, 'step 1 running', async () => (await page.locator('[data-testid="step"][data-index="1"][data-status="running"]').count()) === 1);
+    assert.equal(await page.locator('[data-testid="step"][data-index="2"]').count(), 0);
+    k0.resolve();
+    await shows(page, 'step 3 running', async () => (await page.locator('[data-testid="step"][data-index="3"][data-status="running"]').count()) === 1);
+    assert.equal(await page.locator('[data-testid="step"][data-index="1"][data-status="completed"]').count(), 1);
+    // Cancel after the current step while the second lookup (step 3) runs; it finishes, nothing follows it.
     await page.getByTestId('cancel-mode').selectOption('afterStep');
     await page.getByTestId('cancel-reason').fill('deploy');
     await page.getByTestId('cancel').click();
+    await shows(page, 'the cancel accepted', async () => /Cancel requested\./.test(await page.getByTestId('notice').innerText()));
+    k1.resolve();
     await shows(page, 'the stop and its reason', async () => (await page.getByTestId('stop-reason').count()) === 1 && (await page.getByTestId('stop-reason').innerText()).includes('deploy'));
     const stopped = await getRunOutput(handle.runId, { client: h.client });
     assert.equal(stopped.status, 'cancelled');
@@ -255,7 +276,7 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
     assert.equal(cancelRequest?.identity, 'durable-agent console: alice', 'Temporal records who asked');
 
     // Continue from the page with a message: it completes; no completed turn is asked for again.
-    lookupDelay.value = 0;
+    gates.clear();
     await page.getByTestId('continue-message').fill('Carry on, the deploy is over.');
     await page.getByTestId('continue').click();
     await shows(page, 'the run completed', async () => (await page.getByTestId('status').first().innerText()) === 'completed');
@@ -328,7 +349,11 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
     await page.getByTestId('bulk-cancel').click();
     await shows(page, 'the bulk cancel result', async () => /Cancel requested for 20 runs\./.test(await page.getByTestId('bulk-notice').innerText()));
     const described = async () => Promise.all(handles.map((x) => h.client.workflow.getHandle(x.runId).describe()));
-    await waitFor(async () => (await described()).every((d) => d.status.name !== 'RUNNING'), 'all 20 to stop', 10_000);
+    // Polled gently: the close times are the server's, however late they are read.
+    for (let tries = 0; !(await described()).every((d) => d.status.name !== 'RUNNING'); tries++) {
+      assert.ok(tries < 50, 'all 20 runs stop');
+      await new Promise((r) => setTimeout(r, 200));
+    }
     // When each execution closed, as the server recorded it.
     const tookMs = Math.max(...(await described()).map((d) => d.closeTime!.getTime())) - clicked;
     console.log(`bulk cancel: all 20 runs closed within ${tookMs} ms of the click`);
@@ -355,6 +380,31 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
       assert.equal(counts.slowCompleted.get(`bulk ${i}`), 1);
     }
     await page.close();
+  });
+
+  test('answer a pending approval and interrupt a running run from their pages', async () => {
+    const paused = await agentFor('hitl').start(new Task({ description: 'approve a transfer of 250', tools }));
+    const page = await openPage(`/runs/${paused.runId}`);
+    await shows(page, 'the approval it waits for', async () => (await page.getByTestId('requirement').count()) === 1);
+    assert.match(await page.getByTestId('requirement').innerText(), /confirmation · transfer \{"amount":250\}/);
+    await page.getByTestId('approve').click();
+    await shows(page, 'the approved run completed', async () => (await page.getByTestId('status').first().innerText()) === 'completed');
+    assert.deepEqual(transfers, [250], 'the approved call ran once');
+    assert.match(await page.getByTestId('facts').innerText(), /Transfer: moved 250\./);
+    await page.close();
+
+    slowDelay.value = 60_000;
+    const running = await agentFor('interrupt').start(new Task({ description: 'interrupt the slow step', tools }));
+    await waitFor(() => (counts.slowStarted.get('interrupt the slow step') ?? 0) === 1, 'the slow step to start');
+    const runPage = await openPage(`/runs/${running.runId}`);
+    await shows(runPage, 'the running run', async () => (await runPage.getByTestId('status').first().innerText()) === 'running');
+    await runPage.getByTestId('interrupt-message').fill('Never mind the slow step.');
+    await runPage.getByTestId('interrupt').click();
+    await shows(runPage, 'the interrupted run completed', async () => (await runPage.getByTestId('status').first().innerText()) === 'completed');
+    assert.equal(counts.slowAborted.get('interrupt the slow step'), 1, 'the slow step was cut');
+    assert.match(await runPage.getByTestId('transcript').innerText(), /Never mind the slow step\./);
+    assert.deepEqual(requestsOf('interrupt the slow step').map((r) => r.turn), [0, 1], 'no turn asked twice');
+    await runPage.close();
   });
 
   test('refusals: 401 without the token off loopback; continue of a completed run; answering a run that waits for nothing', async () => {

@@ -152,13 +152,15 @@ function renderList() {
   }
 
   // Steps and tokens live in each run's history, not in visibility: read for the rows on screen, kept for closed executions.
+  // An open execution's are read again at most every 10 s: a page of running runs must not read 50 histories every 2 s.
   async function fillStats(runs) {
-    const missing = runs.filter((r) => !r.unreadable && (!state.stats.has(r.executionRunId) || r.executionStatus === 'RUNNING'));
+    const stale = (r) => !state.stats.has(r.executionRunId) || (r.executionStatus === 'RUNNING' && Date.now() - state.stats.get(r.executionRunId).at > 10000);
+    const missing = runs.filter((r) => !r.unreadable && stale(r));
     for (const run of missing.slice(0, 50)) {
       try {
         const { run: output } = await api('/api/runs/' + encodeURIComponent(run.runId));
         if (output.executionRunId !== run.executionRunId && run.executionStatus !== 'RUNNING') continue;
-        state.stats.set(run.executionRunId, { steps: output.stepResults.length, tokens: tokensOf(output.usage) });
+        state.stats.set(run.executionRunId, { steps: output.stepResults.length, tokens: tokensOf(output.usage), at: Date.now() });
         const tr = body.querySelector('tr[data-execution="' + run.executionRunId + '"]');
         if (tr) tr.replaceWith(row(run));
       } catch {
