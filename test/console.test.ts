@@ -19,6 +19,7 @@ import { bulkCancel } from '../src/client/bulk-actions.js';
 import { countRuns, listRuns } from '../src/client/run-list.js';
 import { cancelRun, getRunOutput } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
+import { agentTool } from '../src/client/agent-tool.js';
 import { InvalidForkEditError, InvalidForkError } from '../src/core/errors.js';
 import { startConsoleServer, type ConsoleServer } from '../src/server/console/server.js';
 import { textTurn, toolTurn, type FakeTurn, type RecordedRequest } from '../src/testing/fake-anthropic/index.js';
@@ -84,7 +85,9 @@ const transfer = tool({
     return `moved ${amount}`;
   },
 });
-const tools = [lookup, slowStep, transfer];
+// An agent as a tool: its calls are sub-runs (child workflows) with steps of their own.
+const researcher = agentTool({ name: 'researcher', description: 'An agent that looks keys up.', task: { tools: [lookup] } });
+const tools = [lookup, slowStep, transfer, researcher];
 
 /** The task text of a request (its first user message): every run's description starts with its own tag. */
 function taskOf(request: { body: { messages: MessageParam[] } }): string {
@@ -112,6 +115,8 @@ function respond(request: RecordedRequest): FakeTurn {
   if (tag === 'steps') return request.turn < 3 ? toolTurn([{ name: 'lookup', input: { key: `k${request.turn}` } }]) : textTurn('All three keys looked up.');
   if (tag === 'approve') return request.turn === 0 ? toolTurn([{ name: 'transfer', input: { amount: 250 } }]) : textTurn(`Transfer: ${lastToolResult(request)}.`);
   if (tag === 'interrupt') return request.turn === 0 ? toolTurn([{ name: 'slow_step', input: { tag: task } }]) : textTurn('Stopped waiting, as asked.');
+  if (tag === 'delegate') return request.turn === 0 ? toolTurn([{ name: 'researcher', input: { task: 'sub: look up key s' } }]) : textTurn(`Delegated: ${lastToolResult(request)}`);
+  if (tag === 'sub:') return request.turn === 0 ? toolTurn([{ name: 'lookup', input: { key: 's' } }]) : textTurn('inner done');
   if (tag === 'fork') return request.turn === 0 ? toolTurn([{ name: 'lookup', input: { key: 'x' } }]) : textTurn(`answer: ${lastToolResult(request)}`);
   throw new Error(`no script for task "${task}"`);
 }
@@ -382,7 +387,7 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
     await page.close();
   });
 
-  test('answer a pending approval and interrupt a running run from their pages', async () => {
+  test('answer a pending approval, a sub-run as a tree, interrupt a running run, from their pages', async () => {
     const paused = await agentFor('hitl').start(new Task({ description: 'approve a transfer of 250', tools }));
     const page = await openPage(`/runs/${paused.runId}`);
     await shows(page, 'the approval it waits for', async () => (await page.getByTestId('requirement').count()) === 1);
@@ -392,6 +397,16 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
     assert.deepEqual(transfers, [250], 'the approved call ran once');
     assert.match(await page.getByTestId('facts').innerText(), /Transfer: moved 250\./);
     await page.close();
+
+    // A sub-run (an agentTool call) expands into its own steps under the step that made it: the tree.
+    const outer = await agentFor('tree').do(new Task({ description: 'delegate the lookup', tools }));
+    assert.equal(outer.output, 'Delegated: inner done');
+    const treePage = await openPage(`/runs/${outer.runId}`);
+    await shows(treePage, 'the sub-run step', async () => (await treePage.getByTestId('sub-run-toggle').count()) === 1);
+    await treePage.getByTestId('sub-run-toggle').click();
+    await shows(treePage, "the sub-run's steps", async () => (await treePage.getByTestId('sub-step').count()) === 3);
+    assert.deepEqual(await treePage.getByTestId('sub-step').locator('td:nth-child(2)').allInnerTexts(), ['model', 'tool:lookup', 'model']);
+    await treePage.close();
 
     slowDelay.value = 60_000;
     const running = await agentFor('interrupt').start(new Task({ description: 'interrupt the slow step', tools }));

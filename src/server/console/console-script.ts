@@ -75,7 +75,7 @@ function notice(node, ok, text) {
 
 function renderList() {
   document.title = 'runs · durable-agent console';
-  const state = { tokens: [''], page: 0, timer: undefined, stats: new Map() };
+  const state = { tokens: [''], page: 0, timer: undefined, stats: new Map(), filling: false };
   const filters = el('form', { class: 'row', testid: 'filters' },
     el('label', {}, 'status'),
     el('select', { name: 'status', testid: 'filter-status' }, ['', 'running', 'paused', 'cancelled', 'completed', 'error'].map((s) => el('option', { value: s }, s || 'any'))),
@@ -151,21 +151,31 @@ function renderList() {
       el('td', { class: 'task', title: run.task || '' }, run.task || ''));
   }
 
-  // Steps and tokens live in each run's history, not in visibility: read for the rows on screen, kept for closed executions.
-  // An open execution's are read again at most every 10 s: a page of running runs must not read 50 histories every 2 s.
+  // Steps and tokens live in each run's history, not in visibility: read for the rows on screen (4 at a time), kept for
+  // closed executions; an open execution's are read again at most every 10 s, so a page of running runs does not read
+  // 50 histories every 2 s. One pass at a time: a refresh during a pass leaves the rest to the next.
   async function fillStats(runs) {
+    if (state.filling) return;
+    state.filling = true;
     const stale = (r) => !state.stats.has(r.executionRunId) || (r.executionStatus === 'RUNNING' && Date.now() - state.stats.get(r.executionRunId).at > 10000);
-    const missing = runs.filter((r) => !r.unreadable && stale(r));
-    for (const run of missing.slice(0, 50)) {
-      try {
-        const { run: output } = await api('/api/runs/' + encodeURIComponent(run.runId));
-        if (output.executionRunId !== run.executionRunId && run.executionStatus !== 'RUNNING') continue;
-        state.stats.set(run.executionRunId, { steps: output.stepResults.length, tokens: tokensOf(output.usage), at: Date.now() });
-        const tr = body.querySelector('tr[data-execution="' + run.executionRunId + '"]');
-        if (tr) tr.replaceWith(row(run));
-      } catch {
-        // an unreadable or vanished run keeps empty cells
-      }
+    const missing = runs.filter((r) => !r.unreadable && stale(r)).slice(0, 50);
+    const lane = async () => {
+      for (let run = missing.shift(); run; run = missing.shift()) await readStats(run);
+    };
+    await Promise.all([lane(), lane(), lane(), lane()]);
+    state.filling = false;
+  }
+
+  async function readStats(run) {
+    try {
+      const { run: output } = await api('/api/runs/' + encodeURIComponent(run.runId));
+      // An earlier execution of a continued run: the history reader reads the latest, so its own counts are not shown.
+      const earlier = output.executionRunId !== run.executionRunId;
+      state.stats.set(run.executionRunId, earlier ? { steps: '—', at: Date.now() } : { steps: output.stepResults.length, tokens: tokensOf(output.usage), at: Date.now() });
+      const tr = body.querySelector('tr[data-execution="' + run.executionRunId + '"]');
+      if (tr) tr.replaceWith(row(run));
+    } catch {
+      // an unreadable or vanished run keeps empty cells
     }
   }
 
