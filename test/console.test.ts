@@ -10,6 +10,7 @@
 // for nothing). Screenshots: docs/images/console-list.png and console-run.png. Needs /usr/bin/chromium.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -422,7 +423,7 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
     await runPage.close();
   });
 
-  test('refusals: 401 without the token off loopback; continue of a completed run; answering a run that waits for nothing', async () => {
+  test('refusals: 401 without the token off loopback, cross-site requests on loopback; continue of a completed run; answering a run that waits for nothing', async () => {
     await assert.rejects(startConsoleServer({ client: h.client, host: '0.0.0.0', token: '' }), /needs a token/);
     const guarded = await startConsoleServer({ client: h.client, host: '0.0.0.0', token: 'sekret-token' });
     try {
@@ -455,6 +456,30 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
     } finally {
       await guarded.close();
     }
+
+    // On loopback without a token, what another site could make a browser send is refused: a body-less (no-cors) POST,
+    // a foreign Origin, a Host that is not loopback (DNS rebinding).
+    slowDelay.value = 60_000;
+    const running = (await agentFor('cross-site').start(new Task({ description: 'stuck for the cross-site checks', tools }))).runId;
+    await waitFor(() => (counts.slowStarted.get('stuck for the cross-site checks') ?? 0) === 1, 'the slow step to start');
+    const bare = await fetch(`${consoleServer.url}/api/runs/${running}/cancel`, { method: 'POST' });
+    assert.equal(bare.status, 415);
+    const foreign = await fetch(`${consoleServer.url}/api/runs/${running}/cancel`, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(foreign.status, 403);
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${consoleServer.url}/api/runs`, { headers: { host: `evil.example:${consoleServer.port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(rebound, 403);
+    assert.equal((await getRunOutput(running, { client: h.client })).status, 'running', 'the run was not touched');
 
     const completed = (await listRuns({ status: 'completed', sessionId: 's-a' }, { client: h.client, pageSize: 1 })).runs[0]!.runId;
     const page = await openPage(`/runs/${completed}`);

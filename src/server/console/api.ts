@@ -31,6 +31,7 @@ import {
 import { InvalidModelIdError } from '../../core/model-id.js';
 import type { RequirementResolution, RunLimits, StopMode } from '../../core/types.js';
 import type { ForkEdit } from '../../history/fork-edit.js';
+import { isNotFound } from '../../history/read-execution.js';
 import { HttpError, errorResponse, json, readJsonBody, resumeOffset, sseResponse, type SseEvent } from '../http/index.js';
 import { operatorIdentity, type ConsoleOperator } from './access.js';
 
@@ -136,6 +137,8 @@ export function createConsoleApi(options: ConsoleApiOptions): (request: Request,
     const identity = operatorIdentity(operator);
     let own = clients.get(identity);
     if (!own) {
+      // Names come from a header: keep a few, not one per name ever sent.
+      if (clients.size >= 64) clients.clear();
       const { namespace, dataConverter, interceptors } = client.options;
       own = new Client({ connection: client.connection, namespace, dataConverter, interceptors, identity });
       clients.set(identity, own);
@@ -261,7 +264,14 @@ export function createConsoleApi(options: ConsoleApiOptions): (request: Request,
 
 /** Resolves once the run has an open execution newer than the one open now (an interrupt's continuation), or `stop` aborts. */
 async function waitForNewExecution(client: Client, runId: string, stop: AbortSignal): Promise<'continuing'> {
-  const first = (await client.workflow.getHandle(runId).describe()).runId;
+  const first = (
+    await client.workflow
+      .getHandle(runId)
+      .describe()
+      .catch((err: unknown) => {
+        throw isNotFound(err) ? new RunNotFoundError(runId) : err;
+      })
+  ).runId;
   while (!stop.aborted) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const now = await client.workflow.getHandle(runId).describe();

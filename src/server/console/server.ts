@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import { readEnv, type EnvName } from '../../config/env.js';
 import { HttpError, errorResponse, toNodeHandler, type FetchHandler } from '../http/index.js';
 import { listen, type ListeningServer } from '../http/listen.js';
-import { consoleAccess } from './access.js';
+import { consoleAccess, crossSiteRefusal } from './access.js';
 import { createConsoleApi } from './api.js';
 import { consolePage, consoleScript, consoleStyle } from './page.js';
 
@@ -32,22 +32,25 @@ function asset(body: string, type: string): Response {
 
 /** The console as one Web-standard handler: pages at `/` and `/runs/<runId>`, assets, and the JSON API under `/api/`. */
 export function createConsoleHandler(options: ConsoleOptions): FetchHandler {
-  const authorize = consoleAccess(options.host ?? '127.0.0.1', options.token ?? readEnv(CONSOLE_TOKEN_ENV) ?? '', `pass --token or set ${CONSOLE_TOKEN_ENV}`);
+  const token = options.token ?? readEnv(CONSOLE_TOKEN_ENV) ?? '';
+  const authorize = consoleAccess(options.host ?? '127.0.0.1', token, `pass --token or set ${CONSOLE_TOKEN_ENV}`);
   const api = createConsoleApi({ client: options.client, ...(options.webUiUrl ? { webUiUrl: options.webUiUrl } : {}) });
   return async (request) => {
     const operator = await authorize(request);
     // Nothing before the token checks out: no page, no asset, not even whether a run exists.
     if (!operator) return errorResponse(new HttpError(401, 'unauthorized', 'This console needs its token: Authorization: Bearer <token>, or ?token=.'));
+    const refused = crossSiteRefusal(request, !token);
+    if (refused) return errorResponse(refused);
     const url = new URL(request.url);
     const { pathname } = url;
-    const token = url.searchParams.get('token') ?? undefined;
+    const given = url.searchParams.get('token') ?? undefined;
     if (pathname.startsWith('/api/')) return api(request, operator);
     if (request.method !== 'GET') return errorResponse(new HttpError(405, 'method_not_allowed', `${request.method} ${pathname} is not a route.`));
     if (pathname === '/console.js') return asset(consoleScript(), 'text/javascript');
     if (pathname === '/console.css') return asset(consoleStyle(), 'text/css');
-    if (pathname === '/') return asset(consolePage('runs', token), 'text/html');
+    if (pathname === '/') return asset(consolePage('runs', given), 'text/html');
     const run = /^\/runs\/([^/]+)\/?$/.exec(pathname);
-    if (run) return asset(consolePage(decodeURIComponent(run[1]!), token), 'text/html');
+    if (run) return asset(consolePage(decodeURIComponent(run[1]!), given), 'text/html');
     return errorResponse(new HttpError(404, 'not_found', `No page ${pathname}: the runs are at / and a run at /runs/<runId>.`));
   };
 }
