@@ -20,7 +20,7 @@ import { bulkCancel } from '../src/client/bulk-actions.js';
 import { countRuns, listRuns } from '../src/client/run-list.js';
 import { cancelRun, getRunOutput } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
-import { agentTool } from '../src/client/agent-tool.js';
+import { agentTool } from '../src/tools/agent-tool.js';
 import { InvalidForkEditError, InvalidForkError } from '../src/core/errors.js';
 import { startConsoleServer, type ConsoleServer } from '../src/server/console/server.js';
 import { textTurn, toolTurn, type FakeTurn, type RecordedRequest } from '../src/testing/fake-anthropic/index.js';
