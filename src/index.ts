@@ -21,11 +21,15 @@ export {
 } from './client/agent.js';
 export { Task } from './client/task.js';
 export { type TaskOptions } from './task/task-options.js';
+export type { ForkEdit } from './history/fork-edit.js';
 export { readSession, type SessionRun, type SessionView } from './client/session-memory.js';
 export { DEFAULT_MEMORY_MAX_BYTES, type MemoryOptions } from './task/memory-options.js';
 export { cancelRun, getRunOutput, getLiveSteps, type CancelOptions } from './client/run-control.js';
+export { listRuns, countRuns, runQuery, type ListRunsOptions, type RunFilter, type RunListEntry, type RunListPage } from './client/run-list.js';
+export { bulkCancel, bulkContinue, type BulkOptions, type BulkResult } from './client/bulk-actions.js';
 export { streamRun, type StreamOptions } from './client/run-stream.js';
 export { startRunEventsServer, type RunEventsServer, type RunEventsServerOptions } from './server/run-events-server.js';
+export type { ListeningServer } from './server/http/listen.js';
 export { closeConnections, type ConnectionOptions } from './client/connection.js';
 export {
   DurableAgentError,
@@ -38,6 +42,7 @@ export {
   RunNotPausedError,
   InvalidRequirementError,
   InvalidForkError,
+  InvalidForkEditError,
   RunTooLargeToContinueError,
   InvalidRunIdError,
   RunEncryptedError,

@@ -25,7 +25,7 @@ function cli(env: NodeJS.ProcessEnv, ...args: string[]): { child: ChildProcess; 
 }
 
 test('dev starts server + worker with the offline model; run and list work against it; SIGINT stops it', async () => {
-  const [port, uiPort] = [await freePort(), await freePort()];
+  const [port, uiPort, consolePort] = [await freePort(), await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${port}`, DURABLE_AGENT_TASK_QUEUE: `dev-test-${process.pid}`, DURABLE_AGENT_CLI_SOURCE: '1' };
   delete env.ANTHROPIC_API_KEY;
   delete env.ANTHROPIC_BASE_URL;
@@ -37,7 +37,7 @@ test('dev starts server + worker with the offline model; run and list work again
   delete env.DURABLE_AGENT_CODEC_TOKEN;
   const db = join(dir, 'dev.db');
 
-  const dev = cli(env, 'dev', '--db', db, '--port', String(port), '--ui-port', String(uiPort));
+  const dev = cli(env, 'dev', '--db', db, '--port', String(port), '--ui-port', String(uiPort), '--console-port', String(consolePort));
   await waitFor(() => dev.out().includes('worker: task queue'), 'the dev worker to start', 60_000).catch((err: unknown) => {
     throw new Error(`${(err as Error).message}\n${dev.out()}`);
   });
@@ -82,6 +82,34 @@ test('dev starts server + worker with the offline model; run and list work again
     throw new Error(`${(err as Error).message}\n${listed}`);
   });
   assert.match(listed, new RegExp(`${runId}\tcompleted\t`));
+
+  // dev serves the operator console too, on loopback, reading the same (encrypted, compressed) runs with its key.
+  assert.match(dev.out(), new RegExp(`operator console: http://127\\.0\\.0\\.1:${consolePort}`));
+  const page = (await (await fetch(`http://127.0.0.1:${consolePort}/api/runs?session=dev-session`)).json()) as { runs: { runId: string; status: string; unreadable?: string }[] };
+  const row = page.runs.find((r) => r.runId === runId);
+  assert.equal(row?.status, 'completed', `the console lists the run: ${JSON.stringify(page)}`);
+  assert.equal(row?.unreadable, undefined, 'and reads its encrypted memo with the key');
+  const shown = (await (await fetch(`http://127.0.0.1:${consolePort}/api/runs/${runId}`)).json()) as { run: { output: string }; webUiUrl: string };
+  assert.match(shown.run.output, /Completed after 1 seconds/);
+  assert.ok(shown.webUiUrl.startsWith(`http://127.0.0.1:${uiPort}/namespaces/default/workflows/${runId}/`), shown.webUiUrl);
+
+  // `durable-agent console` without the key: it lists the run but says it cannot read it, instead of failing.
+  const barePort = await freePort();
+  const keyless = { ...env };
+  delete keyless.DURABLE_AGENT_CODEC_KEY;
+  const bare = cli(keyless, 'console', '--port', String(barePort));
+  await waitFor(() => bare.out().includes('operator console on'), 'the console to start', 30_000).catch((err: unknown) => {
+    throw new Error(`${(err as Error).message}\n${bare.out()}`);
+  });
+  const barePage = (await (await fetch(`http://127.0.0.1:${barePort}/api/runs?session=dev-session`)).json()) as { runs: { runId: string; unreadable?: string }[] };
+  assert.equal(barePage.runs.find((r) => r.runId === runId)?.unreadable, 'encrypted', JSON.stringify(barePage));
+  const refused = await fetch(`http://127.0.0.1:${barePort}/api/runs/${runId}`);
+  assert.equal(refused.status, 422);
+  const { error } = (await refused.json()) as { error: { code: string; message: string } };
+  assert.equal(error.code, 'RunEncryptedError');
+  assert.match(error.message, /is encrypted .* set DURABLE_AGENT_CODEC_KEY/);
+  bare.child.kill('SIGINT');
+  assert.equal(await bare.exit, 0, bare.out());
 
   dev.child.kill('SIGINT');
   assert.equal(await dev.exit, 0, dev.out());

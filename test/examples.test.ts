@@ -7,6 +7,7 @@ import { cancelAndContinue } from '../examples/cancel-continue/main.js';
 import { readLongReport } from '../examples/context-management/main.js';
 import { approveTransfer, transfers } from '../examples/human-in-the-loop/main.js';
 import { acrossProviders } from '../examples/providers/main.js';
+import { runawayRuns } from '../examples/runaway-runs/main.js';
 import type { ExampleOptions } from '../examples/shared/setup.js';
 import { streamAndReconnect } from '../examples/streaming/main.js';
 import { typedWeather } from '../examples/structured-output/main.js';
@@ -46,6 +47,22 @@ describe('examples/', () => {
     assert.match(result.stepResults[2]?.output ?? '', /^Completed after 2 seconds \(resumed at \d\.\d s\)$/);
     assert.equal(result.output, 'The task finished.');
     assert.ok(o.printed.includes('status: cancelled') && o.printed.includes('output: The task finished.'), o.printed.join('\n'));
+  });
+
+  test('runaway-runs: a filtered bulk cancel stops the hung runs, a bulk continue finishes them, a fork with an edit', async () => {
+    const o = options();
+    const { stopped, finished, fork } = await runawayRuns(o);
+    assert.deepEqual(stopped.map((r) => `${r.status} ${r.stop?.message}`), Array(3).fill('cancelled search API down, INC-42'));
+    for (const run of finished) {
+      assert.equal(run.status, 'completed', JSON.stringify(run.error));
+      // The model step before the cut was not asked again; the cut tool call ran again, on the fixed tool.
+      assert.deepEqual(steps(run), ['1 model: completed', '1 tool:search: cancelled', '2 tool:search: completed', '2 model: completed']);
+    }
+    assert.equal(fork.status, 'completed');
+    assert.equal(fork.stepResults[1]?.edited, true);
+    assert.equal(fork.stepResults[1]?.output, 'no results');
+    assert.ok(o.printed.some((l) => /^3 runs of batch-\w+ are running; cancelling them$/.test(l)), o.printed.join('\n'));
+    assert.ok(o.printed.includes('continued 3'), o.printed.join('\n'));
   });
 
   test('human-in-the-loop: the run pauses on the confirmation, is approved with answerRun and completes; the tool ran once', async () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { STEP_ACTIVITY } from '../src/activities/contract.js';
-import { InvalidForkError, RunAlreadyCompletedError, RunNotPausedError, RunPausedError, RunStillRunningError, RunTooLargeToContinueError } from '../src/index.js';
+import { InvalidForkEditError, InvalidForkError, RunAlreadyCompletedError, RunNotPausedError, RunPausedError, RunStillRunningError, RunTooLargeToContinueError } from '../src/index.js';
 import { planContinuation, seedOf, type ContinuationPlan, type StartPlan } from '../src/history/continuation.js';
 import { decodeExecution } from '../src/history/decode.js';
 import { payloadDecoderOf } from '../src/history/payload-decoder.js';
@@ -148,6 +148,31 @@ describe('fork', () => {
     const plan = started(planContinuation(await savedRecord('cancelled'), { kind: 'fork', fromStep: 1, newRunId: 'f', model: 'claude-other' }));
     assert.equal(plan.input.model, 'claude-other');
     assert.deepEqual(Object.keys(plan.input.seed!.completed), ['step-0-model']);
+  });
+
+  test('with an edit: the fork\'s copy of a tool result, the user text or the system prompt changes; the record does not', async () => {
+    const record = await savedRecord('completed');
+    const kept = structuredClone(record.input);
+    const toolStep = 'step-1-tool-wait-toolu_fake_0_0';
+    const plan = started(planContinuation(record, { kind: 'fork', fromStep: 2, newRunId: 'f', edit: { step: 1, toolResult: 'edited result' } }));
+    assert.deepEqual(plan.input.seed!.completed[toolStep], { kind: 'tool', result: { content: 'edited result', isError: false } });
+    assert.deepEqual(plan.input.seed!.previousSteps.map((s) => [s.index, s.edited ?? false, s.index === 1 ? s.output : '']), [[0, false, ''], [1, true, 'edited result']]);
+    assert.deepEqual(plan.input.seed!.completed['step-0-model'], seedOf(record).completed['step-0-model'], 'the other steps are kept as they are');
+    assert.deepEqual(record.input, kept, 'the original record is untouched');
+    assert.deepEqual(seedOf(record).completed[toolStep], { kind: 'tool', result: { content: 'waited 10', isError: false } }, "the original's result");
+    const told = started(planContinuation(record, { kind: 'fork', fromStep: 0, newRunId: 'f', edit: { userText: 'wait twice' } }));
+    assert.equal(told.input.task.description, 'wait twice');
+    assert.equal(started(planContinuation(record, { kind: 'fork', fromStep: 0, newRunId: 'f', edit: { system: 'Be brief.' } })).input.task.system, 'Be brief.');
+  });
+
+  test('an edit the fork cannot make: InvalidForkEditError, nothing planned', async () => {
+    const record = await savedRecord('completed');
+    const refused = (edit: Parameters<typeof planContinuation>[1] & { kind: 'fork' }, message: RegExp): void =>
+      assert.throws(() => planContinuation(record, edit), (err: unknown) => err instanceof InvalidForkEditError && err instanceof InvalidForkError && message.test(err.message));
+    refused({ kind: 'fork', fromStep: 2, newRunId: 'f', edit: { step: 2, toolResult: 'x' } }, /keeps steps 0\.\.1; step 2 is not one of them/);
+    refused({ kind: 'fork', fromStep: 1, newRunId: 'f', edit: { step: 1, toolResult: 'x' } }, /keeps steps 0\.\.0; step 1 is not one of them/);
+    refused({ kind: 'fork', fromStep: 2, newRunId: 'f', edit: { step: 0, toolResult: 'x' } }, /its step 0 is a model step, not a completed tool call/);
+    refused({ kind: 'fork', fromStep: 2, newRunId: 'f', edit: { userText: '  ' } }, /userText must be non-empty text/);
   });
 
   test('steps outside the run, and a running run: typed errors', async () => {

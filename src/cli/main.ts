@@ -7,6 +7,7 @@ import { UsageError } from './args.js';
 import { parseArgsOptions, usageText, type Command } from './command.js';
 import { cancel } from './commands/cancel.js';
 import { codecServer } from './commands/codec-server.js';
+import { consoleCommand } from './commands/console.js';
 import { continueRun } from './commands/continue.js';
 import { dev } from './commands/dev.js';
 import { list } from './commands/list.js';
@@ -18,7 +19,7 @@ import { worker } from './commands/worker.js';
 import { MissingApiKeyError } from './model-backend.js';
 
 /** Every command, in the order of `durable-agent --help`. */
-const COMMANDS: readonly Command[] = [dev, worker, run, cancel, continueRun, show, list, session, codecServer, serve];
+const COMMANDS: readonly Command[] = [dev, worker, run, cancel, continueRun, show, list, session, codecServer, serve, consoleCommand];
 
 const FOOTER = `Exit codes: 0 completed, 1 error, 2 usage, 3 cancelled, 4 durable-agent error (e.g. RunNotFoundError), 5 paused.
 Environment: TEMPORAL_ADDRESS (localhost:7233), TEMPORAL_NAMESPACE (default), DURABLE_AGENT_TASK_QUEUE

@@ -16,6 +16,7 @@ import { checkLimits } from '../workflows/run-limits.js';
 import { cancelRun } from './run-control.js';
 import type { ExecutionRecord } from '../history/decode.js';
 import { planContinuation, runSummary, type ContinuationRequest } from '../history/continuation.js';
+import type { ForkEdit } from '../history/fork-edit.js';
 import { toRunOutput } from '../history/projections.js';
 import { getClient, resolveTaskQueue, type ConnectionOptions } from './connection.js';
 import { awaitClose } from './run-close.js';
@@ -103,8 +104,12 @@ export type ContinueTarget = ContinueRunRequest;
 /** agent.answerRun(): answer what a paused run waits for (RunOutput.requirements); it resumes in place. */
 export type AnswerRunRequest = RunRef & StopWait & { answers: RequirementResolution[] };
 
-/** agent.forkRun(): a new run that reuses the steps before `fromStep` of a closed run and runs the rest anew. */
-export type ForkRunRequest = RunRef & StartOptions & StopWait & { fromStep: number };
+/**
+ * agent.forkRun(): a new run that reuses the steps before `fromStep` of a closed run and runs the rest anew. `edit`
+ * changes one thing the fork keeps before it runs (a tool step's result, the user's text or the system prompt);
+ * the original run is left as it is.
+ */
+export type ForkRunRequest = RunRef & StartOptions & StopWait & { fromStep: number; edit?: ForkEdit };
 
 /** A started run: its ids, its live steps, and its output once it closes. */
 export interface RunHandle<O = unknown> {
@@ -297,10 +302,11 @@ export class Agent {
 
   /** forkRun() that returns once the fork has started, with the new run's handle (`handle.runId` is the fork's). */
   async startForkRun(request: ForkRunRequest): Promise<RunHandle> {
-    const { taskQueue, model, fromStep } = request;
+    const { taskQueue, model, fromStep, edit } = request;
     return this.carryOut(request, {
       kind: 'fork',
       fromStep,
+      ...(edit !== undefined ? { edit } : {}),
       newRunId: this.newRunId(),
       ...(taskQueue !== undefined ? { taskQueue } : {}),
       ...(model !== undefined ? { model: modelId(model) } : {}),

@@ -42,6 +42,7 @@ export const ENV_VARS = [
   { name: 'DURABLE_AGENT_CODEC_TOKEN', readBy: 'codec server', doc: 'The bearer token the codec server requires.', default: 'none required' },
   { name: 'DURABLE_AGENT_CODEC_CORS_ORIGIN', readBy: 'codec server', doc: 'Comma-separated origins the codec server answers (the Web UI).', default: 'the local Web UI, `http://localhost:8233`' },
   { name: 'DURABLE_AGENT_SERVE_TOKEN', readBy: 'run events server (`serve`)', doc: 'The bearer token the SSE run events server requires.', default: 'none required' },
+  { name: 'DURABLE_AGENT_CONSOLE_TOKEN', readBy: 'operator console (`console`, `dev`)', doc: 'The bearer token the operator console requires (needed off loopback).', default: 'none required' },
   { name: 'DURABLE_AGENT_METRICS_PORT', readBy: 'worker, CLI', doc: 'Serve Prometheus metrics on this port, at /metrics.', default: 'no metrics endpoint' },
   { name: 'DURABLE_AGENT_METRICS_HOST', readBy: 'worker, CLI', doc: 'The address the metrics endpoint binds.', default: '`0.0.0.0`' },
   { name: 'DURABLE_AGENT_CLI_SOURCE', readBy: 'CLI (bin/durable-agent.js)', doc: '`1` runs the CLI from the TypeScript sources, not dist/.', default: 'dist/ when built' },

@@ -119,6 +119,14 @@ export class InvalidForkError extends DurableAgentError {
   override name = 'InvalidForkError';
 }
 
+/**
+ * forkRun({ edit }) with an edit the fork cannot make: a step it does not keep (at or after `fromStep`, or outside the
+ * run), a step that is not a completed tool call, or empty text. The original run is left as it is.
+ */
+export class InvalidForkEditError extends InvalidForkError {
+  override name = 'InvalidForkEditError';
+}
+
 /** A continuation (or fork) whose seed — the results of the steps it keeps — would not fit in one Temporal payload. */
 export class RunTooLargeToContinueError extends DurableAgentError {
   override name = 'RunTooLargeToContinueError';

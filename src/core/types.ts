@@ -515,6 +515,8 @@ export interface StepResult {
   execution: number;
   /** Set on a fork's steps taken over from the run it forked: that run's id (`execution` numbers its executions). */
   inheritedFrom?: string;
+  /** Set on a fork's inherited tool step whose result the fork's edit replaced (ForkRunRequest.edit). */
+  edited?: boolean;
   startedAt?: string;
   endedAt?: string;
   durationMs?: number;

@@ -17,6 +17,7 @@ import type { ExecutionRecord } from './decode.js';
 import { toolCheckpoints } from './checkpoints.js';
 import { addUsage, completedOutcomes, executionNumber, NO_USAGE, toRunOutput, unfinishedSubRuns } from './projections.js';
 import { redirectSeed } from './redirect.js';
+import { applyForkEdit, type ForkEdit } from './fork-edit.js';
 
 /** Temporal's static summary of a started execution (shown in the Web UI's list). */
 export const SUMMARY_LIMIT = 200;
@@ -63,8 +64,11 @@ export type ContinuationRequest =
   | ({ kind: 'continue'; answers?: RequirementResolution[]; message?: string; limits?: RunLimits } & StartOptions)
   /** Answer what a paused run waits for; it resumes in the same execution. */
   | { kind: 'answer'; answers: RequirementResolution[] }
-  /** A new run (id `newRunId`) that keeps the steps before `fromStep` of a closed run and runs the rest anew. */
-  | ({ kind: 'fork'; fromStep: number; newRunId: string } & StartOptions);
+  /**
+   * A new run (id `newRunId`) that keeps the steps before `fromStep` of a closed run and runs the rest anew; `edit`
+   * changes one thing it keeps first (src/history/fork-edit.ts).
+   */
+  | ({ kind: 'fork'; fromStep: number; newRunId: string; edit?: ForkEdit } & StartOptions);
 
 /** Start a new execution: of the same run id (`continue`) or of a new one (`fork`). */
 export interface StartPlan extends RunStart {
@@ -118,14 +122,17 @@ function planFork(record: ExecutionRecord, request: Extract<ContinuationRequest,
   checkForkStep(record.runId, fromStep, seed.previousSteps);
   // Inherited steps keep the parent's execution numbers; `inheritedFrom` tells them from the fork's own.
   const steps: StepResult[] = seed.previousSteps.filter((s) => s.index < fromStep).map((s) => ({ ...s, inheritedFrom: s.inheritedFrom ?? record.runId }));
-  const kept = new Set(steps.map((s) => s.activityId));
-  const completed = Object.fromEntries(Object.entries(seed.completed).filter(([activityId]) => kept.has(activityId)));
+  const keptIds = new Set(steps.map((s) => s.activityId));
+  const completed = Object.fromEntries(Object.entries(seed.completed).filter(([activityId]) => keptIds.has(activityId)));
   const usage = steps.reduce((sum, s) => addUsage(sum, s.usage), NO_USAGE);
   const { seed: _parentSeed, forkedFrom: _parentFork, ...base } = record.input;
+  const kept: ContinuationSeed = { completed, previousSteps: steps, usage, executions: 0, continuedFrom: record.executionRunId, ...forkRedirects(seed, fromStep) };
+  // The edit changes the fork's copy only: the original's record (and history) stay as they are.
+  const edited = request.edit ? applyForkEdit(record.runId, fromStep, request.edit, base, kept) : { input: base, seed: kept };
   const input: RunInput = {
-    ...base,
+    ...edited.input,
     ...(request.model ? { model: request.model } : {}),
-    seed: { completed, previousSteps: steps, usage, executions: 0, continuedFrom: record.executionRunId, ...forkRedirects(seed, fromStep) },
+    seed: edited.seed,
     forkedFrom: { runId: record.runId, executionRunId: record.executionRunId, fromStep },
   };
   return checked({

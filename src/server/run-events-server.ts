@@ -3,9 +3,7 @@
 // `Last-Event-ID` with no gap and no duplicate), and `GET /runs/:runId` with a small page that follows the run's steps
 // and text live. It serves run contents: it listens on loopback by default and refuses to listen anywhere else
 // without a token, which every request must then carry (`Authorization: Bearer <token>`, or `?token=` for EventSource).
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { InvalidRunIdError, RunNotFoundError } from '../core/errors.js';
 import { checkRunId } from '../client/run-id.js';
@@ -13,6 +11,8 @@ import { streamEvents } from '../client/run-stream.js';
 import { runPage } from '../client/run-page.js';
 import { readEnv, type EnvName } from '../config/env.js';
 import { formatSse, HttpError, offsetFrom } from './http/index.js';
+import { accessCheck } from './http/access-token.js';
+import { listen, type ListeningServer } from './http/listen.js';
 
 export const SERVE_TOKEN_ENV = 'DURABLE_AGENT_SERVE_TOKEN' satisfies EnvName;
 
@@ -28,18 +28,7 @@ export interface RunEventsServerOptions {
 }
 
 /** A running run-events server (what `durable-agent serve` runs): where it listens, and how to stop it. */
-export interface RunEventsServer {
-  url: string;
-  port: number;
-  /** Stops listening and ends the open streams. */
-  close(): Promise<void>;
-}
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
+export type RunEventsServer = ListeningServer;
 
 /**
  * Serves runs' event streams over HTTP: `GET /runs/<runId>/events?from=<offset>` as Server-Sent Events (resumable
@@ -48,17 +37,8 @@ function sha256(text: string): Buffer {
  */
 export async function startRunEventsServer(options: RunEventsServerOptions): Promise<RunEventsServer> {
   const host = options.host ?? '127.0.0.1';
-  const token = options.token ?? readEnv(SERVE_TOKEN_ENV) ?? '';
-  if (!LOOPBACK.has(host) && !token) {
-    throw new Error(`Serving run contents on ${host} needs a token: pass --token or set ${SERVE_TOKEN_ENV} (or listen on 127.0.0.1).`);
-  }
-  const expected = token ? sha256(token) : undefined;
-  const authorised = (req: IncomingMessage, url: URL): boolean => {
-    if (!expected) return true;
-    const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? url.searchParams.get('token') ?? '';
-    // Comparing digests keeps the check constant-time whatever the lengths.
-    return timingSafeEqual(sha256(given), expected);
-  };
+  const allowed = accessCheck(host, options.token ?? readEnv(SERVE_TOKEN_ENV) ?? '', `pass --token or set ${SERVE_TOKEN_ENV}`);
+  const authorised = (req: IncomingMessage, url: URL): boolean => allowed(req.headers.authorization, url);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://serve.invalid');
@@ -119,24 +99,14 @@ export async function startRunEventsServer(options: RunEventsServerOptions): Pro
     res.end();
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`internal error: ${err instanceof Error ? err.name : 'unknown'}\n`);
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const shown = host.includes(':') ? `[${host}]` : host;
-  return {
-    url: `http://${shown}:${port}`,
-    port,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+  return listen(
+    (req, res) => {
+      handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(`internal error: ${err instanceof Error ? err.name : 'unknown'}\n`);
+      });
     },
-  };
+    host,
+    options.port,
+  );
 }

@@ -5,10 +5,13 @@ import { CodecChain } from '../../codec/codec-chain.js';
 import { startCodecServer } from '../../server/codec-server.js';
 import { envCodecs } from '../../codec/env-codecs.js';
 import { COMPRESSION_ENV } from '../../codec/zlib-codec.js';
-import { portNumber } from '../args.js';
+import { getClient } from '../../client/connection.js';
+import { startConsoleServer } from '../../server/console/server.js';
+import { listening, oneLineError, portNumber } from '../args.js';
 import { command } from '../command.js';
 import { startDevServer } from '../dev-server.js';
 import { runWorkerUntilSignal } from '../worker-process.js';
+import { CONSOLE_PORT } from './console.js';
 
 export const dev = command({
   name: 'dev',
@@ -21,10 +24,12 @@ export const dev = command({
     'ui-port': { type: 'string', value: 'N', help: 'its Web UI port (8233)' },
     tools: { type: 'string', value: 'MODULE', help: "the worker's tools: a module's tools and MCP servers (else the example tools)" },
     offline: { type: 'boolean', help: 'the scripted offline models, even with an API key' },
+    'console-port': { type: 'string', value: 'N', help: `the operator console's port on 127.0.0.1 (${CONSOLE_PORT}; 0 for none)` },
   },
   async run(values) {
     const uiPort = portNumber('--ui-port', values['ui-port'], 8233);
     const port = portNumber('--port', values.port, 7233);
+    const consolePort = values['console-port']?.trim() === '0' ? 0 : portNumber('--console-port', values['console-port'], CONSOLE_PORT);
     // Encrypted or compressed payloads stay readable in the dev Web UI: a loopback codec endpoint that trusts only that UI.
     const codecs = envCodecs();
     const codec = codecs.codecs.length
@@ -43,9 +48,21 @@ export const dev = command({
         console.log(`payloads are ${what}; the Web UI reads them through the codec endpoint ${codec.url}`);
       }
       process.env.DURABLE_AGENT_SEARCH_ATTRIBUTES ??= 'true';
+      // The operator console on loopback (no token needed there), reading this dev server, linking to its Web UI.
+      // A console port in use costs the console, not the dev server and its worker.
+      const consoleServer = consolePort
+        ? await listening({ port: consolePort }, async () =>
+            startConsoleServer({ client: await getClient({ address: server.address, tls: false }), port: consolePort, webUiUrl: server.uiUrl }),
+          ).catch((err: unknown) => {
+            console.log(`operator console not started: ${oneLineError(err)} (--console-port N picks another port)`);
+            return undefined;
+          })
+        : undefined;
+      if (consoleServer) console.log(`operator console: ${consoleServer.url}`);
       try {
         await runWorkerUntilSignal(values.tools, { offline: values.offline ?? false }, { address: server.address, tls: false });
       } finally {
+        await consoleServer?.close();
         await server.stop();
       }
     } finally {

@@ -1,6 +1,7 @@
 // `durable-agent list`: the runs' executions, by session, user or status (search attributes).
 import { getClient } from '../../client/connection.js';
-import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type RunStop } from '../../core/types.js';
+import { runQuery } from '../../client/run-list.js';
+import type { RunStop } from '../../core/types.js';
 import { statusSearchAttribute } from '../../workflows/definitions.js';
 import { wholeNumber } from '../args.js';
 import { command } from '../command.js';
@@ -15,17 +16,17 @@ export const list = command({
     limit: { type: 'string', value: 'N', help: 'at most N lines (50)' },
   },
   async run(values) {
-    const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`];
-    const quote = (v: string): string => `'${v.replace(/'/g, "\\'")}'`;
-    if (values.session) clauses.push(`${SEARCH_ATTRIBUTES.sessionId} = ${quote(values.session)}`);
-    if (values.user) clauses.push(`${SEARCH_ATTRIBUTES.userId} = ${quote(values.user)}`);
-    if (values.status) clauses.push(`${SEARCH_ATTRIBUTES.status} = ${quote(values.status)}`);
+    const query = runQuery({
+      ...(values.session ? { sessionId: values.session } : {}),
+      ...(values.user ? { userId: values.user } : {}),
+      ...(values.status ? { status: values.status } : {}),
+    });
     const client = await getClient();
     const limit = wholeNumber('--limit', values.limit) ?? 50;
     let count = 0;
     // One line per execution: a continued run shows its cancelled execution and its continuation.
     console.log(['run id', 'status', 'execution', 'started', 'task', 'stop'].join('\t'));
-    for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
+    for await (const wf of client.workflow.list({ query })) {
       // Runs started without search attributes have no agent status: fall back to Temporal's.
       const status = wf.typedSearchAttributes.get(statusSearchAttribute) ?? wf.status.name.toLowerCase();
       const memo = (wf.memo ?? {}) as { task?: string; stop?: RunStop };
