@@ -23,7 +23,7 @@ import { checkRunId } from './run-id.js';
 import { modelId } from '../core/model-id.js';
 import type { FallbackModels } from '../core/types.js';
 import { InvalidRequirementError, RunNotFoundError, RunNotRunningError, RunStillRunningError, TaskNotRunError } from '../core/errors.js';
-import { readExecution } from '../history/read-execution.js';
+import { readContinued, readExecution } from '../history/read-execution.js';
 import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-stream.js';
 import { searchAttributesRegistered } from './search-attributes.js';
 import { memoryForRun, noteSessionRun, readSession, type SessionView } from './session-memory.js';
@@ -391,7 +391,8 @@ const DEFAULT_STOP_WAIT_MS = 30_000;
 /** Resolves when the execution closes, or (for runs with human-gated tools) as soon as it pauses. */
 async function waitForOutput(client: Client, runId: string, executionRunId: string, canPause: boolean): Promise<RunOutput> {
   if (canPause) {
-    const handle = client.workflow.getHandle(runId, executionRunId);
+    // The run's latest execution: the one started, or the one it continued as new in.
+    const handle = client.workflow.getHandle(runId);
     // A pause returns early: the long-poll for the close is then stopped, not left open.
     const stop = new AbortController();
     const closed = awaitClose(client, runId, executionRunId, stop.signal).then(() => true);
@@ -401,7 +402,7 @@ async function waitForOutput(client: Client, runId: string, executionRunId: stri
         if (done) break;
         const waiting = await handle.query(requirementsQuery).catch(() => []);
         if (waiting.length) {
-          const output = toRunOutput(await readExecution(client, runId, executionRunId));
+          const output = toRunOutput(await readContinued(client, await readExecution(client, runId, executionRunId)));
           if (output.status === RunStatus.paused) return output;
         }
       }
@@ -412,7 +413,8 @@ async function waitForOutput(client: Client, runId: string, executionRunId: stri
   } else {
     await awaitClose(client, runId, executionRunId);
   }
-  const record = await readExecution(client, runId, executionRunId);
+  // The close awaited is the last of the executions this one continued as new in.
+  const record = await readContinued(client, await readExecution(client, runId, executionRunId));
   if (record.state === 'running') throw new RunNotFoundError(runId, 'its execution is still open after it returned');
   return toRunOutput(record);
 }

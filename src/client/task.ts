@@ -30,6 +30,12 @@ export interface TaskOptions<O = string> {
   output?: z.ZodType<O>;
   /** How many times the model is asked to fix an answer that fails the output schema. Default 2. */
   outputRepairs?: number;
+  /**
+   * Continue as new (a new execution of the same run id whose history starts afresh) after this many steps in one
+   * execution. Without it the run continues as new when Temporal suggests it (history length or size); see the
+   * long-runs guide.
+   */
+  continueAsNewEvery?: number;
 }
 
 const TIMEOUT_FIELDS = ['heartbeatTimeoutMs', 'modelCallTimeoutMs', 'toolCallTimeoutMs'] as const;
@@ -68,6 +74,7 @@ export class Task<O = string> {
   readonly limits: RunLimits | undefined;
   /** The output schema (see TaskOptions.output). */
   readonly output: z.ZodType<O> | undefined;
+  readonly continueAsNewEvery: number | undefined;
   private readonly outputSpec: OutputSpec | undefined;
   /**
    * The id of the run this task was last started as: set by agent.start(task) / agent.do(task) as soon as the start is
@@ -80,6 +87,9 @@ export class Task<O = string> {
     if (typeof o.description !== 'string' || !o.description.trim()) throw new TypeError('Task needs a non-empty description.');
     if (o.maxSteps !== undefined && (!Number.isInteger(o.maxSteps) || o.maxSteps < 1)) {
       throw new TypeError(`Task maxSteps must be a positive integer, got ${String(o.maxSteps)}.`);
+    }
+    if (o.continueAsNewEvery !== undefined && (!Number.isInteger(o.continueAsNewEvery) || o.continueAsNewEvery < 1)) {
+      throw new TypeError(`Task continueAsNewEvery must be a positive integer, got ${String(o.continueAsNewEvery)}.`);
     }
     const names = new Set<string>();
     for (const t of o.tools ?? []) {
@@ -95,6 +105,7 @@ export class Task<O = string> {
     this.memory = checkMemory(o.memory);
     this.limits = checkLimits(o.limits);
     this.output = o.output;
+    this.continueAsNewEvery = o.continueAsNewEvery;
     this.outputSpec = o.output ? outputSpecOf(o.output, o.outputRepairs) : undefined;
   }
 
@@ -111,6 +122,7 @@ export class Task<O = string> {
       ...(this.maxTokens !== undefined ? { maxTokens: this.maxTokens } : {}),
       ...(this.timeouts !== undefined ? { timeouts: { ...this.timeouts } } : {}),
       ...(this.outputSpec ? { output: this.outputSpec } : {}),
+      ...(this.continueAsNewEvery !== undefined ? { continueAsNewEvery: this.continueAsNewEvery } : {}),
     };
   }
 }

@@ -166,6 +166,11 @@ export interface TaskSpec {
   memory?: SessionMemory;
   /** The final answer must be JSON matching this schema (src/workflows/structured-output.ts). */
   output?: OutputSpec;
+  /**
+   * Continue as new (a new execution of the same run id, its history starting afresh) once an execution has run this
+   * many steps; the run continues as new anyway when Temporal suggests it (history length or size).
+   */
+  continueAsNewEvery?: number;
 }
 
 /** What a run remembers of its session: the earlier runs' conversations, assembled by the client at start. */
@@ -389,6 +394,26 @@ export interface ContinuationSeed {
   redirects?: Redirect[];
   /** Workflow time the earlier executions took, together (for RunLimits.maxWallTimeMs). */
   elapsedMs?: number;
+  /**
+   * Set once the run has continued as new: the conversation as it stood at that step boundary. The steps before it are
+   * not in `completed` or `previousSteps` (which hold only later ones) but in the earlier executions' histories, where
+   * the history reader finds them by following the chain of executions (src/history/read-execution.ts).
+   */
+  snapshot?: ConversationSnapshot;
+}
+
+/** The loop's conversation at a step boundary, carried across a continue-as-new instead of every step's result. */
+export interface ConversationSnapshot {
+  /** The transcript so far (the session's memory first, as the run started with it). */
+  messages: MessageParam[];
+  /** Steps planned so far: the index of the next step. */
+  steps: number;
+  /** Model turns so far. */
+  turns: number;
+  /** Repair turns taken so far (tasks with an output schema). */
+  repairs: number;
+  /** Temporal run id of the execution that continued as new: it and the ones before it hold the steps before `steps`. */
+  from: string;
 }
 
 /** An extra user message, added to the transcript just before model step `beforeStep`. */

@@ -5,24 +5,13 @@ import { replayConversation, textOf, type ToolStepPlan } from '../workflows/conv
 import { requirementOf } from '../workflows/requirements.js';
 import { stopOfCancel } from '../workflows/stop-signal.js';
 import type { ActivityRecord, ExecutionRecord } from './decode.js';
+import { addUsage, NO_USAGE } from '../core/usage.js';
+
+export { addUsage, NO_USAGE };
 
 /** 1 for the run's first execution, 2 for its first continuation, ... */
 export function executionNumber(record: ExecutionRecord): number {
   return (record.input.seed?.executions ?? 0) + 1;
-}
-
-export const NO_USAGE: Usage = { inputTokens: 0, outputTokens: 0 };
-
-export function addUsage(a: Usage, b: Usage | undefined): Usage {
-  if (!b) return a;
-  const cacheRead = (a.cacheReadInputTokens ?? 0) + (b.cacheReadInputTokens ?? 0);
-  const cacheCreation = (a.cacheCreationInputTokens ?? 0) + (b.cacheCreationInputTokens ?? 0);
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    ...(cacheRead ? { cacheReadInputTokens: cacheRead } : {}),
-    ...(cacheCreation ? { cacheCreationInputTokens: cacheCreation } : {}),
-  };
 }
 
 /**
@@ -113,6 +102,9 @@ function statusOf(record: ExecutionRecord, requirements: Requirement[]): RunStat
   switch (record.state) {
     case 'running':
       return requirements.length ? RunStatus.paused : RunStatus.running;
+    case 'continued_as_new':
+      // The run went on in a newer execution.
+      return RunStatus.running;
     case 'completed':
       return RunStatus.completed;
     case 'cancelled':
@@ -125,14 +117,39 @@ function statusOf(record: ExecutionRecord, requirements: Requirement[]): RunStat
   }
 }
 
-/** The run as of this execution (the latest of its chain): earlier executions' steps and usage come from its seed. */
+/** The steps of a closed execution's run as of its close: projected once per record (a chain's are read again and again). */
+const stepsOfClosed = new WeakMap<ExecutionRecord, StepResult[]>();
+
+/**
+ * The steps before the snapshot an execution started from (it continued as new, or continues such a run): those of the
+ * run as of the execution that took the snapshot, from the chain the reader linked to the record (`earlier`).
+ */
+function stepsBeforeSnapshot(record: ExecutionRecord): StepResult[] {
+  const snapshot = record.input.seed?.snapshot;
+  if (!snapshot) return [];
+  const chain = record.earlier ?? [];
+  const at = chain.findIndex((r) => r.executionRunId === snapshot.from);
+  if (at < 0) throw new Error(`Run ${record.runId}: execution ${record.executionRunId} continues from ${snapshot.from}, which was not read with it`);
+  const from = chain[at]!;
+  let steps = stepsOfClosed.get(from);
+  if (!steps) {
+    steps = toRunOutput(from.earlier || at === 0 ? from : { ...from, earlier: chain.slice(0, at) }).stepResults;
+    if (from.state !== 'running') stepsOfClosed.set(from, steps);
+  }
+  return steps;
+}
+
+/**
+ * The run as of this execution (the latest of its chain): earlier executions' steps and usage come from its seed, and
+ * from the executions before its snapshot when it started from one (the reader links them: read-execution.ts).
+ */
 export function toRunOutput(record: ExecutionRecord): RunOutput {
   const execution = executionNumber(record);
   const seed = record.input.seed;
-  const stepResults = [...(seed?.previousSteps ?? []), ...record.activities.map((a) => stepResultOf(a, execution))];
+  const stepResults = [...stepsBeforeSnapshot(record), ...(seed?.previousSteps ?? []), ...record.activities.map((a) => stepResultOf(a, execution))];
   const usage = record.activities.reduce((sum, a) => addUsage(sum, activityUsage(a)), seed?.usage ?? NO_USAGE);
   const completed = completedOutcomes(record);
-  const { conversation, openToolSteps } = replayConversation(record.input.task, (id) => completed[id], seed?.redirects);
+  const { conversation, openToolSteps } = replayConversation(record.input.task, (id) => completed[id], seed?.redirects, seed?.snapshot);
   const requirements = pendingRequirements(record, openToolSteps);
   const status = statusOf(record, requirements);
   const stop = record.stop ?? (record.state === 'cancelled' ? stopOfCancel(record.stopRequest) : undefined);

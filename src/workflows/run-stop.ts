@@ -14,6 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { FailureTypes, type RunInput, type RunStop, type StopRequest, type Usage } from '../core/types.js';
+import { addUsage, NO_USAGE } from '../core/usage.js';
 import { budgetExceeded, timeLimit } from './run-limits.js';
 import { stopOfCancel, stopSignal } from './stop-signal.js';
 import { cancelSinks } from './cancel-sink.js';
@@ -35,7 +36,7 @@ export class RunStopper {
   private readonly scope = new CancellationScope({ cancellable: true, parent: new CancellationScope({ cancellable: false }) });
   private request: StopRequest | undefined;
   private cancelRequested = false;
-  private fresh: Usage = { inputTokens: 0, outputTokens: 0 };
+  private fresh: Usage = NO_USAGE;
 
   constructor(
     private readonly input: RunInput,
@@ -73,7 +74,12 @@ export class RunStopper {
 
   /** Usage of a model call this execution made (earlier executions' comes with the seed). */
   addUsage(usage: Usage): void {
-    this.fresh = { inputTokens: this.fresh.inputTokens + usage.inputTokens, outputTokens: this.fresh.outputTokens + usage.outputTokens };
+    this.fresh = addUsage(this.fresh, usage);
+  }
+
+  /** Usage of the whole run so far: the earlier executions' and this one's model calls. */
+  get usage(): Usage {
+    return addUsage(this.input.seed?.usage ?? NO_USAGE, this.fresh);
   }
 
   /** Before the loop starts `nextSteps` new steps (`steps` planned so far): throws a cancellation if the run stops here. */

@@ -46,6 +46,8 @@ export const PATCHES = {
     histories: [
       'checkpoint-cancelled.json',
       'checkpoint-continued.json',
+      'continued-as-new-first.json',
+      'continued-as-new-middle.json',
       'handler-names-confirmed.json',
       'history-dedup-tool-results.json',
       'history-ratio-lean-cancelled.json',
@@ -122,7 +124,13 @@ export const PATCHES = {
     changed: 'a step\'s ScheduleActivity command carries nothing its activity knows already (lean-step-commands.ts)',
     where: 'loop/model-step.ts, loop/tool-step.ts',
     since: 'f988822',
-    histories: ['history-ratio-lean-cancelled.json', 'history-ratio-lean-continued.json', 'history-ratio-lean-steps.json'],
+    histories: [
+      'continued-as-new-first.json',
+      'continued-as-new-middle.json',
+      'history-ratio-lean-cancelled.json',
+      'history-ratio-lean-continued.json',
+      'history-ratio-lean-steps.json',
+    ],
     stage: 'patched',
     deprecateWhen: WHEN('f988822'),
   },
@@ -132,6 +140,8 @@ export const PATCHES = {
     where: 'run-stop.ts',
     since: 'd815f87',
     histories: [
+      'continued-as-new-first.json',
+      'continued-as-new-middle.json',
       'history-ratio-lean-cancelled.json',
       'history-ratio-lean-continued.json',
       'history-ratio-lean-steps.json',
@@ -142,6 +152,15 @@ export const PATCHES = {
     ],
     stage: 'patched',
     deprecateWhen: WHEN('d815f87'),
+  },
+  continueAsNew: {
+    id: 'durable-agent/continue-as-new',
+    changed: 'the run continues as new at a step boundary when Temporal suggests it or past the task\'s continueAsNewEvery steps',
+    where: 'loop/continue-as-new.ts',
+    since: 'can-31',
+    histories: ['continued-as-new-first.json', 'continued-as-new-middle.json'],
+    stage: 'patched',
+    deprecateWhen: WHEN('can-31'),
   },
 } as const satisfies Record<string, Patch>;
 

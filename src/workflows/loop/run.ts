@@ -1,11 +1,12 @@
 // The agent loop: model turn → tool calls (in parallel) → model turn … until the model ends its turn.
 // Deterministic by construction: every decision comes from the input, the seed and activity results.
 // The parts share one RunContext (context.ts); which branch each patch guards is in patches.ts.
-import { ApplicationFailure, CancellationScope, isCancellation, patched } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, ContinueAsNew, isCancellation, patched } from '@temporalio/workflow';
 import { FailureTypes, type AgentRunResult, type RunInput } from '../../core/types.js';
 import { describeStop } from '../run-stop.js';
 import { outputInvalidMessage } from '../structured-output.js';
 import { RunContext } from './context.js';
+import { continueAsNewDue, continueRunAsNew } from './continue-as-new.js';
 import { registerHumanGates } from './human-gates.js';
 import { markStatus } from './live-status.js';
 import { modelTurn } from './model-step.js';
@@ -32,6 +33,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       throw ApplicationFailure.create({ type: FailureTypes.outputInvalid, message: outputInvalidMessage(ctx.runId, conversation.answers, problem), nonRetryable: true });
     }
   } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
     if (isCancellation(err)) {
       const stop = ctx.stopper.stop;
       await CancellationScope.nonCancellable(async () => markStatus(ctx, 'cancelled', stop ? describeStop(stop) : 'cancelled by request (cancelRun); continue it with continueRun'));
@@ -64,5 +66,6 @@ async function runSteps(ctx: RunContext): Promise<void> {
     // Wait for every call of the turn to settle, so a cancel records each one before the run closes.
     const settled = await Promise.allSettled(tools.map((plan) => toolCall(ctx, plan)));
     applyToolResults(ctx, tools, settled);
+    if (continueAsNewDue(ctx)) await continueRunAsNew(ctx);
   }
 }

@@ -1,0 +1,48 @@
+// Continue-as-new at a step boundary: a run of thousands of steps would pass Temporal's history limits (a warning at
+// 10,240 events, termination at 51,200 events or 50 MB) and make a worker that lost its cache replay all of it. Once
+// Temporal suggests it, or past the task's `continueAsNewEvery` steps in this execution, the loop continues as new under
+// the same run id with a continuation seed built here, from its own state: the conversation as it stands (a snapshot,
+// the one thing the next execution needs to go on), the usage and time so far, the user messages still to come. The
+// steps themselves stay where they are recorded, in this execution's history; readers follow the chain of executions
+// (src/history/read-execution.ts) as they do for a continuation.
+import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
+import type { ContinuationSeed, RunInput } from '../../core/types.js';
+import type { agentRun } from './run.js';
+import type { RunContext } from './context.js';
+import { PATCHES } from './patches.js';
+
+/**
+ * At a boundary between steps (a turn's tool results applied, nothing in flight, no call waiting for a human): true when
+ * the run should continue as new here. Never while a stop is in effect: the loop stops instead.
+ */
+export function continueAsNewDue(ctx: RunContext): boolean {
+  if (ctx.stopper.stopping || ctx.waiting.size > 0) return false;
+  const every = ctx.task.continueAsNewEvery;
+  const due = workflowInfo().continueAsNewSuggested || (every !== undefined && ctx.liveSteps.length >= every);
+  // Consulted only where it would continue as new, so runs recorded before it replay unchanged.
+  return due && patched(PATCHES.continueAsNew.id);
+}
+
+/** Continues the run as new with the seed of what comes next; once the handlers in flight have finished. */
+export async function continueRunAsNew(ctx: RunContext): Promise<never> {
+  await condition(allHandlersFinished);
+  const input: RunInput = { ...ctx.input, seed: nextSeed(ctx) };
+  return continueAsNew<typeof agentRun>(input);
+}
+
+/** The seed the next execution starts from: built in the workflow, as the history reader builds a continuation's. */
+export function nextSeed(ctx: RunContext): ContinuationSeed {
+  const { seed } = ctx;
+  const info = workflowInfo();
+  return {
+    // Every step so far is in the snapshot's conversation: none is left to take from the seed.
+    completed: {},
+    previousSteps: [],
+    usage: ctx.stopper.usage,
+    executions: ctx.execution,
+    continuedFrom: info.runId,
+    snapshot: ctx.conversation.snapshot(info.runId),
+    ...(seed?.redirects ? { redirects: seed.redirects } : {}),
+    elapsedMs: (seed?.elapsedMs ?? 0) + Math.max(0, new Date().getTime() - info.startTime.getTime()),
+  };
+}

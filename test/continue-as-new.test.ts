@@ -1,0 +1,134 @@
+// A run that continues as new keeps one run id and one story: a task with `continueAsNewEvery: 3` crosses two
+// continue-as-new boundaries in 11 steps (executions of steps 0-3, 4-7 and 8-10). Its RunOutput and `show` list every
+// step once; its stream read from offset 0 after the end, and by a subscriber that drops and reconnects across a
+// boundary, has no gap and no duplicate; a fork from a step of its first execution runs; a cancel in a later
+// execution continues from another Agent without asking the model for any turn it answered.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { cancelRun, getRunOutput, streamRun, Task, type RunOutput, type StreamEvent } from '../src/index.js';
+import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
+import { stepsTable } from '../src/cli/format.js';
+import { startHarness, type Harness } from './helpers/harness.js';
+import { waitTool } from './helpers/wait-tool.js';
+
+const wait = waitTool;
+const TURNS = 5;
+
+let h: Harness;
+before(async () => {
+  h = await startHarness({ tools: [wait] });
+});
+after(async () => {
+  await h?.close();
+});
+
+function script(ms: number): ReturnType<typeof scriptedResponder> {
+  return scriptedResponder([
+    ...Array.from({ length: TURNS }, (_, i) => toolTurn([{ name: 'wait', input: { ms } }], { text: `Turn ${i}. ` })),
+    textTurn('All done.'),
+  ]);
+}
+
+function task(): Task {
+  return new Task({ description: 'Wait five times.', tools: [wait], continueAsNewEvery: 3 });
+}
+
+/** Each step index once, in order, 0..last. */
+function assertEveryStepOnce(output: RunOutput, last: number): void {
+  assert.deepEqual(
+    output.stepResults.map((s) => s.index),
+    Array.from({ length: last + 1 }, (_, i) => i),
+  );
+  assert.ok(output.stepResults.every((s) => s.status === 'completed'), JSON.stringify(output.stepResults.map((s) => [s.index, s.status])));
+}
+
+async function collect(stream: AsyncGenerator<StreamEvent>, stopAfter?: (e: StreamEvent) => boolean): Promise<StreamEvent[]> {
+  const events: StreamEvent[] = [];
+  for await (const e of stream) {
+    events.push(e);
+    if (stopAfter?.(e)) break;
+  }
+  return events;
+}
+
+/** Offsets follow each other (no gap, no overlap) from `from`; every step completes once; one end. */
+function assertWholeLog(events: StreamEvent[], from = 0): void {
+  let next = from;
+  for (const e of events) {
+    assert.equal(e.offset, next, `event ${e.type} at ${e.offset}, expected ${next}`);
+    next = e.nextOffset;
+  }
+}
+
+test('a run crossing two continue-as-new boundaries reads as one run: output, show, stream, fork', async () => {
+  h.fake.setResponder(script(150));
+  const agent = h.agent();
+  const handle = await agent.start(task());
+  // A subscriber that joins at the start and drops once the second execution has begun, then reconnects.
+  const firstPart = await collect(streamRun(handle.runId, { client: h.client }), (e) => e.type === 'run_started' && e.execution === 2);
+  const rest = await collect(streamRun(handle.runId, { client: h.client, fromOffset: firstPart.at(-1)!.nextOffset }));
+  const output = await handle.result();
+
+  assert.equal(output.status, 'completed');
+  assert.equal(output.output, 'All done.');
+  assert.equal(output.executions, 3);
+  assertEveryStepOnce(output, 2 * TURNS);
+  assert.deepEqual([...new Set(output.stepResults.map((s) => s.execution))], [1, 2, 3]);
+  const usage = output.stepResults.reduce((n, s) => n + (s.usage?.inputTokens ?? 0), 0);
+  assert.equal(output.usage.inputTokens, usage, 'usage sums every execution\'s model calls');
+  assert.equal(output.messages.length, 2 + 2 * TURNS, 'the transcript of the whole run');
+  assert.equal(h.fake.requests.length, TURNS + 1, 'one model request per turn');
+
+  const read = await getRunOutput(handle.runId, { client: h.client });
+  assertEveryStepOnce(read, 2 * TURNS);
+  assert.deepEqual(read.usage, output.usage);
+  const shown = stepsTable(read.stepResults);
+  for (let i = 0; i <= 2 * TURNS; i++) assert.equal(shown.split('\n').filter((l) => new RegExp(`^\\s*${i}\\s`).test(l)).length, 1, `show lists step ${i} once:\n${shown}`);
+
+  // A subscriber that joins after the end, from offset 0.
+  const late = await collect(streamRun(handle.runId, { client: h.client }));
+  assertWholeLog(late);
+  assert.deepEqual(late.filter((e) => e.type === 'run_started').map((e) => e.execution), [1, 2, 3]);
+  assert.deepEqual(late.filter((e) => e.type === 'step_completed').map((e) => e.type === 'step_completed' && e.step.index), Array.from({ length: 2 * TURNS + 1 }, (_, i) => i));
+  assert.deepEqual(late.filter((e) => ['completed', 'cancelled', 'error'].includes(e.type)).map((e) => e.type), ['completed']);
+  // The reconnecting one saw the very same log.
+  const reconnected = [...firstPart, ...rest];
+  assertWholeLog(reconnected);
+  assert.deepEqual(reconnected.map((e) => `${e.offset} ${e.type}`), late.map((e) => `${e.offset} ${e.type}`));
+
+  // Fork from step 2 (model turn 2, in the first execution): steps 0-1 inherited, the rest run anew.
+  h.fake.setResponder(script(10));
+  const requestsBefore = h.fake.requests.length;
+  const fork = await agent.forkRun({ runId: handle.runId, fromStep: 2 });
+  assert.equal(fork.status, 'completed');
+  assertEveryStepOnce(fork, 2 * TURNS);
+  assert.deepEqual(fork.stepResults.filter((s) => s.inheritedFrom === handle.runId).map((s) => s.index), [0, 1]);
+  assert.equal(h.fake.requests.length - requestsBefore, TURNS, 'the fork asks for turns 1.. only');
+});
+
+test('cancelled after two boundaries, continued from another Agent: no completed step is requested again', async () => {
+  h.fake.setResponder(script(400));
+  const handle = await h.agent().start(task());
+  // Cancel in the third execution, while the tool of turn 4 (step 9) waits.
+  for (;;) {
+    const current = await getRunOutput(handle.runId, { client: h.client });
+    if (current.stepResults.some((s) => s.index === 9 && s.status === 'running')) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const requests = h.fake.requests.length;
+  const cancelled = await cancelRun(handle.runId, { client: h.client, wait: true });
+  assert.equal(cancelled.status, 'cancelled');
+  assert.equal(cancelled.executions, 3);
+  h.fake.setResponder(script(10));
+  const output = await h.agent().continueRun({ runId: handle.runId });
+  assert.equal(output.status, 'completed');
+  assert.equal(output.executions, 4);
+  assert.equal(h.fake.requests.length - requests, 1, 'only the last turn is asked for');
+  const indices = output.stepResults.map((s) => `${s.index}:${s.status}`);
+  assert.deepEqual(
+    output.stepResults.filter((s) => s.status === 'completed').map((s) => s.index),
+    Array.from({ length: 2 * TURNS + 1 }, (_, i) => i),
+    indices.join(' '),
+  );
+  assert.deepEqual(output.stepResults.filter((s) => s.status !== 'completed').map((s) => `${s.index}:${s.status}`), ['9:cancelled']);
+});
