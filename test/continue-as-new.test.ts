@@ -78,6 +78,11 @@ test('a run crossing two continue-as-new boundaries reads as one run: output, sh
   assert.equal(output.usage.inputTokens, usage, 'usage sums every execution\'s model calls');
   assert.equal(output.messages.length, 2 + 2 * TURNS, 'the transcript of the whole run');
   assert.equal(h.fake.requests.length, TURNS + 1, 'one model request per turn');
+  // The snapshot carried the tool results by reference; the worker and the reader put every one back.
+  const toolResults = (messages: RunOutput['messages']): unknown[] =>
+    messages.flatMap((m) => (typeof m.content === 'string' ? [] : m.content.flatMap((b) => (b.type === 'tool_result' ? [b.content] : []))));
+  assert.deepEqual(toolResults(h.fake.requests.at(-1)!.body.messages), Array.from({ length: TURNS }, () => 'waited 150 ms'));
+  assert.deepEqual(toolResults(output.messages), Array.from({ length: TURNS }, () => 'waited 150 ms'));
 
   const read = await getRunOutput(handle.runId, { client: h.client });
   assertEveryStepOnce(read, 2 * TURNS);

@@ -414,6 +414,17 @@ export interface ConversationSnapshot {
   repairs: number;
   /** Temporal run id of the execution that continued as new: it and the ones before it hold the steps before `steps`. */
   from: string;
+  /**
+   * Tool results the snapshot refers to instead of carrying them (their tool_result blocks in `messages` have no
+   * `content`), by tool_use id: each is recorded once, as its tool step's result, in the execution named.
+   */
+  results?: Record<string, SnapshotResult>;
+}
+
+/** A tool result a snapshot refers to: the step's activity id and a digest of its content, and the execution that recorded it. */
+export interface SnapshotResult extends RecordedResult {
+  /** Temporal run id of the execution whose history holds the step's result. */
+  execution: string;
 }
 
 /** An extra user message, added to the transcript just before model step `beforeStep`. */

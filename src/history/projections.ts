@@ -1,7 +1,8 @@
 // What users read of a run, projected from its ExecutionRecords (src/history/decode.ts): each step's StepResult and
 // the run's RunOutput — what do() returns, what `durable-agent show` prints, what streaming ends with. Pure.
-import { RunStatus, STEP_ACTIVITY, type Requirement, type RequirementKind, type RunOutput, type StepOutcome, type StepResult, type ToolCallInput, type Usage } from '../core/types.js';
+import { RunStatus, STEP_ACTIVITY, type MessageParam, type Requirement, type RequirementKind, type RunOutput, type StepOutcome, type StepResult, type ToolCallInput, type ToolCallResult, type Usage } from '../core/types.js';
 import { replayConversation, textOf, type ToolStepPlan } from '../workflows/conversation.js';
+import { mapToolResults } from '../workflows/recorded-results.js';
 import { requirementOf } from '../workflows/requirements.js';
 import { stopOfCancel } from '../workflows/stop-signal.js';
 import type { ActivityRecord, ExecutionRecord } from './decode.js';
@@ -140,6 +141,26 @@ function stepsBeforeSnapshot(record: ExecutionRecord): StepResult[] {
 }
 
 /**
+ * The transcript with the tool results its snapshot refers to (ConversationSnapshot.results) put back from the earlier
+ * executions' records; a result not found stays left out.
+ */
+function withSnapshotResults(record: ExecutionRecord, messages: MessageParam[]): MessageParam[] {
+  const results = record.input.seed?.snapshot?.results;
+  if (!results) return messages;
+  const recorded = new Map<string, ToolCallResult>();
+  for (const earlier of record.earlier ?? []) {
+    for (const a of earlier.activities) if (a.outcome?.kind === 'tool') recorded.set(`${earlier.executionRunId}/${a.activityId}`, a.outcome.result);
+  }
+  return mapToolResults(messages, (block) => {
+    const ref = results[block.tool_use_id];
+    const result = ref && !('content' in block) ? recorded.get(`${ref.execution}/${ref.activityId}`) : undefined;
+    if (!result) return block;
+    const { type, tool_use_id, ...rest } = block;
+    return { type, tool_use_id, content: result.content, ...rest };
+  });
+}
+
+/**
  * The run as of this execution (the latest of its chain): earlier executions' steps and usage come from its seed, and
  * from the executions before its snapshot when it started from one (the reader links them: read-execution.ts).
  */
@@ -163,7 +184,7 @@ export function toRunOutput(record: ExecutionRecord): RunOutput {
     isPaused: status === RunStatus.paused,
     output: record.result ? ('structuredOutput' in record.result ? record.result.structuredOutput : record.result.output) : null,
     stepResults,
-    messages: conversation.messages,
+    messages: withSnapshotResults(record, conversation.messages),
     usage,
     ...(record.failure ? { error: record.failure } : {}),
     ...(stop ? { stop } : {}),

@@ -5,6 +5,7 @@ import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { decodeExecution, type ExecutionRecord } from './decode.js';
 import { payloadDecoderOf } from './payload-decoder.js';
 import { RunNotFoundError } from '../core/errors.js';
+import type { ToolCallResult } from '../core/types.js';
 import { fetchEvents } from './history-pages.js';
 
 const GRPC_NOT_FOUND = 5;
@@ -41,6 +42,12 @@ export async function readContinued(client: Client, record: ExecutionRecord): Pr
   }
   await linkEarlier(client, last, closed);
   return last;
+}
+
+/** The tool results an execution's tool steps recorded, by activity id (a worker fills a snapshot's references from them). */
+export async function recordedToolResults(client: Client, runId: string, executionRunId: string): Promise<Map<string, ToolCallResult>> {
+  const record = await readOne(client, runId, executionRunId);
+  return new Map(record.activities.flatMap((a) => (a.outcome?.kind === 'tool' ? [[a.activityId, a.outcome.result] as const] : [])));
 }
 
 async function readOne(client: Client, runId: string, executionRunId?: string): Promise<ExecutionRecord> {

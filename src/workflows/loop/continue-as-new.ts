@@ -5,8 +5,10 @@
 // the one thing the next execution needs to go on), the usage and time so far, the user messages still to come. The
 // steps themselves stay where they are recorded, in this execution's history; readers follow the chain of executions
 // (src/history/read-execution.ts) as they do for a continuation.
-import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
-import type { ContinuationSeed, RunInput } from '../../core/types.js';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { ContinuationSeed, ConversationSnapshot, RunInput, SnapshotResult } from '../../core/types.js';
+import { snapshotResultsQuery } from '../definitions.js';
+import { digestOf, mapToolResults } from '../recorded-results.js';
 import type { agentRun } from './run.js';
 import type { RunContext } from './context.js';
 import { PATCHES } from './patches.js';
@@ -41,8 +43,31 @@ export function nextSeed(ctx: RunContext): ContinuationSeed {
     usage: ctx.stopper.usage,
     executions: ctx.execution,
     continuedFrom: info.runId,
-    snapshot: ctx.conversation.snapshot(info.runId),
+    snapshot: byReference(ctx, ctx.conversation.snapshot(info.runId)),
     ...(seed?.redirects ? { redirects: seed.redirects } : {}),
     elapsedMs: (seed?.elapsedMs ?? 0) + Math.max(0, new Date().getTime() - info.startTime.getTime()),
   };
+}
+
+/**
+ * The snapshot with the content of every tool result a callTool step recorded left out and referred to instead (the
+ * transcript by reference): the earlier snapshot's references and this execution's tool steps. What is left grows by
+ * the model's own messages and a reference per tool call, not by the tool results.
+ */
+function byReference(ctx: RunContext, snapshot: ConversationSnapshot): ConversationSnapshot {
+  const execution = workflowInfo().runId;
+  const results: Record<string, SnapshotResult> = { ...ctx.seed?.snapshot?.results };
+  const messages = mapToolResults(snapshot.messages, (block) => {
+    const activityId = ctx.toolStepsRun.get(block.tool_use_id);
+    if (activityId === undefined || !('content' in block)) return block;
+    results[block.tool_use_id] = { activityId, digest: digestOf(block.content), execution };
+    const { content: _content, ...rest } = block;
+    return rest;
+  });
+  return Object.keys(results).length ? { ...snapshot, messages, results } : snapshot;
+}
+
+/** Answers which tool results the transcript refers to (a worker fills them in: src/activities/transcript-cache.ts). */
+export function answerSnapshotQuery(ctx: RunContext): void {
+  setHandler(snapshotResultsQuery, () => ctx.seed?.snapshot?.results ?? {});
 }

@@ -6,7 +6,7 @@ import { FailureTypes, type AgentRunResult, type RunInput } from '../../core/typ
 import { describeStop } from '../run-stop.js';
 import { outputInvalidMessage } from '../structured-output.js';
 import { RunContext } from './context.js';
-import { continueAsNewDue, continueRunAsNew } from './continue-as-new.js';
+import { answerSnapshotQuery, continueAsNewDue, continueRunAsNew } from './continue-as-new.js';
 import { registerHumanGates } from './human-gates.js';
 import { markStatus } from './live-status.js';
 import { modelTurn } from './model-step.js';
@@ -23,6 +23,7 @@ import { applyToolResults, toolCall } from './tool-step.js';
 export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   const ctx = new RunContext(input);
   registerHumanGates(ctx);
+  answerSnapshotQuery(ctx);
   const { task, conversation } = ctx;
   try {
     // The worker is the one source of a tool's schema and policy. The patch keeps runs recorded before this replaying.
