@@ -19,6 +19,7 @@ import { ROOT } from '../test/helpers/servers.js';
 import { historyToFile } from '../test/helpers/history-files.js';
 import { recordTemporalTools, temporalTools } from './record-temporal-tools.js';
 import { historyRatioTools, recordHistoryRatio } from './record-history-ratio.js';
+import { contextCompactionTools, recordContextCompaction } from './record-context-compaction.js';
 
 let started = 0;
 // Lets the continuation's re-run of the cut tool finish at once.
@@ -65,7 +66,7 @@ const count = tool({
 
 const only = process.argv.includes('--only') ? new Set(process.argv[process.argv.indexOf('--only') + 1]?.split(',')) : undefined;
 const wanted = (name: string): boolean => !only || only.has(name);
-const h = await startHarness({ tools: [wait, confirm, count, ...temporalTools, ...historyRatioTools] });
+const h = await startHarness({ tools: [wait, confirm, count, ...temporalTools, ...historyRatioTools, ...contextCompactionTools] });
 const save = async (name: string, runId: string, executionRunId: string): Promise<void> => {
   if (!wanted(name)) return;
   const history = await h.client.workflow.getHandle(runId, executionRunId).fetchHistory();
@@ -192,6 +193,7 @@ try {
 
   await recordTemporalTools(h, agent, save);
   await recordHistoryRatio(h, agent, save);
+  if (wanted('context-cleared-cancelled') || wanted('context-cleared-continued') || wanted('context-summarized')) await recordContextCompaction(h, agent, save);
   if (wanted('providers-fallback-cancelled') || wanted('providers-continued-openai')) await recordProviders();
   if (wanted('continued-as-new-first') || wanted('continued-as-new-middle')) await recordContinuedAsNew();
 } finally {

@@ -97,5 +97,8 @@ export {
   type StopMode,
   type StopReason,
   type BudgetLimit,
+  type ContextSpec,
+  type ContextStrategy,
+  type StepContext,
 } from './core/types.js';
 export { INTERRUPTED_RESULT } from './history/redirect.js';

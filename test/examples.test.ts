@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { cancelAndContinue } from '../examples/cancel-continue/main.js';
+import { readLongReport } from '../examples/context-management/main.js';
 import { approveTransfer, transfers } from '../examples/human-in-the-loop/main.js';
 import { acrossProviders } from '../examples/providers/main.js';
 import type { ExampleOptions } from '../examples/shared/setup.js';
@@ -72,6 +73,16 @@ describe('examples/', () => {
     const tailText = (events: typeof live): string => events.map((e) => (e.type === 'text_delta' ? e.text : `<${e.type}>`)).join('');
     assert.equal(tailText(resumed), tailText(live.filter((e) => e.offset >= fromOffset)));
     assert.ok(o.printed.some((l) => l.startsWith('reconnecting: streamRun(')), o.printed.join('\n'));
+  });
+
+  test('context-management: six long pages pass the fake\'s 4,000-token window together; the run completes under its 3,000-token budget', async () => {
+    const o = options();
+    const { output, peakInputTokens } = await readLongReport(o);
+    assert.equal(output.status, 'completed', JSON.stringify(output.error));
+    assert.ok(peakInputTokens > 0 && peakInputTokens <= 3000, `peak ${peakInputTokens}`);
+    const cleared = output.stepResults.filter((s) => s.context?.clearedToolResults);
+    assert.ok(cleared.length >= 1, JSON.stringify(output.stepResults.map((s) => s.context)));
+    assert.ok(o.printed.some((l) => /^step \d+: \d+ tool results cleared, about \d+ of 3000 tokens sent$/.test(l)), o.printed.join('\n'));
   });
 
   test('structured-output: the output is the typed, checked object', async () => {

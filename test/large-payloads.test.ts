@@ -25,7 +25,8 @@ const bulky = tool({
 
 let h: Harness;
 before(async () => {
-  h = await startHarness({ tools: [bulky] });
+  // Documents far past any model's context window (900 KB a result): the fake is given a window that takes them.
+  h = await startHarness({ tools: [bulky], fake: { contextWindow: 100_000_000 } });
 });
 after(async () => {
   await h?.close();

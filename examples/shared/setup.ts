@@ -31,7 +31,7 @@ export interface ExampleSetup {
 
 export async function startExample(
   name: string,
-  options: ExampleOptions & { tools: Tool[]; anthropic?: FakeTurn[]; openai?: FakeTurn[] },
+  options: ExampleOptions & { tools: Tool[]; anthropic?: FakeTurn[]; openai?: FakeTurn[]; contextWindow?: number },
 ): Promise<ExampleSetup> {
   const printLine = options.print ?? ((line: string) => console.log(line));
   const print = (...lines: string[]): void => lines.forEach((line) => printLine(line));
@@ -39,7 +39,8 @@ export async function startExample(
   const taskQueue = `durable-agent-example-${name}`;
   const offlineAnthropic = options.offline === true || !process.env.ANTHROPIC_API_KEY;
   const offlineOpenAI = options.offline === true || !process.env.OPENAI_API_KEY;
-  const anthropicFake = offlineAnthropic ? await FakeAnthropicServer.start({ responder: scriptedResponder(options.anthropic ?? []) }) : undefined;
+  const contextWindow = options.contextWindow !== undefined ? { contextWindow: options.contextWindow } : {};
+  const anthropicFake = offlineAnthropic ? await FakeAnthropicServer.start({ responder: scriptedResponder(options.anthropic ?? []), ...contextWindow }) : undefined;
   const openaiFake = options.openai && offlineOpenAI ? await FakeOpenAIServer.start({ responder: scriptedResponder(options.openai) }) : undefined;
   if (anthropicFake || openaiFake) print('(offline: the model answers come from the fakes of durable-agent/testing, scripted)');
   // `openai/<model>` runs through @ai-sdk/openai's Chat Completions model: the fake's, or the real API's with OPENAI_API_KEY.

@@ -3,7 +3,7 @@
 // where the provider streams it) when it is cut. With fallback models, the attempts past the first model's share go to
 // the next model in the list (src/models/fallbacks.ts).
 import { Context } from '@temporalio/activity';
-import { type ModelCallInput, type ModelCallProgress, type ModelCallResult } from '../core/types.js';
+import { type ModelCallInput, type ModelCallProgress, type ModelCallResult, type ModelCallSettings } from '../core/types.js';
 import { startHeartbeatLoop, whenAborted } from './heartbeat-loop.js';
 import { stepStopped } from './step-stopped.js';
 import { recordTokens } from './agent-metrics.js';
@@ -12,6 +12,7 @@ import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { TranscriptCache } from './transcript-cache.js';
 import { checkOutput } from './output-check.js';
 import { textOf } from '../workflows/conversation.js';
+import { compactedTranscript } from '../workflows/context-window.js';
 import { cacheField, cacheTokensOf } from '../workflows/model-result.js';
 import type { ModelProviders } from '../models/providers.js';
 import type { ModelAnswer, ModelCallRequest, ModelCallSink } from '../models/model-call-request.js';
@@ -42,7 +43,12 @@ export function createModelActivity(deps: ModelActivityDeps) {
     let model = input.model;
     let classify = (err: unknown) => classifyModelError(err);
     try {
-      const [settings, messages] = await Promise.race([Promise.all([deps.transcripts.settingsOf(input), deps.transcripts.resolve(input)]), whenAborted(loop.signal)]);
+      const [runSettings, transcript] = await Promise.race([Promise.all([deps.transcripts.settingsOf(input), deps.transcripts.resolve(input)]), whenAborted(loop.signal)]);
+      // What the loop decided to send of the transcript (Task `context`); a summarisation step asks for plain text.
+      const messages = compactedTranscript(transcript, input.context);
+      const summarizing = input.context?.summarize !== undefined;
+      const { output: _output, ...plain } = runSettings;
+      const settings: ModelCallSettings = summarizing ? plain : runSettings;
       model = modelForAttempt(settings, ctx.info.attempt);
       if (model !== settings.model) progress.model = model;
       const backend = await deps.providers.backend(model, ctx.info.taskQueue);
@@ -65,7 +71,8 @@ export function createModelActivity(deps: ModelActivityDeps) {
           ? await streamMessages(backend.provider, backend.client, request, sink, { promptCaching: deps.promptCaching })
           : await streamLanguageModel(backend.provider, backend.model, request, sink);
       const { content, usage } = answer;
-      deps.transcripts.append(input, { role: 'assistant', content });
+      // A summary is not a turn of the conversation: the transcript the worker keeps does not get it.
+      if (!summarizing) deps.transcripts.append(input, { role: 'assistant', content });
       const { output } = settings;
       const result: ModelCallResult = {
         content,

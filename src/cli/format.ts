@@ -1,5 +1,6 @@
 // Plain-text rendering of steps and outputs, shared by `run`, `continue` and `show`.
 import type { RunOutput, StepResult, Usage } from '../core/types.js';
+import { describeStepContext } from '../workflows/context-window.js';
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -51,6 +52,16 @@ export function outputSummary(output: RunOutput): string {
   // agentTool calls: each is a run of its own, shown (and cancelled, continued) by its id.
   const subRuns = new Map(output.stepResults.flatMap((s) => (s.subRunId ? [[s.subRunId, s] as const] : [])));
   for (const [id, s] of subRuns) lines.push(`sub-run of step ${s.index} (${s.name}): ${id}`);
+  // Context management (Task `context`): which requests were compacted to fit the budget, and how the last one was.
+  const compacted = output.stepResults.filter((s) => s.context);
+  const last = compacted[compacted.length - 1];
+  if (last?.context) {
+    const summaries = output.stepResults.filter((s) => s.name === 'summarize').length;
+    lines.push(
+      `context: ${compacted.length} request${compacted.length === 1 ? '' : 's'} compacted from step ${compacted[0]!.index}` +
+        `${summaries ? ` (${summaries} summarize step${summaries === 1 ? '' : 's'})` : ''}; the last (step ${last.index}): ${describeStepContext(last.context)}`,
+    );
+  }
   if (output.error) lines.push(`error: ${output.error.name}: ${output.error.message}`);
   if (output.stop) {
     const { reason, limit, mode, message } = output.stop;

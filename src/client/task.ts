@@ -2,7 +2,7 @@ import type { Tool } from '../tools/tool-definition.js';
 import { toolFingerprint } from '../tools/tool-fingerprint.js';
 import { MAX_MEMORY_BYTES, type MemoryOptions } from './session-memory.js';
 import type { z } from 'zod';
-import type { OutputSpec, RunLimits, StepTimeouts, TaskSpec } from '../core/types.js';
+import type { ContextSpec, OutputSpec, RunLimits, StepTimeouts, TaskSpec } from '../core/types.js';
 import { checkLimits } from '../workflows/run-limits.js';
 import { outputSpecOf } from './output-schema.js';
 
@@ -36,6 +36,12 @@ export interface TaskOptions<O = string> {
    * long-runs guide.
    */
   continueAsNewEvery?: number;
+  /**
+   * Context management: the token budget of each model request and how the run stays under it (clear older tool
+   * results, or summarise older turns in a step of its own). Default: clear older tool results once a request would
+   * pass 80 % of what the model's window leaves after `maxTokens`.
+   */
+  context?: ContextSpec;
 }
 
 const TIMEOUT_FIELDS = ['heartbeatTimeoutMs', 'modelCallTimeoutMs', 'toolCallTimeoutMs'] as const;
@@ -51,6 +57,21 @@ function checkTimeouts(timeouts: StepTimeouts | undefined): StepTimeouts | undef
     }
   }
   return timeouts;
+}
+
+const STRATEGIES: readonly string[] = ['clear-tool-results', 'summarize', 'off'];
+
+function checkContext(context: ContextSpec | undefined): ContextSpec | undefined {
+  if (context === undefined) return undefined;
+  const { budgetTokens, strategy, keepRecent } = context;
+  if (budgetTokens !== undefined && (!Number.isInteger(budgetTokens) || budgetTokens < 1)) {
+    throw new TypeError(`Task context.budgetTokens must be a positive whole number of tokens, got ${String(budgetTokens)}.`);
+  }
+  if (strategy !== undefined && !STRATEGIES.includes(strategy)) throw new TypeError(`Task context.strategy must be one of ${STRATEGIES.join(', ')}, got ${String(strategy)}.`);
+  if (keepRecent !== undefined && (!Number.isInteger(keepRecent) || keepRecent < 1)) {
+    throw new TypeError(`Task context.keepRecent must be a positive whole number of turns, got ${String(keepRecent)}.`);
+  }
+  return { ...context };
 }
 
 function checkMemory(memory: boolean | MemoryOptions | undefined): boolean | MemoryOptions {
@@ -72,6 +93,8 @@ export class Task<O = string> {
   readonly timeouts: StepTimeouts | undefined;
   readonly memory: boolean | MemoryOptions;
   readonly limits: RunLimits | undefined;
+  /** The context budget and strategy (see TaskOptions.context). */
+  readonly context: ContextSpec | undefined;
   /** The output schema (see TaskOptions.output). */
   readonly output: z.ZodType<O> | undefined;
   readonly continueAsNewEvery: number | undefined;
@@ -104,6 +127,7 @@ export class Task<O = string> {
     this.timeouts = checkTimeouts(o.timeouts);
     this.memory = checkMemory(o.memory);
     this.limits = checkLimits(o.limits);
+    this.context = checkContext(o.context);
     this.output = o.output;
     this.continueAsNewEvery = o.continueAsNewEvery;
     this.outputSpec = o.output ? outputSpecOf(o.output, o.outputRepairs) : undefined;
@@ -123,6 +147,7 @@ export class Task<O = string> {
       ...(this.timeouts !== undefined ? { timeouts: { ...this.timeouts } } : {}),
       ...(this.outputSpec ? { output: this.outputSpec } : {}),
       ...(this.continueAsNewEvery !== undefined ? { continueAsNewEvery: this.continueAsNewEvery } : {}),
+      ...(this.context ? { context: { ...this.context } } : {}),
     };
   }
 }

@@ -171,6 +171,61 @@ export interface TaskSpec {
    * many steps; the run continues as new anyway when Temporal suggests it (history length or size).
    */
   continueAsNewEvery?: number;
+  /** How the run keeps what it sends the model under a token budget (Task `context`; src/workflows/context-window.ts). */
+  context?: ContextSpec;
+}
+
+/**
+ * How a run shrinks what it sends the model once the next request would pass its token budget:
+ * `clear-tool-results` replaces the content of older tool results with a short placeholder (the tool_use /
+ * tool_result pairs stay); `summarize` runs a summarisation model turn (a `summarize` step of its own) and sends its
+ * summary in place of the older turns; `off` sends the whole transcript every turn.
+ */
+export type ContextStrategy = 'clear-tool-results' | 'summarize' | 'off';
+
+/** Task `context`: the token budget of each request and how to stay under it. */
+export interface ContextSpec {
+  /**
+   * Estimated input tokens a request may have before the run compacts what it sends. Default: 80 % of what the model's
+   * context window leaves after `maxTokens` (windows of known models; 128,000 tokens for others).
+   */
+  budgetTokens?: number;
+  /** Default `clear-tool-results`. */
+  strategy?: ContextStrategy;
+  /**
+   * `clear-tool-results`: the most recent turns whose tool results stay whole (default 2). `summarize`: the most recent
+   * model turns sent as they are after the summary (default 2).
+   */
+  keepRecent?: number;
+}
+
+/**
+ * What a model call sends in place of the whole transcript, decided by the loop (src/workflows/context-window.ts) and
+ * applied by the worker to the transcript it resolved: the request is a pure function of the transcript and this, so
+ * what was sent can be rebuilt from history, and a continuation or fork sends the same bytes.
+ */
+export interface ContextCompaction {
+  /** The request's estimated input tokens after compaction. */
+  estimatedTokens: number;
+  /** The budget it was held to. */
+  budgetTokens: number;
+  /** Tool results whose content is replaced by a placeholder: the `results` ones in messages before `before`. */
+  cleared?: { before: number; results: number };
+  /** The messages before `through` are sent as one user message holding `text` (the task and a summarisation step's answer). */
+  summary?: { through: number; text: string };
+  /** Set on a summarisation step: the call asks the model to summarise the messages before `through`. */
+  summarize?: { through: number };
+}
+
+/** How a model step's request was compacted (StepResult.context). */
+export interface StepContext {
+  /** The request's estimated input tokens, after compaction. */
+  estimatedTokens: number;
+  budgetTokens: number;
+  /** Tool results sent as a placeholder. */
+  clearedToolResults: number;
+  /** Messages of the transcript sent as a summary (0 without one). */
+  summarizedMessages: number;
 }
 
 /** What a run remembers of its session: the earlier runs' conversations, assembled by the client at start. */
@@ -311,6 +366,8 @@ export interface ModelCallInput extends Partial<ModelCallSettings> {
      */
     toolResults?: string[];
   };
+  /** Set once the run compacts what it sends (Task `context`): how the transcript is shrunk for this call. */
+  context?: ContextCompaction;
 }
 
 /** Where a tool result left out of a model call was recorded (see ModelCallInput.transcript). */
@@ -419,6 +476,16 @@ export interface ConversationSnapshot {
    * `content`), by tool_use id: each is recorded once, as its tool step's result, in the execution named.
    */
   results?: Record<string, SnapshotResult>;
+  /** The context management in effect at the boundary (the compaction and its calibration), so the requests go on alike. */
+  context?: ContextWindowState;
+}
+
+/** What a run's context management has decided so far (src/workflows/context-window.ts), carried across a continue-as-new. */
+export interface ContextWindowState {
+  cleared?: { before: number; results: number };
+  summary?: { through: number; text: string };
+  /** Tokens the character estimate missed in the last call that reported usage. */
+  overhead: number;
 }
 
 /** A tool result a snapshot refers to: the step's activity id and a digest of its content, and the execution that recorded it. */
@@ -459,6 +526,8 @@ export interface StepResult {
   /** Tool result text or, for a model step, the text it produced. */
   output?: string;
   error?: string;
+  /** Model and summarize steps whose request was compacted to fit the run's context budget (Task `context`). */
+  context?: StepContext;
 }
 
 /** Why a run failed: the stable error name and its message, and the step it failed in. */

@@ -1,6 +1,7 @@
 // What users read of a run, projected from its ExecutionRecords (src/history/decode.ts): each step's StepResult and
 // the run's RunOutput — what do() returns, what `durable-agent show` prints, what streaming ends with. Pure.
-import { RunStatus, STEP_ACTIVITY, type MessageParam, type Requirement, type RequirementKind, type RunOutput, type StepOutcome, type StepResult, type ToolCallInput, type ToolCallResult, type Usage } from '../core/types.js';
+import { RunStatus, STEP_ACTIVITY, type MessageParam, type ModelCallInput, type Requirement, type RequirementKind, type RunOutput, type StepOutcome, type StepResult, type ToolCallInput, type ToolCallResult, type Usage } from '../core/types.js';
+import { stepContextOf } from '../workflows/context-window.js';
 import { replayConversation, textOf, type ToolStepPlan } from '../workflows/conversation.js';
 import { mapToolResults } from '../workflows/recorded-results.js';
 import { requirementOf } from '../workflows/requirements.js';
@@ -38,6 +39,7 @@ function stepModel(activity: ActivityRecord): string | undefined {
 export function stepResultOf(activity: ActivityRecord, execution: number): StepResult {
   const isModel = activity.activityType === STEP_ACTIVITY.model;
   const toolInput = activity.input as ToolCallInput;
+  const context = isModel ? (activity.input as ModelCallInput).context : undefined;
   const usage = activityUsage(activity);
   const model = isModel ? stepModel(activity) : undefined;
   const output =
@@ -49,7 +51,7 @@ export function stepResultOf(activity: ActivityRecord, execution: number): StepR
   const started = activity.startedAt ?? activity.scheduledAt;
   return {
     index: activity.input.stepIndex,
-    name: isModel ? 'model' : `tool:${toolInput.toolName}`,
+    name: isModel ? (context?.summarize ? 'summarize' : 'model') : `tool:${toolInput.toolName}`,
     status: activity.status,
     activityId: activity.activityId,
     execution,
@@ -59,6 +61,7 @@ export function stepResultOf(activity: ActivityRecord, execution: number): StepR
     ...(started && activity.endedAt ? { durationMs: Date.parse(activity.endedAt) - Date.parse(started) } : {}),
     ...(usage ? { usage } : {}),
     ...(model ? { model } : {}),
+    ...(context ? { context: stepContextOf(context) } : {}),
     ...(isModel ? {} : { toolUseId: toolInput.toolUseId, toolInput: toolInput.input }),
     ...(activity.subRunId ? { subRunId: activity.subRunId } : {}),
     ...(output !== undefined ? { output } : {}),

@@ -9,7 +9,8 @@ export interface ModelStepPlan {
   index: number;
   turn: number;
   activityId: string;
-  name: 'model';
+  /** `summarize`: the summarisation turn before model step `index` (src/workflows/context-window.ts). */
+  name: 'model' | 'summarize';
 }
 
 export interface ToolStepPlan {
@@ -26,6 +27,11 @@ export type StepPlan = ModelStepPlan | ToolStepPlan;
 
 export function modelActivityId(index: number): string {
   return `step-${index}-model`;
+}
+
+/** The activity id of the summarisation step that comes before model step `index` (Task `context`, strategy `summarize`). */
+export function summarizeActivityId(index: number): string {
+  return `step-${index}-summarize`;
 }
 
 export function toolActivityId(index: number, toolName: string, toolUseId: string): string {

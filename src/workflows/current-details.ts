@@ -3,6 +3,7 @@
 // grows — the task, the model's turns, each tool call with its input, status and result — truncated to stay readable.
 // Pure: a function of the loop's state.
 import type { ContentBlockParam, MessageParam, RunStatus, StepResult } from '../core/types.js';
+import { describeStepContext } from './context-window.js';
 
 export interface DetailsState {
   status: RunStatus;
@@ -85,6 +86,9 @@ export function renderCurrentDetails(state: DetailsState): string {
   // Tool calls still running have no result yet: list them where the transcript will show their results.
   const running = state.steps.filter((s) => s.status === 'running').map((s) => `${s.name} (step ${s.index})`);
   if (running.length) header.push(`**Running:** ${running.join(', ')}`);
+  // What the last compacted request sent (Task `context`): the transcript below is the whole one, as history has it.
+  const compacted = state.steps.filter((s) => s.context).at(-1);
+  if (compacted?.context) header.push(`**Context:** step ${compacted.index} (${compacted.name}): ${describeStepContext(compacted.context)}`);
   // Keep the task and as many of the latest turns as fit; render newest first so a long run costs only what is shown.
   const budget = TOTAL_LIMIT - header.join('\n\n').length;
   const task = state.messages[0] ? renderBlocks(state.messages[0].role, state.messages[0].content, steps, true).join('\n\n') : '';

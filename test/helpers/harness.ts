@@ -8,7 +8,7 @@ import { Agent, type AgentOptions } from '../../src/client/agent.js';
 import type { Tool } from '../../src/tools/tool-definition.js';
 import { createWorker, type CreateWorkerOptions } from '../../src/worker/create-worker.js';
 import { otlpEndpointConfigured } from '../../src/worker/tracing.js';
-import { FakeAnthropicServer } from '../../src/testing/fake-anthropic/index.js';
+import { FakeAnthropicServer, type FakeAnthropicOptions } from '../../src/testing/fake-anthropic/index.js';
 import { workflowBundle } from './bundle.js';
 import { startLocal, startTimeSkipping } from './servers.js';
 
@@ -35,6 +35,8 @@ export interface HarnessOptions {
   uiCodecEndpoint?: string;
   /** Used by the worker and by `client` (then a client of its own; `env.client` stays plain). */
   dataConverter?: DataConverter;
+  /** Options of the fake Anthropic server (e.g. a small context window). */
+  fake?: Omit<FakeAnthropicOptions, 'port'>;
 }
 
 let queues = 0;
@@ -47,7 +49,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           ...(options.uiPort ? { uiPort: options.uiPort } : {}),
           ...(options.uiCodecEndpoint ? { uiCodecEndpoint: options.uiCodecEndpoint } : {}),
         });
-  const fake = await FakeAnthropicServer.start();
+  const fake = await FakeAnthropicServer.start(options.fake);
   const taskQueue = `agent-test-${process.pid}-${++queues}`;
   // As in production: a worker that traces runs the traced bundle, any other the untraced one.
   const bundles = { traced: await workflowBundle(), untraced: await workflowBundle(undefined, { tracing: false }) };

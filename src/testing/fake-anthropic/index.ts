@@ -7,3 +7,5 @@ export type { FakeAnthropicOptions, FakeApi, FakeFault, FakePromptCacheOptions, 
 export { FakePromptCache, minCacheableTokens } from './prompt-cache.js';
 export { isBedrockClaudeModel, BEDROCK_ANTHROPIC_VERSION } from './bedrock.js';
 export { isVertexClaudeModel, VERTEX_ANTHROPIC_VERSION } from './vertex.js';
+export { CLAUDE_CONTEXT_WINDOW } from './context-window.js';
+export type { FakeContextWindows } from '../fake-context-window.js';

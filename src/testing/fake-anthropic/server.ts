@@ -11,6 +11,7 @@ import { estimateTokens } from './turns.js';
 import type { FakeAnthropicOptions, FakeTurn, RecordedRequest } from './types.js';
 import { objectBody, type ApiSurface, type WireResponse } from './surface.js';
 import { vertexSurface } from './vertex.js';
+import { contextWindowProblem } from './context-window.js';
 import { buildMessage, outputChars, streamEvents } from './wire.js';
 
 /** The surfaces the fake serves, tried in order by each request's method and path. */
@@ -76,6 +77,12 @@ export class FakeAnthropicServer extends FakeModelServer<RecordedRequest> {
     res.end(response.body);
   }
 
+  /** The 400 of a prompt over the model's context window (options.contextWindow; context-window.ts). */
+  private windowRefusal(body: RecordedRequest['body']): { status: number; message: string } | undefined {
+    const message = contextWindowProblem(body, this.options.contextWindow);
+    return message === undefined ? undefined : { status: 400, message };
+  }
+
   protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === 'GET' && req.url === '/health') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -109,9 +116,10 @@ export class FakeAnthropicServer extends FakeModelServer<RecordedRequest> {
       stream: request.stream,
       turn: turnOf(body.messages),
     });
-    if (request.refusal) {
-      record.invalid = request.refusal.message;
-      FakeAnthropicServer.send(res, surface.error(request.refusal.status, request.refusal.message));
+    const refusal = request.refusal ?? this.windowRefusal(body);
+    if (refusal) {
+      record.invalid = refusal.message;
+      FakeAnthropicServer.send(res, surface.error(refusal.status, refusal.message));
       record.completed = true;
       return;
     }

@@ -1,5 +1,6 @@
 // The fake's vocabulary: scripted turns, injected faults and the record of what it received.
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
+import type { FakeContextWindows } from '../fake-context-window.js';
 
 /** Token usage as the fake reports it (the API's field names). */
 export interface FakeUsage {
@@ -104,4 +105,10 @@ export interface FakeAnthropicOptions {
   chunkDelayMs?: number;
   /** The prompt cache's minimum cacheable length and clock (see prompt-cache.ts). */
   promptCache?: FakePromptCacheOptions;
+  /**
+   * Context windows in tokens (the fake's count, about four characters a token): one for every model, or by model id.
+   * A prompt over its model's window, or one that leaves less than `max_tokens` of room, gets the API's 400
+   * invalid_request_error ("prompt is too long: N tokens > M maximum"). Default 200,000 (every Claude model's window).
+   */
+  contextWindow?: FakeContextWindows;
 }

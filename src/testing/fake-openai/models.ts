@@ -33,3 +33,11 @@ export function isReasoningModel(model: string): boolean {
 export function modelObject(id: string): { id: string; object: 'model'; created: number; owned_by: string } {
   return { id, object: 'model', created: 1_700_000_000, owned_by: 'system' };
 }
+
+/** A model's context window in tokens as OpenAI documents it (gpt-5: 400k, gpt-4.1: about 1M, gpt-4o: 128k, o-series: 200k). */
+export function openAIContextWindow(model: string): number {
+  if (/^gpt-5(-|$)/.test(model)) return 400_000;
+  if (/^gpt-4\.1(-|$)/.test(model)) return 1_047_576;
+  if (/^o\d(-|$)/.test(model)) return 200_000;
+  return 128_000;
+}

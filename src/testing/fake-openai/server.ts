@@ -6,8 +6,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerFaultBefore, delay, FakeModelServer, headersOf, readBody, recordRequest, sendJson, turnOf, writeStream, type HttpFault } from '../fake-http.js';
 import { estimateTokens } from '../fake-anthropic/turns.js';
 import type { FakeTurn } from '../fake-anthropic/types.js';
-import { listedModels, modelAccepted, modelObject } from './models.js';
-import { requestProblem } from './request-rules.js';
+import { contextWindowOf } from '../fake-context-window.js';
+import { listedModels, modelAccepted, modelObject, openAIContextWindow } from './models.js';
+import { requestProblem, type OpenAIRefusal } from './request-rules.js';
 import type { ChatCompletionRequest, FakeOpenAIOptions, OpenAIRecordedRequest } from './types.js';
 import { buildCompletion, errorBody, outputChars, SSE_DONE, sseData, streamChunks } from './wire.js';
 
@@ -63,6 +64,15 @@ export class FakeOpenAIServer extends FakeModelServer<OpenAIRecordedRequest> {
     else sendJson(res, 404, errorBody(404, `The model '${id}' does not exist`, 'model', 'model_not_found'));
   }
 
+  /** The 400 context_length_exceeded of a prompt over the model's context window (options.contextWindow). */
+  private windowRefusal(body: ChatCompletionRequest): OpenAIRefusal | undefined {
+    const window = contextWindowOf(body.model, this.options.contextWindow, openAIContextWindow);
+    const tokens = estimateTokens(body).input_tokens;
+    if (tokens <= window) return undefined;
+    const message = `This model's maximum context length is ${window} tokens. However, your messages resulted in ${tokens} tokens. Please reduce the length of the messages.`;
+    return { status: 400, message, param: 'messages', code: 'context_length_exceeded' };
+  }
+
   private async complete(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     let body: ChatCompletionRequest;
@@ -74,7 +84,7 @@ export class FakeOpenAIServer extends FakeModelServer<OpenAIRecordedRequest> {
     }
     const headers = headersOf(req);
     const record = recordRequest(this.requests, res, { body, headers, stream: body?.stream === true, turn: turnOf(body?.messages) });
-    const refusal = requestProblem(body, headers, this.options);
+    const refusal = requestProblem(body, headers, this.options) ?? this.windowRefusal(body);
     if (refusal) {
       record.invalid = refusal.message;
       sendJson(res, refusal.status, errorBody(refusal.status, refusal.message, refusal.param, refusal.code));

@@ -2,6 +2,7 @@
 // options. Turns and faults are the script vocabulary the Anthropic fake defines (../fake-anthropic/types.ts), which
 // is provider-neutral: one script drives both fakes.
 import type { FakeTurn } from '../fake-anthropic/types.js';
+import type { FakeContextWindows } from '../fake-context-window.js';
 import type { FakeRequestRecord } from '../fake-http.js';
 
 /** A tool call an assistant message made. */
@@ -73,4 +74,10 @@ export interface FakeOpenAIOptions {
   models?: readonly string[] | '*';
   /** The one API key accepted (401 invalid_api_key for another). Default: any bearer key. */
   apiKey?: string;
+  /**
+   * Context windows in tokens (the fake's count, about four characters a token): one for every model, or by model id.
+   * A prompt over its model's window gets the API's 400 context_length_exceeded. Default: the model's documented
+   * window (gpt-5 400k, gpt-4.1 about 1M, o-series 200k, others 128k).
+   */
+  contextWindow?: FakeContextWindows;
 }

@@ -11,7 +11,9 @@ import {
   type StepResult,
 } from '../../core/types.js';
 import { MODEL_ACTIVITY_OPTIONS, TOOL_ACTIVITY_OPTIONS, withFallbacks, withTimeouts } from '../activity-options.js';
+import { ContextWindow } from '../context-window.js';
 import { Conversation } from '../conversation.js';
+import { modelCallSettings } from '../model-call-settings.js';
 import { describeStop, RunStopper } from '../run-stop.js';
 import type { LoopToolPolicy } from '../temporal-tools.js';
 import { answerQueries, showDetails } from './live-status.js';
@@ -39,6 +41,8 @@ export class RunContext {
   readonly execution: number;
   readonly maxSteps: number;
   readonly conversation: Conversation;
+  /** What the model calls send: the budget, what was cleared or summarised (Task `context`; context-window.ts). */
+  readonly contextWindow: ContextWindow;
   /** The steps this execution ran or runs (the seed's previous steps come before them). */
   readonly liveSteps: StepResult[] = [];
   /** Runs recorded before tools were resolved on the worker use the policy their input carries; newer ones the worker's. */
@@ -69,6 +73,9 @@ export class RunContext {
     // A run that continued as new: its worker asks the transcript query for the snapshot's messages rather than have
     // the first model call write them into this execution's history again.
     if (this.seed?.snapshot) this.sentMessages = this.seed.snapshot.messages.length;
+    const { model, maxTokens, system } = modelCallSettings(input);
+    this.contextWindow = new ContextWindow(this.task.context, model, maxTokens, system, this.task.description);
+    if (this.seed?.snapshot?.context) this.contextWindow.restore(this.seed.snapshot.context);
     this.toolPolicies = new Map<string, LoopToolPolicy>(this.task.tools.map((ref) => [ref.name, ref]));
     this.runId = workflowInfo().workflowId;
     this.modelOptions = withFallbacks(withTimeouts(MODEL_ACTIVITY_OPTIONS, 'model', this.task.timeouts), input.fallbacks);

@@ -43,7 +43,7 @@ export function nextSeed(ctx: RunContext): ContinuationSeed {
     usage: ctx.stopper.usage,
     executions: ctx.execution,
     continuedFrom: info.runId,
-    snapshot: byReference(ctx, ctx.conversation.snapshot(info.runId)),
+    snapshot: { ...byReference(ctx, ctx.conversation.snapshot(info.runId)), context: ctx.contextWindow.state() },
     ...(seed?.redirects ? { redirects: seed.redirects } : {}),
     elapsedMs: (seed?.elapsedMs ?? 0) + Math.max(0, new Date().getTime() - info.startTime.getTime()),
   };

@@ -1,7 +1,7 @@
 // What the run shows while it runs: the steps, transcript and call-settings queries, the Web UI's "Current Details"
 // (status, reason and the transcript so far) and the status search attribute. None of it is a command but the upsert.
 import { CancellationScope, isCancellation, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import type { RunStatus, StepResult } from '../../core/types.js';
+import type { RunStatus, StepContext, StepResult } from '../../core/types.js';
 import type { StepPlan } from '../conversation.js';
 import { callSettingsQuery, LEGACY_NAMES, statusSearchAttribute, stepsQuery, transcriptQuery } from '../definitions.js';
 import { renderCurrentDetails } from '../current-details.js';
@@ -53,8 +53,11 @@ export function markStatus(ctx: RunContext, status: RunStatus, reason?: string):
   if (ctx.input.searchAttributes) upsertSearchAttributes([{ key: statusSearchAttribute, value: status }]);
 }
 
-/** Runs a step's call as a live step: listed while it runs, then completed, cancelled or error. */
-export async function track<T>(ctx: RunContext, plan: StepPlan, call: () => Promise<T>, subRunId?: string): Promise<T> {
+/**
+ * Runs a step's call as a live step: listed while it runs, then completed, cancelled or error. `context`: how a model
+ * step's request was compacted (as the history reader reports it).
+ */
+export async function track<T>(ctx: RunContext, plan: StepPlan, call: () => Promise<T>, subRunId?: string, context?: StepContext): Promise<T> {
   const step: StepResult = {
     index: plan.index,
     name: plan.name,
@@ -65,6 +68,7 @@ export async function track<T>(ctx: RunContext, plan: StepPlan, call: () => Prom
     ...(plan.kind === 'tool' ? { toolUseId: plan.toolUseId, toolInput: plan.input } : {}),
     // As the history reader reports it, so a live view of an agentTool's step links its sub-run while it runs.
     ...(subRunId !== undefined ? { subRunId } : {}),
+    ...(context ? { context } : {}),
   };
   ctx.liveSteps.push(step);
   showDetails(ctx);

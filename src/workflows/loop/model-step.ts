@@ -2,13 +2,15 @@
 // activity that carries only the messages the worker was not sent yet.
 import { ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
 import type { AgentActivities } from '../../activities/contract.js';
-import { FailureTypes, type ModelCallInput, type ModelCallResult } from '../../core/types.js';
+import { FailureTypes, type ContextCompaction, type ModelCallInput, type ModelCallResult } from '../../core/types.js';
+import { stepContextOf } from '../context-window.js';
 import type { ModelStepPlan, ToolStepPlan } from '../conversation.js';
 import { leanModelCall, leanOptions } from '../lean-step-commands.js';
 import { modelCallSettings } from '../model-call-settings.js';
 import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from '../../core/payload-size.js';
 import { referToRecordedResults } from '../recorded-results.js';
 import type { RunContext } from './context.js';
+import { fitContext } from './context-step.js';
 import { showDetails, track } from './live-status.js';
 import { PATCHES } from './patches.js';
 
@@ -16,14 +18,17 @@ import { PATCHES } from './patches.js';
 export async function modelTurn(ctx: RunContext): Promise<{ result: ModelCallResult; tools: ToolStepPlan[] }> {
   const { conversation } = ctx;
   const plan = conversation.planModelStep();
+  const context = await fitContext(ctx, plan, modelCall);
   const recorded = ctx.seeded(plan.activityId);
   let result: ModelCallResult;
   if (recorded?.kind === 'model') {
     result = recorded.result;
   } else {
-    result = await track(ctx, plan, modelCall(ctx, plan));
+    const compacted = context && patched(PATCHES.contextCompaction.id) ? context : undefined;
+    result = await track(ctx, plan, modelCall(ctx, plan, compacted), undefined, compacted && stepContextOf(compacted));
     ctx.stopper.addUsage(result.usage);
   }
+  ctx.contextWindow.calibrate(result);
   const tools = conversation.applyModelResult(result);
   showDetails(ctx);
   // The worker that made the call keeps its own answer with the transcript, so the next call need not carry it
@@ -34,9 +39,10 @@ export async function modelTurn(ctx: RunContext): Promise<{ result: ModelCallRes
 
 /**
  * The callModel activity of a turn no earlier execution completed, ready to schedule: it carries only the messages
- * the worker was not sent yet (from here on they count as sent).
+ * the worker was not sent yet (from here on they count as sent), and how to compact the transcript when the run's
+ * context budget asks for it (a summarisation step's too).
  */
-function modelCall(ctx: RunContext, plan: ModelStepPlan): () => Promise<ModelCallResult> {
+export function modelCall(ctx: RunContext, plan: ModelStepPlan, context?: ContextCompaction): () => Promise<ModelCallResult> {
   const { conversation, input } = ctx;
   const base = ctx.sentMessages;
   const messages = conversation.messages.slice(base);
@@ -45,7 +51,7 @@ function modelCall(ctx: RunContext, plan: ModelStepPlan): () => Promise<ModelCal
   const { callModel } = proxyActivities<AgentActivities>({
     ...(lean ? leanOptions(ctx.modelOptions) : ctx.modelOptions),
     activityId: plan.activityId,
-    summary: `model ${input.model} turn ${plan.turn + 1}`,
+    summary: `${plan.name === 'summarize' ? 'summarize before' : 'model'} ${input.model} turn ${plan.turn + 1}`,
   });
   const callInput: ModelCallInput = {
     runId: ctx.runId,
@@ -53,6 +59,7 @@ function modelCall(ctx: RunContext, plan: ModelStepPlan): () => Promise<ModelCal
     turn: plan.turn,
     ...modelCallSettings(input),
     transcript: { base, messages },
+    ...(context ? { context } : {}),
   };
   checkPayloadSize(callInput, plan);
   const transcript = referToRecordedResults(callInput.transcript, ctx.toolStepsRun);

@@ -46,6 +46,9 @@ export const PATCHES = {
     histories: [
       'checkpoint-cancelled.json',
       'checkpoint-continued.json',
+      'context-cleared-cancelled.json',
+      'context-cleared-continued.json',
+      'context-summarized.json',
       'continued-as-new-first.json',
       'continued-as-new-middle.json',
       'handler-names-confirmed.json',
@@ -111,6 +114,9 @@ export const PATCHES = {
     where: 'loop/model-step.ts',
     since: '6041ec0',
     histories: [
+      'context-cleared-cancelled.json',
+      'context-cleared-continued.json',
+      'context-summarized.json',
       'history-dedup-tool-results.json',
       'history-ratio-lean-cancelled.json',
       'history-ratio-lean-continued.json',
@@ -125,6 +131,9 @@ export const PATCHES = {
     where: 'loop/model-step.ts, loop/tool-step.ts',
     since: 'f988822',
     histories: [
+      'context-cleared-cancelled.json',
+      'context-cleared-continued.json',
+      'context-summarized.json',
       'continued-as-new-first.json',
       'continued-as-new-middle.json',
       'history-ratio-lean-cancelled.json',
@@ -140,6 +149,9 @@ export const PATCHES = {
     where: 'run-stop.ts',
     since: 'd815f87',
     histories: [
+      'context-cleared-cancelled.json',
+      'context-cleared-continued.json',
+      'context-summarized.json',
       'continued-as-new-first.json',
       'continued-as-new-middle.json',
       'history-ratio-lean-cancelled.json',
@@ -161,6 +173,15 @@ export const PATCHES = {
     histories: ['continued-as-new-first.json', 'continued-as-new-middle.json'],
     stage: 'patched',
     deprecateWhen: WHEN('can-31'),
+  },
+  contextCompaction: {
+    id: 'durable-agent/context-compaction',
+    changed: 'model calls over the context budget carry how to compact the transcript; the summarize strategy\'s summarisation step',
+    where: 'loop/model-step.ts, loop/context-step.ts',
+    since: 'compact-31',
+    histories: ['context-cleared-cancelled.json', 'context-cleared-continued.json', 'context-summarized.json'],
+    stage: 'patched',
+    deprecateWhen: WHEN('compact-31'),
   },
 } as const satisfies Record<string, Patch>;
 

@@ -1,0 +1,248 @@
+// Context management: what a run sends the model stays under a token budget (Task `context`). The loop decides, before
+// each model step, how to shrink the request (ContextWindow.plan); the worker applies that decision to the transcript
+// it resolved (compactedTranscript). Both are pure functions of the transcript, the run's input and the usage earlier
+// calls recorded, so the request is rebuilt from history byte for byte: a replay, a continuation or a fork sends what
+// the first execution sent. Bundle-safe: no I/O.
+import type { ContentBlockParam, ContextCompaction, ContextSpec, ContextStrategy, ContextWindowState, MessageParam, ModelCallResult, StepContext, Usage } from '../core/types.js';
+
+/** Characters a token, the estimator's ratio before the first reported usage calibrates it. */
+export const CHARS_PER_TOKEN = 4;
+/** Share of the room the model's window leaves after `maxTokens` that the default budget takes. */
+export const DEFAULT_BUDGET_SHARE = 0.8;
+/** Turns kept as they are (tool results whole, or after a summary) by default. */
+export const DEFAULT_KEEP_RECENT = 2;
+/** The window of a model none of KNOWN_WINDOWS matches. */
+export const DEFAULT_CONTEXT_WINDOW = 128_000;
+
+/** Context windows of known model families, by a pattern of the run's model id (first match wins). */
+const KNOWN_WINDOWS: readonly (readonly [RegExp, number])[] = [
+  [/claude/, 200_000],
+  [/gpt-5/, 400_000],
+  [/gpt-4\.1/, 1_047_576],
+  [/gpt-4o/, 128_000],
+  [/(^|\/)o\d(-|$)/, 200_000],
+  [/gemini/, 1_048_576],
+];
+
+/** The instruction a summarisation step adds after the turns it summarises. */
+export const SUMMARIZE_INSTRUCTION =
+  'Summarise the conversation above so that the work can go on from your summary alone: what was asked, what was done, ' +
+  'every result and fact still needed, and what is left to do. Answer with the summary only; do not call tools.';
+
+/** The model's context window in tokens, from the table of known families. */
+export function contextWindowOf(model: string): number {
+  return KNOWN_WINDOWS.find(([pattern]) => pattern.test(model))?.[1] ?? DEFAULT_CONTEXT_WINDOW;
+}
+
+/** The budget of each request: the task's, else a safe share of what the model's window leaves after `maxTokens`. */
+export function budgetOf(spec: ContextSpec | undefined, model: string, maxTokens: number): number {
+  if (spec?.budgetTokens !== undefined) return spec.budgetTokens;
+  return Math.floor(Math.max(0, contextWindowOf(model) - maxTokens) * DEFAULT_BUDGET_SHARE);
+}
+
+/** The placeholder a cleared tool result is sent as. */
+export function clearedPlaceholder(chars: number, toolName: string): string {
+  return `[tool result cleared to fit the context window: ${chars} characters of ${toolName} output]`;
+}
+
+function charsOf(content: unknown): number {
+  return typeof content === 'string' ? content.length : JSON.stringify(content ?? '').length;
+}
+
+/** The messages with the content of every tool_result block before `before` replaced by its placeholder. */
+function clearToolResults(messages: MessageParam[], before: number): MessageParam[] {
+  const names = new Map<string, string>();
+  return messages.map((message, index) => {
+    if (typeof message.content === 'string') return message;
+    if (message.role === 'assistant') {
+      for (const block of message.content) if (block.type === 'tool_use') names.set(block.id, block.name);
+      return message;
+    }
+    if (index >= before || !message.content.some((block) => block.type === 'tool_result')) return message;
+    const content = message.content.map((block): ContentBlockParam => {
+      if (block.type !== 'tool_result') return block;
+      const placeholder = clearedPlaceholder(charsOf(block.content), names.get(block.tool_use_id) ?? 'the tool');
+      return { type: 'tool_result', tool_use_id: block.tool_use_id, content: placeholder, ...(block.is_error !== undefined ? { is_error: block.is_error } : {}) };
+    });
+    return { role: 'user', content };
+  });
+}
+
+/** The user message with `text` added after its blocks (tool results first, as the API wants them). */
+function withText(message: MessageParam, text: string): MessageParam {
+  const blocks: ContentBlockParam[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : [...message.content];
+  return { role: 'user', content: [...blocks, { type: 'text', text }] };
+}
+
+/**
+ * What a model call sends, given the whole transcript and the loop's decision: older tool results cleared, the turns a
+ * summary covers replaced by it, and on a summarisation step the turns it summarises followed by the instruction.
+ */
+export function compactedTranscript(messages: MessageParam[], context: ContextCompaction | undefined): MessageParam[] {
+  if (!context) return messages;
+  const cleared = context.cleared ? clearToolResults(messages, context.cleared.before) : messages;
+  const from = context.summary?.through ?? 0;
+  const end = context.summarize?.through ?? cleared.length;
+  const kept = cleared.slice(from, end);
+  const sent: MessageParam[] = context.summary ? [{ role: 'user', content: context.summary.text }, ...kept] : kept;
+  if (!context.summarize) return sent;
+  const last = sent[sent.length - 1];
+  if (last?.role !== 'user') throw new Error('a summarisation step must summarise turns that end with a user message');
+  return [...sent.slice(0, -1), withText(last, SUMMARIZE_INSTRUCTION)];
+}
+
+/** The user message a summary is sent as: the task, then the summary. */
+export function summaryText(task: string, summary: string): string {
+  return `The earlier turns of this conversation were summarised to fit the context window.\n\nThe task:\n${task}\n\nSummary of the work so far:\n${summary}`;
+}
+
+/** Input tokens a call's usage reports, prompt-cache reads and writes included. */
+function inputTokensOf(usage: Usage): number {
+  return usage.inputTokens + (usage.cacheReadInputTokens ?? 0) + (usage.cacheCreationInputTokens ?? 0);
+}
+
+/** What the next model step sends, and the summarisation step to run before it, if one is due. */
+export interface ContextPlan {
+  /** The compaction the call carries; undefined while the run has never had to compact. */
+  compaction?: ContextCompaction;
+  /**
+   * Run a summarisation step of the messages before `through` first (strategy `summarize`; `compaction` is that step's),
+   * then plan again.
+   */
+  summarize?: { through: number };
+}
+
+/**
+ * The loop's context state for one execution: what it has cleared or summarised so far and the estimator's
+ * calibration. Driven in step order by the loop, for seeded steps too, so every execution reaches the same state.
+ *
+ * The estimate is the request's characters (messages and system prompt as JSON) over four, plus what the last model
+ * call's reported usage showed the estimate to miss (tool definitions, a tokenizer denser than four characters).
+ */
+export class ContextWindow {
+  readonly budgetTokens: number;
+  readonly strategy: ContextStrategy;
+  private readonly keepRecent: number;
+  private cleared: { before: number; results: number } | undefined;
+  private summary: { through: number; text: string } | undefined;
+  /** Tokens the character estimate missed in the last call the API reported usage for. */
+  private overhead = 0;
+  /** The character estimate of the last call planned (the call `calibrate` reads the usage of). */
+  private lastCharsEstimate: number | undefined;
+
+  constructor(
+    spec: ContextSpec | undefined,
+    model: string,
+    maxTokens: number,
+    private readonly system: string | undefined,
+    private readonly task: string,
+  ) {
+    this.budgetTokens = budgetOf(spec, model, maxTokens);
+    this.strategy = spec?.strategy ?? 'clear-tool-results';
+    this.keepRecent = Math.max(1, spec?.keepRecent ?? DEFAULT_KEEP_RECENT);
+  }
+
+  /** The compaction in effect (cleared results, summary), with the estimate of the request it makes. */
+  private current(messages: MessageParam[]): ContextCompaction {
+    const base = { estimatedTokens: 0, budgetTokens: this.budgetTokens, ...(this.cleared ? { cleared: this.cleared } : {}), ...(this.summary ? { summary: this.summary } : {}) };
+    return { ...base, estimatedTokens: this.estimate(compactedTranscript(messages, base)) };
+  }
+
+  private charsEstimate(sent: MessageParam[]): number {
+    return Math.ceil((JSON.stringify(sent).length + (this.system?.length ?? 0)) / CHARS_PER_TOKEN);
+  }
+
+  private estimate(sent: MessageParam[]): number {
+    return this.charsEstimate(sent) + this.overhead;
+  }
+
+  /**
+   * Before a model step: what its request sends. Over the budget, the strategy shrinks it: older tool results are
+   * cleared, or (`summarize`, when `summarizeAllowed`) a summarisation step is asked for first.
+   */
+  plan(messages: MessageParam[], summarizeAllowed = true): ContextPlan {
+    let compaction = this.current(messages);
+    if (compaction.estimatedTokens > this.budgetTokens && this.strategy !== 'off') {
+      const through = this.strategy === 'summarize' && summarizeAllowed ? this.summaryCut(messages) : undefined;
+      if (through !== undefined) {
+        const summarize = { ...compaction, summarize: { through } };
+        return { compaction: { ...summarize, estimatedTokens: this.estimate(compactedTranscript(messages, summarize)) }, summarize: { through } };
+      }
+      for (let keep = this.keepRecent; keep >= 1 && compaction.estimatedTokens > this.budgetTokens; keep--) {
+        const cleared = this.clearCut(messages, keep);
+        if (cleared && cleared.before > (this.cleared?.before ?? 0)) {
+          this.cleared = cleared;
+          compaction = this.current(messages);
+        }
+      }
+    }
+    const active = compaction.cleared !== undefined || compaction.summary !== undefined;
+    this.lastCharsEstimate = compaction.estimatedTokens - this.overhead;
+    return active ? { compaction } : {};
+  }
+
+  /** The decisions so far, for the next execution when the run continues as new (src/workflows/loop/continue-as-new.ts). */
+  state(): ContextWindowState {
+    return { ...(this.cleared ? { cleared: this.cleared } : {}), ...(this.summary ? { summary: this.summary } : {}), overhead: this.overhead };
+  }
+
+  /** Takes up the decisions an earlier execution made (its snapshot's `context`). */
+  restore(state: ContextWindowState): void {
+    this.cleared = state.cleared;
+    this.summary = state.summary;
+    this.overhead = state.overhead;
+  }
+
+  /** After a summarisation step: its answer stands for the messages before `through` from now on. */
+  applySummary(through: number, summary: string): void {
+    this.summary = { through, text: summaryText(this.task, summary) };
+  }
+
+  /** After a model step (not a summarisation step): what its reported usage says the estimate missed. */
+  calibrate(result: ModelCallResult): void {
+    if (this.lastCharsEstimate === undefined) return;
+    this.overhead = Math.max(0, inputTokensOf(result.usage) - this.lastCharsEstimate);
+  }
+
+  /** Where clearing keeps the tool results of the last `keep` turns: the boundary and the results before it. */
+  private clearCut(messages: MessageParam[], keep: number): { before: number; results: number } | undefined {
+    const withResults = messages.flatMap((message, index) => (resultsIn(message) > 0 ? [index] : []));
+    const before = withResults[withResults.length - keep];
+    if (before === undefined) return undefined;
+    const results = messages.slice(0, before).reduce((sum, message) => sum + resultsIn(message), 0);
+    return results > 0 ? { before, results } : undefined;
+  }
+
+  /** Where a summary would end: at the `keepRecent`-th last model turn, if that summarises something new. */
+  private summaryCut(messages: MessageParam[]): number | undefined {
+    const turns = messages.flatMap((message, index) => (message.role === 'assistant' ? [index] : []));
+    for (let keep = this.keepRecent; keep >= 1; keep--) {
+      const through = turns[turns.length - keep];
+      if (through !== undefined && through > (this.summary?.through ?? 0) + 1) return through;
+    }
+    return undefined;
+  }
+}
+
+function resultsIn(message: MessageParam): number {
+  return message.role === 'user' && typeof message.content !== 'string' ? message.content.filter((block) => block.type === 'tool_result').length : 0;
+}
+
+/** What a step's result shows of its request's compaction. */
+export function stepContextOf(context: ContextCompaction): StepContext {
+  return {
+    estimatedTokens: context.estimatedTokens,
+    budgetTokens: context.budgetTokens,
+    clearedToolResults: context.cleared?.results ?? 0,
+    summarizedMessages: context.summarize?.through ?? context.summary?.through ?? 0,
+  };
+}
+
+/** One line on a step's compaction, for `show` and the Web UI's Current Details. */
+export function describeStepContext(context: StepContext): string {
+  const parts = [
+    ...(context.summarizedMessages ? [`${context.summarizedMessages} messages summarised`] : []),
+    ...(context.clearedToolResults ? [`${context.clearedToolResults} tool results cleared`] : []),
+  ];
+  return `${parts.join(', ') || 'compacted'}; about ${context.estimatedTokens} of ${context.budgetTokens} budget tokens sent`;
+}

@@ -1,0 +1,144 @@
+// Context management (Task `context`): a run whose tool results together pass the model's context window. The fake
+// refuses any request over its window with the Messages API's 400 ("prompt is too long"), so a run here completes only
+// if what it sent was compacted: older tool results cleared, or older turns summarised in a step of their own. A
+// continuation after a cut sends the very bytes the cut call sent.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
+import { cancelRun } from '../src/client/run-control.js';
+import { outputSummary } from '../src/cli/format.js';
+import { Task } from '../src/client/task.js';
+import { RunStatus, type ContextSpec } from '../src/core/types.js';
+import { budgetOf, clearedPlaceholder, contextWindowOf } from '../src/workflows/context-window.js';
+import { estimateTokens, textTurn, type RecordedRequest } from '../src/testing/fake-anthropic/index.js';
+import { FakeOpenAIServer } from '../src/testing/fake-openai/index.js';
+import { withoutCacheControls } from '../src/testing/fake-anthropic/prompt-cache.js';
+import { harnessPerFile, waitFor } from './helpers/harness.js';
+import { fetchPage, isSummarisation, lastPage, pageReader, pageText } from './helpers/page-reader.js';
+
+const WINDOW = 4000;
+const BUDGET = 2500;
+const PAGES = 8;
+
+const get = harnessPerFile({ tools: [fetchPage], fake: { contextWindow: WINDOW } });
+const reader = (slow?: { page: number; cut: boolean }) => pageReader(PAGES, slow);
+
+const task = (context: ContextSpec): Task => new Task({ description: `Read the report: fetch pages 1 to ${PAGES} with fetch_page, one at a time.`, tools: [fetchPage], maxTokens: 256, context });
+/** Input tokens of a request as the fake counts them (what it compares with its window). */
+const tokensOf = (request: RecordedRequest): number => estimateTokens(withoutCacheControls(request.body)).input_tokens;
+const placeholderOf = (page: number): string => clearedPlaceholder(pageText(page).length, 'fetch_page');
+
+describe('the strict fake and the window table', () => {
+  test('a run that sends its whole transcript passes the window and gets the API\'s 400', async () => {
+    const h = get();
+    h.fake.setResponder(reader());
+    const output = await h.agent().do(task({ strategy: 'off' }));
+    assert.equal(output.status, RunStatus.error);
+    // Over the window, or too close to it to leave max_tokens of room: the API's two refusals for length.
+    const refusal = /prompt is too long: \d+ tokens > 4000 maximum|input length and `max_tokens` exceed context limit: \d+ \+ 256 > 4000/;
+    assert.match(output.error?.message ?? '', refusal);
+    assert.ok(h.fake.requests.some((r) => refusal.test(r.invalid ?? '')), 'the fake refused a request over its window');
+  });
+
+  test('the OpenAI fake refuses a prompt over the model\'s window with context_length_exceeded', async () => {
+    const openai = await FakeOpenAIServer.start({ contextWindow: { 'gpt-4o': 1000 }, responder: () => textTurn('fits') });
+    try {
+      const ask = (text: string) =>
+        fetch(`${openai.baseURL}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer test-key' },
+          body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: text }] }),
+        });
+      assert.equal((await ask('short')).status, 200);
+      const refused = await ask(pageText(1).repeat(2));
+      assert.equal(refused.status, 400);
+      const body = (await refused.json()) as { error: { message: string; code: string; param: string } };
+      assert.equal(body.error.code, 'context_length_exceeded');
+      assert.match(body.error.message, /^This model's maximum context length is 1000 tokens\. However, your messages resulted in \d+ tokens\./);
+    } finally {
+      await openai.close();
+    }
+  });
+
+  test('the default budget is a safe share of the model\'s window', () => {
+    assert.equal(contextWindowOf('claude-sonnet-4-6'), 200_000);
+    assert.equal(contextWindowOf('openai/gpt-5'), 400_000);
+    assert.equal(budgetOf(undefined, 'claude-sonnet-4-6', 4096), Math.floor((200_000 - 4096) * 0.8));
+    assert.equal(budgetOf({ budgetTokens: 1234 }, 'claude-sonnet-4-6', 4096), 1234);
+  });
+});
+
+describe('clear-tool-results', () => {
+  test('older tool results go as placeholders; every request stays under the budget; history keeps them whole', async () => {
+    const h = get();
+    h.fake.setResponder(reader());
+    const output = await h.agent().do(task({ budgetTokens: BUDGET, strategy: 'clear-tool-results', keepRecent: 2 }));
+    assert.equal(output.status, RunStatus.completed, JSON.stringify(output.error));
+    assert.equal(output.output, `Read all ${PAGES} pages.`);
+    assert.deepEqual(h.fake.requests.filter((r) => r.invalid).map((r) => r.invalid), []);
+    const peak = Math.max(...h.fake.requests.map(tokensOf));
+    assert.ok(peak <= BUDGET, `peak input tokens ${peak} within the ${BUDGET}-token budget`);
+
+    // The last request: pages 1..6 cleared (each pair kept), 7 and 8 whole.
+    const last = h.fake.requests[h.fake.requests.length - 1]!;
+    const sent = JSON.stringify(withoutCacheControls(last.body.messages));
+    for (let page = 1; page <= PAGES; page++) {
+      const whole = sent.includes(JSON.stringify(pageText(page)));
+      assert.equal(whole, page > PAGES - 2, `page ${page} ${page > PAGES - 2 ? 'whole' : 'cleared'}`);
+      if (page <= PAGES - 2) assert.ok(sent.includes(JSON.stringify(placeholderOf(page))), `page ${page}'s placeholder`);
+    }
+    // What was sent is rebuilt from history: the transcript and each step's recorded compaction.
+    const compacted = output.stepResults.filter((s) => s.context);
+    assert.ok(compacted.length > 0 && compacted.every((s) => s.name === 'model' && s.context!.estimatedTokens <= BUDGET));
+    assert.ok(compacted.some((s) => s.context!.clearedToolResults === PAGES - 2), JSON.stringify(compacted.map((s) => s.context)));
+    // The user sees it: `show` (outputSummary) and the Web UI's Current Details.
+    assert.match(outputSummary(output), /^context: \d+ requests compacted from step \d+; the last \(step \d+\): 6 tool results cleared; about \d+ of 2500 budget tokens sent$/m);
+    const metadata = await h.client.workflow.getHandle(output.runId, output.executionRunId).query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    assert.match(metadata.currentDetails ?? '', /\*\*Context:\*\* step \d+ \(model\): 6 tool results cleared; about \d+ of 2500 budget tokens sent/);
+    const toolResults = output.messages.flatMap((m) => (typeof m.content === 'string' ? [] : m.content.flatMap((b) => (b.type === 'tool_result' ? [b] : []))));
+    assert.equal(toolResults.length, PAGES);
+    assert.ok(toolResults.every((b, i) => b.content === pageText(i + 1)), 'the run\'s messages keep every result whole');
+  });
+
+  test('a run cut mid-call after compaction continues with the very request the cut call sent', async () => {
+    const h = get();
+    const slow = { page: 7, cut: false };
+    h.fake.setResponder(reader(slow));
+    const agent = h.agent();
+    const cutTask = task({ budgetTokens: BUDGET, keepRecent: 2 });
+    const pending = agent.do(cutTask);
+    await waitFor(() => h.fake.requests.some((r) => lastPage(r) === 6), 'the slow model call');
+    await cancelRun(agent.runId!, { client: h.client });
+    assert.equal((await pending).status, RunStatus.cancelled);
+    const cut = h.fake.requests.find((r) => lastPage(r) === 6)!;
+    assert.ok(JSON.stringify(cut.body.messages).includes(JSON.stringify(placeholderOf(1))), 'the cut call was compacted');
+    const before = h.fake.requests.length;
+
+    const continued = await agent.continueRun({ runId: agent.runId! });
+    assert.equal(continued.status, RunStatus.completed, JSON.stringify(continued.error));
+    const resent = h.fake.requests.slice(before).find((r) => lastPage(r) === 6);
+    assert.ok(resent, 'the continuation asked for the cut turn again');
+    assert.equal(JSON.stringify(resent.wireBody), JSON.stringify(cut.wireBody), 'byte-equal to the cut call');
+  });
+});
+
+describe('summarize', () => {
+  test('a summarisation step of its own; the requests after it send the summary and the recent turns', async () => {
+    const h = get();
+    h.fake.setResponder(reader());
+    const output = await h.agent().do(task({ budgetTokens: BUDGET, strategy: 'summarize', keepRecent: 1 }));
+    assert.equal(output.status, RunStatus.completed, JSON.stringify(output.error));
+    assert.deepEqual(h.fake.requests.filter((r) => r.invalid).map((r) => r.invalid), []);
+    const summaries = output.stepResults.filter((s) => s.name === 'summarize');
+    assert.ok(summaries.length >= 1, JSON.stringify(output.stepResults.map((s) => s.name)));
+    assert.match(summaries[0]!.activityId, /^step-\d+-summarize$/);
+    assert.match(summaries[0]!.output ?? '', /^Pages 1 to \d were fetched/);
+    assert.match(outputSummary(output), /^context: \d+ requests compacted from step \d+ \(\d+ summarize steps?\); the last \(step \d+\): \d+ messages summarised/m);
+    const after = h.fake.requests.filter((r) => !isSummarisation(r) && typeof r.body.messages[0]?.content === 'string' && (r.body.messages[0].content as string).includes('Summary of the work so far'));
+    assert.ok(after.length > 0, 'later requests open with the summary');
+    const peak = Math.max(...h.fake.requests.map(tokensOf));
+    assert.ok(peak <= WINDOW, `peak ${peak} within the window`);
+    const first = after[0]!.body as MessageCreateParams;
+    assert.equal(first.messages[1]?.role, 'assistant', 'the recent turns follow the summary');
+  });
+});
