@@ -311,8 +311,10 @@ export class Agent {
   private async carryOut(ref: RunRef & StopWait, request: ContinuationRequest): Promise<RunHandle> {
     const runId = runIdOf(ref);
     const client = await getClient(this.options);
-    let record = await readExecution(client, runId);
-    if (record.state === 'running' && record.cancelRequested) record = await this.waitForStop(client, record, ref.stopWaitMs);
+    // Only a fork needs the steps before a continue-as-new (it may start before it); a continuation goes on from the snapshot.
+    const earlier = request.kind === 'fork';
+    let record = await readExecution(client, runId, undefined, { earlier });
+    if (record.state === 'running' && record.cancelRequested) record = await this.waitForStop(client, record, ref.stopWaitMs, earlier);
     const plan = planContinuation(record, request);
     this.runId = plan.runId;
     if (plan.kind === 'answer') {
@@ -323,7 +325,7 @@ export class Agent {
   }
 
   /** A run whose cancel was requested closes within about a heartbeat once a worker sees it: wait, then read it again. */
-  private async waitForStop(client: Client, record: ExecutionRecord, stopWaitMs = DEFAULT_STOP_WAIT_MS): Promise<ExecutionRecord> {
+  private async waitForStop(client: Client, record: ExecutionRecord, stopWaitMs = DEFAULT_STOP_WAIT_MS, earlier = true): Promise<ExecutionRecord> {
     try {
       await awaitClose(client, record.runId, record.executionRunId, AbortSignal.timeout(stopWaitMs));
     } catch (err) {
@@ -334,7 +336,7 @@ export class Agent {
           `queue "${record.taskQueue}"? Continue it once it has stopped (cancelRun("${record.runId}", { wait: true }) waits for that).`,
       );
     }
-    return readExecution(client, record.runId, record.executionRunId);
+    return readExecution(client, record.runId, record.executionRunId, { earlier });
   }
 
   /** The option, else DURABLE_AGENT_SEARCH_ATTRIBUTES, else whether the namespace has them registered. */

@@ -15,7 +15,7 @@ import {
 import { oneLine } from '../core/text.js';
 import type { ExecutionRecord } from './decode.js';
 import { toolCheckpoints } from './checkpoints.js';
-import { addUsage, completedOutcomes, executionNumber, NO_USAGE, toRunOutput, unfinishedSubRuns } from './projections.js';
+import { addUsage, completedOutcomes, executionNumber, NO_USAGE, runSinceSnapshot, toRunOutput, unfinishedSubRuns } from './projections.js';
 import { redirectSeed } from './redirect.js';
 
 /** Temporal's static summary of a started execution (shown in the Web UI's list). */
@@ -27,14 +27,14 @@ export function runSummary(text: string): string {
 
 /** What the next execution of a run keeps from this one: every completed step, the steps so far, their usage. */
 export function seedOf(record: ExecutionRecord): ContinuationSeed {
-  const output = toRunOutput(record);
+  const output = runSinceSnapshot(record);
   const completed = completedOutcomes(record);
   const checkpoints = toolCheckpoints(record, completed);
   // A run that continued as new goes on from its snapshot: the steps before it stay in the earlier executions' histories.
   const snapshot = record.input.seed?.snapshot;
   return {
     completed,
-    previousSteps: snapshot ? output.stepResults.filter((s) => s.index >= snapshot.steps) : output.stepResults,
+    previousSteps: output.stepResults,
     usage: output.usage,
     executions: executionNumber(record),
     continuedFrom: record.executionRunId,
@@ -100,7 +100,7 @@ export function planContinuation(record: ExecutionRecord, request: ContinuationR
   if (request.kind === 'fork') return planFork(record, request);
   const { runId } = record;
   if (record.state === 'running') {
-    const current = toRunOutput(record);
+    const current = runSinceSnapshot(record);
     if (current.status !== RunStatus.paused) throw new RunStillRunningError(runId);
     if (!request.answers?.length) throw new RunPausedError(runId, current.requirements);
     return { kind: 'answer', runId, executionRunId: record.executionRunId, taskQueue: record.taskQueue, input: record.input, answers: request.answers };

@@ -168,9 +168,23 @@ function withSnapshotResults(record: ExecutionRecord, messages: MessageParam[]):
  * from the executions before its snapshot when it started from one (the reader links them: read-execution.ts).
  */
 export function toRunOutput(record: ExecutionRecord): RunOutput {
+  return projectRun(record, true);
+}
+
+/**
+ * The run as of this execution without the steps before its snapshot (those of the executions before a continue-as-new):
+ * what a continuation's seed needs, read without the earlier executions. The same as toRunOutput for a run that never
+ * continued as new.
+ */
+export function runSinceSnapshot(record: ExecutionRecord): RunOutput {
+  return projectRun(record, false);
+}
+
+function projectRun(record: ExecutionRecord, withEarlierSteps: boolean): RunOutput {
   const execution = executionNumber(record);
   const seed = record.input.seed;
-  const stepResults = [...stepsBeforeSnapshot(record), ...(seed?.previousSteps ?? []), ...record.activities.map((a) => stepResultOf(a, execution))];
+  const before = withEarlierSteps ? stepsBeforeSnapshot(record) : [];
+  const stepResults = [...before, ...(seed?.previousSteps ?? []), ...record.activities.map((a) => stepResultOf(a, execution))];
   const usage = record.activities.reduce((sum, a) => addUsage(sum, activityUsage(a)), seed?.usage ?? NO_USAGE);
   const completed = completedOutcomes(record);
   const { conversation, openToolSteps } = replayConversation(record.input.task, (id) => completed[id], seed?.redirects, seed?.snapshot);

@@ -18,9 +18,10 @@ export function isNotFound(err: unknown): boolean {
  * Reads one execution (the latest when `executionRunId` is omitted) of a run from the Temporal server; when it started
  * from a snapshot (the run continued as new), with the earlier executions that hold the steps before it (`earlier`).
  */
-export async function readExecution(client: Client, runId: string, executionRunId?: string): Promise<ExecutionRecord> {
+export async function readExecution(client: Client, runId: string, executionRunId?: string, options: { earlier?: boolean } = {}): Promise<ExecutionRecord> {
   const record = await readOne(client, runId, executionRunId);
-  await linkEarlier(client, record, new Map());
+  // Without them (`earlier: false`) only what needs no step before the snapshot may be projected (runSinceSnapshot).
+  if (options.earlier ?? true) await linkEarlier(client, record, new Map());
   return record;
 }
 
