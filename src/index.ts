@@ -100,5 +100,9 @@ export {
   type ContextSpec,
   type ContextStrategy,
   type StepContext,
+  type RunWarning,
+  type ConversationSnapshot,
+  type SnapshotResult,
+  type ContextWindowState,
 } from './core/types.js';
 export { INTERRUPTED_RESULT } from './history/redirect.js';

@@ -5,9 +5,11 @@
 // execution continues from another Agent without asking the model for any turn it answered.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { cancelRun, getRunOutput, streamRun, Task, type RunOutput, type StreamEvent } from '../src/index.js';
+import { cancelRun, getRunOutput, streamRun, Task, type RunOutput, type StepResult, type StreamEvent } from '../src/index.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
-import { stepsTable } from '../src/cli/format.js';
+import { outputSummary, stepsTable } from '../src/cli/format.js';
+import { renderCurrentDetails } from '../src/workflows/current-details.js';
+import { runWarnings } from '../src/workflows/run-warnings.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 import { waitTool } from './helpers/wait-tool.js';
 
@@ -71,6 +73,7 @@ test('a run crossing two continue-as-new boundaries reads as one run: output, sh
 
   assert.equal(output.status, 'completed');
   assert.equal(output.output, 'All done.');
+  assert.equal(output.warnings, undefined, 'no limit in sight');
   assert.equal(output.executions, 3);
   assertEveryStepOnce(output, 2 * TURNS);
   assert.deepEqual([...new Set(output.stepResults.map((s) => s.execution))], [1, 2, 3]);
@@ -136,4 +139,23 @@ test('cancelled after two boundaries, continued from another Agent: no completed
     indices.join(' '),
   );
   assert.deepEqual(output.stepResults.filter((s) => s.status !== 'completed').map((s) => `${s.index}:${s.status}`), ['9:cancelled']);
+});
+
+test('show and the Web UI details warn of limits a run cannot pass, with what to change', () => {
+  const step = (index: number, name: string, extra: Partial<StepResult>): StepResult => ({ index, name, status: 'completed', activityId: `step-${index}`, execution: 1, ...extra });
+  const steps = [
+    step(0, 'model', { context: { estimatedTokens: 61_000, budgetTokens: 50_000, clearedToolResults: 12, summarizedMessages: 0 } }),
+    step(1, 'tool:fetch', { output: 'x'.repeat(1_200_000) }),
+    step(2, 'tool:fetch', { output: 'small' }),
+  ];
+  const snapshot = { messages: [{ role: 'user' as const, content: 'y'.repeat(1_100_000) }], steps: 3, turns: 1, repairs: 0, from: 'r1' };
+  const warnings = runWarnings(steps, snapshot);
+  assert.deepEqual(warnings.map((w) => [w.kind, w.stepIndex]), [['tool-result-size', 1], ['context-budget', 0], ['snapshot-size', undefined]]);
+  assert.match(warnings[0]!.message, /return a reference/);
+  assert.match(warnings[1]!.message, /context\.budgetTokens/);
+  assert.deepEqual(runWarnings(steps.slice(2), undefined), []);
+  const output = { runId: 'r', status: 'running', executions: 1, usage: { inputTokens: 0, outputTokens: 0 }, stepResults: steps, requirements: [], warnings } as unknown as RunOutput;
+  assert.match(outputSummary(output), /warning \(tool-result-size\): Step 1 \(tool:fetch\) returned 1200002 bytes/);
+  const details = renderCurrentDetails({ status: 'running', execution: 1, messages: [], steps, warnings });
+  assert.equal(details.split('**Warning:**').length - 1, 3);
 });

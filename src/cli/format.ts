@@ -63,6 +63,7 @@ export function outputSummary(output: RunOutput): string {
     );
   }
   if (output.error) lines.push(`error: ${output.error.name}: ${output.error.message}`);
+  for (const w of output.warnings ?? []) lines.push(`warning (${w.kind}): ${w.message}`);
   if (output.stop) {
     const { reason, limit, mode, message } = output.stop;
     lines.push(`stopped: ${reason}${limit ? ` (${limit})` : ''}, ${mode === 'afterStep' ? 'after the running steps' : 'at once'}: ${message}`);

@@ -568,6 +568,20 @@ export interface RunOutput<O = unknown> {
   /** What a paused run waits for; answer with agent.answerRun({ runId, answers }). */
   requirements: Requirement[];
   forkedFrom?: { runId: string; executionRunId: string; fromStep: number };
+  /** Limits the run is close to and cannot pass, each with what to change (src/history/run-warnings.ts); absent when none. */
+  warnings?: RunWarning[];
+}
+
+/** A limit a run approaches that it cannot pass, and what to change (RunOutput.warnings, printed by `show`). */
+export interface RunWarning {
+  /**
+   * `tool-result-size`: a tool result near Temporal's payload limit; `context-budget`: a request over its context
+   * budget after compaction; `snapshot-size`: the conversation a continue-as-new carries near the payload limit.
+   */
+  kind: 'tool-result-size' | 'context-budget' | 'snapshot-size';
+  /** The step it concerns, if one. */
+  stepIndex?: number;
+  message: string;
 }
 
 /** What the workflow returns when it completes; the rest of RunOutput is read from its history. */

@@ -4,6 +4,7 @@ import { RunStatus, STEP_ACTIVITY, type MessageParam, type ModelCallInput, type 
 import { stepContextOf } from '../workflows/context-window.js';
 import { replayConversation, textOf, type ToolStepPlan } from '../workflows/conversation.js';
 import { mapToolResults } from '../workflows/recorded-results.js';
+import { runWarnings } from '../workflows/run-warnings.js';
 import { requirementOf } from '../workflows/requirements.js';
 import { stopOfCancel } from '../workflows/stop-signal.js';
 import type { ActivityRecord, ExecutionRecord } from './decode.js';
@@ -186,6 +187,7 @@ function projectRun(record: ExecutionRecord, withEarlierSteps: boolean): RunOutp
   const before = withEarlierSteps ? stepsBeforeSnapshot(record) : [];
   const stepResults = [...before, ...(seed?.previousSteps ?? []), ...record.activities.map((a) => stepResultOf(a, execution))];
   const usage = record.activities.reduce((sum, a) => addUsage(sum, activityUsage(a)), seed?.usage ?? NO_USAGE);
+  const warnings = runWarnings(stepResults, seed?.snapshot);
   const completed = completedOutcomes(record);
   const { conversation, openToolSteps } = replayConversation(record.input.task, (id) => completed[id], seed?.redirects, seed?.snapshot);
   const requirements = pendingRequirements(record, openToolSteps);
@@ -208,5 +210,6 @@ function projectRun(record: ExecutionRecord, withEarlierSteps: boolean): RunOutp
     executions: execution,
     requirements,
     ...(record.input.forkedFrom ? { forkedFrom: record.input.forkedFrom } : {}),
+    ...(warnings.length ? { warnings } : {}),
   };
 }

@@ -6,6 +6,7 @@
 // steps themselves stay where they are recorded, in this execution's history; readers follow the chain of executions
 // (src/history/read-execution.ts) as they do for a continuation.
 import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from '../../core/payload-size.js';
 import type { ContinuationSeed, ConversationSnapshot, RunInput, SnapshotResult } from '../../core/types.js';
 import { snapshotResultsQuery } from '../definitions.js';
 import { digestOf, mapToolResults } from '../recorded-results.js';
@@ -18,18 +19,28 @@ import { PATCHES } from './patches.js';
  * the run should continue as new here. Never while a stop is in effect: the loop stops instead.
  */
 export function continueAsNewDue(ctx: RunContext): boolean {
-  if (ctx.stopper.stopping || ctx.waiting.size > 0) return false;
+  if (ctx.stopper.stopping || ctx.waiting.size > 0 || tooLarge.has(ctx)) return false;
   const every = ctx.task.continueAsNewEvery;
   const due = workflowInfo().continueAsNewSuggested || (every !== undefined && ctx.liveSteps.length >= every);
   // Consulted only where it would continue as new, so runs recorded before it replay unchanged.
   return due && patched(PATCHES.continueAsNew.id);
 }
 
-/** Continues the run as new with the seed of what comes next; once the handlers in flight have finished. */
-export async function continueRunAsNew(ctx: RunContext): Promise<never> {
+/** Runs whose next input would pass Temporal's payload limit: they go on in this execution (show warns: run-warnings.ts). */
+const tooLarge = new WeakSet<RunContext>();
+
+/**
+ * Continues the run as new with the seed of what comes next, once the handlers in flight have finished; returns (the
+ * run goes on here) only when that input would pass Temporal's payload limit, which would fail every workflow task.
+ */
+export async function continueRunAsNew(ctx: RunContext): Promise<void> {
   await condition(allHandlersFinished);
   const input: RunInput = { ...ctx.input, seed: nextSeed(ctx) };
-  return continueAsNew<typeof agentRun>(input);
+  if (jsonPayloadBytes(input) > MAX_PAYLOAD_BYTES) {
+    tooLarge.add(ctx);
+    return;
+  }
+  await continueAsNew<typeof agentRun>(input);
 }
 
 /** The seed the next execution starts from: built in the workflow, as the history reader builds a continuation's. */
