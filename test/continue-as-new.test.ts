@@ -12,13 +12,17 @@ import { renderCurrentDetails } from '../src/workflows/current-details.js';
 import { runWarnings } from '../src/workflows/run-warnings.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 import { waitTool } from './helpers/wait-tool.js';
+import { tool } from '../src/tools/tool-definition.js';
+import { z } from 'zod';
 
 const wait = waitTool;
+/** About 1,000 tokens of text a call: a few of them pass the budget of the last test. */
+const page = tool({ name: 'page', description: 'Reads one page.', input: z.object({ n: z.number() }), run: ({ n }) => `Page ${n}: ${'lorem ipsum '.repeat(340)}` });
 const TURNS = 5;
 
 let h: Harness;
 before(async () => {
-  h = await startHarness({ tools: [wait] });
+  h = await startHarness({ tools: [wait, page] });
 });
 after(async () => {
   await h?.close();
@@ -158,4 +162,17 @@ test('show and the Web UI details warn of limits a run cannot pass, with what to
   assert.match(outputSummary(output), /warning \(tool-result-size\): Step 1 \(tool:fetch\) returned 1200002 bytes/);
   const details = renderCurrentDetails({ status: 'running', execution: 1, messages: [], steps, warnings });
   assert.equal(details.split('**Warning:**').length - 1, 3);
+});
+
+test('context management goes on across the boundaries: no request passes its budget', async () => {
+  const turns = 16;
+  h.fake.setResponder((r) => (r.turn < turns ? toolTurn([{ name: 'page', input: { n: r.turn } }]) : textTurn('Read them all.')));
+  const output = await h.agent().do(
+    new Task({ description: 'Read the pages.', tools: [page], maxSteps: 100, context: { budgetTokens: 4000 }, continueAsNewEvery: 6 }),
+  );
+  assert.equal(output.status, 'completed', JSON.stringify(output.error));
+  assert.ok(output.executions >= 5, `${output.executions} executions`);
+  const sent = output.stepResults.filter((s) => s.name === 'model').map((s) => s.usage!.inputTokens + (s.usage!.cacheReadInputTokens ?? 0) + (s.usage!.cacheCreationInputTokens ?? 0));
+  assert.ok(Math.max(...sent) <= 4000, `input tokens per request: ${sent.join(' ')}`);
+  assert.ok(output.stepResults.some((s) => (s.context?.clearedToolResults ?? 0) > 0), 'compaction took place');
 });

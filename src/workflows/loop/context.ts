@@ -75,7 +75,7 @@ export class RunContext {
     if (this.seed?.snapshot) this.sentMessages = this.seed.snapshot.messages.length;
     const { model, maxTokens, system } = modelCallSettings(input);
     this.contextWindow = new ContextWindow(this.task.context, model, maxTokens, system, this.task.description);
-    if (this.seed?.snapshot?.context) this.contextWindow.restore(this.seed.snapshot.context);
+    if (this.seed?.snapshot?.context) this.contextWindow.restore(this.seed.snapshot.context, this.seed.snapshot.results);
     this.toolPolicies = new Map<string, LoopToolPolicy>(this.task.tools.map((ref) => [ref.name, ref]));
     this.runId = workflowInfo().workflowId;
     this.modelOptions = withFallbacks(withTimeouts(MODEL_ACTIVITY_OPTIONS, 'model', this.task.timeouts), input.fallbacks);
