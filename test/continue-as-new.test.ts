@@ -176,3 +176,24 @@ test('context management goes on across the boundaries: no request passes its bu
   assert.ok(Math.max(...sent) <= 4000, `input tokens per request: ${sent.join(' ')}`);
   assert.ok(output.stepResults.some((s) => (s.context?.clearedToolResults ?? 0) > 0), 'compaction took place');
 });
+
+test('a worker that never saw the earlier execution fills the results the transcript refers to from its history', async () => {
+  h.fake.setResponder(
+    scriptedResponder([...Array.from({ length: 3 }, () => toolTurn([{ name: 'wait', input: { ms: 600 } }])), textTurn('Done on the new worker.')]),
+  );
+  const handle = await h.agent().start(new Task({ description: 'Wait three times.', tools: [wait], continueAsNewEvery: 2 }));
+  // Execution 2's tool (step 3) runs: swap the worker for a new one, whose cache has none of execution 1's results.
+  for (;;) {
+    const current = await getRunOutput(handle.runId, { client: h.client });
+    if (current.stepResults.some((s) => s.index === 3 && s.status === 'running')) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await h.stopWorker();
+  await h.startWorker();
+  const output = await handle.result();
+  assert.equal(output.status, 'completed', JSON.stringify(output.error));
+  assert.equal(output.output, 'Done on the new worker.');
+  const last = h.fake.requests.at(-1)!.body.messages;
+  const results = last.flatMap((m) => (typeof m.content === 'string' ? [] : m.content.flatMap((b) => (b.type === 'tool_result' ? [b.content] : []))));
+  assert.deepEqual(results, ['waited 600 ms', 'waited 600 ms', 'waited 600 ms']);
+});
