@@ -3,24 +3,47 @@
 // if what it sent was compacted: older tool results cleared, or older turns summarised in a step of their own. A
 // continuation after a cut sends the very bytes the cut call sent.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { createOpenAI } from '@ai-sdk/openai';
+import { Agent } from '../src/client/agent.js';
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
 import { cancelRun } from '../src/client/run-control.js';
 import { outputSummary } from '../src/cli/format.js';
+import { UiChunkMapper } from '../src/server/chat/ui-chunks.js';
 import { Task } from '../src/client/task.js';
-import { RunStatus, type ContextSpec } from '../src/core/types.js';
-import { budgetOf, clearedPlaceholder, contextWindowOf } from '../src/workflows/context-window.js';
+import { RunStatus, type ContextSpec, type MessageParam, type ModelCallInput } from '../src/core/types.js';
+import { budgetOf, clearedPlaceholder, compactedTranscript, ContextWindow, contextWindowOf } from '../src/workflows/context-window.js';
+import { readExecution } from '../src/history/read-execution.js';
 import { estimateTokens, textTurn, type RecordedRequest } from '../src/testing/fake-anthropic/index.js';
 import { FakeOpenAIServer } from '../src/testing/fake-openai/index.js';
 import { withoutCacheControls } from '../src/testing/fake-anthropic/prompt-cache.js';
-import { harnessPerFile, waitFor } from './helpers/harness.js';
-import { fetchPage, isSummarisation, lastPage, pageReader, pageText } from './helpers/page-reader.js';
+import { startHarness, waitFor, type Harness } from './helpers/harness.js';
+import { fetchPage, isSummarisation, lastPage, pageReader, pageReaderOpenAI, pageText } from './helpers/page-reader.js';
 
 const WINDOW = 4000;
 const BUDGET = 2500;
 const PAGES = 8;
 
-const get = harnessPerFile({ tools: [fetchPage], fake: { contextWindow: WINDOW } });
+let h: Harness | undefined;
+let openaiFake: FakeOpenAIServer | undefined;
+before(async () => {
+  openaiFake = await FakeOpenAIServer.start({ contextWindow: WINDOW });
+  h = await startHarness({ tools: [fetchPage], fake: { contextWindow: WINDOW }, noWorker: true });
+  const openai = createOpenAI({ baseURL: openaiFake.baseURL, apiKey: 'test-key' });
+  await h.startWorker({ models: { openai: (id) => openai.chat(id) } });
+});
+after(async () => {
+  await h?.close();
+  await openaiFake?.close();
+});
+beforeEach(() => {
+  h?.fake.reset();
+  openaiFake?.reset();
+});
+const get = (): Harness => {
+  if (!h) throw new Error('the harness is not started yet');
+  return h;
+};
 const reader = (slow?: { page: number; cut: boolean }) => pageReader(PAGES, slow);
 
 const task = (context: ContextSpec): Task => new Task({ description: `Read the report: fetch pages 1 to ${PAGES} with fetch_page, one at a time.`, tools: [fetchPage], maxTokens: 256, context });
@@ -60,6 +83,27 @@ describe('the strict fake and the window table', () => {
     }
   });
 
+  test('clearing moves only when a request would pass the budget, and keeps each tool_use with its result', () => {
+    const turn = (page: number): MessageParam[] => [
+      { role: 'assistant', content: [{ type: 'tool_use', id: `page-${page}`, name: 'fetch_page', input: { page } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: `page-${page}`, content: pageText(page), is_error: false }] },
+    ];
+    const window = new ContextWindow({ budgetTokens: BUDGET, keepRecent: 2 }, 'claude-sonnet-4-6', 256, undefined, 'Read.');
+    const messages: MessageParam[] = [{ role: 'user', content: 'Read.' }];
+    const lines: (number | undefined)[] = [];
+    for (let page = 1; page <= PAGES; page++) {
+      messages.push(...turn(page));
+      const { compaction } = window.plan(messages);
+      lines.push(compaction?.cleared?.before);
+      const sent = compactedTranscript(messages, compaction);
+      assert.ok(!compaction || compaction.estimatedTokens <= BUDGET, `page ${page}: ${compaction?.estimatedTokens}`);
+      assert.deepEqual(sent.map((m) => m.role), messages.map((m) => m.role), 'every message is sent, in order');
+    }
+    // Three pages fit; the fourth moves the line (a message index) to keep the last two turns whole; it stays until the
+    // budget is passed again.
+    assert.deepEqual(lines, [undefined, undefined, undefined, 6, 6, 10, 10, 14]);
+  });
+
   test('the default budget is a safe share of the model\'s window', () => {
     assert.equal(contextWindowOf('claude-sonnet-4-6'), 200_000);
     assert.equal(contextWindowOf('openai/gpt-5'), 400_000);
@@ -69,7 +113,7 @@ describe('the strict fake and the window table', () => {
 });
 
 describe('clear-tool-results', () => {
-  test('older tool results go as placeholders; every request stays under the budget; history keeps them whole', async () => {
+  test('older tool results go as placeholders; every request stays under the budget; history keeps them whole; a fork resends the same request', async () => {
     const h = get();
     h.fake.setResponder(reader());
     const output = await h.agent().do(task({ budgetTokens: BUDGET, strategy: 'clear-tool-results', keepRecent: 2 }));
@@ -91,10 +135,21 @@ describe('clear-tool-results', () => {
     const compacted = output.stepResults.filter((s) => s.context);
     assert.ok(compacted.length > 0 && compacted.every((s) => s.name === 'model' && s.context!.estimatedTokens <= BUDGET));
     assert.ok(compacted.some((s) => s.context!.clearedToolResults === PAGES - 2), JSON.stringify(compacted.map((s) => s.context)));
+    // What the last call sent, rebuilt from history alone: the transcript before its answer and the compaction its
+    // callModel input recorded.
+    const record = await readExecution(h.client, output.runId, output.executionRunId);
+    const lastCall = record.activities.filter((a) => a.activityType === 'callModel').at(-1)!;
+    const rebuilt = compactedTranscript(output.messages.slice(0, -1), (lastCall.input as ModelCallInput).context);
+    assert.equal(JSON.stringify(rebuilt), JSON.stringify(withoutCacheControls(last.body.messages)));
     // The user sees it: `show` (outputSummary) and the Web UI's Current Details.
     assert.match(outputSummary(output), /^context: \d+ requests compacted from step \d+; the last \(step \d+\): 6 tool results cleared; about \d+ of 2500 budget tokens sent$/m);
     const metadata = await h.client.workflow.getHandle(output.runId, output.executionRunId).query<{ currentDetails?: string }>('__temporal_workflow_metadata');
     assert.match(metadata.currentDetails ?? '', /\*\*Context:\*\* step \d+ \(model\): 6 tool results cleared; about \d+ of 2500 budget tokens sent/);
+    // A fork from the last model step sends that step's request again, byte for byte.
+    const before = h.fake.requests.length;
+    const fork = await h.agent().forkRun({ runId: output.runId, fromStep: lastCall.input.stepIndex });
+    assert.equal(fork.status, RunStatus.completed, JSON.stringify(fork.error));
+    assert.deepEqual(h.fake.requests.slice(before).map((r) => JSON.stringify(r.wireBody)), [JSON.stringify(last.wireBody)]);
     const toolResults = output.messages.flatMap((m) => (typeof m.content === 'string' ? [] : m.content.flatMap((b) => (b.type === 'tool_result' ? [b] : []))));
     assert.equal(toolResults.length, PAGES);
     assert.ok(toolResults.every((b, i) => b.content === pageText(i + 1)), 'the run\'s messages keep every result whole');
@@ -122,6 +177,22 @@ describe('clear-tool-results', () => {
   });
 });
 
+describe('clear-tool-results on an AI SDK provider', () => {
+  test('an openai/ run passes the OpenAI fake\'s window only with its older tool results cleared', async () => {
+    const h = get();
+    openaiFake!.setResponder(pageReaderOpenAI(PAGES));
+    const agent = new Agent('openai/gpt-4o', { client: h.client, taskQueue: h.taskQueue });
+    const output = await agent.do(task({ budgetTokens: BUDGET, keepRecent: 2 }));
+    assert.equal(output.status, RunStatus.completed, JSON.stringify(output.error));
+    assert.deepEqual(openaiFake!.requests.filter((r) => r.invalid).map((r) => r.invalid), []);
+    const last = JSON.stringify(openaiFake!.requests.at(-1)!.body.messages);
+    assert.ok(last.includes(JSON.stringify(placeholderOf(1)).slice(1, -1)), 'page 1 went as its placeholder');
+    assert.ok(last.includes(JSON.stringify(pageText(PAGES)).slice(1, -1)), 'the last page went whole');
+    const peak = Math.max(...openaiFake!.requests.map((r) => estimateTokens(r.body).input_tokens));
+    assert.ok(peak <= BUDGET, `peak ${peak} within the ${BUDGET}-token budget`);
+  });
+});
+
 describe('summarize', () => {
   test('a summarisation step of its own; the requests after it send the summary and the recent turns', async () => {
     const h = get();
@@ -140,5 +211,11 @@ describe('summarize', () => {
     assert.ok(peak <= WINDOW, `peak ${peak} within the window`);
     const first = after[0]!.body as MessageCreateParams;
     assert.equal(first.messages[1]?.role, 'assistant', 'the recent turns follow the summary');
+    // A chat (createChatHandler) shows no summarisation step: its summary is not the model's answer.
+    const chat = new UiChunkMapper(output.runId);
+    const base = { runId: output.runId, execution: 1, offset: 0, nextOffset: 1 };
+    assert.deepEqual(chat.map({ ...base, type: 'step_started', step: { index: summaries[0]!.index, name: 'summarize', activityId: summaries[0]!.activityId } }), []);
+    assert.deepEqual(chat.map({ ...base, type: 'text_delta', activityId: summaries[0]!.activityId, index: summaries[0]!.index, text: 'Pages' }), []);
+    assert.deepEqual(chat.map({ ...base, type: 'step_completed', step: summaries[0]! }), []);
   });
 });

@@ -226,10 +226,12 @@ export class ContextWindow {
 
   /** Where clearing keeps the tool results of the last `keep` turns: the boundary and the results before it. */
   private clearCut(messages: MessageParam[], keep: number): { before: number; results: number } | undefined {
-    const withResults = messages.flatMap((message, index) => (resultsIn(message) > 0 ? [index] : []));
+    // Only what is sent counts: the turns a summary stands for are not.
+    const from = this.summary?.through ?? 0;
+    const withResults = messages.flatMap((message, index) => (index >= from && resultsIn(message) > 0 ? [index] : []));
     const before = withResults[withResults.length - keep];
     if (before === undefined) return undefined;
-    const results = messages.slice(0, before).reduce((sum, message) => sum + resultsIn(message), 0);
+    const results = messages.slice(from, before).reduce((sum, message) => sum + resultsIn(message), 0);
     return results > 0 ? { before, results } : undefined;
   }
 

@@ -34,6 +34,11 @@ export function summarizeActivityId(index: number): string {
   return `step-${index}-summarize`;
 }
 
+/** The activity id is a summarisation step's (not a turn of the conversation). */
+export function isSummarizeActivityId(activityId: string): boolean {
+  return /^step-\d+-summarize$/.test(activityId);
+}
+
 export function toolActivityId(index: number, toolName: string, toolUseId: string): string {
   return `step-${index}-tool-${toolName}-${toolUseId}`;
 }

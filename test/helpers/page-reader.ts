@@ -3,6 +3,7 @@
 // summarisation request with a summary, and reads on from the last tool result in the transcript, however compacted.
 import { z } from 'zod';
 import { textTurn, toolTurn, type FakeTurn, type RecordedRequest } from '../../src/testing/fake-anthropic/index.js';
+import type { OpenAIRecordedRequest } from '../../src/testing/fake-openai/index.js';
 import { tool } from '../../src/tools/tool-definition.js';
 import { SUMMARIZE_INSTRUCTION } from '../../src/workflows/context-window.js';
 
@@ -23,6 +24,12 @@ export function lastPage(request: RecordedRequest): number {
   return last ? Number(last.replace('page-', '')) : 0;
 }
 
+/** The last page an OpenAI Chat Completions request has a result of (its last `tool` message; 0 before the first). */
+export function lastPageOpenAI(request: OpenAIRecordedRequest): number {
+  const last = request.body.messages.filter((m) => m.role === 'tool').at(-1);
+  return last?.tool_call_id ? Number(last.tool_call_id.replace('page-', '')) : 0;
+}
+
 /** The request is a summarisation step's (its last message ends with the instruction). */
 export function isSummarisation(request: RecordedRequest): boolean {
   const last = request.body.messages[request.body.messages.length - 1];
@@ -36,9 +43,17 @@ export function isSummarisation(request: RecordedRequest): boolean {
 export function pageReader(pages: number, slow?: { page: number; cut: boolean }) {
   return (request: RecordedRequest): FakeTurn => {
     if (isSummarisation(request)) return textTurn(`Pages 1 to ${lastPage(request)} were fetched; all of them are lorem ipsum.`);
-    const next = lastPage(request) + 1;
-    if (next > pages) return textTurn(`Read all ${pages} pages.`);
-    const delay = slow && slow.page === next && !slow.cut ? ((slow.cut = true), 1500) : 0;
-    return toolTurn([{ id: `page-${next}`, name: 'fetch_page', input: { page: next } }], { chunkDelayMs: delay });
+    return nextPageTurn(lastPage(request) + 1, pages, slow);
   };
+}
+
+/** The same reader for the OpenAI fake (no summaries). */
+export function pageReaderOpenAI(pages: number) {
+  return (request: OpenAIRecordedRequest): FakeTurn => nextPageTurn(lastPageOpenAI(request) + 1, pages);
+}
+
+function nextPageTurn(next: number, pages: number, slow?: { page: number; cut: boolean }): FakeTurn {
+  if (next > pages) return textTurn(`Read all ${pages} pages.`);
+  const delay = slow && slow.page === next && !slow.cut ? ((slow.cut = true), 1500) : 0;
+  return toolTurn([{ id: `page-${next}`, name: 'fetch_page', input: { page: next } }], { chunkDelayMs: delay });
 }

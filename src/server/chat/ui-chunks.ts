@@ -4,6 +4,7 @@
 // run pauses on it), and the run's status as a `data-run` part that is replaced in place. The chunk types are the
 // AI SDK's (`UIMessageChunk` in the `ai` package); they are written out here so the server needs no `ai` at run time.
 import type { Requirement, StreamEvent } from '../../core/types.js';
+import { isSummarizeActivityId } from '../../workflows/conversation.js';
 
 /** The part of the `data-run` data: where the run is and why it stopped, for a page's status line. */
 export interface RunStatusData {
@@ -58,6 +59,9 @@ export class UiChunkMapper {
   /** The chunks of one event; `toolInput`: the input of a tool step that starts, when the caller looked it up. */
   map(event: StreamEvent, toolInput?: unknown): UiChunk[] {
     const out: UiChunk[] = [];
+    // A summarisation step (Task `context`, strategy summarize) is no part of the chat: its summary is not an answer.
+    const activityId = 'step' in event ? event.step.activityId : 'activityId' in event ? event.activityId : undefined;
+    if (activityId !== undefined && isSummarizeActivityId(activityId)) return out;
     const status = (s: RunStatusData['status'], reason?: string): UiChunk => {
       this.paused = s === 'paused';
       return {

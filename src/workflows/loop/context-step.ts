@@ -37,6 +37,8 @@ async function summarizeStep(ctx: RunContext, plan: ModelStepPlan, compaction: C
     if (!patched(PATCHES.contextCompaction.id)) return undefined;
     result = await track(ctx, step, modelCall(ctx, step, compaction), undefined, stepContextOf(compaction));
     ctx.stopper.addUsage(result.usage);
+    // A stop or budget that came while it ran lets the model step it came before not start (as after any step).
+    ctx.stopper.beforeNewSteps(ctx.conversation.stepCount - 1, 1);
   }
   return textOf(result.content).trim() || undefined;
 }
