@@ -24,6 +24,7 @@ import { now, type BenchContext, type Row, type SectionResult } from './context.
 import { handoverSection } from './handover.js';
 import { heartbeatSection } from './heartbeat.js';
 import { historySection } from './history.js';
+import { longSection } from './long.js';
 import { mcpSection } from './mcp.js';
 import { providersSection } from './providers.js';
 import { resumeSection } from './resume.js';
@@ -50,6 +51,7 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
   heartbeat: heartbeatSection,
   providers: providersSection,
   chat: chatSection,
+  long: longSection,
 };
 
 const { values } = parseArgs({

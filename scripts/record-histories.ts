@@ -198,6 +198,7 @@ try {
   if (wanted('providers-fallback-cancelled') || wanted('providers-continued-openai')) await recordProviders();
   // Last: it restarts the worker with guardrails.
   if (STEP_STOP_HISTORIES.some(wanted)) await recordStepStops(h, agent, save);
+  if (wanted('continued-as-new-first') || wanted('continued-as-new-middle')) await recordContinuedAsNew();
 } finally {
   await h.close();
 }
@@ -308,4 +309,28 @@ async function recordStructured(): Promise<void> {
   const continued = await a.continueRun({ task });
   if (continued.output?.celsius !== 4) throw new Error(`continuation ended ${continued.status}`);
   await save('structured-continued', continued.runId, continued.executionRunId);
+}
+
+/** A run that continues as new twice (every 2 steps): its first execution, and the middle one that started from a snapshot. */
+async function recordContinuedAsNew(): Promise<void> {
+  factor = 1;
+  h.fake.setResponder(
+    scriptedResponder([toolTurn([{ name: 'wait', input: { ms: 1 } }]), toolTurn([{ name: 'wait', input: { ms: 2 } }]), textTurn('waited twice, in three executions')]),
+  );
+  const output = await agent().do(new Task({ description: 'wait twice, continuing as new', tools: [wait], continueAsNewEvery: 2 }));
+  if (output.status !== 'completed' || output.executions !== 3) throw new Error(`expected 3 executions, completed; got ${output.executions}, ${output.status}`);
+  const executions = [...new Set(output.stepResults.map((s) => s.execution))];
+  if (executions.length !== 3) throw new Error(`steps in ${executions.length} executions`);
+  const first = await h.client.workflow.getHandle(output.runId).describe();
+  let id: string | undefined = first.runId;
+  const chain: string[] = [];
+  // Latest back to the first, through the seeds.
+  while (id) {
+    chain.unshift(id);
+    const history: { events?: Array<{ workflowExecutionStartedEventAttributes?: { continuedExecutionRunId?: string | null } | null }> | null } =
+      await h.client.workflow.getHandle(output.runId, id).fetchHistory();
+    id = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+  }
+  await save('continued-as-new-first', output.runId, chain[0]!);
+  await save('continued-as-new-middle', output.runId, chain[1]!);
 }

@@ -110,5 +110,9 @@ export {
   type GuardrailStage,
   type GuardrailNote,
   type GuardrailBlock,
+  type RunWarning,
+  type ConversationSnapshot,
+  type SnapshotResult,
+  type ContextWindowState,
 } from './core/types.js';
 export { INTERRUPTED_RESULT } from './history/redirect.js';

@@ -6,6 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { cancelAndContinue } from '../examples/cancel-continue/main.js';
 import { readLongReport } from '../examples/context-management/main.js';
 import { approveTransfer, transfers } from '../examples/human-in-the-loop/main.js';
+import { inventory } from '../examples/long-runs/main.js';
 import { acrossProviders } from '../examples/providers/main.js';
 import { runawayRuns } from '../examples/runaway-runs/main.js';
 import type { ExampleOptions } from '../examples/shared/setup.js';
@@ -101,6 +102,18 @@ describe('examples/', () => {
     const cleared = output.stepResults.filter((s) => s.context?.clearedToolResults);
     assert.ok(cleared.length >= 1, JSON.stringify(output.stepResults.map((s) => s.context)));
     assert.ok(o.printed.some((l) => /^step \d+: \d+ tool results cleared, about \d+ of 3000 tokens sent$/.test(l)), o.printed.join('\n'));
+  });
+
+  test('long-runs: ten tool calls in four executions (continue-as-new every 6 steps) read as one run and one stream', async () => {
+    const o = options();
+    const { output, events } = await inventory(o);
+    assert.equal(output.status, 'completed', JSON.stringify(output.error));
+    assert.equal(output.executions, 4);
+    assert.deepEqual(output.stepResults.map((s) => s.index), Array.from({ length: 21 }, (_, i) => i));
+    assert.deepEqual(events.filter((e) => e.type === 'run_started').map((e) => e.execution), [1, 2, 3, 4]);
+    events.forEach((e, i) => assert.equal(e.offset, i === 0 ? 0 : events[i - 1]!.nextOffset));
+    assert.equal(events.at(-1)?.type, 'completed');
+    assert.ok(o.printed.includes('output: All 10 shelves counted.'), o.printed.join('\n'));
   });
 
   test('structured-output: the output is the typed, checked object', async () => {

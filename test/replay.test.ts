@@ -15,7 +15,7 @@ const dir = join(ROOT, 'test', 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 
 test('saved histories cover the representative runs', () => {
-  for (const kind of ['completed', 'cancelled', 'continued', 'errored', 'parallel-tools', 'paused', 'human-confirmed', 'forked', 'max-steps', 'cut-model', 'tools-resolved', 'tool-mismatch', 'temporal-tools-activity', 'temporal-tools-agent-cancelled', 'temporal-tools-agent-continued', 'structured-repaired', 'structured-invalid', 'structured-continued', 'checkpoint-continued']) {
+  for (const kind of ['completed', 'cancelled', 'continued', 'errored', 'parallel-tools', 'paused', 'human-confirmed', 'forked', 'max-steps', 'cut-model', 'tools-resolved', 'tool-mismatch', 'temporal-tools-activity', 'temporal-tools-agent-cancelled', 'temporal-tools-agent-continued', 'structured-repaired', 'structured-invalid', 'structured-continued', 'checkpoint-continued', 'continued-as-new-first', 'continued-as-new-middle']) {
     assert.ok(files.some((f) => f.startsWith(kind)), `no saved history for a ${kind} run in test/histories`);
   }
 });

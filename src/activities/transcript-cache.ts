@@ -3,8 +3,9 @@
 // worker keeps each open execution's transcript, settings and the results its tool steps returned here; a worker that
 // lacks one (restart, another worker) asks the workflow.
 import { Context } from '@temporalio/activity';
-import type { ContentBlockParam, MessageParam, ModelCallInput, ModelCallSettings, RecordedResult, ToolCallResult } from '../core/types.js';
-import { callSettingsQuery, transcriptQuery } from '../workflows/definitions.js';
+import type { ContentBlockParam, MessageParam, ModelCallInput, ModelCallSettings, RecordedResult, SnapshotResult, ToolCallResult } from '../core/types.js';
+import { recordedToolResults } from '../history/read-execution.js';
+import { callSettingsQuery, snapshotResultsQuery, transcriptQuery } from '../workflows/definitions.js';
 import { carriedSettings } from '../workflows/model-call-settings.js';
 import { toolResultBlock } from '../workflows/conversation.js';
 import { digestOf, mapToolResults } from '../workflows/recorded-results.js';
@@ -132,11 +133,41 @@ export class TranscriptCache {
       }
     }
     if (!head || head.length < base) head = await ask(base);
-    const full = [...head.slice(0, base), ...messages];
+    const full = await this.fillSnapshotResults([...head.slice(0, base), ...messages]);
     this.entries.delete(key);
     this.entries.set(key, full);
     evictOldest(this.entries, this.capacity);
     return full;
+  }
+
+  /**
+   * The transcript with the tool results it refers to since the run continued as new (tool_result blocks without
+   * content: ConversationSnapshot.results) filled in: from this worker's tool steps, else from the history of the
+   * execution that recorded them.
+   */
+  private async fillSnapshotResults(messages: MessageParam[]): Promise<MessageParam[]> {
+    if (!messages.some((m) => m.role === 'user' && typeof m.content !== 'string' && m.content.some((b) => b.type === 'tool_result' && !('content' in b)))) return messages;
+    const { workflowId, runId } = Context.current().info.workflowExecution!;
+    const results = await Context.current().client.workflow.getHandle(workflowId, runId).query(snapshotResultsQuery);
+    const read = new Map<string, Promise<Map<string, ToolCallResult>>>();
+    const fromHistory = (ref: SnapshotResult): Promise<ToolCallResult | undefined> => {
+      let recorded = read.get(ref.execution);
+      if (!recorded) read.set(ref.execution, (recorded = recordedToolResults(Context.current().client, workflowId, ref.execution)));
+      return recorded.then((m) => m.get(ref.activityId));
+    };
+    const contents = new Map<string, unknown>();
+    for (const [toolUseId, ref] of Object.entries(results)) {
+      let result = this.toolResults.get(`${workflowId}/${ref.execution}/${ref.activityId}`);
+      if (!result || digestOf(result.content) !== ref.digest) result = await fromHistory(ref);
+      if (!result || digestOf(result.content) !== ref.digest) throw new Error(`the result of ${ref.activityId} (execution ${ref.execution}) is not the one the run recorded`);
+      contents.set(toolUseId, result.content);
+    }
+    return mapToolResults(messages, (block) => {
+      if ('content' in block || !contents.has(block.tool_use_id)) return block;
+      // Content where the transcript had it (after tool_use_id), as fill() puts it back.
+      const { type, tool_use_id, ...rest } = block;
+      return { type, tool_use_id, content: contents.get(block.tool_use_id) as string, ...rest };
+    });
   }
 }
 

@@ -72,6 +72,7 @@ export function outputSummary(output: RunOutput): string {
     );
   }
   if (output.error) lines.push(`error: ${output.error.name}: ${output.error.message}`);
+  for (const w of output.warnings ?? []) lines.push(`warning (${w.kind}): ${w.message}`);
   if (output.stop) {
     const { reason, limit, guardrail, mode, message } = output.stop;
     const which = limit ?? (guardrail ? `${guardrail.name}, ${guardrail.stage}` : undefined);

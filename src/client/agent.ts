@@ -24,7 +24,7 @@ import { checkRunId } from './run-id.js';
 import { modelId } from '../core/model-id.js';
 import type { FallbackModels } from '../core/types.js';
 import { InvalidRequirementError, RunNotFoundError, RunNotRunningError, RunStillRunningError, TaskNotRunError } from '../core/errors.js';
-import { readExecution } from '../history/read-execution.js';
+import { readContinued, readExecution } from '../history/read-execution.js';
 import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-stream.js';
 import { searchAttributesRegistered } from './search-attributes.js';
 import { memoryForRun, noteSessionRun, readSession, type SessionView } from './session-memory.js';
@@ -317,8 +317,10 @@ export class Agent {
   private async carryOut(ref: RunRef & StopWait, request: ContinuationRequest): Promise<RunHandle> {
     const runId = runIdOf(ref);
     const client = await getClient(this.options);
-    let record = await readExecution(client, runId);
-    if (record.state === 'running' && record.cancelRequested) record = await this.waitForStop(client, record, ref.stopWaitMs);
+    // Only a fork needs the steps before a continue-as-new (it may start before it); a continuation goes on from the snapshot.
+    const earlier = request.kind === 'fork';
+    let record = await readExecution(client, runId, undefined, { earlier });
+    if (record.state === 'running' && record.cancelRequested) record = await this.waitForStop(client, record, ref.stopWaitMs, earlier);
     const plan = planContinuation(record, request);
     this.runId = plan.runId;
     if (plan.kind === 'answer') {
@@ -329,7 +331,7 @@ export class Agent {
   }
 
   /** A run whose cancel was requested closes within about a heartbeat once a worker sees it: wait, then read it again. */
-  private async waitForStop(client: Client, record: ExecutionRecord, stopWaitMs = DEFAULT_STOP_WAIT_MS): Promise<ExecutionRecord> {
+  private async waitForStop(client: Client, record: ExecutionRecord, stopWaitMs = DEFAULT_STOP_WAIT_MS, earlier = true): Promise<ExecutionRecord> {
     try {
       await awaitClose(client, record.runId, record.executionRunId, AbortSignal.timeout(stopWaitMs));
     } catch (err) {
@@ -340,7 +342,7 @@ export class Agent {
           `queue "${record.taskQueue}"? Continue it once it has stopped (cancelRun("${record.runId}", { wait: true }) waits for that).`,
       );
     }
-    return readExecution(client, record.runId, record.executionRunId);
+    return readExecution(client, record.runId, record.executionRunId, { earlier });
   }
 
   /** The option, else DURABLE_AGENT_SEARCH_ATTRIBUTES, else whether the namespace has them registered. */
@@ -397,7 +399,8 @@ const DEFAULT_STOP_WAIT_MS = 30_000;
 /** Resolves when the execution closes, or (for runs with human-gated tools) as soon as it pauses. */
 async function waitForOutput(client: Client, runId: string, executionRunId: string, canPause: boolean): Promise<RunOutput> {
   if (canPause) {
-    const handle = client.workflow.getHandle(runId, executionRunId);
+    // The run's latest execution: the one started, or the one it continued as new in.
+    const handle = client.workflow.getHandle(runId);
     // A pause returns early: the long-poll for the close is then stopped, not left open.
     const stop = new AbortController();
     const closed = awaitClose(client, runId, executionRunId, stop.signal).then(() => true);
@@ -407,7 +410,7 @@ async function waitForOutput(client: Client, runId: string, executionRunId: stri
         if (done) break;
         const waiting = await handle.query(requirementsQuery).catch(() => []);
         if (waiting.length) {
-          const output = toRunOutput(await readExecution(client, runId, executionRunId));
+          const output = toRunOutput(await readContinued(client, await readExecution(client, runId, executionRunId)));
           if (output.status === RunStatus.paused) return output;
         }
       }
@@ -418,7 +421,8 @@ async function waitForOutput(client: Client, runId: string, executionRunId: stri
   } else {
     await awaitClose(client, runId, executionRunId);
   }
-  const record = await readExecution(client, runId, executionRunId);
+  // The close awaited is the last of the executions this one continued as new in.
+  const record = await readContinued(client, await readExecution(client, runId, executionRunId));
   if (record.state === 'running') throw new RunNotFoundError(runId, 'its execution is still open after it returned');
   return toRunOutput(record);
 }

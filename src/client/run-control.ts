@@ -1,11 +1,12 @@
 // Run-level operations that need no Agent: cancel a run, read what it did.
+import type { Client } from '@temporalio/client';
 import type { RunOutput, StepResult, StopMode } from '../core/types.js';
 import { stopSignal } from '../workflows/stop-signal.js';
 import { stepsQuery } from '../workflows/definitions.js';
 import { getClient, type ConnectionOptions } from './connection.js';
 import { RunNotFoundError, RunNotRunningError } from '../core/errors.js';
 import { toRunOutput } from '../history/projections.js';
-import { isNotFound, readExecution } from '../history/read-execution.js';
+import { isNotFound, readContinued, readExecution } from '../history/read-execution.js';
 import { awaitClose } from './run-close.js';
 import { checkRunId } from './run-id.js';
 
@@ -40,33 +41,45 @@ export async function cancelRun(runId: string, options: CancelOptions = {}): Pro
     throw new TypeError(`cancelRun mode must be "now" or "afterStep", got ${String(options.mode)}.`);
   }
   const client = await getClient(options);
-  let status: string;
-  let executionRunId: string;
-  try {
-    const description = await client.workflow.getHandle(runId).describe();
-    status = description.status.name;
-    executionRunId = description.runId;
-  } catch (err) {
-    if (isNotFound(err)) throw new RunNotFoundError(runId);
-    throw err;
-  }
-  if (status !== 'RUNNING') throw new RunNotRunningError(runId, status);
-  // The execution described, not "the latest": a continuation started meanwhile is not this request's to cancel.
-  const handle = client.workflow.getHandle(runId, executionRunId);
-  try {
-    // How and why first, so the run knows both when the cancel reaches it (a worker without the handler ignores it).
-    if (options.mode !== undefined || options.reason !== undefined) {
-      await handle.signal(stopSignal, { mode: options.mode ?? 'now', ...(options.reason !== undefined ? { reason: options.reason } : {}) });
-    }
-    await handle.cancel();
-  } catch (err) {
-    // It closed between describe() and cancel().
-    if (isNotFound(err)) throw new RunNotRunningError(runId, 'closed');
-    throw err;
-  }
+  const executionRunId = await cancelOpenExecution(client, runId, options);
   if (!options.wait) return;
   await awaitClose(client, runId, executionRunId, options.signal);
-  return toRunOutput(await readExecution(client, runId, executionRunId));
+  return toRunOutput(await readContinued(client, await readExecution(client, runId, executionRunId)));
+}
+
+/**
+ * Sends the stop and the cancel request to the run's open execution; returns its Temporal run id. An execution that
+ * continued as new between the look and the request hands the request to the one it continued in.
+ */
+async function cancelOpenExecution(client: Client, runId: string, options: CancelOptions): Promise<string> {
+  for (;;) {
+    let status: string;
+    let executionRunId: string;
+    try {
+      const description = await client.workflow.getHandle(runId).describe();
+      status = description.status.name;
+      executionRunId = description.runId;
+    } catch (err) {
+      if (isNotFound(err)) throw new RunNotFoundError(runId);
+      throw err;
+    }
+    if (status !== 'RUNNING') throw new RunNotRunningError(runId, status);
+    // The execution described, not "the latest": a continuation started meanwhile is not this request's to cancel.
+    const handle = client.workflow.getHandle(runId, executionRunId);
+    try {
+      // How and why first, so the run knows both when the cancel reaches it (a worker without the handler ignores it).
+      if (options.mode !== undefined || options.reason !== undefined) {
+        await handle.signal(stopSignal, { mode: options.mode ?? 'now', ...(options.reason !== undefined ? { reason: options.reason } : {}) });
+      }
+      await handle.cancel();
+      return executionRunId;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      // It closed between describe() and cancel(): by continuing as new the run goes on, so ask its next execution.
+      const closed = await client.workflow.getHandle(runId, executionRunId).describe();
+      if (closed.status.name !== 'CONTINUED_AS_NEW') throw new RunNotRunningError(runId, 'closed');
+    }
+  }
 }
 
 /** The run as its history shows it now (latest execution), running or closed. */

@@ -124,6 +124,8 @@ export class RunFollower {
       await incremental.add(page.events);
       const executionRunId = incremental.record!.executionRunId;
       const earlier = await readPredecessors(this.client, this.runId, incremental.record!, closed);
+      // An execution that started from a snapshot (the run continued as new) finds its earlier steps in these.
+      if (incremental.record!.input.seed?.snapshot) incremental.record!.earlier = earlier;
       this.publish({ chain: [...earlier, incremental.snapshot()!] });
       while (page.nextPageToken) {
         page = await pollHistoryPage(this.client, this.runId, executionRunId, page.nextPageToken, this.stop.signal);

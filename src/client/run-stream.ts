@@ -26,7 +26,7 @@ const DEFAULT_POLL_MS = 100;
 /** Every execution of the run id, oldest first. */
 async function readChain(client: Client, runId: string): Promise<ExecutionRecord[]> {
   const latest = await readExecution(client, runId);
-  return [...(await readPredecessors(client, runId, latest, new Map())), latest];
+  return [...(latest.earlier ?? (await readPredecessors(client, runId, latest, new Map()))), latest];
 }
 
 /** Where the run's log ends now: a stream from here yields only what happens next. */

@@ -18,6 +18,8 @@ export class Task<O = string> {
   readonly context: ContextSpec | undefined;
   /** The worker's guardrails this task picks by name (see TaskOptions.guardrails). */
   readonly guardrails: string[] | undefined;
+  /** Steps per execution before the run continues as new (see TaskOptions.continueAsNewEvery). */
+  readonly continueAsNewEvery: number | undefined;
   /** The output schema (see TaskOptions.output). */
   readonly output: z.ZodType<O> | undefined;
   private readonly outputSpec: OutputSpec | undefined;
@@ -39,6 +41,7 @@ export class Task<O = string> {
     this.limits = checked.limits;
     this.context = checked.context;
     this.guardrails = checked.guardrails;
+    this.continueAsNewEvery = checked.continueAsNewEvery;
     this.output = checked.output;
     this.outputSpec = checked.outputSpec;
   }

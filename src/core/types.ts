@@ -171,6 +171,11 @@ export interface TaskSpec {
   memory?: SessionMemory;
   /** The final answer must be JSON matching this schema (src/workflows/structured-output.ts). */
   output?: OutputSpec;
+  /**
+   * Continue as new (a new execution of the same run id, its history starting afresh) once an execution has run this
+   * many steps; the run continues as new anyway when Temporal suggests it (history length or size).
+   */
+  continueAsNewEvery?: number;
   /** How the run keeps what it sends the model under a token budget (Task `context`; src/workflows/context-window.ts). */
   context?: ContextSpec;
   /**
@@ -495,6 +500,47 @@ export interface ContinuationSeed {
   redirects?: Redirect[];
   /** Workflow time the earlier executions took, together (for RunLimits.maxWallTimeMs). */
   elapsedMs?: number;
+  /**
+   * Set once the run has continued as new: the conversation as it stood at that step boundary. The steps before it are
+   * not in `completed` or `previousSteps` (which hold only later ones) but in the earlier executions' histories, where
+   * the history reader finds them by following the chain of executions (src/history/read-execution.ts).
+   */
+  snapshot?: ConversationSnapshot;
+}
+
+/** The loop's conversation at a step boundary, carried across a continue-as-new instead of every step's result. */
+export interface ConversationSnapshot {
+  /** The transcript so far (the session's memory first, as the run started with it). */
+  messages: MessageParam[];
+  /** Steps planned so far: the index of the next step. */
+  steps: number;
+  /** Model turns so far. */
+  turns: number;
+  /** Repair turns taken so far (tasks with an output schema). */
+  repairs: number;
+  /** Temporal run id of the execution that continued as new: it and the ones before it hold the steps before `steps`. */
+  from: string;
+  /**
+   * Tool results the snapshot refers to instead of carrying them (their tool_result blocks in `messages` have no
+   * `content`), by tool_use id: each is recorded once, as its tool step's result, in the execution named.
+   */
+  results?: Record<string, SnapshotResult>;
+  /** The context management in effect at the boundary (the compaction and its calibration), so the requests go on alike. */
+  context?: ContextWindowState;
+}
+
+/** What a run's context management has decided so far (src/workflows/context-window.ts), carried across a continue-as-new. */
+export interface ContextWindowState {
+  cleared?: { before: number; results: number };
+  summary?: { through: number; text: string };
+  /** Tokens the character estimate missed in the last call that reported usage. */
+  overhead: number;
+}
+
+/** A tool result a snapshot refers to: the step's activity id and a digest of its content, and the execution that recorded it. */
+export interface SnapshotResult extends RecordedResult {
+  /** Temporal run id of the execution whose history holds the step's result. */
+  execution: string;
 }
 
 /** An extra user message, added to the transcript just before model step `beforeStep`. */
@@ -575,6 +621,20 @@ export interface RunOutput<O = unknown> {
   /** What a paused run waits for; answer with agent.answerRun({ runId, answers }). */
   requirements: Requirement[];
   forkedFrom?: { runId: string; executionRunId: string; fromStep: number };
+  /** Limits the run is close to and cannot pass, each with what to change (src/history/run-warnings.ts); absent when none. */
+  warnings?: RunWarning[];
+}
+
+/** A limit a run approaches that it cannot pass, and what to change (RunOutput.warnings, printed by `show`). */
+export interface RunWarning {
+  /**
+   * `tool-result-size`: a tool result near Temporal's payload limit; `context-budget`: a request over its context
+   * budget after compaction; `snapshot-size`: the conversation a continue-as-new carries near the payload limit.
+   */
+  kind: 'tool-result-size' | 'context-budget' | 'snapshot-size';
+  /** The step it concerns, if one. */
+  stepIndex?: number;
+  message: string;
 }
 
 /** What the workflow returns when it completes; the rest of RunOutput is read from its history. */

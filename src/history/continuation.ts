@@ -2,7 +2,7 @@
 // execution (src/history/decode.ts) and what the caller asks — continue it, answer what it is paused on, or fork it
 // from a step — it returns the plan the client carries out (start this input on that queue, or send these answers),
 // or throws the typed error that says why not. Pure: the client fetches the record and starts what the plan says.
-import { RunStatus, type ContinuationSeed, type RequirementResolution, type RunInput, type RunLimits, type RunStart, type StepResult } from '../core/types.js';
+import { RunStatus, type ContinuationSeed, type RequirementResolution, type RunInput, type RunLimits, type RunStart, type StepOutcome, type StepResult } from '../core/types.js';
 import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from '../core/payload-size.js';
 import {
   InvalidForkError,
@@ -15,7 +15,7 @@ import {
 import { oneLine } from '../core/text.js';
 import type { ExecutionRecord } from './decode.js';
 import { toolCheckpoints } from './checkpoints.js';
-import { addUsage, completedOutcomes, executionNumber, NO_USAGE, toRunOutput, unfinishedSubRuns } from './projections.js';
+import { addUsage, completedOutcomes, executionNumber, NO_USAGE, runSinceSnapshot, toRunOutput, unfinishedSubRuns } from './projections.js';
 import { redirectSeed } from './redirect.js';
 import { applyForkEdit, type ForkEdit } from './fork-edit.js';
 
@@ -28,9 +28,11 @@ export function runSummary(text: string): string {
 
 /** What the next execution of a run keeps from this one: every completed step, the steps so far, their usage. */
 export function seedOf(record: ExecutionRecord): ContinuationSeed {
-  const output = toRunOutput(record);
+  const output = runSinceSnapshot(record);
   const completed = completedOutcomes(record);
   const checkpoints = toolCheckpoints(record, completed);
+  // A run that continued as new goes on from its snapshot: the steps before it stay in the earlier executions' histories.
+  const snapshot = record.input.seed?.snapshot;
   return {
     completed,
     previousSteps: output.stepResults,
@@ -41,7 +43,13 @@ export function seedOf(record: ExecutionRecord): ContinuationSeed {
     ...unfinishedSubRuns(record),
     ...(record.input.seed?.redirects ? { redirects: record.input.seed.redirects } : {}),
     elapsedMs: (record.input.seed?.elapsedMs ?? 0) + elapsedOf(record),
+    ...(snapshot ? { snapshot } : {}),
   };
+}
+
+/** Every completed step of the run, across the executions before a snapshot too (a fork may start before it). */
+function runOutcomes(record: ExecutionRecord): Record<string, StepOutcome> {
+  return Object.assign({}, ...[...(record.earlier ?? []), record].map(completedOutcomes)) as Record<string, StepOutcome>;
 }
 
 /** Workflow time the execution took (start to close; to now's last event while it runs). */
@@ -96,7 +104,7 @@ export function planContinuation(record: ExecutionRecord, request: ContinuationR
   if (request.kind === 'fork') return planFork(record, request);
   const { runId } = record;
   if (record.state === 'running') {
-    const current = toRunOutput(record);
+    const current = runSinceSnapshot(record);
     if (current.status !== RunStatus.paused) throw new RunStillRunningError(runId);
     if (!request.answers?.length) throw new RunPausedError(runId, current.requirements);
     return { kind: 'answer', runId, executionRunId: record.executionRunId, taskQueue: record.taskQueue, input: record.input, answers: request.answers };
@@ -119,11 +127,13 @@ function planFork(record: ExecutionRecord, request: Extract<ContinuationRequest,
   const { fromStep } = request;
   if (record.state === 'running') throw new RunStillRunningError(record.runId);
   const seed = seedOf(record);
-  checkForkStep(record.runId, fromStep, seed.previousSteps);
+  // All the run's steps, those before a snapshot (the run continued as new) included: a fork replays from the task.
+  const runSteps = toRunOutput(record).stepResults;
+  checkForkStep(record.runId, fromStep, runSteps);
   // Inherited steps keep the parent's execution numbers; `inheritedFrom` tells them from the fork's own.
-  const steps: StepResult[] = seed.previousSteps.filter((s) => s.index < fromStep).map((s) => ({ ...s, inheritedFrom: s.inheritedFrom ?? record.runId }));
+  const steps: StepResult[] = runSteps.filter((s) => s.index < fromStep).map((s) => ({ ...s, inheritedFrom: s.inheritedFrom ?? record.runId }));
   const keptIds = new Set(steps.map((s) => s.activityId));
-  const completed = Object.fromEntries(Object.entries(seed.completed).filter(([activityId]) => keptIds.has(activityId)));
+  const completed = Object.fromEntries(Object.entries(runOutcomes(record)).filter(([activityId]) => keptIds.has(activityId)));
   const usage = steps.reduce((sum, s) => addUsage(sum, s.usage), NO_USAGE);
   const { seed: _parentSeed, forkedFrom: _parentFork, ...base } = record.input;
   const kept: ContinuationSeed = { completed, previousSteps: steps, usage, executions: 0, continuedFrom: record.executionRunId, ...forkRedirects(seed, fromStep) };

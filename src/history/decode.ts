@@ -63,6 +63,13 @@ export interface ExecutionRecord {
   startedAt?: string;
   closedAt?: string;
   historyEvents: number;
+  /** Closed by continuing as new: the Temporal run id of the execution that goes on. */
+  continuedAs?: string;
+  /**
+   * The run's executions before this one, oldest first: set by the reader (read-execution.ts) when this one started
+   * from a snapshot (it continued as new, or continues such a run), whose earlier steps are in their histories.
+   */
+  earlier?: ExecutionRecord[];
 }
 
 export interface ExecutionIds {

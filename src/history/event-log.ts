@@ -93,7 +93,8 @@ function executionItems(record: ExecutionRecord, live: LiveText | undefined): Lo
       items.push(textItem(runId, execution, activity, live.text, live.attempt));
     }
   }
-  if (record.state !== 'running') {
+  // An execution that continued as new has no end of its own: the run goes on in the next one, in the same log.
+  if (record.state !== 'running' && record.state !== 'continued_as_new') {
     const output = toRunOutput(record);
     // A run that stopped itself (time limit, budget) ends its stream `cancelled`, as a cancelled one does.
     const type = output.status === RunStatus.completed ? 'completed' : output.status === RunStatus.cancelled ? 'cancelled' : 'error';

@@ -1,33 +1,20 @@
 // What users read of a run, projected from its ExecutionRecords (src/history/decode.ts): each step's StepResult and
 // the run's RunOutput — what do() returns, what `durable-agent show` prints, what streaming ends with. Pure.
-import { RunStatus, STEP_ACTIVITY, type ModelCallInput, type Requirement, type RequirementKind, type RunOutput, type StepOutcome, type StepResult, type ToolCallInput, type Usage } from '../core/types.js';
+import { RunStatus, STEP_ACTIVITY, type MessageParam, type ModelCallInput, type Requirement, type RequirementKind, type RunOutput, type StepOutcome, type StepResult, type ToolCallInput, type ToolCallResult, type Usage } from '../core/types.js';
 import { stepContextOf } from '../workflows/context-window.js';
 import { replayConversation, textOf, type ToolStepPlan } from '../workflows/conversation.js';
+import { mapToolResults } from '../workflows/recorded-results.js';
+import { runWarnings } from '../workflows/run-warnings.js';
 import { requirementOf } from '../workflows/requirements.js';
-import { roundUsd } from '../core/usd.js';
 import { stopOfCancel } from '../workflows/stop-signal.js';
 import type { ActivityRecord, ExecutionRecord } from './decode.js';
+import { addUsage, NO_USAGE } from '../core/usage.js';
+
+export { addUsage, NO_USAGE };
 
 /** 1 for the run's first execution, 2 for its first continuation, ... */
 export function executionNumber(record: ExecutionRecord): number {
   return (record.input.seed?.executions ?? 0) + 1;
-}
-
-export const NO_USAGE: Usage = { inputTokens: 0, outputTokens: 0 };
-
-export function addUsage(a: Usage, b: Usage | undefined): Usage {
-  if (!b) return a;
-  const cacheRead = (a.cacheReadInputTokens ?? 0) + (b.cacheReadInputTokens ?? 0);
-  const cacheCreation = (a.cacheCreationInputTokens ?? 0) + (b.cacheCreationInputTokens ?? 0);
-  // A cost is kept once either side has one (a model without a price adds none).
-  const priced = a.costUsd !== undefined || b.costUsd !== undefined;
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    ...(cacheRead ? { cacheReadInputTokens: cacheRead } : {}),
-    ...(cacheCreation ? { cacheCreationInputTokens: cacheCreation } : {}),
-    ...(priced ? { costUsd: roundUsd((a.costUsd ?? 0) + (b.costUsd ?? 0)) } : {}),
-  };
 }
 
 /**
@@ -122,6 +109,9 @@ function statusOf(record: ExecutionRecord, requirements: Requirement[]): RunStat
   switch (record.state) {
     case 'running':
       return requirements.length ? RunStatus.paused : RunStatus.running;
+    case 'continued_as_new':
+      // The run went on in a newer execution.
+      return RunStatus.running;
     case 'completed':
       return RunStatus.completed;
     case 'cancelled':
@@ -134,14 +124,74 @@ function statusOf(record: ExecutionRecord, requirements: Requirement[]): RunStat
   }
 }
 
-/** The run as of this execution (the latest of its chain): earlier executions' steps and usage come from its seed. */
+/** The steps of a closed execution's run as of its close: projected once per record (a chain's are read again and again). */
+const stepsOfClosed = new WeakMap<ExecutionRecord, StepResult[]>();
+
+/**
+ * The steps before the snapshot an execution started from (it continued as new, or continues such a run): those of the
+ * run as of the execution that took the snapshot, from the chain the reader linked to the record (`earlier`).
+ */
+function stepsBeforeSnapshot(record: ExecutionRecord): StepResult[] {
+  const snapshot = record.input.seed?.snapshot;
+  if (!snapshot) return [];
+  const chain = record.earlier ?? [];
+  const at = chain.findIndex((r) => r.executionRunId === snapshot.from);
+  if (at < 0) throw new Error(`Run ${record.runId}: execution ${record.executionRunId} continues from ${snapshot.from}, which was not read with it`);
+  const from = chain[at]!;
+  let steps = stepsOfClosed.get(from);
+  if (!steps) {
+    steps = toRunOutput(from.earlier || at === 0 ? from : { ...from, earlier: chain.slice(0, at) }).stepResults;
+    if (from.state !== 'running') stepsOfClosed.set(from, steps);
+  }
+  return steps;
+}
+
+/**
+ * The transcript with the tool results its snapshot refers to (ConversationSnapshot.results) put back from the earlier
+ * executions' records; a result not found stays left out.
+ */
+function withSnapshotResults(record: ExecutionRecord, messages: MessageParam[]): MessageParam[] {
+  const results = record.input.seed?.snapshot?.results;
+  if (!results) return messages;
+  const recorded = new Map<string, ToolCallResult>();
+  for (const earlier of record.earlier ?? []) {
+    for (const a of earlier.activities) if (a.outcome?.kind === 'tool') recorded.set(`${earlier.executionRunId}/${a.activityId}`, a.outcome.result);
+  }
+  return mapToolResults(messages, (block) => {
+    const ref = results[block.tool_use_id];
+    const result = ref && !('content' in block) ? recorded.get(`${ref.execution}/${ref.activityId}`) : undefined;
+    if (!result) return block;
+    const { type, tool_use_id, ...rest } = block;
+    return { type, tool_use_id, content: result.content, ...rest };
+  });
+}
+
+/**
+ * The run as of this execution (the latest of its chain): earlier executions' steps and usage come from its seed, and
+ * from the executions before its snapshot when it started from one (the reader links them: read-execution.ts).
+ */
 export function toRunOutput(record: ExecutionRecord): RunOutput {
+  return projectRun(record, true);
+}
+
+/**
+ * The run as of this execution without the steps before its snapshot (those of the executions before a continue-as-new):
+ * what a continuation's seed needs, read without the earlier executions. The same as toRunOutput for a run that never
+ * continued as new.
+ */
+export function runSinceSnapshot(record: ExecutionRecord): RunOutput {
+  return projectRun(record, false);
+}
+
+function projectRun(record: ExecutionRecord, withEarlierSteps: boolean): RunOutput {
   const execution = executionNumber(record);
   const seed = record.input.seed;
-  const stepResults = [...(seed?.previousSteps ?? []), ...record.activities.map((a) => stepResultOf(a, execution))];
+  const before = withEarlierSteps ? stepsBeforeSnapshot(record) : [];
+  const stepResults = [...before, ...(seed?.previousSteps ?? []), ...record.activities.map((a) => stepResultOf(a, execution))];
   const usage = record.activities.reduce((sum, a) => addUsage(sum, activityUsage(a)), seed?.usage ?? NO_USAGE);
+  const warnings = runWarnings(stepResults, seed?.snapshot);
   const completed = completedOutcomes(record);
-  const { conversation, openToolSteps } = replayConversation(record.input.task, (id) => completed[id], seed?.redirects);
+  const { conversation, openToolSteps } = replayConversation(record.input.task, (id) => completed[id], seed?.redirects, seed?.snapshot);
   const requirements = pendingRequirements(record, openToolSteps);
   const status = statusOf(record, requirements);
   const stop = record.stop ?? (record.state === 'cancelled' ? stopOfCancel(record.stopRequest) : undefined);
@@ -155,12 +205,13 @@ export function toRunOutput(record: ExecutionRecord): RunOutput {
     isPaused: status === RunStatus.paused,
     output: record.result ? ('structuredOutput' in record.result ? record.result.structuredOutput : record.result.output) : null,
     stepResults,
-    messages: conversation.messages,
+    messages: withSnapshotResults(record, conversation.messages),
     usage,
     ...(record.failure ? { error: record.failure } : {}),
     ...(stop ? { stop } : {}),
     executions: execution,
     requirements,
     ...(record.input.forkedFrom ? { forkedFrom: record.input.forkedFrom } : {}),
+    ...(warnings.length ? { warnings } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { decodeExecution, type ExecutionRecord } from './decode.js';
 import { payloadDecoderOf } from './payload-decoder.js';
 import { RunNotFoundError } from '../core/errors.js';
+import type { ToolCallResult } from '../core/types.js';
 import { fetchEvents } from './history-pages.js';
 
 const GRPC_NOT_FOUND = 5;
@@ -13,8 +14,44 @@ export function isNotFound(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND);
 }
 
-/** Reads one execution (the latest when `executionRunId` is omitted) of a run from the Temporal server. */
-export async function readExecution(client: Client, runId: string, executionRunId?: string): Promise<ExecutionRecord> {
+/**
+ * Reads one execution (the latest when `executionRunId` is omitted) of a run from the Temporal server; when it started
+ * from a snapshot (the run continued as new), with the earlier executions that hold the steps before it (`earlier`).
+ */
+export async function readExecution(client: Client, runId: string, executionRunId?: string, options: { earlier?: boolean } = {}): Promise<ExecutionRecord> {
+  const record = await readOne(client, runId, executionRunId);
+  // Without them (`earlier: false`) only what needs no step before the snapshot may be projected (runSinceSnapshot).
+  if (options.earlier ?? true) await linkEarlier(client, record, new Map());
+  return record;
+}
+
+/**
+ * Links the earlier executions to a record that started from a snapshot (see ExecutionRecord.earlier), reading those
+ * not in `closed` (which caches what was read); a record that did not is left as it is.
+ */
+export async function linkEarlier(client: Client, record: ExecutionRecord, closed: Map<string, ExecutionRecord>): Promise<void> {
+  if (record.input.seed?.snapshot && !record.earlier) record.earlier = await readPredecessors(client, record.runId, record, closed);
+}
+
+/** The execution a run's chain of continue-as-new from `record` ends in (`record` itself unless it continued as new), linked. */
+export async function readContinued(client: Client, record: ExecutionRecord): Promise<ExecutionRecord> {
+  const closed = new Map<string, ExecutionRecord>([[record.executionRunId, record]]);
+  let last = record;
+  while (last.continuedAs) {
+    last = await readOne(client, record.runId, last.continuedAs);
+    closed.set(last.executionRunId, last);
+  }
+  await linkEarlier(client, last, closed);
+  return last;
+}
+
+/** The tool results an execution's tool steps recorded, by activity id (a worker fills a snapshot's references from them). */
+export async function recordedToolResults(client: Client, runId: string, executionRunId: string): Promise<Map<string, ToolCallResult>> {
+  const record = await readOne(client, runId, executionRunId);
+  return new Map(record.activities.flatMap((a) => (a.outcome?.kind === 'tool' ? [[a.activityId, a.outcome.result] as const] : [])));
+}
+
+async function readOne(client: Client, runId: string, executionRunId?: string): Promise<ExecutionRecord> {
   let events;
   try {
     events = await fetchEvents(client, runId, executionRunId);
@@ -27,20 +64,25 @@ export async function readExecution(client: Client, runId: string, executionRunI
 
 /**
  * The closed executions before `latest`, oldest first, following the continuation chain back through the seeds
- * (a fork's seed points into its parent run: its chain starts with itself). `closed` caches what was read.
+ * (a fork's first execution counts none before it: its seed points into its parent run, and its chain starts with
+ * itself). `closed` caches what was read. Each one
+ * that started from a snapshot is linked to those before it (`earlier`).
  */
 export async function readPredecessors(client: Client, runId: string, latest: ExecutionRecord, closed: Map<string, ExecutionRecord>): Promise<ExecutionRecord[]> {
   const chain: ExecutionRecord[] = [];
   let record = latest;
-  while (record.input.seed && record.input.seed.executions > 0 && !record.input.forkedFrom) {
+  while (record.input.seed && record.input.seed.executions > 0) {
     const previousId = record.input.seed.continuedFrom;
     let previous = closed.get(previousId);
     if (!previous) {
-      previous = await readExecution(client, runId, previousId);
+      previous = await readOne(client, runId, previousId);
       closed.set(previousId, previous);
     }
     chain.unshift(previous);
     record = previous;
   }
+  chain.forEach((r, i) => {
+    if (r.input.seed?.snapshot && !r.earlier) r.earlier = chain.slice(0, i);
+  });
   return chain;
 }

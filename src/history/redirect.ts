@@ -19,7 +19,7 @@ export function interruptedResult(): ToolCallResult {
 export function redirectSeed(input: RunInput, seed: ContinuationSeed, text: string): ContinuationSeed {
   if (!text.trim()) throw new TypeError('A redirect message must not be empty.');
   const completed = { ...seed.completed };
-  const { conversation, openToolSteps, finished } = replayConversation(input.task, (id) => completed[id], seed.redirects);
+  const { conversation, openToolSteps, finished } = replayConversation(input.task, (id) => completed[id], seed.redirects, seed.snapshot);
   if (finished) throw new TypeError('The run has finished: there is no next model step to send a message to.');
   // Stopped in a turn's tool calls: the ones without a result are answered as interrupted; the next model step follows
   // them. Stopped at a model step: the replay has planned it already, and the message goes just before it.

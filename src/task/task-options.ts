@@ -44,6 +44,12 @@ export interface TaskOptions<O = string> {
    * worker's; `[]`: none. A name the worker lacks fails the step with GuardrailNotRegisteredError.
    */
   guardrails?: string[];
+  /**
+   * Continue as new (a new execution of the same run id whose history starts afresh) after this many steps in one
+   * execution. Without it the run continues as new when Temporal suggests it (history length or size); see the
+   * long-runs guide.
+   */
+  continueAsNewEvery?: number;
 }
 
 /** A task's options once checked: every field present (undefined when not given), the output schema as its spec. */
@@ -60,6 +66,7 @@ export interface CheckedTask<O = string> {
   guardrails: string[] | undefined;
   output: z.ZodType<O> | undefined;
   outputSpec: OutputSpec | undefined;
+  continueAsNewEvery: number | undefined;
 }
 
 const TIMEOUT_FIELDS = ['heartbeatTimeoutMs', 'modelCallTimeoutMs', 'toolCallTimeoutMs'] as const;
@@ -98,6 +105,9 @@ export function checkTaskOptions<O>(o: TaskOptions<O>): CheckedTask<O> {
   if (o.maxSteps !== undefined && (!Number.isInteger(o.maxSteps) || o.maxSteps < 1)) {
     throw new TypeError(`Task maxSteps must be a positive integer, got ${String(o.maxSteps)}.`);
   }
+  if (o.continueAsNewEvery !== undefined && (!Number.isInteger(o.continueAsNewEvery) || o.continueAsNewEvery < 1)) {
+    throw new TypeError(`Task continueAsNewEvery must be a positive integer, got ${String(o.continueAsNewEvery)}.`);
+  }
   const names = new Set<string>();
   for (const t of o.tools ?? []) {
     if (names.has(t.name)) throw new TypeError(`Task lists tool ${t.name} twice.`);
@@ -116,6 +126,7 @@ export function checkTaskOptions<O>(o: TaskOptions<O>): CheckedTask<O> {
     guardrails: o.guardrails ? [...o.guardrails] : undefined,
     output: o.output,
     outputSpec: o.output ? outputSpecOf(o.output, o.outputRepairs) : undefined,
+    continueAsNewEvery: o.continueAsNewEvery,
   };
 }
 
@@ -132,5 +143,6 @@ export function taskSpecOf(task: Omit<CheckedTask<unknown>, 'memory' | 'limits' 
     ...(task.outputSpec ? { output: task.outputSpec } : {}),
     ...(task.context ? { context: { ...task.context } } : {}),
     ...(task.guardrails ? { guardrails: [...task.guardrails] } : {}),
+    ...(task.continueAsNewEvery !== undefined ? { continueAsNewEvery: task.continueAsNewEvery } : {}),
   };
 }

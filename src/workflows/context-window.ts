@@ -3,7 +3,7 @@
 // it resolved (compactedTranscript). Both are pure functions of the transcript, the run's input and the usage earlier
 // calls recorded, so the request is rebuilt from history byte for byte: a replay, a continuation or a fork sends what
 // the first execution sent. Bundle-safe: no I/O.
-import type { ContentBlockParam, ContextCompaction, ContextSpec, ContextStrategy, MessageParam, ModelCallResult, StepContext, Usage } from '../core/types.js';
+import type { ContentBlockParam, ContextCompaction, ContextSpec, ContextStrategy, ContextWindowState, MessageParam, ModelCallResult, SnapshotResult, StepContext, Usage } from '../core/types.js';
 
 /** Characters a token, the estimator's ratio before the first reported usage calibrates it. */
 export const CHARS_PER_TOKEN = 4;
@@ -129,6 +129,8 @@ export class ContextWindow {
   private overhead = 0;
   /** The character estimate of the last call planned (the call `calibrate` reads the usage of). */
   private lastCharsEstimate: number | undefined;
+  /** Characters of each tool result the transcript refers to (a run that continued as new), by tool_use id. */
+  private readonly referred = new Map<string, number>();
 
   constructor(
     spec: ContextSpec | undefined,
@@ -149,7 +151,21 @@ export class ContextWindow {
   }
 
   private charsEstimate(sent: MessageParam[]): number {
-    return Math.ceil((JSON.stringify(sent).length + (this.system?.length ?? 0)) / CHARS_PER_TOKEN);
+    return Math.ceil((JSON.stringify(sent).length + this.referredChars(sent) + (this.system?.length ?? 0)) / CHARS_PER_TOKEN);
+  }
+
+  /**
+   * The characters of the tool results a continued-as-new transcript refers to instead of carrying (blocks without
+   * content, ConversationSnapshot.results) that the request sends whole: the worker fills them in.
+   */
+  private referredChars(sent: MessageParam[]): number {
+    if (!this.referred.size) return 0;
+    let chars = 0;
+    for (const message of sent) {
+      if (message.role !== 'user' || typeof message.content === 'string') continue;
+      for (const block of message.content) if (block.type === 'tool_result' && !('content' in block)) chars += this.referred.get(block.tool_use_id) ?? 0;
+    }
+    return chars;
   }
 
   private estimate(sent: MessageParam[]): number {
@@ -179,6 +195,22 @@ export class ContextWindow {
     const active = compaction.cleared !== undefined || compaction.summary !== undefined;
     this.lastCharsEstimate = compaction.estimatedTokens - this.overhead;
     return active ? { compaction } : {};
+  }
+
+  /** The decisions so far, for the next execution when the run continues as new (src/workflows/loop/continue-as-new.ts). */
+  state(): ContextWindowState {
+    return { ...(this.cleared ? { cleared: this.cleared } : {}), ...(this.summary ? { summary: this.summary } : {}), overhead: this.overhead };
+  }
+
+  /**
+   * Takes up the decisions an earlier execution made (its snapshot's `context`), and the sizes of the tool results its
+   * transcript refers to (`results`: their digests start with the length of the content as JSON).
+   */
+  restore(state: ContextWindowState, results: Record<string, SnapshotResult> = {}): void {
+    this.cleared = state.cleared;
+    this.summary = state.summary;
+    this.overhead = state.overhead;
+    for (const [toolUseId, ref] of Object.entries(results)) this.referred.set(toolUseId, Number(ref.digest.split(':')[0]) || 0);
   }
 
   /** After a summarisation step: its answer stands for the messages before `through` from now on. */

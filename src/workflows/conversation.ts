@@ -1,7 +1,7 @@
 // The agent loop's bookkeeping as a pure state machine: which step comes next, its deterministic activity id, and
 // how each result extends the transcript. The workflow drives it with activities; the history reader drives it
 // with recorded results. Both therefore agree on step indices, activity ids and messages by construction.
-import type { ContentBlockParam, MessageParam, ModelCallResult, Redirect, TaskSpec, ToolCallResult } from '../core/types.js';
+import type { ContentBlockParam, ConversationSnapshot, MessageParam, ModelCallResult, Redirect, TaskSpec, ToolCallResult } from '../core/types.js';
 import { problemOf, repairMessage } from './structured-output.js';
 
 export interface ModelStepPlan {
@@ -79,14 +79,26 @@ export class Conversation {
 
   /**
    * `redirects`: user messages continuations added, each placed just before the model step it names. A run that
-   * remembers its session starts after the session's earlier conversation (TaskSpec.memory).
+   * remembers its session starts after the session's earlier conversation (TaskSpec.memory). A run that continued as
+   * new starts where its snapshot left off.
    */
   constructor(
     task: TaskSpec,
     private readonly redirects: readonly Redirect[] = [],
+    snapshot?: ConversationSnapshot,
   ) {
-    this.messages = [...(task.memory?.messages ?? []), { role: 'user', content: task.description }];
+    this.messages = snapshot ? [...snapshot.messages] : [...(task.memory?.messages ?? []), { role: 'user', content: task.description }];
     this.maxRepairs = task.output?.maxRepairs ?? 0;
+    if (snapshot) {
+      this.nextIndex = snapshot.steps;
+      this.nextTurn = snapshot.turns;
+      this.repairs = snapshot.repairs;
+    }
+  }
+
+  /** The conversation as it stands, for the next execution to start from (`from`: this execution's Temporal run id). */
+  snapshot(from: string): ConversationSnapshot {
+    return { messages: [...this.messages], steps: this.nextIndex, turns: this.nextTurn, repairs: this.repairs, from };
   }
 
   /** The last answer failed the task's output schema and a repair is left: the next turn asks the model to fix it. */
@@ -190,8 +202,8 @@ export interface Replay {
   openToolSteps: ToolStepPlan[];
 }
 
-export function replayConversation(task: TaskSpec, lookup: OutcomeLookup, redirects?: readonly Redirect[]): Replay {
-  const conversation = new Conversation(task, redirects);
+export function replayConversation(task: TaskSpec, lookup: OutcomeLookup, redirects?: readonly Redirect[], snapshot?: ConversationSnapshot): Replay {
+  const conversation = new Conversation(task, redirects, snapshot);
   for (;;) {
     const modelStep = conversation.planModelStep();
     const modelOutcome = lookup(modelStep.activityId);

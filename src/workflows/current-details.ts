@@ -2,7 +2,7 @@
 // setCurrentDetails: a query answers it, nothing is added to history): status and reason, then the transcript as it
 // grows — the task, the model's turns, each tool call with its input, status and result — truncated to stay readable.
 // Pure: a function of the loop's state.
-import type { ContentBlockParam, MessageParam, RunStatus, StepResult } from '../core/types.js';
+import type { ContentBlockParam, MessageParam, RunStatus, RunWarning, StepResult } from '../core/types.js';
 import { describeStepContext } from './context-window.js';
 
 export interface DetailsState {
@@ -15,6 +15,8 @@ export interface DetailsState {
   messages: MessageParam[];
   /** Every step so far, earlier executions' included. */
   steps: StepResult[];
+  /** Limits the run approaches and cannot pass, with what to change (run-warnings.ts). */
+  warnings?: RunWarning[];
 }
 
 const TEXT_LIMIT = 600;
@@ -89,6 +91,7 @@ export function renderCurrentDetails(state: DetailsState): string {
   // What the last compacted request sent (Task `context`): the transcript below is the whole one, as history has it.
   const compacted = state.steps.filter((s) => s.context).at(-1);
   if (compacted?.context) header.push(`**Context:** step ${compacted.index} (${compacted.name}): ${describeStepContext(compacted.context)}`);
+  for (const warning of state.warnings ?? []) header.push(`**Warning:** ${oneLine(warning.message, TEXT_LIMIT)}`);
   // Keep the task and as many of the latest turns as fit; render newest first so a long run costs only what is shown.
   const budget = TOTAL_LIMIT - header.join('\n\n').length;
   const task = state.messages[0] ? renderBlocks(state.messages[0].role, state.messages[0].content, steps, true).join('\n\n') : '';

@@ -3,7 +3,7 @@
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { SEARCH_ATTRIBUTES } from '../core/types.js';
-import type { MessageParam, ModelCallSettings, Requirement, RequirementResolution, StepResult } from '../core/types.js';
+import type { MessageParam, ModelCallSettings, Requirement, RequirementResolution, SnapshotResult, StepResult } from '../core/types.js';
 
 /**
  * Every query and update name carries this prefix, so none collides with a user's own handlers. Runs started before
@@ -20,6 +20,12 @@ export const transcriptQuery = defineQuery<MessageParam[], [number]>(`${HANDLER_
 
 /** The settings of the execution's model calls: lets a worker that lacks them run a call that does not carry them. */
 export const callSettingsQuery = defineQuery<ModelCallSettings>(`${HANDLER_PREFIX}callSettings`);
+
+/**
+ * The tool results the transcript refers to since the run continued as new (ConversationSnapshot.results): lets a
+ * worker fill in what the transcript query leaves out.
+ */
+export const snapshotResultsQuery = defineQuery<Record<string, SnapshotResult>>(`${HANDLER_PREFIX}snapshotResults`);
 
 /** The tool calls the run is paused on (empty when it is not paused). */
 export const requirementsQuery = defineQuery<Requirement[]>(`${HANDLER_PREFIX}requirements`);

@@ -14,6 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { FailureTypes, type RunInput, type RunStop, type StopRequest, type Usage } from '../core/types.js';
+import { addUsage, NO_USAGE } from '../core/usage.js';
 import { budgetExceeded, timeLimit } from './run-limits.js';
 import { roundUsd } from '../core/usd.js';
 import { stopOfCancel, stopSignal } from './stop-signal.js';
@@ -48,9 +49,7 @@ export class RunStopper {
   private readonly scope = new CancellationScope({ cancellable: true, parent: new CancellationScope({ cancellable: false }) });
   private request: StopRequest | undefined;
   private cancelRequested = false;
-  private fresh: Usage = { inputTokens: 0, outputTokens: 0 };
-  /** US dollars this execution's model calls cost (earlier executions' comes with the seed's usage). */
-  private freshCostUsd = 0;
+  private fresh: Usage = NO_USAGE;
 
   constructor(
     private readonly input: RunInput,
@@ -88,8 +87,12 @@ export class RunStopper {
 
   /** Usage of a model call this execution made (earlier executions' comes with the seed). */
   addUsage(usage: Usage): void {
-    this.fresh = { inputTokens: this.fresh.inputTokens + usage.inputTokens, outputTokens: this.fresh.outputTokens + usage.outputTokens };
-    this.freshCostUsd = roundUsd(this.freshCostUsd + (usage.costUsd ?? 0));
+    this.fresh = addUsage(this.fresh, usage);
+  }
+
+  /** Usage of the whole run so far: the earlier executions' and this one's model calls. */
+  get usage(): Usage {
+    return addUsage(this.input.seed?.usage ?? NO_USAGE, this.fresh);
   }
 
   /** What the run's money budget has left, for the next model call to keep (nothing without limits.maxCostUsd). */
@@ -98,8 +101,9 @@ export class RunStopper {
     return max === undefined ? {} : { budgetUsd: Math.max(0, roundUsd(max - this.spentUsd())) };
   }
 
+  /** US dollars the run's model calls cost so far (earlier executions' comes with the seed's usage). */
   private spentUsd(): number {
-    return roundUsd((this.input.seed?.usage.costUsd ?? 0) + this.freshCostUsd);
+    return roundUsd((this.input.seed?.usage.costUsd ?? 0) + (this.fresh.costUsd ?? 0));
   }
 
   /**

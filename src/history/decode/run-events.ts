@@ -69,7 +69,8 @@ export const runEvents: EventHandlers = {
     state.record.failure = { name: 'RunTimedOutError', message: 'the workflow execution timed out' };
     closed(state, 'timed_out', at);
   },
-  workflowExecutionContinuedAsNewEventAttributes(_continued, _event, state, at) {
+  workflowExecutionContinuedAsNewEventAttributes(continued, _event, state, at) {
+    if (continued.newExecutionRunId) state.record.continuedAs = continued.newExecutionRunId;
     closed(state, 'continued_as_new', at);
   },
 };

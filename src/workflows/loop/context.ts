@@ -69,9 +69,13 @@ export class RunContext {
     this.seed = input.seed;
     this.execution = (this.seed?.executions ?? 0) + 1;
     this.maxSteps = this.task.maxSteps ?? DEFAULT_MAX_STEPS;
-    this.conversation = new Conversation(this.task, this.seed?.redirects);
+    this.conversation = new Conversation(this.task, this.seed?.redirects, this.seed?.snapshot);
+    // A run that continued as new: its worker asks the transcript query for the snapshot's messages rather than have
+    // the first model call write them into this execution's history again.
+    if (this.seed?.snapshot) this.sentMessages = this.seed.snapshot.messages.length;
     const { model, maxTokens, system } = modelCallSettings(input);
     this.contextWindow = new ContextWindow(this.task.context, model, maxTokens, system, this.task.description);
+    if (this.seed?.snapshot?.context) this.contextWindow.restore(this.seed.snapshot.context, this.seed.snapshot.results);
     this.toolPolicies = new Map<string, LoopToolPolicy>(this.task.tools.map((ref) => [ref.name, ref]));
     this.runId = workflowInfo().workflowId;
     this.modelOptions = withFallbacks(withTimeouts(MODEL_ACTIVITY_OPTIONS, 'model', this.task.timeouts), input.fallbacks);

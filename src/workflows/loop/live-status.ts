@@ -5,6 +5,7 @@ import type { RunStatus, StepContext, StepResult } from '../../core/types.js';
 import type { StepPlan } from '../conversation.js';
 import { callSettingsQuery, LEGACY_NAMES, statusSearchAttribute, stepsQuery, transcriptQuery } from '../definitions.js';
 import { renderCurrentDetails } from '../current-details.js';
+import { runWarnings } from '../run-warnings.js';
 import { modelCallSettings } from '../model-call-settings.js';
 import { stepFailure } from '../step-failure.js';
 import type { RunContext } from './context.js';
@@ -32,6 +33,8 @@ export function showDetails(ctx: RunContext): void {
   void details.flushAfter.then(() => {
     details.queued = false;
     const { task, seed, conversation } = ctx;
+    const steps = ctx.allSteps();
+    const warnings = runWarnings(steps, seed?.snapshot);
     setCurrentDetails(
       renderCurrentDetails({
         status: details.status,
@@ -39,7 +42,8 @@ export function showDetails(ctx: RunContext): void {
         execution: ctx.execution,
         ...(seed ? { continuedFrom: seed.continuedFrom } : {}),
         messages: task.memory ? conversation.messages.slice(task.memory.messages.length) : conversation.messages,
-        steps: ctx.allSteps(),
+        steps,
+        ...(warnings.length ? { warnings } : {}),
       }),
     );
   });

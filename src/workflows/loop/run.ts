@@ -1,11 +1,12 @@
 // The agent loop: model turn → tool calls (in parallel) → model turn … until the model ends its turn.
 // Deterministic by construction: every decision comes from the input, the seed and activity results.
 // The parts share one RunContext (context.ts); which branch each patch guards is in patches.ts.
-import { ApplicationFailure, CancellationScope, isCancellation, patched } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, ContinueAsNew, isCancellation, patched } from '@temporalio/workflow';
 import { FailureTypes, type AgentRunResult, type RunInput } from '../../core/types.js';
 import { describeStop } from '../run-stop.js';
 import { outputInvalidMessage } from '../structured-output.js';
 import { RunContext } from './context.js';
+import { answerSnapshotQuery, continueAsNewDue, continueRunAsNew } from './continue-as-new.js';
 import { registerHumanGates } from './human-gates.js';
 import { markStatus } from './live-status.js';
 import { modelTurn } from './model-step.js';
@@ -23,6 +24,7 @@ import { applyToolResults, toolCall } from './tool-step.js';
 export async function agentRun(input: RunInput): Promise<AgentRunResult> {
   const ctx = new RunContext(input);
   registerHumanGates(ctx);
+  answerSnapshotQuery(ctx);
   const { task, conversation } = ctx;
   try {
     // The worker is the one source of a tool's schema and policy. The patch keeps runs recorded before this replaying.
@@ -33,6 +35,7 @@ export async function agentRun(input: RunInput): Promise<AgentRunResult> {
       throw ApplicationFailure.create({ type: FailureTypes.outputInvalid, message: outputInvalidMessage(ctx.runId, conversation.answers, problem), nonRetryable: true });
     }
   } catch (caught) {
+    if (caught instanceof ContinueAsNew) throw caught;
     // A guardrail's block or a call cut by the money budget stops the run (continuable) instead of failing it.
     const err = stopOnStepFailure(ctx, caught);
     if (isCancellation(err)) {
@@ -67,5 +70,6 @@ async function runSteps(ctx: RunContext): Promise<void> {
     // Wait for every call of the turn to settle, so a cancel records each one before the run closes.
     const settled = await Promise.allSettled(tools.map((plan) => toolCall(ctx, plan)));
     applyToolResults(ctx, tools, settled);
+    if (continueAsNewDue(ctx)) await continueRunAsNew(ctx);
   }
 }
