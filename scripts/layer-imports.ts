@@ -4,7 +4,7 @@
 // census the lint rules are checked against, and counts type-only imports too (marked "type").
 //
 // The layers are scripts/layers.json's (lowest first; a folder imports only its own layer and those below it):
-//   core < history, tools, models, activities, workflows, codec, telemetry, config < client, worker < cli, server, testing
+//   core < history, task, tools, models, activities, workflows, codec, telemetry, config < client, worker < cli, server, testing
 // The package's entry files (src/index.ts, src/worker/index.ts, src/workflows/public-entry.ts, src/testing/index.ts)
 // gather names from every layer: they are exempt.
 import { readdirSync, readFileSync } from 'node:fs';

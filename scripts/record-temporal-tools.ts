@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Agent } from '../src/client/agent.js';
 import { activityTool } from '../src/tools/activity-tool.js';
 import { sleep, tool } from '../src/tools/tool-definition.js';
-import { agentTool } from '../src/client/agent-tool.js';
+import { agentTool } from '../src/tools/agent-tool.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { textTurn, toolTurn, type FakeTurn } from '../src/testing/fake-anthropic/index.js';

@@ -19,8 +19,10 @@ export {
   type ContinueTarget,
   type RunHandle,
 } from './client/agent.js';
-export { Task, type TaskOptions } from './client/task.js';
-export { readSession, DEFAULT_MEMORY_MAX_BYTES, type MemoryOptions, type SessionRun, type SessionView } from './client/session-memory.js';
+export { Task } from './client/task.js';
+export { type TaskOptions } from './task/task-options.js';
+export { readSession, type SessionRun, type SessionView } from './client/session-memory.js';
+export { DEFAULT_MEMORY_MAX_BYTES, type MemoryOptions } from './task/memory-options.js';
 export { cancelRun, getRunOutput, getLiveSteps, type CancelOptions } from './client/run-control.js';
 export { streamRun, type StreamOptions } from './client/run-stream.js';
 export { startRunEventsServer, type RunEventsServer, type RunEventsServerOptions } from './server/run-events-server.js';
@@ -47,7 +49,7 @@ export {
 export { tool, sleep, type HumanGate, type Tool, type ToolContext, type ToolOptions } from './activities/index.js';
 export { toolFingerprint } from './tools/tool-fingerprint.js';
 export { activityTool, type ActivityToolOptions, type ActivityToolOptionsSpec } from './tools/activity-tool.js';
-export { agentTool, type AgentToolOptions } from './client/agent-tool.js';
+export { agentTool, type AgentToolOptions } from './tools/agent-tool.js';
 export {
   connectMcpServer,
   McpToolServer,

@@ -2,14 +2,16 @@
 // (useChat from @ai-sdk/react on DurableChatTransport) served by createChatHandler, against the real Temporal dev
 // server, a real worker with the example's tools and the fake Anthropic model over HTTP. Proves: Stop is a durable
 // cancel (cancelled in Temporal, tool aborted within 1 s, no further model request), a reload resumes the answer with
-// no gap or duplicate, Play continues from the cut point (the fake's counts, the tool's checkpoint), approvals across
-// two tabs (one answer, a second refused), Stop in one tab / Play in another, and the handler's security and typed
+// no gap or duplicate, Play continues from the cut point (the fake's counts, the tool's checkpoint), approvals with
+// useChat's own addToolApprovalResponse (sent on by useChat, answered by the transport: one answerRun, the run read on
+// from the stream it had open, no step repeated; another tab follows live; a second answer refused; a rejection), Stop in one tab / Play in another, and the handler's security and typed
 // errors. Screenshots: .artifacts/chat-app/*.png. Needs /usr/bin/chromium (scripts/install-chromium.sh); skipped without it.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { getRunOutput } from '../src/index.js';
 import { startChatApp, type ChatApp } from '../examples/chat-app/app.js';
 import { chatResponder, STORY } from '../examples/chat-app/responder.js';
 import { chatTools, toolLog } from '../examples/chat-app/tools.js';
@@ -70,11 +72,25 @@ const statusIs = (page: Page, status: string) => async () => (await runStatus(pa
 const assistantText = async (page: Page): Promise<string> => (await page.getByTestId('msg-assistant').last().getByTestId('text').allInnerTexts()).join('');
 const crunchLog = (since: number) => toolLog.slice(since).filter((e) => e.tool === 'crunch_numbers');
 
-/** The run id of the chat (the handler's view, as the owner). */
-async function runOf(chat: string): Promise<string> {
+/** The run ids of the chat (the handler's view, as the owner). */
+async function chatRuns(chat: string): Promise<string[]> {
   const response = await fetch(`${app!.url}/api/chat/chats/${chat}`, { headers: { 'x-demo-user': 'alice' } });
-  const body = (await response.json()) as { runs: string[] };
-  return body.runs[body.runs.length - 1]!;
+  return ((await response.json()) as { runs: string[] }).runs;
+}
+
+/** The run id of the chat: its latest. */
+async function runOf(chat: string): Promise<string> {
+  return (await chatRuns(chat)).at(-1)!;
+}
+
+/** The chat requests a page sends from now on (`METHOD /path`), in order. */
+function chatRequests(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith('/api/chat/')) seen.push(`${r.method()} ${url.pathname}`);
+  });
+  return seen;
 }
 
 describe('chat app: Stop, Play, reload, approvals, two tabs (Chromium, real Temporal and worker)', { skip }, () => {
@@ -156,20 +172,44 @@ describe('chat app: Stop, Play, reload, approvals, two tabs (Chromium, real Temp
     }
   });
 
-  test('approval: the card appears, Approve in tab A, tab B sees it live, a second approval is refused', async () => {
+  test('approval: the card appears, Approve in tab A (useChat sends it on: answerRun), tab B sees it live, a second approval is refused', async () => {
     const since = toolLog.length;
+    const requestsBefore = h!.fake.requests.length;
     const a = await openChat('c-approve');
+    const aRequests = chatRequests(a);
     let b: Page | undefined;
     try {
       await send(a, 'deploy web');
       await shows(a, 'the approval card', async () => (await a.getByTestId('approval-card').count()) === 1, 'approval-card');
       b = await openChat('c-approve');
+      const bRequests = chatRequests(b);
       await shows(b, 'the approval card in tab B', async () => (await b!.getByTestId('approval-card').count()) === 1, 'approval-card-tab-b');
+      const runId = await runOf('c-approve');
+      const beforeClick = aRequests.length;
       await a.getByTestId('approve').click();
       await shows(b, 'the deploy result live in tab B', async () => (await b!.getByTestId('tool-output').allInnerTexts()).join('').includes('deployed web'), 'approved-tab-b');
       await shows(a, 'the run done in tab A', statusIs(a, 'done'), 'approved-tab-a');
       await shows(b, 'the run done in tab B, live', statusIs(b, 'done'), 'approved-tab-b-done');
-      const runId = await runOf('c-approve');
+      // The page called only useChat's addToolApprovalResponse: useChat sent the approval on (sendAutomaticallyWhen),
+      // the transport answered the run with it and read the run on from the stream it had open: no new message, no
+      // new run, no second stream.
+      assert.deepEqual(aRequests.slice(beforeClick), [`POST /api/chat/runs/${runId}/answer`], 'tab A sent one answer and nothing else');
+      assert.ok(!bRequests.some((r) => r.includes('/answer')), `tab B answered nothing: ${bRequests.join(', ')}`);
+      const text = await assistantText(a);
+      assert.match(text, /^I will deploy web\.Done: deployed web\. Anything else\?$/, `tab A shows the one answer, its first turn once: ${text}`);
+      assert.equal(await a.getByTestId('msg-assistant').count(), 1, 'one assistant message in tab A');
+      assert.equal(await b.getByTestId('msg-assistant').count(), 1, 'one assistant message in tab B');
+
+      const output = await getRunOutput(runId, { client: h!.client });
+      assert.equal(output.status, 'completed');
+      assert.equal((await chatRuns('c-approve')).length, 1, 'one run in the chat');
+      const completed = output.stepResults.filter((s) => s.status === 'completed').map((s) => s.activityId);
+      assert.equal(new Set(completed).size, completed.length, `no completed step repeated: ${completed.join(', ')}`);
+      assert.deepEqual(output.stepResults.map((s) => `${s.name}:${s.status}`), ['model:completed', 'tool:deploy_service:completed', 'model:completed']);
+      assert.equal(output.stepResults[1]!.output, 'deployed web');
+      assert.deepEqual(h!.fake.requests.slice(requestsBefore).map((r) => r.turn), [0, 1], 'the model was asked twice: before and after the approved call');
+      assert.equal(toolLog.slice(since).filter((e) => e.tool === 'deploy_service' && e.event === 'start').length, 1, 'the approved tool ran once');
+
       const second = await fetch(`${app!.url}/api/chat/runs/${runId}/answer`, {
         method: 'POST',
         headers: { 'x-demo-user': 'alice', 'content-type': 'application/json' },
@@ -177,10 +217,33 @@ describe('chat app: Stop, Play, reload, approvals, two tabs (Chromium, real Temp
       });
       assert.equal(second.status, 409, 'a second approval of the same request is refused');
       assert.equal(((await second.json()) as { error: { code: string } }).error.code, 'already_answered');
-      assert.equal(toolLog.slice(since).filter((e) => e.tool === 'deploy_service' && e.event === 'start').length, 1, 'the approved tool ran once');
     } finally {
       await a.close();
       await b?.close();
+    }
+  });
+
+  test('after a reload, Reject: useChat sends the rejection on, the run goes on without the call', async () => {
+    const since = toolLog.length;
+    const page = await openChat('c-reject-approval');
+    try {
+      await send(page, 'deploy web');
+      await shows(page, 'the approval card', async () => (await page.getByTestId('approval-card').count()) === 1, 'reject-card');
+      // The card comes back from the run's stream (replayed), and the answer still goes out through useChat.
+      await page.reload();
+      const requests = chatRequests(page);
+      await shows(page, 'the approval card after the reload', async () => (await page.getByTestId('approval-card').count()) === 1, 'reject-card-reloaded');
+      const runId = await runOf('c-reject-approval');
+      const beforeClick = requests.length;
+      await page.getByTestId('reject').click();
+      await shows(page, 'the run done', statusIs(page, 'done'), 'rejected');
+      assert.deepEqual(requests.slice(beforeClick), [`POST /api/chat/runs/${runId}/answer`]);
+      const output = await getRunOutput(runId, { client: h!.client });
+      assert.equal(output.status, 'completed');
+      assert.equal(toolLog.slice(since).filter((e) => e.tool === 'deploy_service').length, 0, 'the rejected tool never ran');
+      assert.equal(await page.getByTestId('approval-card').count(), 0, 'the card is gone');
+    } finally {
+      await page.close();
     }
   });
 

@@ -1,10 +1,11 @@
 // The example's page: useChat from @ai-sdk/react, unchanged, on durable-agent's DurableChatTransport. Stop is the
-// durable cancel, a reload resumes the answer, Play continues a stopped run, approvals are AI SDK approval parts.
+// durable cancel, a reload resumes the answer, Play continues a stopped run, approvals are the AI SDK's own
+// (addToolApprovalResponse; useChat sends them on by itself: sendAutomaticallyWhen).
 // Bundled for the browser by app.ts (esbuild). Open it as /?chat=<id>&user=<name> (the demo's "sign-in").
-import { createElement as h, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createElement as h, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useChat } from '@ai-sdk/react';
-import type { UIMessage } from 'ai';
+import { lastAssistantMessageIsCompleteWithApprovalResponses, type UIMessage } from 'ai';
 import { ChatRequestError, DurableChatTransport, type ChatRunStatus } from '../../src/ui/index.js';
 
 interface Location {
@@ -48,13 +49,27 @@ interface ToolPartView {
 
 function App(): ReactNode {
   const transport = useMemo(() => new DurableChatTransport({ headers: { 'x-demo-user': user } }), []);
-  const { messages, setMessages, sendMessage, stop, resumeStream, addToolApprovalResponse, status } = useChat({ id: CHAT_ID, transport });
-  const [run, setRun] = useState<ChatRunStatus | undefined>(undefined);
   const [notice, setNotice] = useState('');
+  const { messages, setMessages, sendMessage, stop, resumeStream, addToolApprovalResponse, status } = useChat({
+    id: CHAT_ID,
+    transport,
+    // An approval answered in this tab is sent on by useChat itself: the transport answers the run with it.
+    sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
+    onError: (err) => setNotice(err instanceof ChatRequestError ? `refused (${err.status} ${err.code}): ${err.message}` : String(err)),
+  });
+  const [run, setRun] = useState<ChatRunStatus | undefined>(undefined);
   const [draft, setDraft] = useState('');
   const [loaded, setLoaded] = useState(false);
 
   useEffect(() => transport.subscribe((id, s) => id === CHAT_ID && setRun({ ...s })), [transport]);
+  // A run that waited for an approval and moves on (running, or already done) while this tab has no response open
+  // was answered elsewhere (another tab): follow it again.
+  const lastRunStatus = useRef(run?.status);
+  useEffect(() => {
+    const was = lastRunStatus.current;
+    lastRunStatus.current = run?.status;
+    if (was === 'paused' && run?.status !== 'paused' && run?.status !== 'stopping' && status === 'ready') void resumeStream();
+  }, [run?.status, status]);
   useEffect(() => {
     // After a reload: the finished turns from the server, then the current run's answer replayed and followed live.
     void (async () => {
@@ -68,14 +83,9 @@ function App(): ReactNode {
     })();
   }, [transport]);
 
-  const approve = async (id: string, approved: boolean): Promise<void> => {
+  const approve = (id: string, approved: boolean): void => {
     void addToolApprovalResponse({ id, approved });
-    try {
-      await transport.answer(CHAT_ID, { id, approve: approved });
-      setNotice(approved ? 'approved' : 'rejected');
-    } catch (err) {
-      setNotice(err instanceof ChatRequestError ? `refused (${err.status} ${err.code}): ${err.message}` : String(err));
-    }
+    setNotice(approved ? 'approved' : 'rejected');
   };
   const play = async (): Promise<void> => {
     try {
@@ -117,9 +127,9 @@ function App(): ReactNode {
                     'div',
                     { 'data-testid': 'approval-card', style: { marginTop: 6 } },
                     `Approve ${name}? `,
-                    h('button', { 'data-testid': 'approve', onClick: () => void approve(tool.approval!.id, true) }, 'Approve'),
+                    h('button', { 'data-testid': 'approve', onClick: () => approve(tool.approval!.id, true) }, 'Approve'),
                     ' ',
-                    h('button', { 'data-testid': 'reject', onClick: () => void approve(tool.approval!.id, false) }, 'Reject'),
+                    h('button', { 'data-testid': 'reject', onClick: () => approve(tool.approval!.id, false) }, 'Reject'),
                   )
                 : null,
             );
@@ -141,7 +151,7 @@ function App(): ReactNode {
       },
       h('input', { 'data-testid': 'input', value: draft, onChange: (e: { target: { value: string } }) => setDraft(e.target.value), style: { flex: 1 }, placeholder: 'Ask: "crunch 8 units", "deploy", anything' }),
       h('button', { 'data-testid': 'send', type: 'submit' }, 'Send'),
-      h('button', { 'data-testid': 'stop', type: 'button', disabled: !busy, onClick: () => void stop() }, 'Stop'),
+      h('button', { 'data-testid': 'stop', type: 'button', disabled: !busy && run?.status !== 'paused', onClick: () => void (busy ? stop() : transport.stop(CHAT_ID)) }, 'Stop'),
       h('button', { 'data-testid': 'play', type: 'button', disabled: run?.status !== 'cancelled', onClick: () => void play() }, 'Play'),
     ),
   );

@@ -8,24 +8,7 @@ import { toRunOutput } from '../history/projections.js';
 import { jsonPayloadBytes } from '../core/payload-size.js';
 import { readExecution } from '../history/read-execution.js';
 import { RunNotFoundError } from '../core/errors.js';
-
-/** Default bound on a run's memory: about 50k tokens at ~4 bytes a token, far under a model's context and a payload. */
-export const DEFAULT_MEMORY_MAX_BYTES = 200_000;
-
-/** The largest memory budget: half a Temporal payload, leaving room for the task and the run's first turn. */
-export const MAX_MEMORY_BYTES = 1_000_000;
-
-/** Task `memory`: `true` for the defaults, or the bound and the runs to add to what visibility lists. */
-export interface MemoryOptions {
-  /** The budget of the remembered messages, as UTF-8 JSON bytes (≈ 4 bytes a token). Default 200 000, at most 1 000 000. */
-  maxBytes?: number;
-  /**
-   * Runs of the session the caller knows of, remembered even if Temporal's visibility list does not show them yet
-   * (the list is eventually consistent: a run started a moment ago by another process may be missing from it).
-   * Runs of other sessions are ignored.
-   */
-  include?: string[];
-}
+import { DEFAULT_MEMORY_MAX_BYTES, type MemoryOptions } from '../task/memory-options.js';
 
 /** One run of a session as `readSession` and `durable-agent session show` show it. */
 export interface SessionRun {

@@ -4,11 +4,10 @@
 // (their fingerprint covers the server's description and input schema) and a worker serves them through the one tool
 // activity (createWorker({ mcpServers })). A call is aborted with the activity: the SDK then sends the server
 // notifications/cancelled. A connection that drops mid-call is opened again and the call sent again (`callAttempts`).
+// The SDK is imported by the first connect, not with the package: the client entry loads nothing of it until then.
 import { setTimeout as delay } from 'node:timers/promises';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ErrorCode, McpError, type CallToolResult, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Tool, ToolContext } from './tool-definition.js';
 import { DEFAULT_TOOL_TIMEOUT_MS } from '../activities/tool-call.js';
@@ -43,6 +42,27 @@ const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const DEFAULT_CALL_ATTEMPTS = 3;
 const DEFAULT_RECONNECT_DELAY_MS = 200;
 
+/** The parts of @modelcontextprotocol/sdk this file uses, imported once, on the first connect (about 150 ms cold). */
+async function importSdk() {
+  const [client, stdio, http, types] = await Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/client/stdio.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+    import('@modelcontextprotocol/sdk/types.js'),
+  ]);
+  return {
+    Client: client.Client,
+    StdioClientTransport: stdio.StdioClientTransport,
+    StreamableHTTPClientTransport: http.StreamableHTTPClientTransport,
+    StreamableHTTPError: http.StreamableHTTPError,
+    ErrorCode: types.ErrorCode,
+    McpError: types.McpError,
+  };
+}
+
+type McpSdk = Awaited<ReturnType<typeof importSdk>>;
+let sdkImport: Promise<McpSdk> | undefined;
+
 /** The server answered, but with an error: the model sees it as an error result (no retry). */
 export class McpToolError extends Error {
   override name = 'McpToolError';
@@ -54,9 +74,9 @@ export class McpServerUnavailableError extends ToolUnavailableError {
 }
 
 /** The connection went away under a request: reconnect and send it again. */
-function isConnectionLoss(err: unknown): boolean {
-  if (err instanceof McpError) return err.code === ErrorCode.ConnectionClosed;
-  if (err instanceof StreamableHTTPError) return true;
+function isConnectionLoss(sdk: McpSdk, err: unknown): boolean {
+  if (err instanceof sdk.McpError) return err.code === sdk.ErrorCode.ConnectionClosed;
+  if (err instanceof sdk.StreamableHTTPError) return true;
   if (err instanceof TypeError && /fetch failed|terminated/i.test(err.message)) return true;
   const code = (err as { code?: unknown; cause?: { code?: unknown } } | undefined)?.cause?.code ?? (err as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(code);
@@ -82,6 +102,7 @@ export class McpToolServer {
   private closed = false;
 
   private constructor(
+    private readonly sdk: McpSdk,
     readonly config: McpServerConfig,
     readonly options: McpServerOptions,
   ) {
@@ -90,7 +111,11 @@ export class McpToolServer {
 
   /** Connects and lists the server's tools. */
   static async connect(config: McpServerConfig, options: McpServerOptions = {}): Promise<McpToolServer> {
-    const server = new McpToolServer(config, options);
+    sdkImport ??= importSdk().catch((err: unknown) => {
+      sdkImport = undefined;
+      throw err;
+    });
+    const server = new McpToolServer(await sdkImport, config, options);
     try {
       await server.connection();
     } catch (err) {
@@ -116,7 +141,7 @@ export class McpToolServer {
   /** The pid of the stdio server process (undefined for HTTP, or while disconnected). */
   get pid(): number | undefined {
     const transport = this.client?.transport;
-    return transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined;
+    return transport instanceof this.sdk.StdioClientTransport ? (transport.pid ?? undefined) : undefined;
   }
 
   /** Closes the connection (a stdio server's process ends); call it after the worker stops. */
@@ -168,7 +193,7 @@ export class McpToolServer {
         if (result.isError) throw new McpToolError(resultText(result));
         return resultText(result);
       } catch (err) {
-        if (context.signal.aborted || !isConnectionLoss(err)) throw err;
+        if (context.signal.aborted || !isConnectionLoss(this.sdk, err)) throw err;
         if (attempt >= attempts) {
           throw new McpServerUnavailableError(`MCP server ${this.name} could not be reached for ${name} (${attempts} tries): ${(err as Error).message}`, { cause: err });
         }
@@ -194,6 +219,7 @@ export class McpToolServer {
   }
 
   private async open(): Promise<Client> {
+    const { Client, StdioClientTransport, StreamableHTTPClientTransport } = this.sdk;
     const client = new Client(
       { name: 'durable-agent', version: '1' },
       {

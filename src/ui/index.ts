@@ -2,12 +2,16 @@
  * durable-agent's chat transport for the Vercel AI SDK: `useChat({ transport: new DurableChatTransport() })` talks to
  * a `createChatHandler` backend. `stop()` is the durable cancel (the run stops in Temporal, its tool call aborted),
  * `resumeStream()` reattaches to the chat's run after a reload, `transport.play(chatId)` continues a stopped run from
- * where it stopped, and `transport.answer(chatId, …)` (or an approval response that `useChat` sends on) reaches the
- * run's pending approval. Runs in browsers and Node (Web streams and `fetch` only); `ai` is needed for its types only.
+ * where it stopped, and approvals are useChat's own: a response ends where the run waits for an approval (as the AI
+ * SDK's streams end at an approval request), and the approval responses useChat sends on
+ * (`addToolApprovalResponse` with `sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses`)
+ * answer the run (`answerRun`), whose stream then reads on where it waited. Runs in browsers and Node (Web streams
+ * and `fetch` only); `ai` is needed for its types only.
  *
  * @module durable-agent/ui
  */
 import type { ChatRequestOptions, ChatTransport, UIMessage, UIMessageChunk } from 'ai';
+import { RunFeed } from './run-feed.js';
 
 /** Where a chat's run is, as the `data-run` parts of its stream tell it. */
 export interface ChatRunStatus {
@@ -69,38 +73,61 @@ export class DurableChatTransport<M extends UIMessage = UIMessage> implements Ch
   private readonly runs = new Map<string, ChatRunStatus>();
   private readonly listeners = new Set<Listener>();
   private readonly answered = new Set<string>();
+  /** Each chat's run stream, read on after a response ended at an approval. */
+  private readonly feeds = new Map<string, RunFeed>();
 
   constructor(private readonly options: DurableChatTransportOptions = {}) {
     this.api = (options.api ?? '/api/chat').replace(/\/$/, '');
   }
 
-  /** Sends the chat's new user message (starts or redirects its run), or the approvals useChat sends on; streams the run. */
+  /**
+   * Sends the chat's new user message (starts or redirects its run) and streams the run; or, when useChat sends on
+   * the approval responses of the last assistant message (trigger `submit-message`), answers the run with them and
+   * streams it on from where it waited.
+   */
   async sendMessages(options: { trigger: 'submit-message' | 'regenerate-message'; chatId: string; messageId: string | undefined; messages: M[]; abortSignal: AbortSignal | undefined } & ChatRequestOptions): Promise<ReadableStream<UIMessageChunk>> {
     const { chatId, messages, abortSignal } = options;
     const last = messages[messages.length - 1];
-    if (last?.role === 'assistant') {
-      // useChat sends on after addToolApprovalResponse (sendAutomaticallyWhen): answer the run, then follow it on.
-      const answers = (last.parts as PartLike[])
-        .filter((p) => p.state === 'approval-responded' && p.approval && !this.answered.has(p.approval.id))
-        .map((p) => ({ id: p.approval!.id, approve: p.approval!.approved === true, ...(p.approval!.reason ? { note: p.approval!.reason } : {}) }));
-      const run = this.runs.get(chatId);
-      if (!run) throw new ChatRequestError(409, 'no_run', 'This chat has no run to answer.');
-      for (const a of answers) await this.answer(chatId, a);
-      return this.follow(chatId, run.runId, run.offset, abortSignal);
-    }
+    if (last?.role === 'assistant') return this.sendApprovals(chatId, last.parts as PartLike[], abortSignal);
     const text = ((last?.parts ?? []) as PartLike[])
       .filter((p) => p.type === 'text')
       .map((p) => p.text ?? '')
       .join('');
     const response = await this.request('POST', `/chats/${encodeURIComponent(chatId)}/messages`, { message: text });
-    return this.chunks(chatId, response, abortSignal, 0);
+    return this.respond(chatId, this.open(chatId, response, 0), abortSignal);
+  }
+
+  /** useChat's approval responses: answer the run with those not sent yet, then read its stream on. */
+  private async sendApprovals(chatId: string, parts: PartLike[], abortSignal: AbortSignal | undefined): Promise<ReadableStream<UIMessageChunk>> {
+    const run = this.runs.get(chatId) ?? (await this.state(chatId));
+    if (!run) throw new ChatRequestError(409, 'no_run', 'This chat has no run to answer.');
+    const answers = parts
+      .filter((p) => p.state === 'approval-responded' && p.approval && !this.answered.has(p.approval.id))
+      .map((p) => ({ id: p.approval!.id, approve: p.approval!.approved === true, ...(p.approval!.reason ? { note: p.approval!.reason } : {}) }));
+    if (!answers.length && run.status !== 'running' && run.status !== 'paused') {
+      // Nothing to send and nothing to follow (the run closed before the approved call ran): end useChat's resending.
+      throw new ChatRequestError(409, 'run_not_running', `The run is ${run.status}: there is nothing to answer.`);
+    }
+    if (answers.length) {
+      try {
+        await this.request('POST', `/runs/${encodeURIComponent(run.runId)}/answer`, { answers });
+      } catch (err) {
+        // Answered already (in another tab): the run goes on all the same; follow it.
+        if (!(err instanceof ChatRequestError && err.code === 'already_answered')) throw err;
+      }
+      for (const a of answers) this.answered.add(a.id);
+    }
+    const feed = this.feeds.get(chatId);
+    if (feed?.live && feed.runId === run.runId) return this.respond(chatId, feed, abortSignal);
+    const response = await this.request('GET', `/runs/${encodeURIComponent(run.runId)}/stream?from=${run.offset}`);
+    return this.respond(chatId, this.open(chatId, response, run.offset), abortSignal);
   }
 
   /** Reattaches to the chat's current run after a reload (its whole answer, replayed, then live); null when it has none. */
   async reconnectToStream(options: { chatId: string; abortSignal?: AbortSignal } & ChatRequestOptions): Promise<ReadableStream<UIMessageChunk> | null> {
     const response = await this.request('GET', `/chats/${encodeURIComponent(options.chatId)}/stream?from=0`);
     if (response.status === 204) return null;
-    return this.chunks(options.chatId, response, options.abortSignal, 0);
+    return this.respond(options.chatId, this.open(options.chatId, response, 0), options.abortSignal);
   }
 
   /** Stops the chat's run durably (what useChat's stop() triggers): resolves with the stopped status. */
@@ -125,7 +152,11 @@ export class DurableChatTransport<M extends UIMessage = UIMessage> implements Ch
     this.update(chatId, { ...run, status: 'running' });
   }
 
-  /** Answers the chat run's pending approval (or input): a second answer to the same request rejects with a 409 ChatRequestError. */
+  /**
+   * Answers the chat run's pending request directly: an input (`values`) or an external result, which useChat has no
+   * part for (approvals go through useChat's `addToolApprovalResponse`). A second answer to the same request rejects
+   * with a 409 ChatRequestError.
+   */
   async answer(chatId: string, answer: { id: string; approve?: boolean; note?: string; values?: Record<string, unknown> }): Promise<void> {
     const run = this.runs.get(chatId) ?? (await this.state(chatId));
     if (!run) throw new ChatRequestError(409, 'no_run', 'This chat has no run to answer.');
@@ -178,93 +209,66 @@ export class DurableChatTransport<M extends UIMessage = UIMessage> implements Ch
     return response;
   }
 
-  private async follow(chatId: string, runId: string, from: number, abortSignal: AbortSignal | undefined): Promise<ReadableStream<UIMessageChunk>> {
-    const response = await this.request('GET', `/runs/${encodeURIComponent(runId)}/stream?from=${from}`);
-    return this.chunks(chatId, response, abortSignal, from);
+  /** Starts reading a run's stream (the chat's previous one is released). */
+  private open(chatId: string, response: Response, from: number): RunFeed {
+    const runId = response.headers.get('x-durable-run-id') ?? this.runs.get(chatId)?.runId ?? '';
+    if (runId && this.runs.get(chatId)?.runId !== runId) this.update(chatId, { runId, status: 'running', execution: 1, offset: from });
+    this.feeds.get(chatId)?.close();
+    const feed = new RunFeed(runId, response, {
+      reconnects: this.options.reconnects ?? 3,
+      reopen: () => this.request('GET', `/runs/${encodeURIComponent(runId)}/stream?from=${this.runs.get(chatId)?.offset ?? from}`),
+      accept: (chunk, offset) => {
+        const run = this.runs.get(chatId);
+        if (run && offset !== undefined) run.offset = offset;
+        // An approval this transport sent already, asked again by a stream that saw the pause before the answer.
+        if (chunk.type === 'tool-approval-request' && this.answered.has(chunk.approvalId)) return false;
+        if (chunk.type === 'data-run' && (chunk as { data?: ChatRunStatus }).data) this.update(chatId, { ...(chunk as { data: ChatRunStatus }).data });
+        return true;
+      },
+    });
+    this.feeds.set(chatId, feed);
+    return feed;
   }
 
-  /** The SSE body as UI chunks; tracks the run's offset and status; Stop (the abort) is the durable cancel; a drop reopens at the offset. */
-  private chunks(chatId: string, first: Response, abortSignal: AbortSignal | undefined, from: number): ReadableStream<UIMessageChunk> {
-    const runId = first.headers.get('x-durable-run-id') ?? '';
-    const known = this.runs.get(chatId);
-    if (runId && known?.runId !== runId) this.update(chatId, { runId, status: 'running', execution: 1, offset: from });
-    const openText = new Set<string>();
-    let stepOpen = false;
-    let started = false;
-    let reader: ReadableStreamDefaultReader<string> | undefined;
-    let stopped = false;
+  /**
+   * One useChat response from the run's feed: it ends when the run closes, or where the run waits for approvals this
+   * response asked for (useChat then shows them and sends the answers on; the feed is read on by that response).
+   * Stop (the abort) is the durable cancel.
+   */
+  private respond(chatId: string, feed: RunFeed, abortSignal: AbortSignal | undefined): ReadableStream<UIMessageChunk> {
+    const asked = new Set<string>();
+    let ended = false;
     const onAbort = (): void => {
-      stopped = true;
-      void reader?.cancel().catch(() => undefined);
+      ended = true;
+      feed.close();
       const run = this.runs.get(chatId);
       if (run && (run.status === 'running' || run.status === 'paused')) this.stop(chatId).catch(() => undefined);
     };
     abortSignal?.addEventListener('abort', onAbort, { once: true });
-    let response = first;
-    let retries = this.options.reconnects ?? 3;
-    let buffer = '';
+    const end = (controller: ReadableStreamDefaultController<UIMessageChunk>): void => {
+      ended = true;
+      abortSignal?.removeEventListener('abort', onAbort);
+      try {
+        controller.close();
+      } catch {
+        // Cancelled by its reader already.
+      }
+    };
     return new ReadableStream<UIMessageChunk>({
       pull: async (controller) => {
-        for (;;) {
-          if (stopped) return controller.close();
-          let next: Awaited<ReturnType<ReadableStreamDefaultReader<string>["read"]>>;
-          try {
-            reader ??= response.body!.pipeThrough(new TextDecoderStream()).getReader();
-            next = await reader.read();
-          } catch (err) {
-            if (stopped) return controller.close();
-            const run = this.runs.get(chatId);
-            if (!run || retries-- <= 0) throw err;
-            // Dropped: reopen at the last offset (Last-Event-ID); repeated starts are filtered below.
-            reader = undefined;
-            buffer = '';
-            response = await this.request('GET', `/runs/${encodeURIComponent(run.runId)}/stream?from=${run.offset}`);
-            continue;
-          }
-          if (next.done) {
-            abortSignal?.removeEventListener('abort', onAbort);
-            return controller.close();
-          }
-          buffer += next.value;
-          let emitted = false;
-          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-            const frame = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const id = /^id: (\d+)$/m.exec(frame)?.[1];
-            const data = frame
-              .split('\n')
-              .filter((l) => l.startsWith('data: '))
-              .map((l) => l.slice(6))
-              .join('\n');
-            if (!data || data === '[DONE]') continue;
-            const chunk = JSON.parse(data) as UIMessageChunk & { data?: ChatRunStatus };
-            const run = this.runs.get(chatId);
-            if (run && id !== undefined) run.offset = Number(id);
-            if (chunk.type === 'start') {
-              if (started) continue;
-              started = true;
-            } else if (chunk.type === 'text-start') {
-              if (openText.has(chunk.id)) continue;
-              openText.add(chunk.id);
-            } else if (chunk.type === 'text-end') {
-              openText.delete(chunk.id);
-            } else if (chunk.type === 'start-step') {
-              if (stepOpen) continue;
-              stepOpen = true;
-            } else if (chunk.type === 'finish-step') {
-              stepOpen = false;
-            } else if (chunk.type === 'data-run' && chunk.data) {
-              this.update(chatId, { ...chunk.data });
-            }
-            controller.enqueue(chunk);
-            emitted = true;
-          }
-          if (emitted) return;
+        const chunk = ended ? undefined : await feed.next();
+        if (!chunk || ended) return end(controller);
+        controller.enqueue(chunk);
+        if (chunk.type === 'tool-approval-request') asked.add(chunk.approvalId);
+        const data = chunk.type === 'data-run' ? (chunk as { data?: ChatRunStatus }).data : undefined;
+        if (data?.status === 'paused' && asked.size) {
+          controller.enqueue({ type: 'finish', finishReason: 'tool-calls' });
+          end(controller);
         }
       },
-      cancel: async () => {
-        stopped = true;
-        await reader?.cancel().catch(() => undefined);
+      cancel: () => {
+        ended = true;
+        feed.close();
       },
     });
   }

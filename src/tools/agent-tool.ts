@@ -2,10 +2,10 @@
 // workflow of the calling run, with a run id derived from the caller's and the call's), whose final output is the tool
 // result. Cancelling the caller cancels it; continuing the caller continues it where it was cut.
 import { z } from 'zod';
-import { tool, type Tool } from '../tools/tool-definition.js';
 import type { AgentToolSpec } from '../core/types.js';
 import { modelId } from '../core/model-id.js';
-import { Task, type TaskOptions } from './task.js';
+import { checkTaskOptions, taskSpecOf, type TaskOptions } from '../task/task-options.js';
+import { tool, type Tool } from './tool-definition.js';
 
 /** Options of `agentTool`. */
 export interface AgentToolOptions {
@@ -28,8 +28,8 @@ const input = z.object({ task: z.string().describe('The complete task for the ag
  * `<outer run id>.<the step's activity id>`. Its final output is the tool result.
  */
 export function agentTool(options: AgentToolOptions): Tool<z.infer<typeof input>> {
-  const inner = new Task({ ...options.task, description: options.description });
-  const { description: _description, ...task } = inner.toSpec();
+  const inner = checkTaskOptions({ ...options.task, description: options.description });
+  const { description: _description, ...task } = taskSpecOf(inner);
   const spec: AgentToolSpec = {
     task,
     ...(options.model !== undefined ? { model: modelId(options.model) } : {}),

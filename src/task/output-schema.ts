@@ -1,5 +1,5 @@
-// A task's output schema, on the client: the zod schema becomes the JSON Schema the run carries (TaskSpec.output), so
-// any worker checks answers against exactly what this client asked for. Refuses what the API cannot take.
+// A task's output schema: the zod schema becomes the JSON Schema the run carries (TaskSpec.output), so any worker
+// checks answers against exactly what the client asked for. Refuses what the API cannot take.
 import { z } from 'zod';
 import type { OutputSpec } from '../core/types.js';
 import { DEFAULT_OUTPUT_REPAIRS } from '../workflows/structured-output.js';
