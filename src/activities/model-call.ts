@@ -148,8 +148,6 @@ export function createModelActivity(deps: ModelActivityDeps) {
         const details = [block, { ...progress, partialText: '', usage }];
         throw ApplicationFailure.create({ type: reason.type, message: reason.message, nonRetryable: true, details });
       }
-      // A missing price, a guardrail the worker lacks: the step's own non-retryable failures, as they are.
-      if (reason instanceof ApplicationFailure && reason.nonRetryable) throw reason;
       throw reason instanceof ModelStreamStalledError ? classifyModelError(reason) : classify(reason);
     } finally {
       clearInterval(idleCheck);

@@ -193,10 +193,10 @@ export const PATCHES = {
     id: 'durable-agent/step-stops',
     changed: 'a step that failed with a guardrail\'s block or was cut by the money budget stops the run (stop memo, RunStoppedError) instead of failing it',
     where: 'loop/step-stops.ts',
-    since: 'spend-32',
+    since: '24cfb7b',
     histories: ['stop-cost.json', 'stop-guardrail.json'],
     stage: 'patched',
-    deprecateWhen: WHEN('spend-32'),
+    deprecateWhen: WHEN('24cfb7b'),
   },
 } as const satisfies Record<string, Patch>;
 
