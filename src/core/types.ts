@@ -53,6 +53,11 @@ export interface ToolPolicy {
   heartbeatTimeoutMs?: number;
   /** A human must act before the call runs: the run pauses until a Temporal update resolves it. */
   requires?: RequirementKind;
+  /**
+   * `false`: a call cut mid-flight is not run again; the model is told it may or may not have taken effect
+   * (`tool({ idempotent: false })`). Absent: the tool is safe to repeat.
+   */
+  idempotent?: false;
 }
 
 /**

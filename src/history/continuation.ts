@@ -15,6 +15,7 @@ import {
 import { oneLine } from '../core/text.js';
 import type { ExecutionRecord } from './decode.js';
 import { toolCheckpoints } from './checkpoints.js';
+import { interruptedCalls } from './interrupted-calls.js';
 import { addUsage, completedOutcomes, executionNumber, NO_USAGE, toRunOutput, unfinishedSubRuns } from './projections.js';
 import { redirectSeed } from './redirect.js';
 
@@ -28,7 +29,9 @@ export function runSummary(text: string): string {
 /** What the next execution of a run keeps from this one: every completed step, the steps so far, their usage. */
 export function seedOf(record: ExecutionRecord): ContinuationSeed {
   const output = toRunOutput(record);
-  const completed = completedOutcomes(record);
+  const done = completedOutcomes(record);
+  // A cut call of a tool not safe to repeat counts as done: its result says it may or may not have taken effect.
+  const completed = { ...done, ...interruptedCalls(record, done) };
   const checkpoints = toolCheckpoints(record, completed);
   return {
     completed,

@@ -19,6 +19,12 @@ export interface ToolContext {
   /** 1 on the first attempt of this step. */
   attempt: number;
   /**
+   * The same for every attempt and execution of this call (derived from the run id and the tool_use id): pass it to
+   * services that deduplicate by key, e.g. `idempotencyHeaders(ctx)` on an HTTP request. MCP tools send it as
+   * `_meta.idempotencyKey`.
+   */
+  idempotencyKey: string;
+  /**
    * The last progress this call reported (`heartbeat(details)`) in an earlier attempt (its worker crashed or shut
    * down) or an earlier execution of the run (it was cancelled, then continued): resume from it instead of starting
    * over. Undefined on a fresh start. Report progress that is enough to resume from, and JSON-serialisable.
@@ -52,6 +58,13 @@ interface ToolBaseOptions<I> {
    * on a timer (every quarter of this at most), so only a tool that blocks the event loop needs more.
    */
   heartbeatTimeoutMs?: number;
+  /**
+   * `false`: a call of this tool is not safe to repeat (it pays, sends, books). A call cut mid-flight (a cancel, a worker
+   * crash) is then never run again blindly: on a retry or a continuation the model gets a tool result saying the call
+   * was interrupted and may or may not have taken effect (with its last checkpoint). Default true: a cut call runs again,
+   * from its checkpoint, with the same `idempotencyKey`.
+   */
+  idempotent?: boolean;
 }
 
 /** The spellings of `human` before it existed, one gate at a time. */
@@ -104,6 +117,8 @@ export interface Tool<I = unknown> {
   readonly timeoutMs?: number;
   readonly maxAttempts?: number;
   readonly heartbeatTimeoutMs?: number;
+  /** `false`: a call cut mid-flight is not run again (`tool({ idempotent: false })`). */
+  readonly idempotent?: false;
   readonly human?: HumanGate;
   /** activityTool(): the user's activity the loop schedules as this tool's step. */
   readonly activity?: ActivityToolSpec;
@@ -159,6 +174,7 @@ export function tool<I>(options: ToolOptions<I>): Tool<I> {
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: positiveMs(options.name, 'heartbeatTimeoutMs', options.heartbeatTimeoutMs) } : {}),
+    ...(options.idempotent === false ? { idempotent: false as const } : {}),
     ...(human ? { human } : {}),
   };
 }

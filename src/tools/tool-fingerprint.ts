@@ -31,6 +31,7 @@ export function toolPolicy(t: Tool): ToolPolicy {
     ...(t.maxAttempts !== undefined ? { maxAttempts: t.maxAttempts } : {}),
     ...(t.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: t.heartbeatTimeoutMs } : {}),
     ...(t.human ? { requires: t.human.kind } : {}),
+    ...(t.idempotent === false ? { idempotent: false as const } : {}),
   };
 }
 
@@ -53,6 +54,7 @@ export function toolFingerprint(t: Tool): string {
       timeoutMs: t.timeoutMs ?? null,
       maxAttempts: t.maxAttempts ?? null,
       ...(t.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: t.heartbeatTimeoutMs } : {}),
+      ...(t.idempotent === false ? { idempotent: false } : {}),
       ...temporalToolSpec(t),
     }),
     digest(t.name, human),
