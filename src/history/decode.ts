@@ -54,6 +54,8 @@ export interface ExecutionRecord {
   activities: ActivityRecord[];
   /** The worker's policy of each tool, once the run resolved its tools there (runs since that patch). */
   resolvedTools?: ResolvedTool[];
+  /** Policy gates decided so far (decideGate activities), by the step's activity id: true when the call waits for a human. */
+  gateDecisions?: Record<string, boolean>;
   result?: AgentRunResult;
   failure?: RunError;
   /** How cancelRun asked the run to stop (its `stop` signals): the last mode, the first reason given. */
@@ -162,6 +164,6 @@ export class ExecutionDecoder {
     const startedAt = isoTime(events[0]?.eventTime as Timestamp);
     if (startedAt) record.startedAt = startedAt;
     this.record = record;
-    return { record, ids: this.ids, decoder: this.decoder, bySchedule: new Map(), resolveToolsEventId: undefined };
+    return { record, ids: this.ids, decoder: this.decoder, bySchedule: new Map(), resolveToolsEventId: undefined, gates: new Map() };
   }
 }

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import type { OutputSpec, RunLimits, StepTimeouts, TaskSpec } from '../core/types.js';
 import type { Tool } from '../tools/tool-definition.js';
-import { toolFingerprint } from '../tools/tool-fingerprint.js';
+import { toolFingerprint, toolGate } from '../tools/tool-fingerprint.js';
 import { checkLimits } from '../workflows/run-limits.js';
 import { checkMemory, type MemoryOptions } from './memory-options.js';
 import { outputSpecOf } from './output-schema.js';
@@ -94,7 +94,7 @@ export function taskSpecOf(task: Omit<CheckedTask<unknown>, 'memory' | 'limits' 
   return {
     description: task.description,
     // A name and what this side saw of the tool: the worker's copy is the one the run uses, checked against it.
-    tools: task.tools.map((t) => ({ name: t.name, fingerprint: toolFingerprint(t), ...(t.human ? { requires: t.human.kind } : {}) })),
+    tools: task.tools.map((t) => ({ name: t.name, fingerprint: toolFingerprint(t), ...toolGate(t) })),
     ...(task.system !== undefined ? { system: task.system } : {}),
     ...(task.maxSteps !== undefined ? { maxSteps: task.maxSteps } : {}),
     ...(task.maxTokens !== undefined ? { maxTokens: task.maxTokens } : {}),

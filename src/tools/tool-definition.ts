@@ -38,10 +38,29 @@ export interface ToolContext {
  * `confirmation`: approve or reject. `userInput`: supply values checked against `schema`, merged into the model's
  * input. `externalExecution`: the call never runs on the worker; its result is submitted from outside.
  */
-export type HumanGate =
-  | { kind: 'confirmation' }
-  | { kind: 'userInput'; schema: z.ZodType<Record<string, unknown>> }
+export type HumanGate<I = unknown> =
+  | ({ kind: 'confirmation' } & GatePolicy<I>)
+  | ({ kind: 'userInput'; schema: z.ZodType<Record<string, unknown>> } & GatePolicy<I>)
   | { kind: 'externalExecution' };
+
+/** What a gate's `when` is given besides the call's input: the call and the run it belongs to. */
+export interface GateContext {
+  runId: string;
+  toolUseId: string;
+  sessionId?: string;
+  userId?: string;
+}
+
+/** A gate decided per call, by policy (confirmation and user input gates). */
+export interface GatePolicy<I> {
+  /**
+   * Decides, for each call, whether the human gate applies: `true` pauses the run for the human, `false` runs the call
+   * at once. It runs on the worker before the call (its decision is recorded in the run's history, so replay and every
+   * reader of the run agree), e.g. `when: ({ amount }) => amount > 100`. A `when` that throws applies the gate.
+   * Absent: every call waits for the human.
+   */
+  when?(input: I, context: GateContext): boolean | Promise<boolean>;
+}
 
 interface ToolBaseOptions<I> {
   /** What the model calls it: 1–64 characters of letters, digits, `_` and `-`. */
@@ -94,7 +113,7 @@ interface MayRun<I> {
  */
 export type ToolOptions<I> = ToolBaseOptions<I> &
   (
-    | (OnlyGate<'human'> & { human?: Exclude<HumanGate, { kind: 'externalExecution' }> } & Runs<I>)
+    | (OnlyGate<'human'> & { human?: Exclude<HumanGate<I>, { kind: 'externalExecution' }> } & Runs<I>)
     | (OnlyGate<'human'> & { human: { kind: 'externalExecution' } } & MayRun<I>)
     | (OnlyGate<'requiresConfirmation'> & Pick<LegacyGates, 'requiresConfirmation'> & Runs<I>)
     | (OnlyGate<'requiresUserInput'> & Pick<LegacyGates, 'requiresUserInput'> & Runs<I>)
@@ -119,7 +138,7 @@ export interface Tool<I = unknown> {
   readonly heartbeatTimeoutMs?: number;
   /** `false`: a call cut mid-flight is not run again (`tool({ idempotent: false })`). */
   readonly idempotent?: false;
-  readonly human?: HumanGate;
+  readonly human?: HumanGate<I>;
   /** activityTool(): the user's activity the loop schedules as this tool's step. */
   readonly activity?: ActivityToolSpec;
   /** activityTool({ activity: fn }): the function the worker registers under `activity.activityType`. */
@@ -158,6 +177,9 @@ export function tool<I>(options: ToolOptions<I>): Tool<I> {
   }
   const { $schema: _ignored, ...inputSchema } = schema;
   const human = humanGateOf(options as ToolOptions<unknown>);
+  if (human && 'when' in human && human.when !== undefined && typeof human.when !== 'function') {
+    throw new TypeError(`Tool ${options.name}: human.when must be a function (input, context) => boolean.`);
+  }
   if (human?.kind === 'userInput' && !(human.schema instanceof z.ZodType)) {
     throw new TypeError(`Tool ${options.name}: human.schema must be a zod schema, e.g. z.object({ ... }).`);
   }
@@ -175,7 +197,7 @@ export function tool<I>(options: ToolOptions<I>): Tool<I> {
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: positiveMs(options.name, 'heartbeatTimeoutMs', options.heartbeatTimeoutMs) } : {}),
     ...(options.idempotent === false ? { idempotent: false as const } : {}),
-    ...(human ? { human } : {}),
+    ...(human ? { human: human as HumanGate<I> } : {}),
   };
 }
 

@@ -143,6 +143,15 @@ export const PATCHES = {
     stage: 'patched',
     deprecateWhen: WHEN('d815f87'),
   },
+  gatePolicies: {
+    id: 'durable-agent/gate-policies',
+    changed: 'a decideGate activity before the human gate of a tool whose gate a policy decides (`human: { kind, when }`)',
+    where: 'loop/gate-policy.ts',
+    since: 'trust-32',
+    histories: ['gate-policy-paused.json', 'gate-policy-answered.json'],
+    stage: 'patched',
+    deprecateWhen: WHEN('trust-32'),
+  },
 } as const satisfies Record<string, Patch>;
 
 /** The registry as a list, in the order above. */

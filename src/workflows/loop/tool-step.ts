@@ -8,6 +8,7 @@ import type { ToolStepPlan } from '../conversation.js';
 import { LEAN_SUMMARY_LIMIT, leanOptions } from '../lean-step-commands.js';
 import { temporalToolCall, type LoopToolPolicy } from '../temporal-tools.js';
 import type { RunContext } from './context.js';
+import { gateApplies } from './gate-policy.js';
 import { awaitHuman } from './human-gates.js';
 import { showDetails, track } from './live-status.js';
 import { PATCHES } from './patches.js';
@@ -34,7 +35,7 @@ export async function toolCall(ctx: RunContext, plan: ToolStepPlan): Promise<Too
   const recorded = ctx.seeded(plan.activityId);
   if (recorded?.kind === 'tool') return recorded.result;
   const policy = ctx.toolPolicies.get(plan.toolName);
-  const human = policy?.requires ? await awaitHuman(ctx, plan, policy.requires) : undefined;
+  const human = policy?.requires && (await gateApplies(ctx, plan, policy)) ? await awaitHuman(ctx, plan, policy.requires) : undefined;
   const summary = oneLine(`tool ${plan.toolName} ${JSON.stringify(plan.input) ?? ''}`, SUMMARY_LIMIT);
   // An activityTool's call is the user's activity, an agentTool's a child run (src/workflows/temporal-tools.ts).
   const temporal = temporalToolCall(plan, policy, { runId: ctx.runId, run: ctx.input, seed: ctx.seed, summary });

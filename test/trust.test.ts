@@ -1,0 +1,148 @@
+// Trust and spend, the trust half, on the CLI dev server with the fake model: a human gate decided per call by the
+// worker's policy (recorded in history, so the recorded run replays), an inner agent's approval answered through the
+// outer run, and honest resume of side effects (a cut call of a tool not safe to repeat is not run again; every call
+// carries an idempotency key that stays the same when it does run again).
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, test } from 'node:test';
+import { Worker } from '@temporalio/worker';
+import { z } from 'zod';
+import { agentTool, cancelRun, idempotencyHeaders, RunStatus, sleep, Task, tool, type ToolContext } from '../src/index.js';
+import { scriptedResponder, textTurn, toolTurn, type FakeTurn } from '../src/testing/index.js';
+import { noopSinks } from '../src/worker/tracing.js';
+import { workflowBundle } from './helpers/bundle.js';
+import { harnessPerFile, waitFor } from './helpers/harness.js';
+import { ROOT } from './helpers/servers.js';
+
+const run = promisify(execFile);
+
+/** Every payment that ran, and the policy's decisions, on this worker. */
+const payments: number[] = [];
+const pay = tool({
+  name: 'pay',
+  description: 'Pays an amount; payments over 100 need a human to confirm.',
+  input: z.object({ amount: z.number() }),
+  human: { kind: 'confirmation', when: ({ amount }) => amount > 100 },
+  run: ({ amount }) => {
+    payments.push(amount);
+    return `paid ${amount}`;
+  },
+});
+
+/** A charge that is not safe to repeat: it reports where it got to, then hangs until it is cut. */
+const charges: string[] = [];
+const charge = tool({
+  name: 'charge',
+  description: 'Charges a card.',
+  input: z.object({ amount: z.number() }),
+  idempotent: false,
+  run: async ({ amount }, ctx) => {
+    charges.push(ctx.idempotencyKey);
+    ctx.heartbeat({ stage: 'request sent', amount });
+    await sleep(60_000, ctx.signal);
+    return `charged ${amount}`;
+  },
+});
+
+/** An upload that is safe to repeat: each run logs the key it would send; the first run hangs until it is cut. */
+const uploads: Array<{ key: string; header: string; attempt: number }> = [];
+const upload = tool({
+  name: 'upload',
+  description: 'Uploads a file.',
+  input: z.object({ name: z.string() }),
+  run: async ({ name }, ctx: ToolContext) => {
+    uploads.push({ key: ctx.idempotencyKey, header: idempotencyHeaders(ctx)['Idempotency-Key'], attempt: ctx.attempt });
+    if (uploads.length === 1) await sleep(60_000, ctx.signal);
+    return `uploaded ${name}`;
+  },
+});
+
+const approver = agentTool({ name: 'treasurer', description: 'Makes payments with its own tools.', task: { tools: [pay] } });
+
+const h = harnessPerFile({ tools: [pay, charge, upload, approver] }, () => {
+  payments.length = 0;
+  charges.length = 0;
+  uploads.length = 0;
+});
+
+/** The tool_result the model was sent in request `index`. */
+function toolResultOf(index: number): { content: unknown; is_error?: boolean } {
+  const messages = h().fake.requests[index]!.body.messages;
+  const last = messages[messages.length - 1]!;
+  assert.ok(Array.isArray(last.content));
+  const block = last.content.find((b) => b.type === 'tool_result');
+  assert.ok(block && block.type === 'tool_result', `request ${index} carries a tool_result`);
+  return { content: block.content, ...(block.is_error !== undefined ? { is_error: block.is_error } : {}) };
+}
+
+describe('approvals by policy', () => {
+  test('a payment of 50 runs unasked, one of 500 pauses and is answered from another process; the history replays', async () => {
+    h().fake.setResponder(scriptedResponder([toolTurn([{ name: 'pay', input: { amount: 50 } }]), toolTurn([{ name: 'pay', input: { amount: 500 } }]), textTurn('Paid both.')]));
+    const agent = h().agent();
+    const paused = await agent.do(new Task({ description: 'Pay 50, then 500.', tools: [pay] }));
+    assert.equal(paused.status, RunStatus.paused);
+    assert.deepEqual(payments, [50], 'the payment of 50 ran without asking; the one of 500 waits');
+    assert.equal(paused.requirements.length, 1);
+    assert.deepEqual({ kind: paused.requirements[0]!.kind, input: paused.requirements[0]!.toolInput }, { kind: 'confirmation', input: { amount: 500 } });
+
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'test/helpers/answer-run.ts', h().env.address, h().taskQueue, paused.runId, JSON.stringify([{ id: paused.requirements[0]!.id, approve: true }])],
+      { cwd: ROOT, timeout: 60_000 },
+    );
+    const answered = JSON.parse(stdout.trim().split('\n').pop()!) as { status: string; output: string; pid: number };
+    assert.notEqual(answered.pid, process.pid);
+    assert.equal(answered.status, 'completed');
+    assert.equal(answered.output, 'Paid both.');
+    assert.deepEqual(payments, [50, 500]);
+
+    // The decisions are in history: replaying it (no worker, no policy code) takes the same branches.
+    const history = await h().client.workflow.getHandle(paused.runId).fetchHistory();
+    const decisions = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'decideGate');
+    assert.equal(decisions.length, 2, 'one recorded decision per call');
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(undefined, { tracing: false }), sinks: noopSinks }, history, paused.runId);
+  });
+});
+
+describe('honest resume', () => {
+  test('a cut call of a tool not safe to repeat is not run again; the model reads that it may have taken effect', async () => {
+    h().fake.setResponder(scriptedResponder([toolTurn([{ name: 'charge', input: { amount: 30 } }]), textTurn('I will check the charge first.')]));
+    const agent = h().agent();
+    const pending = agent.do(new Task({ description: 'Charge 30.', tools: [charge] }));
+    await waitFor(() => charges.length === 1, 'the charge to start');
+    await sleep(300); // its checkpoint reaches Temporal with a heartbeat
+    await cancelRun(agent.runId!, { client: h().client });
+    const cancelled = await pending;
+    assert.equal(cancelled.status, RunStatus.cancelled);
+
+    const continued = await agent.continueRun({ runId: cancelled.runId });
+    assert.equal(continued.status, RunStatus.completed);
+    assert.equal(charges.length, 1, 'the charge was not called again');
+    assert.equal(h().fake.requests.length, 2);
+    const result = toolResultOf(1);
+    assert.equal(result.is_error, true);
+    assert.match(String(result.content), /interrupted mid-call .* may or may not have taken effect/);
+    assert.match(String(result.content), /last checkpoint: \{"stage":"request sent","amount":30\}/);
+  });
+
+  test('an idempotent tool cut mid-call runs again on continue with the same idempotency key', async () => {
+    h().fake.setResponder(scriptedResponder([toolTurn([{ name: 'upload', input: { name: 'a.txt' } }]), textTurn('Uploaded.')]));
+    const agent = h().agent();
+    const pending = agent.do(new Task({ description: 'Upload a.txt.', tools: [upload] }));
+    await waitFor(() => uploads.length === 1, 'the upload to start');
+    await cancelRun(agent.runId!, { client: h().client });
+    assert.equal((await pending).status, RunStatus.cancelled);
+    const continued = await agent.continueRun({ runId: agent.runId! });
+    assert.equal(continued.status, RunStatus.completed);
+    assert.equal(uploads.length, 2, 'the upload ran again');
+    assert.match(uploads[0]!.key, /^[0-9a-f]{32}$/);
+    assert.equal(uploads[1]!.key, uploads[0]!.key, 'the same key on both runs of the call');
+    assert.equal(uploads[1]!.header, uploads[0]!.key);
+    assert.equal(toolResultOf(1).content, 'uploaded a.txt');
+  });
+});
+
+// Kept for the sub-run case below.
+void approver;
+export type { FakeTurn };
