@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import { describe, test } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { z } from 'zod';
-import { agentTool, cancelRun, idempotencyHeaders, RunStatus, sleep, Task, tool, type ToolContext } from '../src/index.js';
+import { agentTool, cancelRun, getRunOutput, idempotencyHeaders, RunStatus, sleep, streamRun, Task, tool, type ToolContext } from '../src/index.js';
+import { requirementsQuery } from '../src/workflows/definitions.js';
 import { scriptedResponder, textTurn, toolTurn, type FakeTurn } from '../src/testing/index.js';
 import { noopSinks } from '../src/worker/tracing.js';
 import { workflowBundle } from './helpers/bundle.js';
@@ -143,6 +144,53 @@ describe('honest resume', () => {
   });
 });
 
-// Kept for the sub-run case below.
-void approver;
-export type { FakeTurn };
+describe('approvals that reach the parent', () => {
+  const OUTER = 'Have the treasurer pay 500.';
+  const INNER = 'Pay 500.';
+  const scripts: Record<string, FakeTurn[]> = {
+    [OUTER]: [toolTurn([{ name: 'treasurer', input: { task: INNER } }]), textTurn('The treasurer paid 500.')],
+    [INNER]: [toolTurn([{ name: 'pay', input: { amount: 500 } }]), textTurn('inner: paid 500')],
+  };
+
+  test("an inner agent's approval shows in the outer run's requirements and stream; answering the outer completes both", async () => {
+    h().fake.setResponder((request) => {
+      const first = request.body.messages[0]?.content;
+      const turn = typeof first === 'string' ? scripts[first]?.[request.turn] : undefined;
+      if (!turn) throw new Error(`no scripted turn ${request.turn} for ${String(first)}`);
+      return turn;
+    });
+    const agent = h().agent();
+    const paused = await agent.do(new Task({ description: OUTER, tools: [approver] }));
+    assert.equal(paused.status, RunStatus.paused, 'the outer run is paused on its sub-run');
+    assert.equal(paused.requirements.length, 1);
+    const [requirement] = paused.requirements;
+    const subRunId = paused.stepResults.find((s) => s.name === 'tool:treasurer')?.subRunId;
+    assert.ok(subRunId, 'the outer step names its sub-run');
+    assert.deepEqual(
+      { kind: requirement!.kind, tool: requirement!.toolName, input: requirement!.toolInput, runId: requirement!.runId },
+      { kind: 'confirmation', tool: 'pay', input: { amount: 500 }, runId: subRunId },
+    );
+
+    // The outer run's stream pauses on the inner requirement.
+    const events: string[] = [];
+    for await (const event of streamRun(paused.runId, { client: h().client })) {
+      events.push(event.type);
+      if (event.type === 'paused') assert.deepEqual(event.requirements.map((r) => [r.id, r.runId]), [[requirement!.id, subRunId]]);
+    }
+    assert.equal(events.at(-1), 'paused');
+    // So does its live requirements query (what the Web UI's details and the chat handler read).
+    assert.deepEqual((await h().client.workflow.getHandle(paused.runId).query(requirementsQuery)).map((r) => r.id), [requirement!.id]);
+
+    const done = await agent.answerRun({ runId: paused.runId, answers: [{ id: requirement!.id, approve: true }] });
+    assert.equal(done.status, RunStatus.completed);
+    assert.equal(done.output, 'The treasurer paid 500.');
+    assert.deepEqual(done.requirements, []);
+    const inner = await getRunOutput(subRunId, { client: h().client });
+    assert.equal(inner.status, RunStatus.completed);
+    assert.equal(inner.output, 'inner: paid 500');
+    // Nothing ran twice: one payment, two model calls per run.
+    assert.deepEqual(payments, [500]);
+    const turns = h().fake.requests.map((r) => r.body.messages[0]?.content);
+    assert.deepEqual([turns.filter((t) => t === OUTER).length, turns.filter((t) => t === INNER).length], [2, 2]);
+  });
+});

@@ -79,6 +79,8 @@ export interface ToolRef extends ToolPolicy {
    * JSON input schema, policy (timeoutMs, maxAttempts, heartbeatTimeoutMs) and human gate with its schema, so a mismatch says which differ.
    */
   fingerprint?: string;
+  /** An agentTool whose inner agent (or its own agents) has human gates: the run can pause on its sub-run. */
+  pausesInSubRun?: true;
 }
 
 // What a run learns from its worker about a tool that is Temporal itself: one of the user's activities (activityTool)
@@ -139,6 +141,11 @@ export interface Requirement {
   activityId: string;
   toolName: string;
   toolInput: unknown;
+  /**
+   * Set when a sub-run waits (an agentTool call's inner agent, or its own sub-runs): that run's id. Answer it through
+   * the outer run all the same (`answerRun({ runId: <outer run> })`): the answer reaches the run that waits.
+   */
+  runId?: string;
 }
 
 /** A human's answer to a Requirement, sent as a Temporal update from any process. */

@@ -109,7 +109,14 @@ function pendingRequirements(record: ExecutionRecord, openToolSteps: ToolStepPla
     // A gate decided by policy waits only once the worker decided that this call needs the human.
     if (policy.conditional && record.gateDecisions?.[plan.activityId] !== true) return [];
     return [requirementOf(plan, kind)];
-  });
+  }).concat(subRunsWaiting(record));
+}
+
+/** What the execution's sub-runs reported they wait for, while their steps run (answered through this run). */
+function subRunsWaiting(record: ExecutionRecord): Requirement[] {
+  return Object.entries(record.subRunRequirements ?? {}).flatMap(([runId, requirements]) =>
+    record.activities.some((a) => a.subRunId === runId && a.status === 'running') ? requirements : [],
+  );
 }
 
 function statusOf(record: ExecutionRecord, requirements: Requirement[]): RunStatus {

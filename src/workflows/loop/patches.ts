@@ -152,6 +152,15 @@ export const PATCHES = {
     stage: 'patched',
     deprecateWhen: WHEN('trust-32'),
   },
+  subRunApprovals: {
+    id: 'durable-agent/sub-run-approvals',
+    changed: 'a paused sub-run signals the run that called it what it waits for (subRunRequirements), and again once answered',
+    where: 'loop/sub-run-approvals.ts',
+    since: 'trust-32',
+    histories: ['sub-run-approval-inner.json'],
+    stage: 'patched',
+    deprecateWhen: WHEN('trust-32'),
+  },
 } as const satisfies Record<string, Patch>;
 
 /** The registry as a list, in the order above. */
