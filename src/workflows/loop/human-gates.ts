@@ -45,6 +45,8 @@ async function resolve(ctx: RunContext, resolution: RequirementResolution): Prom
     ctx.statusSetByAnswers = true;
     if ([...waiting.values()].every((w) => w.resolution)) markStatus(ctx, 'running');
   }
+  // In the handler too, so the report precedes the update's completion in history whatever interceptors wrap it.
+  reportToCaller(ctx);
 }
 
 /** Pauses a tool call until a human answers it, or the run stops. */
