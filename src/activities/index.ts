@@ -117,4 +117,4 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
 }
 
 export { tool, sleep, isTool } from '../tools/tool-definition.js';
-export type { HumanGate, Tool, ToolContext, ToolOptions } from '../tools/tool-definition.js';
+export type { GateContext, GatePolicy, HumanGate, Tool, ToolContext, ToolOptions } from '../tools/tool-definition.js';
