@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import { agentTool, cancelRun, getRunOutput, idempotencyHeaders, RunStatus, sleep, streamRun, Task, tool, type ToolContext } from '../src/index.js';
@@ -152,13 +152,16 @@ describe('approvals that reach the parent', () => {
     [INNER]: [toolTurn([{ name: 'pay', input: { amount: 500 } }]), textTurn('inner: paid 500')],
   };
 
-  test("an inner agent's approval shows in the outer run's requirements and stream; answering the outer completes both", async () => {
+  const byTask = (): void =>
     h().fake.setResponder((request) => {
       const first = request.body.messages[0]?.content;
       const turn = typeof first === 'string' ? scripts[first]?.[request.turn] : undefined;
       if (!turn) throw new Error(`no scripted turn ${request.turn} for ${String(first)}`);
       return turn;
     });
+  beforeEach(byTask);
+
+  test("an inner agent's approval shows in the outer run's requirements and stream; answering the outer completes both", async () => {
     const agent = h().agent();
     const paused = await agent.do(new Task({ description: OUTER, tools: [approver] }));
     assert.equal(paused.status, RunStatus.paused, 'the outer run is paused on its sub-run');
@@ -178,8 +181,11 @@ describe('approvals that reach the parent', () => {
       if (event.type === 'paused') assert.deepEqual(event.requirements.map((r) => [r.id, r.runId]), [[requirement!.id, subRunId]]);
     }
     assert.equal(events.at(-1), 'paused');
-    // So does its live requirements query (what the Web UI's details and the chat handler read).
-    assert.deepEqual((await h().client.workflow.getHandle(paused.runId).query(requirementsQuery)).map((r) => r.id), [requirement!.id]);
+    // So do its live requirements query (what the chat handler reads) and the Web UI's Current Details.
+    const handle = h().client.workflow.getHandle(paused.runId);
+    assert.deepEqual((await handle.query(requirementsQuery)).map((r) => r.id), [requirement!.id]);
+    const details = (await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails ?? '';
+    assert.match(details, new RegExp(`\\*\\*Status:\\*\\* paused — waiting for sub-run ${subRunId.replace(/\./g, '\\.')}: a confirmation of pay`));
 
     const done = await agent.answerRun({ runId: paused.runId, answers: [{ id: requirement!.id, approve: true }] });
     assert.equal(done.status, RunStatus.completed);
@@ -192,5 +198,23 @@ describe('approvals that reach the parent', () => {
     assert.deepEqual(payments, [500]);
     const turns = h().fake.requests.map((r) => r.body.messages[0]?.content);
     assert.deepEqual([turns.filter((t) => t === OUTER).length, turns.filter((t) => t === INNER).length], [2, 2]);
+  });
+
+  test('cancelling the outer run while its inner agent waits, then continuing it: the inner approval is asked again and answered through the outer', async () => {
+    const agent = h().agent();
+    const paused = await agent.do(new Task({ description: OUTER, tools: [approver] }));
+    assert.equal(paused.status, RunStatus.paused);
+    const subRunId = paused.requirements[0]!.runId!;
+    await cancelRun(paused.runId, { client: h().client });
+    await waitFor(async () => (await getRunOutput(paused.runId, { client: h().client })).status === RunStatus.cancelled, 'the outer run to close cancelled');
+    assert.equal((await getRunOutput(subRunId, { client: h().client })).status, RunStatus.cancelled, 'the waiting sub-run was cancelled with it');
+
+    const again = await agent.continueRun({ runId: paused.runId });
+    assert.equal(again.status, RunStatus.paused, 'the continued sub-run waits again, and the outer run shows it');
+    assert.deepEqual(again.requirements.map((r) => [r.toolName, r.runId]), [['pay', subRunId]]);
+    const done = await agent.answerRun({ runId: again.runId, answers: [{ id: again.requirements[0]!.id, approve: true }] });
+    assert.equal(done.status, RunStatus.completed);
+    assert.equal(done.output, 'The treasurer paid 500.');
+    assert.deepEqual(payments, [500], 'paid once, after the approval');
   });
 });
