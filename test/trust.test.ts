@@ -15,6 +15,9 @@ import { noopSinks } from '../src/worker/tracing.js';
 import { workflowBundle } from './helpers/bundle.js';
 import { harnessPerFile, waitFor } from './helpers/harness.js';
 import { ROOT } from './helpers/servers.js';
+import { savedRecord } from './helpers/saved-records.js';
+import { seedOf } from '../src/history/continuation.js';
+import { STEP_ACTIVITY } from '../src/core/types.js';
 
 const run = promisify(execFile);
 
@@ -141,6 +144,26 @@ describe('honest resume', () => {
     assert.equal(uploads[1]!.key, uploads[0]!.key, 'the same key on both runs of the call');
     assert.equal(uploads[1]!.header, uploads[0]!.key);
     assert.equal(toolResultOf(1).content, 'uploaded a.txt');
+  });
+});
+
+describe('honest resume, in history (no server)', () => {
+  test('the seed takes a started, cut call of a non-idempotent tool as interrupted; one that never started, or an idempotent one, runs again', async () => {
+    const cancelled = await savedRecord('checkpoint-cancelled');
+    const cut = cancelled.activities.find((a) => a.activityType === STEP_ACTIVITY.tool)!;
+    assert.equal(cut.status, 'cancelled');
+    assert.ok(cut.startedAt, 'the recorded cut call had started');
+    const notSafe = { ...cancelled, resolvedTools: cancelled.resolvedTools!.map((t) => ({ ...t, idempotent: false as const })) };
+
+    const seed = seedOf(notSafe);
+    const outcome = seed.completed[cut.activityId];
+    assert.equal(outcome?.kind, 'tool');
+    assert.match(outcome.kind === 'tool' ? outcome.result.content : '', /^Tool count was interrupted mid-call .* Its last checkpoint: \{"n":\d+\}\./);
+    assert.equal(seed.checkpoints, undefined, 'nothing runs again, so no checkpoint is handed on');
+
+    const { startedAt: _started, ...neverStarted } = cut;
+    assert.equal(seedOf({ ...notSafe, activities: notSafe.activities.map((a) => (a === cut ? neverStarted : a)) }).completed[cut.activityId], undefined);
+    assert.equal(seedOf(cancelled).completed[cut.activityId], undefined, 'an idempotent tool runs again from its checkpoint');
   });
 });
 
