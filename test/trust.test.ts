@@ -130,6 +130,17 @@ describe('honest resume', () => {
     assert.match(String(result.content), /last checkpoint: \{"stage":"request sent","amount":30\}/);
   });
 
+  test('a call of a tool not safe to repeat whose attempt was lost is not run again by the retry', async () => {
+    // The attempt outlives the step's start-to-close limit, as a call whose worker died does: Temporal retries it.
+    h().fake.setResponder(scriptedResponder([toolTurn([{ name: 'charge', input: { amount: 40 } }]), textTurn('I will check the card first.')]));
+    const done = await h().agent().do(new Task({ description: 'Charge 40.', tools: [charge], timeouts: { toolCallTimeoutMs: 1000 } }));
+    assert.equal(done.status, RunStatus.completed);
+    assert.equal(charges.length, 1, 'the retry did not call the charge again');
+    const step = done.stepResults.find((s) => s.name === 'tool:charge');
+    assert.equal(step?.attempts, 2);
+    assert.match(String(toolResultOf(1).content), /^Tool charge was interrupted mid-call .* Its last checkpoint: \{"stage":"request sent","amount":40\}\./);
+  });
+
   test('an idempotent tool cut mid-call runs again on continue with the same idempotency key', async () => {
     h().fake.setResponder(scriptedResponder([toolTurn([{ name: 'upload', input: { name: 'a.txt' } }]), textTurn('Uploaded.')]));
     const agent = h().agent();
