@@ -6,7 +6,7 @@ import type { Agent } from '../src/client/agent.js';
 import { agentTool } from '../src/client/agent-tool.js';
 import { Task } from '../src/client/task.js';
 import { tool } from '../src/tools/tool-definition.js';
-import { scriptedResponder, textTurn, toolTurn, type FakeTurn } from '../src/testing/fake-anthropic/index.js';
+import { scriptedByTask, scriptedResponder, textTurn, toolTurn, type FakeTurn } from '../src/testing/fake-anthropic/index.js';
 import type { Harness } from '../test/helpers/harness.js';
 
 const pay = tool({
@@ -39,12 +39,7 @@ export async function recordTrust(h: Harness, agent: () => Agent, save: Save): P
   if (answered.status !== 'completed') throw new Error(`the answered run ended ${answered.status}`);
   await save('gate-policy-answered', answered.runId, answered.executionRunId);
 
-  h.fake.setResponder((request) => {
-    const first = request.body.messages[0]?.content;
-    const turn = typeof first === 'string' ? scripts[first]?.[request.turn] : undefined;
-    if (!turn) throw new Error(`no scripted turn ${request.turn} for ${String(first)}`);
-    return turn;
-  });
+  h.fake.setResponder(scriptedByTask(scripts));
   // Replay runs a saved history under its file's name as workflow id, and a sub-run reports to its caller only when its
   // id derives from the caller's: the outer run is named after its file, the inner one's file after its run id.
   const outer = h.agent({ newRunId: () => 'sub-run-approval' });

@@ -10,7 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import { agentTool, cancelRun, getRunOutput, idempotencyHeaders, RunStatus, sleep, streamRun, Task, tool, type ToolContext } from '../src/index.js';
 import { requirementsQuery } from '../src/workflows/definitions.js';
-import { scriptedResponder, textTurn, toolTurn, type FakeTurn } from '../src/testing/index.js';
+import { scriptedByTask, scriptedResponder, textTurn, toolTurn, type FakeTurn } from '../src/testing/index.js';
 import { noopSinks } from '../src/worker/tracing.js';
 import { workflowBundle } from './helpers/bundle.js';
 import { harnessPerFile, waitFor } from './helpers/harness.js';
@@ -187,12 +187,7 @@ describe('approvals that reach the parent', () => {
   };
 
   const byTask = (): void =>
-    h().fake.setResponder((request) => {
-      const first = request.body.messages[0]?.content;
-      const turn = typeof first === 'string' ? scripts[first]?.[request.turn] : undefined;
-      if (!turn) throw new Error(`no scripted turn ${request.turn} for ${String(first)}`);
-      return turn;
-    });
+    h().fake.setResponder(scriptedByTask(scripts));
   beforeEach(byTask);
 
   test("an inner agent's approval shows in the outer run's requirements and stream; answering the outer completes both", async () => {

@@ -4,7 +4,7 @@
 // Run: TEMPORAL_ADDRESS=localhost:7233 npx tsx examples/trust/main.ts
 import { fileURLToPath } from 'node:url';
 import { Agent, Task, cancelRun, closeConnections, idempotencyHeaders, sleep, tool, RunStatus, type RunOutput } from 'durable-agent';
-import { textTurn, toolTurn, type FakeTurn } from 'durable-agent/testing';
+import { scriptedByTask, textTurn, toolTurn, type FakeTurn } from 'durable-agent/testing';
 import { z } from 'zod';
 import { startExample, stepLines, type ExampleOptions } from '../shared/setup.js';
 
@@ -51,13 +51,8 @@ const SCRIPTS: Record<string, FakeTurn[]> = {
 
 export async function trust(options: ExampleOptions = {}): Promise<{ paused: RunOutput; paid: RunOutput; cancelled: RunOutput; resumed: RunOutput }> {
   const example = await startExample('trust', { ...options, tools: [pay, charge] });
-  // Offline, each run's turns come from its own script (a scripted turn number counts within one run).
-  example.anthropicFake?.setResponder((request) => {
-    const first = request.body.messages[0]?.content;
-    const turn = typeof first === 'string' ? SCRIPTS[first]?.[request.turn] : undefined;
-    if (!turn) throw new Error(`no scripted turn ${request.turn} for ${String(first)}`);
-    return turn;
-  });
+  // Offline, each run's turns come from its own script (scriptedResponder's turn numbers count within one run).
+  example.anthropicFake?.setResponder(scriptedByTask(SCRIPTS));
   const { connection, print } = example;
   try {
     const agent = new Agent('anthropic/claude-sonnet-4-6', connection);
