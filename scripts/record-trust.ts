@@ -3,7 +3,7 @@
 // answered), and an outer run whose inner agent waits for an approval, answered through the outer run (both saved).
 import { z } from 'zod';
 import type { Agent } from '../src/client/agent.js';
-import { agentTool } from '../src/client/agent-tool.js';
+import { agentTool } from '../src/tools/agent-tool.js';
 import { Task } from '../src/client/task.js';
 import { tool } from '../src/tools/tool-definition.js';
 import { scriptedByTask, scriptedResponder, textTurn, toolTurn, type FakeTurn } from '../src/testing/fake-anthropic/index.js';

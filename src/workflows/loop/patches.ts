@@ -176,23 +176,23 @@ export const PATCHES = {
     id: 'durable-agent/gate-policies',
     changed: 'a decideGate activity before the human gate of a tool whose gate a policy decides (`human: { kind, when }`)',
     where: 'loop/gate-policy.ts',
-    since: 'd6575b0',
+    since: 'a375a53',
     histories: [
       'gate-policy-answered.json',
       'gate-policy-paused.json',
       'sub-run-approval.step-1-tool-treasurer-toolu_fake_0_0.json',
     ],
     stage: 'patched',
-    deprecateWhen: WHEN('d6575b0'),
+    deprecateWhen: WHEN('a375a53'),
   },
   subRunApprovals: {
     id: 'durable-agent/sub-run-approvals',
     changed: 'a paused sub-run signals the run that called it what it waits for (subRunRequirements), and again once answered',
     where: 'loop/sub-run-approvals.ts',
-    since: 'f08f7c1',
+    since: '79b27d9',
     histories: ['sub-run-approval.step-1-tool-treasurer-toolu_fake_0_0.json'],
     stage: 'patched',
-    deprecateWhen: WHEN('f08f7c1'),
+    deprecateWhen: WHEN('79b27d9'),
   },
 } as const satisfies Record<string, Patch>;
 
