@@ -39,6 +39,16 @@ export function registerSubRunApprovals(ctx: RunContext): void {
 }
 
 /**
+ * Forgets what a sub-run reported once its step settled (it completed, failed, or was stopped without saying it waits
+ * for nothing any more): the run no longer waits for it. Changes nothing when its last report was empty.
+ */
+export function forgetSubRun(ctx: RunContext, subRunId: string | undefined): void {
+  if (subRunId === undefined || !ctx.subRunWaiting.delete(subRunId)) return;
+  if (!allRequirements(ctx).length && ctx.details.status === 'paused') markStatus(ctx, 'running');
+  reportToCaller(ctx);
+}
+
+/**
  * Tells the run that called this one (when this run is an agentTool's sub-run) what this run and its sub-runs wait
  * for now, if that changed since the last report. Not awaited, and not cancelled with the run: a sub-run stopped while
  * it waits still says it waits for nothing.

@@ -11,6 +11,7 @@ import type { RunContext } from './context.js';
 import { gateApplies } from './gate-policy.js';
 import { awaitHuman } from './human-gates.js';
 import { showDetails, track } from './live-status.js';
+import { forgetSubRun } from './sub-run-approvals.js';
 import { PATCHES } from './patches.js';
 
 /** Length of a step's summary (the tool's name and the start of its input). */
@@ -39,7 +40,13 @@ export async function toolCall(ctx: RunContext, plan: ToolStepPlan): Promise<Too
   const summary = oneLine(`tool ${plan.toolName} ${JSON.stringify(plan.input) ?? ''}`, SUMMARY_LIMIT);
   // An activityTool's call is the user's activity, an agentTool's a child run (src/workflows/temporal-tools.ts).
   const temporal = temporalToolCall(plan, policy, { runId: ctx.runId, run: ctx.input, seed: ctx.seed, summary });
-  if (temporal && patched(PATCHES.temporalTools.id)) return track(ctx, plan, temporal.call, temporal.subRunId);
+  if (temporal && patched(PATCHES.temporalTools.id)) {
+    try {
+      return await track(ctx, plan, temporal.call, temporal.subRunId);
+    } finally {
+      forgetSubRun(ctx, temporal.subRunId);
+    }
+  }
   // Only callTool steps leave their result with the worker's transcript cache (activityTools and agentTools don't).
   ctx.toolStepsRun.set(plan.toolUseId, plan.activityId);
   const lean = patched(PATCHES.leanStepCommands.id);
