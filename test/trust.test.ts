@@ -15,6 +15,7 @@ import { noopSinks } from '../src/worker/tracing.js';
 import { workflowBundle } from './helpers/bundle.js';
 import { harnessPerFile, waitFor } from './helpers/harness.js';
 import { ROOT } from './helpers/servers.js';
+import { outputSummary } from '../src/cli/format.js';
 import { savedRecord } from './helpers/saved-records.js';
 import { seedOf } from '../src/history/continuation.js';
 import { STEP_ACTIVITY } from '../src/core/types.js';
@@ -202,6 +203,9 @@ describe('approvals that reach the parent', () => {
       { kind: requirement!.kind, tool: requirement!.toolName, input: requirement!.toolInput, runId: requirement!.runId },
       { kind: 'confirmation', tool: 'pay', input: { amount: 500 }, runId: subRunId },
     );
+
+    // `durable-agent show` of the outer run says what waits, and where.
+    assert.match(outputSummary(paused), new RegExp(`waiting for: confirmation of pay \\{"amount":500\\} \\(id ${requirement!.id}, step 1 of sub-run ${subRunId.replace(/\./g, '\\.')}\\)`));
 
     // The outer run's stream pauses on the inner requirement.
     const events: string[] = [];
