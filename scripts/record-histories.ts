@@ -3,7 +3,7 @@
 // confirmed), a fork, one stopped by maxSteps, one whose model call a cancel cut mid-stream, one whose tools were
 // resolved on the worker and one refused for a tool mismatch, structured-output runs (repaired, still invalid, continued),
 // on the CLI dev server with the fake model.
-// `--only name,...` records just those (keep the others: they were recorded by earlier versions of the loop).
+// `--only name,...` records just those (a name ending in `*` records every history whose name starts with the rest) (keep the others: they were recorded by earlier versions of the loop).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -21,6 +21,7 @@ import { recordTemporalTools, temporalTools } from './record-temporal-tools.js';
 import { historyRatioTools, recordHistoryRatio } from './record-history-ratio.js';
 import { contextCompactionTools, recordContextCompaction } from './record-context-compaction.js';
 import { recordStepStops, STEP_STOP_HISTORIES } from './record-step-stops.js';
+import { recordTrust, trustTools } from './record-trust.js';
 
 let started = 0;
 // Lets the continuation's re-run of the cut tool finish at once.
@@ -66,8 +67,8 @@ const count = tool({
 });
 
 const only = process.argv.includes('--only') ? new Set(process.argv[process.argv.indexOf('--only') + 1]?.split(',')) : undefined;
-const wanted = (name: string): boolean => !only || only.has(name);
-const h = await startHarness({ tools: [wait, confirm, count, ...temporalTools, ...historyRatioTools, ...contextCompactionTools] });
+const wanted = (name: string): boolean => !only || only.has(name) || [...only].some((o) => o.endsWith('*') && name.startsWith(o.slice(0, -1)));
+const h = await startHarness({ tools: [wait, confirm, count, ...temporalTools, ...historyRatioTools, ...contextCompactionTools, ...trustTools] });
 const save = async (name: string, runId: string, executionRunId: string): Promise<void> => {
   if (!wanted(name)) return;
   const history = await h.client.workflow.getHandle(runId, executionRunId).fetchHistory();
@@ -195,6 +196,7 @@ try {
   await recordTemporalTools(h, agent, save);
   await recordHistoryRatio(h, agent, save);
   if (wanted('context-cleared-cancelled') || wanted('context-cleared-continued') || wanted('context-summarized')) await recordContextCompaction(h, agent, save);
+  await recordTrust(h, agent, save);
   if (wanted('providers-fallback-cancelled') || wanted('providers-continued-openai')) await recordProviders();
   // Last: it restarts the worker with guardrails.
   if (STEP_STOP_HISTORIES.some(wanted)) await recordStepStops(h, agent, save);

@@ -9,7 +9,7 @@ import { sleep, tool } from '../src/tools/tool-definition.js';
 import { agentTool } from '../src/tools/agent-tool.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
-import { textTurn, toolTurn, type FakeTurn } from '../src/testing/fake-anthropic/index.js';
+import { scriptedByTask, textTurn, toolTurn, type FakeTurn } from '../src/testing/fake-anthropic/index.js';
 import { waitFor, type Harness } from '../test/helpers/harness.js';
 
 let attempts = 0;
@@ -66,12 +66,7 @@ const scripts: Record<string, FakeTurn[]> = {
 type Save = (name: string, runId: string, executionRunId: string) => Promise<void>;
 
 export async function recordTemporalTools(h: Harness, agent: () => Agent, save: Save): Promise<void> {
-  h.fake.setResponder((request) => {
-    const first = request.body.messages[0]?.content;
-    const turn = typeof first === 'string' ? scripts[first]?.[request.turn] : undefined;
-    if (!turn) throw new Error(`no scripted turn ${request.turn} for ${String(first)}`);
-    return turn;
-  });
+  h.fake.setResponder(scriptedByTask(scripts));
   const activity = await agent().do(new Task({ description: 'Reserve 12A and cancel 3C.', tools: [reserve, cancelSeatTool] }));
   if (activity.status !== 'completed') throw new Error(`activity-tool run ended ${activity.status}`);
   await save('temporal-tools-activity', activity.runId, activity.executionRunId);

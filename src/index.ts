@@ -51,8 +51,9 @@ export {
   ConnectionFailedError,
   PluginRegisteredTwiceError,
 } from './core/errors.js';
-export { tool, sleep, type HumanGate, type Tool, type ToolContext, type ToolOptions } from './activities/index.js';
+export { tool, sleep, type GateContext, type GatePolicy, type HumanGate, type Tool, type ToolContext, type ToolOptions } from './activities/index.js';
 export { toolFingerprint } from './tools/tool-fingerprint.js';
+export { idempotencyHeaders } from './tools/idempotency.js';
 export { activityTool, type ActivityToolOptions, type ActivityToolOptionsSpec } from './tools/activity-tool.js';
 export { agentTool, type AgentToolOptions } from './tools/agent-tool.js';
 export {

@@ -13,6 +13,7 @@ import type { ExampleOptions } from '../examples/shared/setup.js';
 import { streamAndReconnect } from '../examples/streaming/main.js';
 import { typedWeather } from '../examples/structured-output/main.js';
 import { guardrailsAndBudget } from '../examples/guardrails-and-budget/main.js';
+import { ledger, trust } from '../examples/trust/main.js';
 import { closeConnections } from '../src/index.js';
 import { workflowBundle } from './helpers/bundle.js';
 import { startLocal } from './helpers/servers.js';
@@ -75,6 +76,18 @@ describe('examples/', () => {
     assert.deepEqual(steps(result), ['1 model: completed', '1 tool:transfer: completed', '1 model: completed']);
     assert.deepEqual(transfers, [{ to: 'ACME', amount: 250 }]);
     assert.ok(o.printed.some((l) => /waits for: confirmation of transfer/.test(l)), o.printed.join('\n'));
+  });
+
+  test('trust: a payment of 50 runs unasked, one of 500 waits for approval; a cut charge not safe to repeat is not run again', async () => {
+    const o = options();
+    const { paused, paid, cancelled, resumed } = await trust(o);
+    assert.equal(paused.status, 'paused');
+    assert.deepEqual(paused.requirements.map((r) => `${r.kind} ${r.toolName} ${JSON.stringify(r.toolInput)}`), ['confirmation pay {"amount":500}']);
+    assert.equal(paid.status, 'completed', JSON.stringify(paid.error));
+    assert.equal(cancelled.status, 'cancelled');
+    assert.equal(resumed.status, 'completed', JSON.stringify(resumed.error));
+    assert.deepEqual(ledger.map((l) => l.split(' (')[0]), ['pay 50', 'pay 500', 'charge 30']);
+    assert.ok(o.printed.some((l) => /the model was told: Tool charge was interrupted mid-call .*may or may not have taken effect/.test(l)), o.printed.join('\n'));
   });
 
   test('streaming: step events and text deltas; streamRun from an offset yields exactly the rest', async () => {

@@ -29,6 +29,7 @@ interface LogEvent {
   call?: number;
   text?: string;
   reason?: string;
+  idempotencyKey?: string;
 }
 
 function events(log: string): LogEvent[] {
@@ -138,6 +139,10 @@ async function cancelMidCallThenContinue(server: McpToolServer, tool: string, lo
   const mine = events(log).filter((e) => e.text === `hello-${tool}`);
   // The call was made once more (the cut one, then the continuation's), and completed once.
   assert.deepEqual(mine.map((e) => e.event), ['call', 'cancelled', 'call', 'done']);
+  // Both calls carried the call's idempotency key in `_meta`, the same one: the server can apply the repeat once.
+  const keys = mine.filter((e) => e.event === 'call').map((e) => e.idempotencyKey);
+  assert.match(keys[0] ?? '', /^[0-9a-f]{32}$/);
+  assert.equal(keys[1], keys[0]);
   // Nothing completed was repeated: the model's first turn was asked once, the turn after the tool once.
   assert.deepEqual(requestsOf(description).map((r) => r.turn), [0, 1]);
   assert.deepEqual(output.stepResults.map((s) => `${s.name} ${s.status} ${s.execution}`), [

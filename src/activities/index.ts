@@ -4,6 +4,7 @@ import type { AgentActivities } from './contract.js';
 import { createModelActivity } from './model-call.js';
 import { createToolActivity } from './tool-call.js';
 import { createUserInputCheck } from './human-resolution.js';
+import { createGateDecision } from './gate-decision.js';
 import { createToolResolution } from '../tools/tool-resolution.js';
 import type { Tool } from '../tools/tool-definition.js';
 import { ToolRegistry, type ToolSource } from '../tools/tool-registry.js';
@@ -88,7 +89,7 @@ export interface ActivityOptions extends AgentActivitySettings {
 }
 
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 200;
-const AGENT_ACTIVITY_TYPES = ['callModel', 'callTool', 'resolveTools', 'checkUserInput', 'planSubRunContinuation'] as const satisfies ReadonlyArray<keyof AgentActivities>;
+const AGENT_ACTIVITY_TYPES = ['callModel', 'callTool', 'resolveTools', 'checkUserInput', 'decideGate', 'planSubRunContinuation'] as const satisfies ReadonlyArray<keyof AgentActivities>;
 
 export function createActivities(options: ActivityOptions = {}): AgentActivities {
   const registry = new ToolRegistry(options.tools ?? [], options.toolSources ?? []);
@@ -129,9 +130,10 @@ export function createActivities(options: ActivityOptions = {}): AgentActivities
     ),
     resolveTools: createToolResolution(registry),
     checkUserInput: createUserInputCheck(registry),
+    decideGate: createGateDecision(registry),
     planSubRunContinuation,
   };
 }
 
 export { tool, sleep, isTool } from '../tools/tool-definition.js';
-export type { HumanGate, Tool, ToolContext, ToolOptions } from '../tools/tool-definition.js';
+export type { GateContext, GatePolicy, HumanGate, Tool, ToolContext, ToolOptions } from '../tools/tool-definition.js';

@@ -11,7 +11,8 @@ import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { TranscriptCache } from './transcript-cache.js';
 import { applyHumanResolution } from './human-resolution.js';
 import { recordGuardrails, recordToolDuration } from './agent-metrics.js';
-import { errorResult, MAX_TOOL_RESULT_BYTES, serialiseToolValue, toolValueResult } from '../workflows/tool-results.js';
+import { errorResult, interruptedResult, MAX_TOOL_RESULT_BYTES, serialiseToolValue, toolValueResult } from '../workflows/tool-results.js';
+import { idempotencyKeyOf } from '../tools/idempotency.js';
 import { ToolUnavailableError } from '../tools/tool-unavailable.js';
 import { GuardrailSet } from '../guardrails/guardrail-set.js';
 
@@ -42,6 +43,9 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
     // Where an earlier attempt or execution of this call got to. Reported again until the tool reports anew, so a second
     // cut keeps it.
     const checkpoint = checkpointOf(input, ctx);
+    // An earlier attempt of a call that is not safe to repeat may have acted before its worker died: say so, don't repeat.
+    if (tool.idempotent === false && ctx.info.attempt > 1) return interruptedResult(tool.name, checkpoint);
+    const runId = input.runId ?? ctx.info.workflowExecution?.workflowId ?? '';
     let progress: unknown = checkpoint;
     const started = performance.now();
     let outcome: 'ok' | 'error' | 'cancelled' = 'error';
@@ -56,9 +60,10 @@ export function createToolActivity(registry: ToolRegistry, heartbeatIntervalMs: 
             progress = details;
             ctx.heartbeat(details);
           },
-          runId: input.runId ?? ctx.info.workflowExecution?.workflowId ?? '',
+          runId,
           toolUseId: input.toolUseId,
           attempt: ctx.info.attempt,
+          idempotencyKey: idempotencyKeyOf(runId, input.toolUseId),
           checkpoint,
         }),
       );

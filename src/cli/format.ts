@@ -79,7 +79,7 @@ export function outputSummary(output: RunOutput): string {
     lines.push(`stopped: ${reason}${which ? ` (${which})` : ''}, ${mode === 'afterStep' ? 'after the running steps' : 'at once'}: ${message}`);
   }
   for (const r of output.requirements) {
-    lines.push(`waiting for: ${r.kind} of ${r.toolName} ${JSON.stringify(r.toolInput)} (id ${r.id}, step ${r.stepIndex})`);
+    lines.push(`waiting for: ${r.kind} of ${r.toolName} ${JSON.stringify(r.toolInput)} (id ${r.id}, step ${r.stepIndex}${r.runId !== undefined ? ` of sub-run ${r.runId}` : ''})`);
   }
   if (output.output !== null && output.output !== undefined) {
     lines.push(`output: ${typeof output.output === 'string' ? output.output : JSON.stringify(output.output)}`);

@@ -48,7 +48,7 @@ function render(event: StreamEvent, out: NodeJS.WritableStream, tty: boolean, mi
       return false;
     case 'paused':
       newline();
-      for (const r of event.requirements) out.write(`paused: ${r.kind} needed for ${r.toolName} (id ${r.id})\n`);
+      for (const r of event.requirements) out.write(`paused: ${r.kind} needed for ${r.toolName} (id ${r.id}${r.runId !== undefined ? `, in sub-run ${r.runId}` : ''})\n`);
       return false;
     default:
       newline();

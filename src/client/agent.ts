@@ -15,7 +15,7 @@ import { RunStatus, WORKFLOW_TYPE, type RequirementResolution, type RunInput, ty
 import { checkLimits } from '../workflows/run-limits.js';
 import { cancelRun } from './run-control.js';
 import type { ExecutionRecord } from '../history/decode.js';
-import { planContinuation, runSummary, type ContinuationRequest } from '../history/continuation.js';
+import { planContinuation, runSummary, type AnswerPlan, type ContinuationRequest } from '../history/continuation.js';
 import type { ForkEdit } from '../history/fork-edit.js';
 import { toRunOutput } from '../history/projections.js';
 import { getClient, resolveTaskQueue, type ConnectionOptions } from './connection.js';
@@ -324,7 +324,7 @@ export class Agent {
     const plan = planContinuation(record, request);
     this.runId = plan.runId;
     if (plan.kind === 'answer') {
-      await resolveRequirements(client, plan.runId, plan.executionRunId, plan.answers);
+      await resolveRequirements(client, plan);
       return this.handleFor(client, plan.runId, plan.executionRunId, plan.input);
     }
     return this.startExecution(plan.runId, plan.input, plan.summary, plan.taskQueue);
@@ -374,7 +374,7 @@ export class Agent {
   }
 
   private handleFor(client: Client, runId: string, executionRunId: string, input: RunInput): RunHandle {
-    const canPause = input.task.tools.some((t) => t.requires);
+    const canPause = input.task.tools.some((t) => t.requires || t.pausesInSubRun);
     return {
       runId,
       executionRunId,
@@ -427,11 +427,13 @@ async function waitForOutput(client: Client, runId: string, executionRunId: stri
   return toRunOutput(record);
 }
 
-async function resolveRequirements(client: Client, runId: string, executionRunId: string, answers: RequirementResolution[]): Promise<void> {
+/** Sends each answer to the run that waits for it: this execution, or the sub-run the plan routes it to. */
+async function resolveRequirements(client: Client, { runId, executionRunId, answers, routes }: AnswerPlan): Promise<void> {
   const handle = client.workflow.getHandle(runId, executionRunId);
   for (const answer of answers) {
+    const subRun = routes?.[answer.id];
     try {
-      await handle.executeUpdate(resolveRequirementUpdate, { args: [answer] });
+      await (subRun !== undefined ? client.workflow.getHandle(subRun) : handle).executeUpdate(resolveRequirementUpdate, { args: [answer] });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) {
         const cause = err.cause instanceof Error ? err.cause.message : err.message;

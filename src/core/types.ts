@@ -58,6 +58,16 @@ export interface ToolPolicy {
   heartbeatTimeoutMs?: number;
   /** A human must act before the call runs: the run pauses until a Temporal update resolves it. */
   requires?: RequirementKind;
+  /**
+   * `true`: the gate applies only to the calls its policy picks (`human: { kind, when }`); the loop asks the worker
+   * (the decideGate activity) for each call, and history records the decision.
+   */
+  conditional?: true;
+  /**
+   * `false`: a call cut mid-flight is not run again; the model is told it may or may not have taken effect
+   * (`tool({ idempotent: false })`). Absent: the tool is safe to repeat.
+   */
+  idempotent?: false;
 }
 
 /**
@@ -74,6 +84,8 @@ export interface ToolRef extends ToolPolicy {
    * JSON input schema, policy (timeoutMs, maxAttempts, heartbeatTimeoutMs) and human gate with its schema, so a mismatch says which differ.
    */
   fingerprint?: string;
+  /** An agentTool whose inner agent (or its own agents) has human gates: the run can pause on its sub-run. */
+  pausesInSubRun?: true;
 }
 
 // What a run learns from its worker about a tool that is Temporal itself: one of the user's activities (activityTool)
@@ -116,6 +128,16 @@ export interface ResolvedTool extends ToolPolicy {
 /** `confirmation`: approve or reject; `userInput`: supply values; `externalExecution`: supply the result. */
 export type RequirementKind = 'confirmation' | 'userInput' | 'externalExecution';
 
+/** A gate's per-call decision (the decideGate activity): does this call wait for a human? */
+export interface GateDecisionInput {
+  toolName: string;
+  toolUseId: string;
+  input: unknown;
+  runId: string;
+  sessionId?: string;
+  userId?: string;
+}
+
 /** A tool call the run is paused on. `id` is the model's tool_use id. */
 export interface Requirement {
   id: string;
@@ -124,6 +146,11 @@ export interface Requirement {
   activityId: string;
   toolName: string;
   toolInput: unknown;
+  /**
+   * Set when a sub-run waits (an agentTool call's inner agent, or its own sub-runs): that run's id. Answer it through
+   * the outer run all the same (`answerRun({ runId: <outer run> })`): the answer reaches the run that waits.
+   */
+  runId?: string;
 }
 
 /** A human's answer to a Requirement, sent as a Temporal update from any process. */
@@ -662,6 +689,8 @@ export const STEP_ACTIVITY = { model: 'callModel', tool: 'callTool' } as const;
 export type StepActivityType = (typeof STEP_ACTIVITY)[keyof typeof STEP_ACTIVITY];
 /** The activity type that resolves a run's tools on the worker (not a step): readers take the worker's policies from it. */
 export const RESOLVE_TOOLS_ACTIVITY = 'resolveTools';
+/** The activity type that decides a policy gate for one call (not a step): readers take the decision from its result. */
+export const DECIDE_GATE_ACTIVITY = 'decideGate';
 /** The task queue runs and workers use when neither an option nor DURABLE_AGENT_TASK_QUEUE names one. */
 export const DEFAULT_TASK_QUEUE = 'durable-agent';
 export const DEFAULT_MAX_STEPS = 50;

@@ -2,7 +2,7 @@
 // execution (src/history/decode.ts) and what the caller asks — continue it, answer what it is paused on, or fork it
 // from a step — it returns the plan the client carries out (start this input on that queue, or send these answers),
 // or throws the typed error that says why not. Pure: the client fetches the record and starts what the plan says.
-import { RunStatus, type ContinuationSeed, type RequirementResolution, type RunInput, type RunLimits, type RunStart, type StepOutcome, type StepResult } from '../core/types.js';
+import { RunStatus, type ContinuationSeed, type Requirement, type RequirementResolution, type RunInput, type RunLimits, type RunStart, type StepOutcome, type StepResult } from '../core/types.js';
 import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from '../core/payload-size.js';
 import {
   InvalidForkError,
@@ -15,6 +15,7 @@ import {
 import { oneLine } from '../core/text.js';
 import type { ExecutionRecord } from './decode.js';
 import { toolCheckpoints } from './checkpoints.js';
+import { interruptedCalls } from './interrupted-calls.js';
 import { addUsage, completedOutcomes, executionNumber, NO_USAGE, runSinceSnapshot, toRunOutput, unfinishedSubRuns } from './projections.js';
 import { redirectSeed } from './redirect.js';
 import { applyForkEdit, type ForkEdit } from './fork-edit.js';
@@ -29,7 +30,9 @@ export function runSummary(text: string): string {
 /** What the next execution of a run keeps from this one: every completed step, the steps so far, their usage. */
 export function seedOf(record: ExecutionRecord): ContinuationSeed {
   const output = runSinceSnapshot(record);
-  const completed = completedOutcomes(record);
+  const done = completedOutcomes(record);
+  // A cut call of a tool not safe to repeat counts as done: its result says it may or may not have taken effect.
+  const completed = { ...done, ...interruptedCalls(record, done) };
   const checkpoints = toolCheckpoints(record, completed);
   // A run that continued as new goes on from its snapshot: the steps before it stay in the earlier executions' histories.
   const snapshot = record.input.seed?.snapshot;
@@ -91,6 +94,18 @@ export interface AnswerPlan {
   taskQueue: string;
   input: RunInput;
   answers: RequirementResolution[];
+  /** Answers that go to a sub-run of this run (what it waits for is listed among this run's): answer id → its run id. */
+  routes?: Record<string, string>;
+}
+
+/** Where each answer goes: to the sub-run that waits for it, when that is not the run itself. */
+function routesOf(requirements: Requirement[], answers: RequirementResolution[]): Pick<AnswerPlan, 'routes'> {
+  const routes: Record<string, string> = {};
+  for (const answer of answers) {
+    const runId = requirements.find((r) => r.id === answer.id)?.runId;
+    if (runId !== undefined) routes[answer.id] = runId;
+  }
+  return Object.keys(routes).length ? { routes } : {};
 }
 
 export type ContinuationPlan = StartPlan | AnswerPlan;
@@ -107,7 +122,7 @@ export function planContinuation(record: ExecutionRecord, request: ContinuationR
     const current = runSinceSnapshot(record);
     if (current.status !== RunStatus.paused) throw new RunStillRunningError(runId);
     if (!request.answers?.length) throw new RunPausedError(runId, current.requirements);
-    return { kind: 'answer', runId, executionRunId: record.executionRunId, taskQueue: record.taskQueue, input: record.input, answers: request.answers };
+    return { kind: 'answer', runId, executionRunId: record.executionRunId, taskQueue: record.taskQueue, input: record.input, answers: request.answers, ...routesOf(current.requirements, request.answers) };
   }
   if (request.kind === 'answer') throw new RunNotPausedError(runId, record.state);
   if (record.state === 'completed') throw new RunAlreadyCompletedError(runId);

@@ -4,7 +4,7 @@
 // users see of a run (RunOutput, the event log, the continuation seed) is a projection of these records.
 import { ValueError } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import type { StepActivityType, ResolvedTool, AgentRunResult, ModelCallInput, ModelCallProgress, RunError, RunInput, RunStop, StepOutcome, StopRequest, StepStatus, ToolCallInput } from '../core/types.js';
+import type { StepActivityType, Requirement, ResolvedTool, AgentRunResult, ModelCallInput, ModelCallProgress, RunError, RunInput, RunStop, StepOutcome, StopRequest, StepStatus, ToolCallInput } from '../core/types.js';
 import { RunCompressedError, RunEncryptedError, RunNotFoundError } from '../core/errors.js';
 import { ENCRYPTED_ENCODING } from '../codec/aes-gcm-codec.js';
 import { ZLIB_ENCODING } from '../codec/zlib-codec.js';
@@ -54,6 +54,10 @@ export interface ExecutionRecord {
   activities: ActivityRecord[];
   /** The worker's policy of each tool, once the run resolved its tools there (runs since that patch). */
   resolvedTools?: ResolvedTool[];
+  /** What each sub-run last reported it waits for (its subRunRequirements signals), by sub-run id. */
+  subRunRequirements?: Record<string, Requirement[]>;
+  /** Policy gates decided so far (decideGate activities), by the step's activity id: true when the call waits for a human. */
+  gateDecisions?: Record<string, boolean>;
   result?: AgentRunResult;
   failure?: RunError;
   /** How cancelRun asked the run to stop (its `stop` signals): the last mode, the first reason given. */
@@ -169,6 +173,6 @@ export class ExecutionDecoder {
     const startedAt = isoTime(events[0]?.eventTime as Timestamp);
     if (startedAt) record.startedAt = startedAt;
     this.record = record;
-    return { record, ids: this.ids, decoder: this.decoder, bySchedule: new Map(), resolveToolsEventId: undefined };
+    return { record, ids: this.ids, decoder: this.decoder, bySchedule: new Map(), resolveToolsEventId: undefined, gates: new Map() };
   }
 }

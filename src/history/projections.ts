@@ -1,6 +1,6 @@
 // What users read of a run, projected from its ExecutionRecords (src/history/decode.ts): each step's StepResult and
 // the run's RunOutput — what do() returns, what `durable-agent show` prints, what streaming ends with. Pure.
-import { RunStatus, STEP_ACTIVITY, type MessageParam, type ModelCallInput, type Requirement, type RequirementKind, type RunOutput, type StepOutcome, type StepResult, type ToolCallInput, type ToolCallResult, type Usage } from '../core/types.js';
+import { RunStatus, STEP_ACTIVITY, type MessageParam, type ModelCallInput, type Requirement, type RequirementKind, type RunOutput, type StepOutcome, type StepResult, type ToolCallInput, type ToolCallResult, type ToolPolicy, type Usage } from '../core/types.js';
 import { stepContextOf } from '../workflows/context-window.js';
 import { replayConversation, textOf, type ToolStepPlan } from '../workflows/conversation.js';
 import { mapToolResults } from '../workflows/recorded-results.js';
@@ -97,12 +97,22 @@ function pendingRequirements(record: ExecutionRecord, openToolSteps: ToolStepPla
   if (record.state !== 'running') return [];
   const scheduled = new Set(record.activities.map((a) => a.activityId));
   // The worker's gates where the run resolved its tools there (a plain client may name a tool by name alone).
-  const policies = new Map<string, { requires?: RequirementKind }>((record.resolvedTools ?? record.input.task.tools).map((t) => [t.name, t]));
+  const policies = new Map<string, ToolPolicy>((record.resolvedTools ?? record.input.task.tools).map((t) => [t.name, t]));
   return openToolSteps.flatMap((plan) => {
-    const kind = policies.get(plan.toolName)?.requires;
+    const policy = policies.get(plan.toolName);
+    const kind = policy?.requires;
     if (!kind || scheduled.has(plan.activityId)) return [];
+    // A gate decided by policy waits only once the worker decided that this call needs the human.
+    if (policy.conditional && record.gateDecisions?.[plan.activityId] !== true) return [];
     return [requirementOf(plan, kind)];
-  });
+  }).concat(subRunsWaiting(record));
+}
+
+/** What the execution's sub-runs reported they wait for, while their steps run (answered through this run). */
+function subRunsWaiting(record: ExecutionRecord): Requirement[] {
+  return Object.entries(record.subRunRequirements ?? {}).flatMap(([runId, requirements]) =>
+    record.activities.some((a) => a.subRunId === runId && a.status === 'running') ? requirements : [],
+  );
 }
 
 function statusOf(record: ExecutionRecord, requirements: Requirement[]): RunStatus {

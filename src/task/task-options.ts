@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import type { ContextSpec, OutputSpec, RunLimits, StepTimeouts, TaskSpec } from '../core/types.js';
 import type { Tool } from '../tools/tool-definition.js';
-import { toolFingerprint } from '../tools/tool-fingerprint.js';
+import { toolFingerprint, toolGate } from '../tools/tool-fingerprint.js';
 import { checkLimits } from '../workflows/run-limits.js';
 import { checkMemory, type MemoryOptions } from './memory-options.js';
 import { outputSpecOf } from './output-schema.js';
@@ -130,12 +130,17 @@ export function checkTaskOptions<O>(o: TaskOptions<O>): CheckedTask<O> {
   };
 }
 
+/** A tool whose call can wait for a human: its own gate, or a gate of an agentTool's inner agent, at any depth. */
+function mayPause(t: Tool): boolean {
+  return t.human !== undefined || (t.subTools?.some(mayPause) ?? false);
+}
+
 /** The task as a run's input carries it (`TaskSpec`): tools by name and fingerprint, the output schema as JSON Schema. */
 export function taskSpecOf(task: Omit<CheckedTask<unknown>, 'memory' | 'limits' | 'output'>): TaskSpec {
   return {
     description: task.description,
     // A name and what this side saw of the tool: the worker's copy is the one the run uses, checked against it.
-    tools: task.tools.map((t) => ({ name: t.name, fingerprint: toolFingerprint(t), ...(t.human ? { requires: t.human.kind } : {}) })),
+    tools: task.tools.map((t) => ({ name: t.name, fingerprint: toolFingerprint(t), ...toolGate(t), ...(t.subTools?.some(mayPause) ? { pausesInSubRun: true as const } : {}) })),
     ...(task.system !== undefined ? { system: task.system } : {}),
     ...(task.maxSteps !== undefined ? { maxSteps: task.maxSteps } : {}),
     ...(task.maxTokens !== undefined ? { maxTokens: task.maxTokens } : {}),

@@ -185,7 +185,7 @@ export class McpToolServer {
       let client: Client | undefined;
       try {
         client = await this.connection();
-        const result = (await client.callTool({ name, arguments: args }, undefined, {
+        const result = (await client.callTool({ name, arguments: args, _meta: { idempotencyKey: context.idempotencyKey } }, undefined, {
           signal: context.signal,
           // The activity's own limit (the tool's timeoutMs) governs, not the SDK's 60 s default.
           timeout: (this.options.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS) + 1000,

@@ -19,6 +19,12 @@ export interface ToolContext {
   /** 1 on the first attempt of this step. */
   attempt: number;
   /**
+   * The same for every attempt and execution of this call (derived from the run id and the tool_use id): pass it to
+   * services that deduplicate by key, e.g. `idempotencyHeaders(ctx)` on an HTTP request. MCP tools send it as
+   * `_meta.idempotencyKey`.
+   */
+  idempotencyKey: string;
+  /**
    * The last progress this call reported (`heartbeat(details)`) in an earlier attempt (its worker crashed or shut
    * down) or an earlier execution of the run (it was cancelled, then continued): resume from it instead of starting
    * over. Undefined on a fresh start. Report progress that is enough to resume from, and JSON-serialisable.
@@ -32,10 +38,29 @@ export interface ToolContext {
  * `confirmation`: approve or reject. `userInput`: supply values checked against `schema`, merged into the model's
  * input. `externalExecution`: the call never runs on the worker; its result is submitted from outside.
  */
-export type HumanGate =
-  | { kind: 'confirmation' }
-  | { kind: 'userInput'; schema: z.ZodType<Record<string, unknown>> }
+export type HumanGate<I = unknown> =
+  | ({ kind: 'confirmation' } & GatePolicy<I>)
+  | ({ kind: 'userInput'; schema: z.ZodType<Record<string, unknown>> } & GatePolicy<I>)
   | { kind: 'externalExecution' };
+
+/** What a gate's `when` is given besides the call's input: the call and the run it belongs to. */
+export interface GateContext {
+  runId: string;
+  toolUseId: string;
+  sessionId?: string;
+  userId?: string;
+}
+
+/** A gate decided per call, by policy (confirmation and user input gates). */
+export interface GatePolicy<I> {
+  /**
+   * Decides, for each call, whether the human gate applies: `true` pauses the run for the human, `false` runs the call
+   * at once. It runs on the worker before the call (its decision is recorded in the run's history, so replay and every
+   * reader of the run agree), e.g. `when: ({ amount }) => amount > 100`. A `when` that throws applies the gate.
+   * Absent: every call waits for the human.
+   */
+  when?(input: I, context: GateContext): boolean | Promise<boolean>;
+}
 
 interface ToolBaseOptions<I> {
   /** What the model calls it: 1–64 characters of letters, digits, `_` and `-`. */
@@ -52,6 +77,13 @@ interface ToolBaseOptions<I> {
    * on a timer (every quarter of this at most), so only a tool that blocks the event loop needs more.
    */
   heartbeatTimeoutMs?: number;
+  /**
+   * `false`: a call of this tool is not safe to repeat (it pays, sends, books). A call cut mid-flight (a cancel, a worker
+   * crash) is then never run again blindly: on a retry or a continuation the model gets a tool result saying the call
+   * was interrupted and may or may not have taken effect (with its last checkpoint). Default true: a cut call runs again,
+   * from its checkpoint, with the same `idempotencyKey`.
+   */
+  idempotent?: boolean;
 }
 
 /** The spellings of `human` before it existed, one gate at a time. */
@@ -81,7 +113,7 @@ interface MayRun<I> {
  */
 export type ToolOptions<I> = ToolBaseOptions<I> &
   (
-    | (OnlyGate<'human'> & { human?: Exclude<HumanGate, { kind: 'externalExecution' }> } & Runs<I>)
+    | (OnlyGate<'human'> & { human?: Exclude<HumanGate<I>, { kind: 'externalExecution' }> } & Runs<I>)
     | (OnlyGate<'human'> & { human: { kind: 'externalExecution' } } & MayRun<I>)
     | (OnlyGate<'requiresConfirmation'> & Pick<LegacyGates, 'requiresConfirmation'> & Runs<I>)
     | (OnlyGate<'requiresUserInput'> & Pick<LegacyGates, 'requiresUserInput'> & Runs<I>)
@@ -104,7 +136,9 @@ export interface Tool<I = unknown> {
   readonly timeoutMs?: number;
   readonly maxAttempts?: number;
   readonly heartbeatTimeoutMs?: number;
-  readonly human?: HumanGate;
+  /** `false`: a call cut mid-flight is not run again (`tool({ idempotent: false })`). */
+  readonly idempotent?: false;
+  readonly human?: HumanGate<I>;
   /** activityTool(): the user's activity the loop schedules as this tool's step. */
   readonly activity?: ActivityToolSpec;
   /** activityTool({ activity: fn }): the function the worker registers under `activity.activityType`. */
@@ -143,6 +177,9 @@ export function tool<I>(options: ToolOptions<I>): Tool<I> {
   }
   const { $schema: _ignored, ...inputSchema } = schema;
   const human = humanGateOf(options as ToolOptions<unknown>);
+  if (human && 'when' in human && human.when !== undefined && typeof human.when !== 'function') {
+    throw new TypeError(`Tool ${options.name}: human.when must be a function (input, context) => boolean.`);
+  }
   if (human?.kind === 'userInput' && !(human.schema instanceof z.ZodType)) {
     throw new TypeError(`Tool ${options.name}: human.schema must be a zod schema, e.g. z.object({ ... }).`);
   }
@@ -159,7 +196,8 @@ export function tool<I>(options: ToolOptions<I>): Tool<I> {
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: positiveMs(options.name, 'heartbeatTimeoutMs', options.heartbeatTimeoutMs) } : {}),
-    ...(human ? { human } : {}),
+    ...(options.idempotent === false ? { idempotent: false as const } : {}),
+    ...(human ? { human: human as HumanGate<I> } : {}),
   };
 }
 

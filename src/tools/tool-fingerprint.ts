@@ -24,13 +24,20 @@ function digest(name: string, part: unknown): string {
   return createHash('sha256').update(canonicalJson([name, part])).digest('hex').slice(0, 8);
 }
 
+/** The tool's human gate as a run names it: which human acts, and whether a policy (`when`) decides per call. */
+export function toolGate(t: Tool): Pick<ToolPolicy, 'requires' | 'conditional'> {
+  if (!t.human) return {};
+  return { requires: t.human.kind, ...('when' in t.human && t.human.when ? { conditional: true as const } : {}) };
+}
+
 /** The policy the worker runs the tool with; the workflow takes it from the worker's answer (ResolvedTool). */
 export function toolPolicy(t: Tool): ToolPolicy {
   return {
     ...(t.timeoutMs !== undefined ? { timeoutMs: t.timeoutMs } : {}),
     ...(t.maxAttempts !== undefined ? { maxAttempts: t.maxAttempts } : {}),
     ...(t.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: t.heartbeatTimeoutMs } : {}),
-    ...(t.human ? { requires: t.human.kind } : {}),
+    ...toolGate(t),
+    ...(t.idempotent === false ? { idempotent: false as const } : {}),
   };
 }
 
@@ -42,7 +49,12 @@ export function temporalToolSpec(t: Tool): Pick<ResolvedTool, 'activity' | 'agen
 /** e.g. `3f9a1c2b.7d4e0a11.c0ffee00.5b6a7c8d`: description, input schema, policy, human gate (with its schema). */
 export function toolFingerprint(t: Tool): string {
   const human = t.human
-    ? { kind: t.human.kind, ...(t.human.kind === 'userInput' ? { schema: z.toJSONSchema(t.human.schema, { target: 'draft-7', unrepresentable: 'any' }) } : {}) }
+    ? {
+        kind: t.human.kind,
+        ...(t.human.kind === 'userInput' ? { schema: z.toJSONSchema(t.human.schema, { target: 'draft-7', unrepresentable: 'any' }) } : {}),
+        // A gate decided by policy (its function's code is the worker's own, like run's).
+        ...('when' in t.human && t.human.when ? { when: true } : {}),
+      }
     : null;
   return [
     digest(t.name, t.description),
@@ -53,6 +65,7 @@ export function toolFingerprint(t: Tool): string {
       timeoutMs: t.timeoutMs ?? null,
       maxAttempts: t.maxAttempts ?? null,
       ...(t.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: t.heartbeatTimeoutMs } : {}),
+      ...(t.idempotent === false ? { idempotent: false } : {}),
       ...temporalToolSpec(t),
     }),
     digest(t.name, human),

@@ -9,7 +9,7 @@ export interface ResolveToolsInput {
   tools: ToolRef[];
 }
 
-const POLICY_FIELDS = ['timeoutMs', 'maxAttempts', 'heartbeatTimeoutMs', 'requires'] as const satisfies ReadonlyArray<keyof ToolPolicy>;
+const POLICY_FIELDS = ['timeoutMs', 'maxAttempts', 'heartbeatTimeoutMs', 'requires', 'idempotent'] as const satisfies ReadonlyArray<keyof ToolPolicy>;
 
 /** Why the run's view of one tool and the worker's disagree, or undefined when they agree. */
 function mismatchOf(ref: ToolRef, worker: ResolvedTool): string | undefined {

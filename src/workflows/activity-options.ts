@@ -72,6 +72,12 @@ export const RESOLVE_TOOLS_OPTIONS: ActivityOptions = {
 };
 
 /** Checking a human's values against the tool's schema: quick, and a failure leaves the run paused, not failed. */
+/** The decideGate activity (a policy gate's per-call decision): quick, retried like the user input check. */
+export const DECIDE_GATE_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 3 },
+};
+
 export const USER_INPUT_CHECK_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 3 },

@@ -49,3 +49,22 @@ export function failedToolResult(toolName: string, failure: Error): ToolCallResu
   const what = failure instanceof ApplicationFailure && failure.type ? failure.type : failure.name;
   return errorResult(`Tool ${toolName} failed: ${what}: ${failure.message}`);
 }
+
+/**
+ * The result of a call to a tool that is not safe to repeat (`idempotent: false`) which was cut mid-flight: it is not
+ * run again, and the model is told it may or may not have taken effect, with the last progress the call reported.
+ */
+export function interruptedResult(toolName: string, checkpoint: unknown): ToolCallResult {
+  let last = '';
+  if (checkpoint !== undefined && checkpoint !== null) {
+    try {
+      last = ` Its last checkpoint: ${serialiseToolValue(checkpoint)}.`;
+    } catch {
+      last = '';
+    }
+  }
+  return errorResult(
+    `Tool ${toolName} was interrupted mid-call (a cancel or a worker failure cut it) and may or may not have taken effect. ` +
+      `It is not safe to repeat, so it was not run again.${last} Check whether it took effect before calling it again.`,
+  );
+}

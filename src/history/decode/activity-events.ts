@@ -1,7 +1,7 @@
 // Activity events: a step's activity scheduled, started, closed (completed, failed, timed out, cancelled); and the
 // resolveTools activity, whose result is the run's resolved tools.
 import { ApplicationFailure, TemporalFailure, TimeoutFailure } from '@temporalio/common';
-import { FailureTypes, RESOLVE_TOOLS_ACTIVITY, STEP_ACTIVITY, type ModelCallInput, type ModelCallProgress, type ModelCallResult, type ResolvedTool, type ToolCallInput, type ToolCallResult } from '../../core/types.js';
+import { DECIDE_GATE_ACTIVITY, FailureTypes, RESOLVE_TOOLS_ACTIVITY, STEP_ACTIVITY, type ModelCallInput, type ModelCallProgress, type ModelCallResult, type ResolvedTool, type ToolCallInput, type ToolCallResult } from '../../core/types.js';
 import { toolValueResult } from '../../workflows/tool-results.js';
 import type { temporal } from '@temporalio/proto';
 import type { ActivityRecord, HistoryEvent } from '../decode.js';
@@ -41,6 +41,7 @@ export const activityEvents: EventHandlers = {
   async activityTaskScheduledEventAttributes(scheduled, event, state, at) {
     const type = scheduled.activityType?.name;
     if (type === RESOLVE_TOOLS_ACTIVITY) state.resolveToolsEventId = numberOf(event.eventId);
+    if (type === DECIDE_GATE_ACTIVITY) state.gates.set(numberOf(event.eventId), (scheduled.activityId ?? '').replace(/-gate$/, ''));
     const base = { activityId: scheduled.activityId ?? '', status: 'running' as const, attempts: 0, scheduledEventId: numberOf(event.eventId), ...(at ? { scheduledAt: at } : {}) };
     const toolStep = isStepActivity(type) ? undefined : temporalToolStep(state, base.activityId, 'activity', type ?? undefined);
     // An activityTool's step: the user's activity, given the model's input.
@@ -60,6 +61,12 @@ export const activityEvents: EventHandlers = {
     if (numberOf(completed.scheduledEventId) === state.resolveToolsEventId) {
       const resolved = await first<ResolvedTool[]>(state.decoder, completed.result);
       if (resolved) state.record.resolvedTools = resolved;
+      return;
+    }
+    const gatedStep = state.gates.get(numberOf(completed.scheduledEventId));
+    if (gatedStep !== undefined) {
+      const decision = await first<{ required: boolean }>(state.decoder, completed.result);
+      state.record.gateDecisions = { ...state.record.gateDecisions, [gatedStep]: decision?.required === true };
       return;
     }
     const activity = closeStep(state, completed.scheduledEventId, event, 'completed', at);

@@ -3,6 +3,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureTypes, type AgentRunResult, type RunError, type RunStop, type StopRequest } from '../../core/types.js';
 import { STOP_SIGNAL } from '../../workflows/stop-signal.js';
+import { SUB_RUN_REQUIREMENTS_SIGNAL, type SubRunRequirements } from '../../workflows/sub-run-requirements.js';
 import type { ExecutionState } from '../decode.js';
 import { first, type DecodeState, type EventHandlers } from './state.js';
 
@@ -37,6 +38,11 @@ export const runEvents: EventHandlers = {
     if (isResetCause(failedTask.cause) && failedTask.newRunId && !state.ids.executionRunId) state.record.executionRunId = failedTask.newRunId;
   },
   async workflowExecutionSignaledEventAttributes(signal, _event, state) {
+    if (signal.signalName === SUB_RUN_REQUIREMENTS_SIGNAL) {
+      const report = await first<SubRunRequirements>(state.decoder, signal.input);
+      if (report) state.record.subRunRequirements = { ...state.record.subRunRequirements, [report.runId]: report.requirements };
+      return;
+    }
     if (signal.signalName !== STOP_SIGNAL) return;
     const request = await first<StopRequest>(state.decoder, signal.input);
     const reason = state.record.stopRequest?.reason ?? request?.reason;

@@ -17,6 +17,8 @@ export interface DecodeState {
   readonly bySchedule: Map<number, ActivityRecord>;
   /** The resolveTools activity's schedule event: its completion is the run's resolved tools, not a step. */
   resolveToolsEventId: number | undefined;
+  /** decideGate activities by the event id that scheduled them: their step's activity id. */
+  readonly gates: Map<number, string>;
 }
 
 /** The names of HistoryEvent's attribute fields, one per event type (`activityTaskScheduledEventAttributes`, …). */

@@ -33,3 +33,17 @@ export function estimateTokens(body: { messages?: unknown; system?: unknown; too
   const input = JSON.stringify([body.messages ?? [], body.system ?? '', body.tools ?? []]).length;
   return { input_tokens: Math.ceil(input / 4), output_tokens: Math.max(1, Math.ceil(outputChars / 4)) };
 }
+
+/**
+ * Answers each run from its own script, picked by the run's task (the first user message's text): turn N of a run
+ * gets `scripts[task][N]`. For tests where several runs share one fake, e.g. an agentTool's outer and inner runs:
+ * `scriptedByTask({ 'Have the treasurer pay.': [toolTurn(...), textTurn(...)], 'Pay 500.': [...] })`.
+ */
+export function scriptedByTask(scripts: Record<string, FakeTurn[]>): (request: { turn: number; body: { messages: ReadonlyArray<{ content: unknown }> } }) => FakeTurn {
+  return (request) => {
+    const task = request.body.messages[0]?.content;
+    const turn = typeof task === 'string' ? scripts[task]?.[request.turn] : undefined;
+    if (!turn) throw new ScriptExhaustedError(`no scripted turn ${request.turn} for the task ${JSON.stringify(task)}`);
+    return turn;
+  };
+}

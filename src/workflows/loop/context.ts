@@ -59,6 +59,10 @@ export class RunContext {
   readonly stopper: RunStopper;
   /** Tool calls waiting for a human, by tool_use id. */
   readonly waiting = new Map<string, WaitingCall>();
+  /** What this run's sub-runs wait for, by sub-run id, as they last reported (sub-run-approvals.ts). */
+  readonly subRunWaiting = new Map<string, Requirement[]>();
+  /** What this run last reported to the run that called it (a sub-run's), to send only changes. */
+  reportedToCaller: string | undefined;
   /** Set once answers set the status back to running in the update handler; the same for a whole run. */
   statusSetByAnswers = false;
 

@@ -10,11 +10,14 @@ import { checkResolutionShape, requirementOf } from '../requirements.js';
 import type { RunContext, WaitingCall } from './context.js';
 import { markStatus } from './live-status.js';
 import { PATCHES } from './patches.js';
+import { allRequirements, registerSubRunApprovals, reportToCaller } from './sub-run-approvals.js';
 
 /** Registers the requirements query and the resolveRequirement update (under both names). */
 export function registerHumanGates(ctx: RunContext): void {
   const { waiting } = ctx;
-  for (const query of [requirementsQuery, LEGACY_NAMES.requirements]) setHandler(query, () => [...waiting.values()].filter((w) => !w.resolution).map((w) => w.requirement));
+  // What the run's sub-runs wait for is listed too: answered through this run, it reaches them (sub-run-approvals.ts).
+  for (const query of [requirementsQuery, LEGACY_NAMES.requirements]) setHandler(query, () => allRequirements(ctx));
+  registerSubRunApprovals(ctx);
   // Under both names: recorded histories hold updates by their old name (registering a handler schedules nothing).
   for (const update of [resolveRequirementUpdate, LEGACY_NAMES.resolveRequirement])
   setHandler(
@@ -42,6 +45,8 @@ async function resolve(ctx: RunContext, resolution: RequirementResolution): Prom
     ctx.statusSetByAnswers = true;
     if ([...waiting.values()].every((w) => w.resolution)) markStatus(ctx, 'running');
   }
+  // In the handler too, so the report precedes the update's completion in history whatever interceptors wrap it.
+  reportToCaller(ctx);
 }
 
 /** Pauses a tool call until a human answers it, or the run stops. */
@@ -51,12 +56,14 @@ export async function awaitHuman(ctx: RunContext, plan: ToolStepPlan, kind: Requ
     requirement: requirementOf(plan, kind),
   };
   waiting.set(plan.toolUseId, entry);
+  reportToCaller(ctx);
   markStatus(ctx, 'paused', `waiting for ${kind === 'confirmation' ? 'a confirmation' : kind === 'userInput' ? 'user input' : 'an external result'} of ${plan.toolName} (${plan.toolUseId})`);
   try {
     // Durable: the wait costs nothing while the run sits paused for hours or days.
     await condition(() => entry.resolution !== undefined || stopper.stopping);
   } finally {
     waiting.delete(plan.toolUseId);
+    reportToCaller(ctx);
   }
   if (entry.resolution === undefined) stopper.beforeNewSteps(plan.index, 1);
   if (waiting.size === 0 && !ctx.statusSetByAnswers) markStatus(ctx, 'running');

@@ -8,8 +8,10 @@ import type { ToolStepPlan } from '../conversation.js';
 import { LEAN_SUMMARY_LIMIT, leanOptions } from '../lean-step-commands.js';
 import { temporalToolCall, type LoopToolPolicy } from '../temporal-tools.js';
 import type { RunContext } from './context.js';
+import { gateApplies } from './gate-policy.js';
 import { awaitHuman } from './human-gates.js';
 import { showDetails, track } from './live-status.js';
+import { forgetSubRun } from './sub-run-approvals.js';
 import { PATCHES } from './patches.js';
 
 /** Length of a step's summary (the tool's name and the start of its input). */
@@ -34,11 +36,17 @@ export async function toolCall(ctx: RunContext, plan: ToolStepPlan): Promise<Too
   const recorded = ctx.seeded(plan.activityId);
   if (recorded?.kind === 'tool') return recorded.result;
   const policy = ctx.toolPolicies.get(plan.toolName);
-  const human = policy?.requires ? await awaitHuman(ctx, plan, policy.requires) : undefined;
+  const human = policy?.requires && (await gateApplies(ctx, plan, policy)) ? await awaitHuman(ctx, plan, policy.requires) : undefined;
   const summary = oneLine(`tool ${plan.toolName} ${JSON.stringify(plan.input) ?? ''}`, SUMMARY_LIMIT);
   // An activityTool's call is the user's activity, an agentTool's a child run (src/workflows/temporal-tools.ts).
   const temporal = temporalToolCall(plan, policy, { runId: ctx.runId, run: ctx.input, seed: ctx.seed, summary });
-  if (temporal && patched(PATCHES.temporalTools.id)) return track(ctx, plan, temporal.call, temporal.subRunId);
+  if (temporal && patched(PATCHES.temporalTools.id)) {
+    try {
+      return await track(ctx, plan, temporal.call, temporal.subRunId);
+    } finally {
+      forgetSubRun(ctx, temporal.subRunId);
+    }
+  }
   // Only callTool steps leave their result with the worker's transcript cache (activityTools and agentTools don't).
   ctx.toolStepsRun.set(plan.toolUseId, plan.activityId);
   const lean = patched(PATCHES.leanStepCommands.id);
