@@ -1,6 +1,6 @@
 // What users read of a run, projected from its ExecutionRecords (src/history/decode.ts): each step's StepResult and
 // the run's RunOutput — what do() returns, what `durable-agent show` prints, what streaming ends with. Pure.
-import { RunStatus, STEP_ACTIVITY, type MessageParam, type ModelCallInput, type Requirement, type RequirementKind, type RunOutput, type StepOutcome, type StepResult, type ToolCallInput, type ToolCallResult, type ToolPolicy, type Usage } from '../core/types.js';
+import { RunStatus, STEP_ACTIVITY, type MessageParam, type ModelCallInput, type Requirement, type RunOutput, type StepOutcome, type StepResult, type ToolCallInput, type ToolCallResult, type ToolPolicy, type Usage } from '../core/types.js';
 import { stepContextOf } from '../workflows/context-window.js';
 import { replayConversation, textOf, type ToolStepPlan } from '../workflows/conversation.js';
 import { mapToolResults } from '../workflows/recorded-results.js';
