@@ -7,7 +7,7 @@
 // result sends the edit in its first request, re-runs nothing before k and leaves the original as it was; a filtered
 // bulk cancel stops 20 runs stuck in a slow tool within 2 s and a bulk continue completes them all; the refusals (401
 // with no run content off loopback, continue of a completed run, a fork out of range, an answer for a run that waits
-// for nothing). Screenshots: docs/images/console-list.png and console-run.png. Needs /usr/bin/chromium.
+// for nothing). Screenshots: .artifacts/console/console-list.png and console-run.png (docs/images/ with UPDATE_DOC_IMAGES=1). Needs /usr/bin/chromium.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -31,7 +31,8 @@ import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 import { ROOT } from './helpers/servers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const IMAGES = join(ROOT, 'docs', 'images');
+// The README's screenshots are taken anew only when asked (UPDATE_DOC_IMAGES=1): a test run leaves the tree as it was.
+const IMAGES = process.env.UPDATE_DOC_IMAGES === '1' ? join(ROOT, 'docs', 'images') : join(ROOT, '.artifacts', 'console');
 const SHOTS = join(ROOT, '.artifacts', 'console');
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install it with \`bash scripts/install-chromium.sh\` to run the console test`;
 if (skip) console.log(`# console.test.ts skipped: ${skip}`);
