@@ -2,9 +2,10 @@
 // pages, served by startConsoleServer, against the real Temporal dev server, a real worker and the fake Anthropic
 // model over HTTP. Proves: the list filters by status, by session and by model exactly as `durable-agent list` does,
 // its free text matches a prefix of the run id, the session or the user, and it pages through Temporal's page tokens;
-// a namespace registered before DurableAgentModel still gets the other attributes (its runs lack the model); a running run's page updates live, Cancel (after the step, reason "deploy") stops it
-// after its step with the reason in the page, in `show`, in the Web UI's Current Details and the operator in the
-// history; Continue with a message completes it with no turn asked twice; a fork from step k with an edited tool
+// a continuation with another model is found under it; a namespace registered before DurableAgentModel still gets
+// the other attributes (its runs lack the model); a running run's page updates live, Cancel (after the step, reason
+// "deploy") stops it after its step with the reason in the page, in `show`, in the Web UI's Current Details and the
+// operator in the history; Continue with a message completes it with no turn asked twice; a fork from step k with an edited tool
 // result sends the edit in its first request, re-runs nothing before k and leaves the original as it was; a filtered
 // bulk cancel stops 20 runs stuck in a slow tool within 2 s and a bulk continue completes them all; the refusals (401
 // with no run content off loopback, continue of a completed run, a fork out of range, an answer for a run that waits
@@ -538,6 +539,22 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
     assert.equal(body.error.code, 'RunNotPausedError');
     assert.match(body.error.message, /is not paused .* so it waits for no answer/);
     await page.close();
+  });
+
+  test('a continuation with another model carries that model (DurableAgentModel), and the list finds it under it', async () => {
+    slowDelay.value = 60_000;
+    const agent = agentFor('model-switch');
+    const first = await agent.start(new Task({ description: 'stuck model switch', tools }));
+    await waitFor(() => counts.slowStarted.has('stuck model switch'), 'the slow step to start');
+    await cancelRun(first.runId, { client: h.client, wait: true });
+    const continued = await agent.startContinueRun({ runId: first.runId, model: 'anthropic/claude-haiku-4-5' });
+    const modelOf = async (executionRunId: string) => (await h.client.workflow.getHandle(first.runId, executionRunId).describe()).searchAttributes.DurableAgentModel;
+    assert.deepEqual(await modelOf(first.executionRunId), ['claude-sonnet-4-6']);
+    assert.deepEqual(await modelOf(continued.executionRunId), ['claude-haiku-4-5']);
+    await waitFor(async () => (await listRuns({ model: 'claude-haiku-4-5', sessionId: 'model-switch' }, { client: h.client })).runs.length === 1, 'the continuation listed by its model');
+    const [row] = (await listRuns({ model: 'claude-haiku-4-5', sessionId: 'model-switch' }, { client: h.client })).runs;
+    assert.equal(row?.executionRunId, continued.executionRunId);
+    await cancelRun(first.runId, { client: h.client, wait: true });
   });
 
   test('a namespace that registered only session, user and status: runs still carry those three, and no model', async () => {
