@@ -1,15 +1,15 @@
 // The operator console end to end (issue 30's "Must show"): headless Chromium (playwright-core) drives the console's
-// pages, served by startConsoleServer, against the real Temporal dev server, a real worker and the fake Anthropic
-// model over HTTP. Proves: the list filters by status, by session and by model exactly as `durable-agent list` does,
-// its free text matches a prefix of the run id, the session or the user, and it pages through Temporal's page tokens;
-// a continuation with another model is found under it; a namespace registered before DurableAgentModel still gets
-// the other attributes (its runs lack the model); a running run's page updates live, Cancel (after the step, reason
+// pages, served by startConsoleServer, against the real Temporal dev server, a real worker and the fake Anthropic model
+// over HTTP. Proves: the list filters by status, by session and by model exactly as `durable-agent list` does, its free
+// text matches a prefix of the run id, the session or the user, and it pages through Temporal's page tokens; a
+// continuation with another model is found under it; a namespace registered before DurableAgentModel still gets the
+// other attributes (its runs lack the model); a running run's page updates live, Cancel (after the step, reason
 // "deploy") stops it after its step with the reason in the page, in `show`, in the Web UI's Current Details and the
-// operator in the history; Continue with a message completes it with no turn asked twice; a fork from step k with an edited tool
-// result sends the edit in its first request, re-runs nothing before k and leaves the original as it was; a filtered
-// bulk cancel stops 20 runs stuck in a slow tool within 2 s and a bulk continue completes them all; the refusals (401
-// with no run content off loopback, continue of a completed run, a fork out of range, an answer for a run that waits
-// for nothing). Screenshots: docs/images/console-list.png and console-run.png. Needs /usr/bin/chromium.
+// operator in the history; Continue with a message completes it with no turn asked twice; a fork from step k with an
+// edited tool result sends the edit in its first request, re-runs nothing before k and leaves the original as it was; a
+// filtered bulk cancel stops 20 runs stuck in a slow tool within 2 s and a bulk continue completes them all; the
+// refusals (401 with no run content off loopback, continue of a completed run, a fork out of range, an answer for a run
+// that waits for nothing). Screenshots: docs/images/console-list.png and console-run.png. Needs /usr/bin/chromium.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { execFile } from 'node:child_process';
