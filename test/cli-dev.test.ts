@@ -82,6 +82,22 @@ test('dev starts server + worker with the offline model; run and list work again
     throw new Error(`${(err as Error).message}\n${listed}`);
   });
   assert.match(listed, new RegExp(`${runId}\tcompleted\t`));
+  // dev registers DurableAgentModel too: the openai/ run is listed by its model, the Claude one is not.
+  const openAIRunId = /run id: (\S+)/.exec(onOpenAI.out())![1]!;
+  let byModel = '';
+  await waitFor(
+    async () => {
+      const list = cli(env, 'list', '--model', 'openai/gpt-5');
+      await list.exit;
+      byModel = list.out();
+      return new RegExp(`${openAIRunId}\tcompleted\t`).test(byModel);
+    },
+    'the openai/ run to be listed by its model',
+    30_000,
+  ).catch((err: unknown) => {
+    throw new Error(`${(err as Error).message}\n${byModel}`);
+  });
+  assert.doesNotMatch(byModel, new RegExp(runId));
 
   // dev serves the operator console too, on loopback, reading the same (encrypted, compressed) runs with its key.
   assert.match(dev.out(), new RegExp(`operator console: http://127\\.0\\.0\\.1:${consolePort}`));

@@ -1,23 +1,31 @@
 // The operator console end to end (issue 30's "Must show"): headless Chromium (playwright-core) drives the console's
-// pages, served by startConsoleServer, against the real Temporal dev server, a real worker and the fake Anthropic
-// model over HTTP. Proves: the list filters by status and by session exactly as `durable-agent list` does, and pages
-// through Temporal's page tokens; a running run's page updates live, Cancel (after the step, reason "deploy") stops it
-// after its step with the reason in the page, in `show`, in the Web UI's Current Details and the operator in the
-// history; Continue with a message completes it with no turn asked twice; a fork from step k with an edited tool
-// result sends the edit in its first request, re-runs nothing before k and leaves the original as it was; a filtered
-// bulk cancel stops 20 runs stuck in a slow tool within 2 s and a bulk continue completes them all; the refusals (401
-// with no run content off loopback, continue of a completed run, a fork out of range, an answer for a run that waits
-// for nothing). Screenshots: .artifacts/console/console-list.png and console-run.png (docs/images/ with UPDATE_DOC_IMAGES=1). Needs /usr/bin/chromium.
+// pages, served by startConsoleServer, against the real Temporal dev server, a real worker and the fake Anthropic model
+// over HTTP. Proves: the list filters by status, by session and by model exactly as `durable-agent list` does, its free
+// text matches a prefix of the run id, the session or the user, and it pages through Temporal's page tokens; a
+// continuation with another model is found under it; a namespace registered before DurableAgentModel still gets the
+// other attributes (its runs lack the model); a running run's page updates live, Cancel (after the step, reason
+// "deploy") stops it after its step with the reason in the page, in `show`, in the Web UI's Current Details and the
+// operator in the history; Continue with a message completes it with no turn asked twice; a fork from step k with an
+// edited tool result sends the edit in its first request, re-runs nothing before k and leaves the original as it was; a
+// filtered bulk cancel stops 20 runs stuck in a slow tool within 2 s and a bulk continue completes them all; the
+// refusals (401 with no run content off loopback, continue of a completed run, a fork out of range, an answer for a run
+// that waits for nothing). Screenshots: .artifacts/console/console-list.png and
+// console-run.png (docs/images/ with UPDATE_DOC_IMAGES=1). Needs /usr/bin/chromium.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { z } from 'zod';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
+import { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
+import { Agent } from '../src/client/agent.js';
 import { bulkCancel } from '../src/client/bulk-actions.js';
+import { modelSearchAttributeRegistered, searchAttributesRegistered } from '../src/client/search-attributes.js';
 import { countRuns, listRuns } from '../src/client/run-list.js';
 import { cancelRun, getRunOutput } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
@@ -28,7 +36,7 @@ import { textTurn, toolTurn, type FakeTurn, type RecordedRequest } from '../src/
 import { sleep, tool } from '../src/tools/tool-definition.js';
 import { finished, killCliProcesses, startCli } from './helpers/cli-process.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
-import { ROOT } from './helpers/servers.js';
+import { ROOT, TEMPORAL_CLI } from './helpers/servers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // The README's screenshots are taken anew only when asked (UPDATE_DOC_IMAGES=1): a test run leaves the tree as it was.
@@ -151,8 +159,13 @@ after(async () => {
   await h?.close();
 });
 
+const execFileAsync = promisify(execFile);
+
 let runCount = 0;
-const agentFor = (sessionId: string) => h.agent({ sessionId, userId: 'ops-test', searchAttributes: true, newRunId: () => `console-${sessionId}-${++runCount}` });
+const agentFor = (sessionId: string, model?: string) => {
+  const options = { sessionId, userId: 'ops-test', searchAttributes: true, newRunId: () => `console-${sessionId}-${++runCount}` };
+  return model ? new Agent(model, { client: h.client, taskQueue: h.taskQueue, ...options }) : h.agent(options);
+};
 
 async function openPage(path: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
@@ -180,9 +193,11 @@ async function rowAttribute(page: Page, name: string): Promise<string[]> {
   return (await page.evaluate(`[...document.querySelectorAll('[data-testid="run-row"]')].map((row) => row.getAttribute(${JSON.stringify(name)}))`)) as string[];
 }
 
-async function filterList(page: Page, filter: { status?: string; session?: string }): Promise<void> {
+async function filterList(page: Page, filter: { status?: string; session?: string; model?: string; q?: string }): Promise<void> {
   await page.getByTestId('filter-status').selectOption(filter.status ?? '');
   await page.getByTestId('filter-session').fill(filter.session ?? '');
+  await page.getByTestId('filter-model').fill(filter.model ?? '');
+  await page.getByTestId('filter-q').fill(filter.q ?? '');
   await page.getByTestId('apply').click();
 }
 
@@ -196,9 +211,9 @@ async function cliList(...flags: string[]): Promise<string[]> {
 const sorted = (ids: string[]): string[] => [...ids].sort();
 
 describe('the operator console (Chromium, real Temporal dev server and worker, fake model)', { skip }, () => {
-  test('30 runs in mixed states: the list filters by status and by session as `durable-agent list` does, and pages', async () => {
-    // 12 completed (s-a, s-b), 9 cancelled (s-a, s-c), 9 running in the slow tool (s-b, s-c).
-    const completed = Array.from({ length: 12 }, (_, i) => agentFor(i % 2 ? 's-b' : 's-a').do(new Task({ description: `done ${i}`, tools })));
+  test('30 runs in mixed states: the list filters by status, session, model and text as `durable-agent list` does, and pages', async () => {
+    // 12 completed (s-a, s-b; 4 of them on claude-haiku-4-5), 9 cancelled (s-a, s-c), 9 running in the slow tool (s-b, s-c).
+    const completed = Array.from({ length: 12 }, (_, i) => agentFor(i % 2 ? 's-b' : 's-a', i % 3 ? undefined : 'anthropic/claude-haiku-4-5').do(new Task({ description: `done ${i}`, tools })));
     const stuck = Array.from({ length: 18 }, (_, i) => {
       const session = i < 9 ? (i % 2 ? 's-c' : 's-a') : i % 2 ? 's-c' : 's-b';
       const agent = agentFor(session);
@@ -213,6 +228,7 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
     // The two `durable-agent list` processes run while the page loads.
     const cliCancelled = cliList('--status', 'cancelled');
     const cliSessionB = cliList('--session', 's-b');
+    const cliHaiku = cliList('--model', 'claude-haiku-4-5');
     const page = await openPage('/');
     await shows(page, '30 runs', async () => (await listedIds(page)).length === 30);
     await filterList(page, { status: 'cancelled' });
@@ -228,6 +244,23 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
     const expectRunningC = (await listRuns({ status: 'running', sessionId: 's-c' }, { client: h.client })).runs.map((r) => r.runId);
     assert.equal(expectRunningC.length, 5);
     await shows(page, "session s-c's running runs", async () => JSON.stringify(sorted(await listedIds(page))) === JSON.stringify(sorted(expectRunningC)));
+    // By model (DurableAgentModel, set at start): the 4 haiku runs, as `list --model` prints them, however it is written.
+    await filterList(page, { model: 'claude-haiku-4-5' });
+    const expectHaiku = await cliHaiku;
+    assert.equal(expectHaiku.length, 4);
+    await shows(page, 'the haiku runs', async () => JSON.stringify(sorted(await listedIds(page))) === JSON.stringify(sorted(expectHaiku)));
+    assert.deepEqual(sorted((await listRuns({ model: 'anthropic/claude-haiku-4-5' }, { client: h.client })).runs.map((r) => r.runId)), sorted(expectHaiku));
+    assert.equal(await countRuns({ model: 'claude-sonnet-4-6' }, { client: h.client }), 26);
+    // Free text: a prefix of the run id, the session or the user (ORed).
+    const idsOf = async (filter: Parameters<typeof listRuns>[0]) => sorted((await listRuns(filter, { client: h.client, pageSize: 100 })).runs.map((r) => r.runId));
+    const sessionC = await idsOf({ sessionId: 's-c' });
+    assert.equal(sessionC.length, 9);
+    assert.deepEqual(await idsOf({ text: 's-c' }), sessionC, 'by session: no run id or user starts with s-c');
+    assert.deepEqual(await idsOf({ text: 'console-s-b-' }), sorted(expectSessionB), 'by run id');
+    assert.equal((await idsOf({ text: 'ops-te' })).length, 30, 'by user');
+    assert.equal((await idsOf({ text: 'est' })).length, 0, 'a prefix, not a substring');
+    await filterList(page, { q: 's-c' });
+    await shows(page, "free text s-c: session s-c's runs", async () => JSON.stringify(sorted(await listedIds(page))) === JSON.stringify(sessionC));
     // Steps and tokens (from each run's history) fill in; the list screenshot for the README.
     await filterList(page, {});
     await shows(page, 'steps of the rows', async () => (await page.getByTestId('steps').allInnerTexts()).filter((t) => t !== '').length === 30);
@@ -508,5 +541,43 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
     assert.equal(body.error.code, 'RunNotPausedError');
     assert.match(body.error.message, /is not paused .* so it waits for no answer/);
     await page.close();
+  });
+
+  test('a continuation with another model carries that model (DurableAgentModel), and the list finds it under it', async () => {
+    slowDelay.value = 60_000;
+    const agent = agentFor('model-switch');
+    const first = await agent.start(new Task({ description: 'stuck model switch', tools }));
+    await waitFor(() => counts.slowStarted.has('stuck model switch'), 'the slow step to start');
+    await cancelRun(first.runId, { client: h.client, wait: true });
+    const continued = await agent.startContinueRun({ runId: first.runId, model: 'anthropic/claude-haiku-4-5' });
+    const modelOf = async (executionRunId: string) => (await h.client.workflow.getHandle(first.runId, executionRunId).describe()).searchAttributes.DurableAgentModel;
+    assert.deepEqual(await modelOf(first.executionRunId), ['claude-sonnet-4-6']);
+    assert.deepEqual(await modelOf(continued.executionRunId), ['claude-haiku-4-5']);
+    await waitFor(async () => (await listRuns({ model: 'claude-haiku-4-5', sessionId: 'model-switch' }, { client: h.client })).runs.length === 1, 'the continuation listed by its model');
+    const [row] = (await listRuns({ model: 'claude-haiku-4-5', sessionId: 'model-switch' }, { client: h.client })).runs;
+    assert.equal(row?.executionRunId, continued.executionRunId);
+    await cancelRun(first.runId, { client: h.client, wait: true });
+  });
+
+  test('a namespace that registered only session, user and status: runs still carry those three, and no model', async () => {
+    const namespace = `legacy-attributes-${process.pid}`;
+    // As the registration script did before DurableAgentModel, with the Temporal CLI.
+    const temporalCli = (...args: string[]) => execFileAsync(TEMPORAL_CLI, ['operator', ...args, '--address', h.env.address, '--namespace', namespace]);
+    await temporalCli('namespace', 'create');
+    const older = ['DurableAgentSessionId', 'DurableAgentUserId', 'DurableAgentStatus'].flatMap((name) => ['--name', name, '--type', 'Keyword']);
+    // A namespace just created reaches the frontend's cache after a moment.
+    await waitFor(() => temporalCli('search-attribute', 'create', ...older).then(() => true, () => false), 'the older attributes registered');
+    const client = new Client({ connection: h.env.connection, namespace });
+    assert.equal(await searchAttributesRegistered(client), true);
+    assert.equal(await modelSearchAttributeRegistered(client), false);
+    // No worker polls this queue: the start alone is what a namespace without DurableAgentModel would refuse.
+    const agent = new Agent('anthropic/claude-haiku-4-5', { client, taskQueue: `legacy-${process.pid}`, sessionId: 'legacy-session', userId: 'legacy-user', newRunId: () => `legacy-${process.pid}` });
+    const handle = await agent.start(new Task('a run on an older namespace'));
+    const described = await client.workflow.getHandle(handle.runId).describe();
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(described.searchAttributes).filter(([name]) => name.startsWith('DurableAgent'))),
+      { DurableAgentSessionId: ['legacy-session'], DurableAgentUserId: ['legacy-user'], DurableAgentStatus: ['running'] },
+    );
+    await client.workflow.getHandle(handle.runId).terminate('test over');
   });
 });

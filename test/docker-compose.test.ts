@@ -184,7 +184,7 @@ describe('docker-compose.yml', () => {
     dependsOn(worker, 'register-search-attributes', 'service_completed_successfully', 'the worker');
   });
 
-  test('a one-shot step creates the namespace and registers the three Keyword search attributes after the server is healthy', () => {
+  test('a one-shot step creates the namespace and registers the Keyword search attributes after the server is healthy', () => {
     const step = service('register-search-attributes');
     dependsOn(step, 'temporal', 'service_healthy', 'search-attribute registration');
     assertPointsAt(env(step, 'TEMPORAL_ADDRESS'), 'temporal', 'registration TEMPORAL_ADDRESS');

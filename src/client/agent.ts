@@ -26,7 +26,7 @@ import type { FallbackModels } from '../core/types.js';
 import { InvalidRequirementError, RunNotFoundError, RunNotRunningError, RunStillRunningError, TaskNotRunError } from '../core/errors.js';
 import { readContinued, readExecution } from '../history/read-execution.js';
 import { logEnd, streamEvents, streamRun, type StreamOptions } from './run-stream.js';
-import { searchAttributesRegistered } from './search-attributes.js';
+import { modelSearchAttributeRegistered, searchAttributesRegistered } from './search-attributes.js';
 import { memoryForRun, noteSessionRun, readSession, type SessionView } from './session-memory.js';
 import type { Task } from './task.js';
 import { readEnv } from '../config/env.js';
@@ -357,6 +357,8 @@ export class Agent {
   // while this one awaited the client.
   private async startExecution(runId: string, input: RunInput, staticSummary: string, taskQueue: string): Promise<RunHandle> {
     const client = await getClient(this.options);
+    // The model attribute only where the namespace has it: a start naming an unregistered one would be refused.
+    const modelAttribute = input.searchAttributes === true && (await modelSearchAttributeRegistered(client));
     let handle: WorkflowHandleWithFirstExecutionRunId<typeof agentRun>;
     try {
       handle = await client.workflow.start<typeof agentRun>(WORKFLOW_TYPE, {
@@ -364,7 +366,7 @@ export class Agent {
         taskQueue,
         args: [input],
         staticSummary,
-        ...runStartOptions(input),
+        ...runStartOptions(input, { modelAttribute }),
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) throw new RunStillRunningError(runId);

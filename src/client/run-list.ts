@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { google, temporal } from '@temporalio/proto';
+import { modelId } from '../core/model-id.js';
 import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE, type RunStop } from '../core/types.js';
 import { missingCodecError } from '../history/decode.js';
 import { payloadDecoderOf } from '../history/payload-decoder.js';
@@ -18,8 +19,19 @@ export interface RunFilter {
   status?: string;
   sessionId?: string;
   userId?: string;
+  /**
+   * The run's model as runs record it (`claude-sonnet-4-6`, `openai/gpt-5`): DurableAgentModel, which runs started by
+   * a client carry where the namespace has it registered (sub-runs and runs of older namespaces do not). Written as
+   * users write it, `anthropic/claude-sonnet-4-6` matches too.
+   */
+  model?: string;
   /** Runs whose run id starts with this text. */
   runIdPrefix?: string;
+  /**
+   * Free text: runs whose run id, session or user starts with it (`WorkflowId`, DurableAgentSessionId and
+   * DurableAgentUserId STARTS_WITH it, ORed). Case-sensitive; not a substring search.
+   */
+  text?: string;
   /** Only executions Temporal still has open (`ExecutionStatus = 'Running'`): what a bulk cancel acts on. */
   openOnly?: boolean;
 }
@@ -67,13 +79,28 @@ function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/** The id runs record for a model as the filter names it ('anthropic/claude-x' → 'claude-x'); as is if it is no model id. */
+function recordedModel(model: string): string {
+  try {
+    return modelId(model);
+  } catch {
+    return model;
+  }
+}
+
 /** The visibility query of a filter: agent runs, newest first. */
 export function runQuery(filter: RunFilter = {}): string {
   const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`];
   if (filter.status) clauses.push(`${SEARCH_ATTRIBUTES.status} = ${quote(filter.status)}`);
   if (filter.sessionId) clauses.push(`${SEARCH_ATTRIBUTES.sessionId} = ${quote(filter.sessionId)}`);
   if (filter.userId) clauses.push(`${SEARCH_ATTRIBUTES.userId} = ${quote(filter.userId)}`);
+  if (filter.model) clauses.push(`${SEARCH_ATTRIBUTES.model} = ${quote(recordedModel(filter.model))}`);
   if (filter.runIdPrefix) clauses.push(`WorkflowId STARTS_WITH ${quote(filter.runIdPrefix)}`);
+  if (filter.text) {
+    const prefix = quote(filter.text);
+    const fields = ['WorkflowId', SEARCH_ATTRIBUTES.sessionId, SEARCH_ATTRIBUTES.userId];
+    clauses.push(`(${fields.map((field) => `${field} STARTS_WITH ${prefix}`).join(' OR ')})`);
+  }
   if (filter.openOnly) clauses.push(`ExecutionStatus = 'Running'`);
   return clauses.join(' AND ');
 }
@@ -126,7 +153,7 @@ async function entryOf(client: Client, info: temporal.api.workflow.v1.IWorkflowE
     status: keyword(indexed, SEARCH_ATTRIBUTES.status) ?? executionStatus.toLowerCase(),
     executionStatus,
     ...(memo.task !== undefined ? { task: memo.task } : {}),
-    ...(memo.model !== undefined ? { model: memo.model } : {}),
+    ...((memo.model ?? keyword(indexed, SEARCH_ATTRIBUTES.model)) !== undefined ? { model: memo.model ?? keyword(indexed, SEARCH_ATTRIBUTES.model)! } : {}),
     ...((memo.sessionId ?? keyword(indexed, SEARCH_ATTRIBUTES.sessionId)) !== undefined ? { sessionId: memo.sessionId ?? keyword(indexed, SEARCH_ATTRIBUTES.sessionId)! } : {}),
     ...((memo.userId ?? keyword(indexed, SEARCH_ATTRIBUTES.userId)) !== undefined ? { userId: memo.userId ?? keyword(indexed, SEARCH_ATTRIBUTES.userId)! } : {}),
     ...(memo.execution !== undefined ? { execution: memo.execution } : {}),

@@ -674,12 +674,15 @@ export interface AgentRunResult {
 }
 
 /**
- * The search attributes a run carries when they are on (`durable-agent dev` registers them): session, user and status.
+ * The search attributes a run carries when they are on (`durable-agent dev` registers them): session, user, status and
+ * model. `model` came later: a namespace that registered only the other three still gets them, and its runs lack the
+ * model (src/client/search-attributes.ts).
  */
 export const SEARCH_ATTRIBUTES = {
   sessionId: 'DurableAgentSessionId',
   userId: 'DurableAgentUserId',
   status: 'DurableAgentStatus',
+  model: 'DurableAgentModel',
 } as const;
 
 /** The workflow type of an agent run: start it from any Temporal client with an `AgentRunInput`. */

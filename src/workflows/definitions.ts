@@ -44,3 +44,4 @@ export const LEGACY_NAMES = {
 export const statusSearchAttribute = defineSearchAttributeKey(SEARCH_ATTRIBUTES.status, 'KEYWORD');
 export const sessionSearchAttribute = defineSearchAttributeKey(SEARCH_ATTRIBUTES.sessionId, 'KEYWORD');
 export const userSearchAttribute = defineSearchAttributeKey(SEARCH_ATTRIBUTES.userId, 'KEYWORD');
+export const modelSearchAttribute = defineSearchAttributeKey(SEARCH_ATTRIBUTES.model, 'KEYWORD');

@@ -2,19 +2,25 @@
 // search attributes — whoever starts it: a client (src/client/agent.ts) or a parent workflow (sub-run.ts).
 import type { SearchAttributePair } from '@temporalio/common';
 import { RunStatus, type RunInput } from '../core/types.js';
-import { sessionSearchAttribute, statusSearchAttribute, userSearchAttribute } from './definitions.js';
+import { modelSearchAttribute, sessionSearchAttribute, statusSearchAttribute, userSearchAttribute } from './definitions.js';
 
 export interface RunStartOptions {
   memo: Record<string, unknown>;
   typedSearchAttributes?: SearchAttributePair[];
 }
 
-export function runStartOptions(input: RunInput): RunStartOptions {
+/**
+ * `modelAttribute`: also set DurableAgentModel. Only a client start passes it, once it has seen the attribute
+ * registered: a namespace that registered only the older attributes would refuse the start. Workflow code (sub-runs,
+ * startAgentRun) does not, so the commands of a parent's child starts stay as they were.
+ */
+export function runStartOptions(input: RunInput, { modelAttribute = false }: { modelAttribute?: boolean } = {}): RunStartOptions {
   const searchAttributes: SearchAttributePair[] = [];
   if (input.searchAttributes) {
     searchAttributes.push({ key: statusSearchAttribute, value: RunStatus.running });
     if (input.sessionId !== undefined) searchAttributes.push({ key: sessionSearchAttribute, value: input.sessionId });
     if (input.userId !== undefined) searchAttributes.push({ key: userSearchAttribute, value: input.userId });
+    if (modelAttribute) searchAttributes.push({ key: modelSearchAttribute, value: input.model });
   }
   return {
     memo: {

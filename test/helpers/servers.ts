@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { installQuietRuntime } from '../../src/worker/quiet-runtime.js';
-import { sessionSearchAttribute, statusSearchAttribute, userSearchAttribute } from '../../src/workflows/definitions.js';
+import { modelSearchAttribute, sessionSearchAttribute, statusSearchAttribute, userSearchAttribute } from '../../src/workflows/definitions.js';
 
 installQuietRuntime();
 
@@ -29,7 +29,7 @@ export function startLocal(options: { dbFilename?: string; port?: number; uiPort
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: requireTool(TEMPORAL_CLI) },
-      searchAttributes: [statusSearchAttribute, sessionSearchAttribute, userSearchAttribute],
+      searchAttributes: [statusSearchAttribute, sessionSearchAttribute, userSearchAttribute, modelSearchAttribute],
       ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
       ...(options.port ? { port: options.port } : {}),
       // The SDK starts the dev server `--headless` unless `ui` is true (a uiPort alone is not enough).

@@ -1,4 +1,4 @@
-// `durable-agent list`: the runs' executions, by session, user or status (search attributes).
+// `durable-agent list`: the runs' executions, by session, user, status or model (search attributes).
 import { getClient } from '../../client/connection.js';
 import { runQuery } from '../../client/run-list.js';
 import type { RunStop } from '../../core/types.js';
@@ -13,6 +13,7 @@ export const list = command({
     session: { type: 'string', value: 'S', help: "the session's runs" },
     user: { type: 'string', value: 'U', help: "the user's runs" },
     status: { type: 'string', value: 'S', help: 'runs with this status (running, completed, cancelled, paused, error)' },
+    model: { type: 'string', value: 'M', help: 'runs of this model (claude-sonnet-4-6, openai/gpt-5); needs DurableAgentModel registered' },
     limit: { type: 'string', value: 'N', help: 'at most N lines (50)' },
   },
   async run(values) {
@@ -20,6 +21,7 @@ export const list = command({
       ...(values.session ? { sessionId: values.session } : {}),
       ...(values.user ? { userId: values.user } : {}),
       ...(values.status ? { status: values.status } : {}),
+      ...(values.model ? { model: values.model } : {}),
     });
     const client = await getClient();
     const limit = wholeNumber('--limit', values.limit) ?? 50;

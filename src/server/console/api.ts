@@ -1,7 +1,7 @@
 // The console's JSON API: reads runs only through Temporal (visibility for the list, the one history reader for a run)
 // and acts on them only through the client API, as the operator's own Temporal identity (access.ts). Routes:
-//   GET  /api/runs?status=&session=&user=&q=&pageSize=&pageToken=   → { runs, nextPageToken? } (one page, visibility)
-//   GET  /api/runs/count?status=&session=&user=&q=&open=1           → { count }
+//   GET  /api/runs?status=&session=&user=&model=&q=&pageSize=&pageToken=→ { runs, nextPageToken? } (one page, visibility)
+//   GET  /api/runs/count?status=&session=&user=&model=&q=&open=1    → { count }
 //   GET  /api/runs/:runId                                           → { run: RunOutput, webUiUrl? }
 //   GET  /api/runs/:runId/events?from=N | Last-Event-ID              → SSE: the run's events (the run follower)
 //   POST /api/runs/:runId/cancel     { mode?: 'now'|'afterStep', reason? }
@@ -101,18 +101,22 @@ function editOf(body: Record<string, unknown>): ForkEdit | undefined {
   throw new HttpError(400, 'invalid_request', 'edit must be { step, toolResult }, { userText } or { system }.');
 }
 
-/** The list's filter from the query string: status, session, user, and free text `q` (a run id prefix). */
+/**
+ * The list's filter from the query string: status, session, user, model, and free text `q` (a prefix of the run id,
+ * the session or the user).
+ */
 function filterOf(params: URLSearchParams | Record<string, unknown>): RunFilter {
   const get = (name: string): string | undefined => {
     const value = params instanceof URLSearchParams ? params.get(name) : params[name];
     return typeof value === 'string' && value.trim() ? value.trim() : undefined;
   };
-  const [status, sessionId, userId, runIdPrefix] = [get('status'), get('session'), get('user'), get('q')];
+  const [status, sessionId, userId, model, text] = [get('status'), get('session'), get('user'), get('model'), get('q')];
   return {
     ...(status ? { status } : {}),
     ...(sessionId ? { sessionId } : {}),
     ...(userId ? { userId } : {}),
-    ...(runIdPrefix ? { runIdPrefix } : {}),
+    ...(model ? { model } : {}),
+    ...(text ? { text } : {}),
     ...(get('open') === '1' ? { openOnly: true } : {}),
   };
 }
@@ -122,8 +126,8 @@ function filterFromBody(body: Record<string, unknown>): RunFilter {
   if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw new HttpError(400, 'invalid_request', 'filter must be an object.');
   const selected = filterOf(filter as Record<string, unknown>);
   // A bulk action over every run there is is a typo more often than a wish: it needs at least one narrowing field.
-  if (!selected.status && !selected.sessionId && !selected.userId && !selected.runIdPrefix) {
-    throw new HttpError(400, 'filter_too_wide', 'A bulk action needs a filter: a status, session, user or run id prefix.');
+  if (!selected.status && !selected.sessionId && !selected.userId && !selected.model && !selected.text) {
+    throw new HttpError(400, 'filter_too_wide', 'A bulk action needs a filter: a status, session, user, model or text.');
   }
   return selected;
 }

@@ -81,10 +81,11 @@ function renderList() {
     el('select', { name: 'status', testid: 'filter-status' }, ['', 'running', 'paused', 'cancelled', 'completed', 'error'].map((s) => el('option', { value: s }, s || 'any'))),
     el('label', {}, 'session'), el('input', { name: 'session', testid: 'filter-session', size: 14 }),
     el('label', {}, 'user'), el('input', { name: 'user', testid: 'filter-user', size: 12 }),
-    el('label', {}, 'run id starts with'), el('input', { name: 'q', testid: 'filter-q', size: 16 }),
+    el('label', {}, 'model'), el('input', { name: 'model', testid: 'filter-model', size: 16 }),
+    el('label', { title: 'a prefix of the run id, the session or the user' }, 'starts with'), el('input', { name: 'q', testid: 'filter-q', size: 20, placeholder: 'run id, session or user' }),
     el('button', { type: 'submit', testid: 'apply' }, 'Apply'),
     el('span', { class: 'live', testid: 'live' }, '● live'));
-  for (const name of ['status', 'session', 'user', 'q']) if (params.get(name)) filters.elements[name].value = params.get(name);
+  for (const name of ['status', 'session', 'user', 'model', 'q']) if (params.get(name)) filters.elements[name].value = params.get(name);
   const bulkNotice = el('div', { class: 'notice', testid: 'bulk-notice' });
   const preview = el('span', { class: 'muted', testid: 'bulk-preview' }, 'Select runs with the filter above.');
   const reason = el('input', { placeholder: 'reason', testid: 'bulk-reason', size: 16 });
@@ -107,7 +108,7 @@ function renderList() {
 
   const filterParams = () => {
     const q = new URLSearchParams();
-    for (const name of ['status', 'session', 'user', 'q']) if (filters.elements[name].value.trim()) q.set(name, filters.elements[name].value.trim());
+    for (const name of ['status', 'session', 'user', 'model', 'q']) if (filters.elements[name].value.trim()) q.set(name, filters.elements[name].value.trim());
     return q;
   };
   const filterBody = () => Object.fromEntries(filterParams());
