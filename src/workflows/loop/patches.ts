@@ -227,10 +227,10 @@ export const PATCHES = {
     id: 'durable-agent/context-drop-turns',
     changed: 'clear-tool-results leaves out the oldest turns when a request passes the budget with every tool result cleared',
     where: 'context-window.ts (ContextWindow.plan), loop/context-step.ts',
-    since: 'long-fix',
+    since: '94460e7',
     histories: ['context-dropped.json'],
     stage: 'patched',
-    deprecateWhen: WHEN('long-fix'),
+    deprecateWhen: WHEN('94460e7'),
   },
   stepStops: {
     id: 'durable-agent/step-stops',
