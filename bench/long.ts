@@ -51,17 +51,21 @@ export async function longSection(ctx: BenchContext): Promise<SectionResult> {
   const cutReached = new Promise<void>((resolve) => (cut = resolve));
   let resumedAt: number | undefined;
   fake.setResponder((record) => {
-    const { turn } = record;
+    // The turn is the last blob call's n plus one: a request that left its oldest turns out (the context budget) has
+    // fewer assistant messages than its turn, so record.turn (and the fake's ids made from it) would repeat.
+    const calls = record.body.messages.flatMap((m) => (m.role === 'assistant' && typeof m.content !== 'string' ? m.content.filter((b) => b.type === 'tool_use') : []));
+    const lastCall = calls.at(-1);
+    const turn = lastCall?.type === 'tool_use' ? (lastCall.input as { n: number }).n + 1 : 0;
     const count = (requests.get(turn) ?? 0) + 1;
     requests.set(turn, count);
     if (!cpuAtTurn.has(turn)) cpuAtTurn.set(turn, cpuSeconds(pid));
     // The fake keeps every request it answered: drop them, or 1,500 requests of the budget's size stay in memory.
     fake.requests.length = 0;
-    const call = toolTurn([{ name: 'blob', input: { n: turn, bytes: RESULT_BYTES } }], { text: `Turn ${turn}. ` });
+    const call = toolTurn([{ id: `blob-${turn}`, name: 'blob', input: { n: turn, bytes: RESULT_BYTES } }], { text: `Turn ${turn}. ` });
     if (turn === cancelTurn && count === 1) {
       cut?.();
       // Streams slowly, so the cancel cuts this call.
-      return toolTurn([{ name: 'blob', input: { n: turn, bytes: RESULT_BYTES } }], { text: 'A turn the cancel cuts in the middle of its text.', chunkDelayMs: 500 });
+      return toolTurn([{ id: `blob-${turn}`, name: 'blob', input: { n: turn, bytes: RESULT_BYTES } }], { text: 'A turn the cancel cuts in the middle of its text.', chunkDelayMs: 500 });
     }
     if (turn === cancelTurn && count === 2) resumedAt = now();
     return turn < turns ? call : textTurn('All turns done.');
@@ -126,6 +130,7 @@ export async function longSection(ctx: BenchContext): Promise<SectionResult> {
     // All the request's input: the prompt cache's reads and writes count toward the window as much as the rest.
     const inputOf = (u: Usage | undefined): number => (u ? u.inputTokens + (u.cacheReadInputTokens ?? 0) + (u.cacheCreationInputTokens ?? 0) : 0);
     const peakInput = Math.max(...modelSteps.map((s) => inputOf(s.usage)));
+    const peakStep = modelSteps.find((s) => inputOf(s.usage) === peakInput)?.index;
     const repeated = [...requests].filter(([turn, n]) => n > (turn === cancelTurn ? 2 : 1)).map(([turn]) => turn);
     const missing = Array.from({ length: turns + 1 }, (_, t) => t).filter((t) => !requests.has(t));
     const firstStepMs = resumedAt !== undefined && askedAt !== undefined ? resumedAt - askedAt : Number.NaN;
@@ -136,13 +141,13 @@ export async function longSection(ctx: BenchContext): Promise<SectionResult> {
     row('max events in one execution', String(maxEvents), `≤ ${EVENTS_GOAL}`, maxEvents <= EVENTS_GOAL);
     row('max history bytes in one execution', bytes(maxBytes), `≤ ${bytes(BYTES_GOAL)}`, maxBytes <= BYTES_GOAL);
     row(`worker CPU per step around step ${2 * 50} / ${2 * (turns - 50)}`, `${round(early, 2)} ms / ${round(late, 2)} ms (ratio ${round(late / early, 2)})`, `ratio ≤ ${CPU_RATIO_GOAL}`, late / early <= CPU_RATIO_GOAL);
-    row('peak input tokens of one request', `${peakInput}`, `< ${BUDGET_TOKENS} (Task context budget)`, peakInput < BUDGET_TOKENS);
+    row('peak input tokens of one request', `${peakInput} (step ${peakStep ?? '?'})`, `< ${BUDGET_TOKENS} (Task context budget)`, peakInput < BUDGET_TOKENS);
     row('worker RSS (peak, sampled every 250 ms)', bytes(peakRss));
     row(`continued from another process after a cancel at step ${2 * cancelTurn}: first new step`, ms(firstStepMs), `≤ ${FIRST_STEP_GOAL_MS} ms`, firstStepMs <= FIRST_STEP_GOAL_MS);
     row('model turns asked again after the continue (fake counts)', repeated.length ? repeated.join(', ') : 'none', 'none', repeated.length === 0 && missing.length === 0);
     return {
       rows,
-      data: { turns, steps, runMs, executions: perExecution, maxEvents, maxBytes, cpuPerStepMs: { early, late, windows }, peakInput, budgetTokens: BUDGET_TOKENS, peakRss, firstStepMs, repeated, missing },
+      data: { turns, steps, runMs, executions: perExecution, maxEvents, maxBytes, cpuPerStepMs: { early, late, windows }, peakInput, peakStep, peakTurn: peakStep === undefined ? undefined : peakStep / 2, budgetTokens: BUDGET_TOKENS, peakRss, firstStepMs, repeated, missing },
     };
   } finally {
     clearInterval(sampler);

@@ -35,3 +35,16 @@ export async function recordContextCompaction(h: Harness, agent: () => Agent, sa
   if (summarised.status !== 'completed' || !summarised.stepResults.some((s) => s.name === 'summarize')) throw new Error(`expected a summarised run, got ${summarised.status}`);
   await save('context-summarized', summarised.runId, summarised.executionRunId);
 }
+
+/**
+ * The recording of the `durable-agent/context-drop-turns` patch: a run whose turns alone, every older result cleared,
+ * pass its budget, so clear-tool-results leaves out the oldest of them.
+ */
+export async function recordContextDropped(h: Harness, agent: () => Agent, save: Save): Promise<void> {
+  const pages = 10;
+  h.fake.setResponder(pageReader(pages));
+  const long = new Task({ description: `Read the report: fetch pages 1 to ${pages} with fetch_page, one at a time.`, tools: [fetchPage], maxTokens: 256, context: { budgetTokens: 1000, keepRecent: 1 } });
+  const dropped = await agent().do(long);
+  if (dropped.status !== 'completed' || !dropped.stepResults.some((s) => s.context?.droppedMessages)) throw new Error(`expected a run that left turns out, got ${dropped.status}`);
+  await save('context-dropped', dropped.runId, dropped.executionRunId);
+}

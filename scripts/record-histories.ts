@@ -19,7 +19,7 @@ import { ROOT } from '../test/helpers/servers.js';
 import { historyToFile } from '../test/helpers/history-files.js';
 import { recordTemporalTools, temporalTools } from './record-temporal-tools.js';
 import { historyRatioTools, recordHistoryRatio } from './record-history-ratio.js';
-import { contextCompactionTools, recordContextCompaction } from './record-context-compaction.js';
+import { contextCompactionTools, recordContextCompaction, recordContextDropped } from './record-context-compaction.js';
 import { recordStepStops, STEP_STOP_HISTORIES } from './record-step-stops.js';
 import { recordTrust, trustTools } from './record-trust.js';
 
@@ -196,6 +196,7 @@ try {
   await recordTemporalTools(h, agent, save);
   await recordHistoryRatio(h, agent, save);
   if (wanted('context-cleared-cancelled') || wanted('context-cleared-continued') || wanted('context-summarized')) await recordContextCompaction(h, agent, save);
+  if (wanted('context-dropped')) await recordContextDropped(h, agent, save);
   await recordTrust(h, agent, save);
   if (wanted('providers-fallback-cancelled') || wanted('providers-continued-openai')) await recordProviders();
   // Last: it restarts the worker with guardrails.

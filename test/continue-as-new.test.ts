@@ -14,15 +14,20 @@ import { startHarness, type Harness } from './helpers/harness.js';
 import { waitTool } from './helpers/wait-tool.js';
 import { tool } from '../src/tools/tool-definition.js';
 import { z } from 'zod';
+import { estimateTokens } from '../src/testing/fake-anthropic/turns.js';
+import type { RecordedRequest } from '../src/testing/fake-anthropic/index.js';
+import { withoutCacheControls } from '../src/testing/fake-anthropic/prompt-cache.js';
 
 const wait = waitTool;
 /** About 1,000 tokens of text a call: a few of them pass the budget of the last test. */
 const page = tool({ name: 'page', description: 'Reads one page.', input: z.object({ n: z.number() }), run: ({ n }) => `Page ${n}: ${'lorem ipsum '.repeat(340)}` });
+/** 800 characters (200 tokens) a call: the last test's turns pass its budget by their number, not their results. */
+const note = tool({ name: 'note', description: 'Reads one note.', input: z.object({ n: z.number() }), run: ({ n }) => `Note ${n}: ${'x'.repeat(792)}` });
 const TURNS = 5;
 
 let h: Harness;
 before(async () => {
-  h = await startHarness({ tools: [wait, page] });
+  h = await startHarness({ tools: [wait, page, note] });
 });
 after(async () => {
   await h?.close();
@@ -196,4 +201,49 @@ test('a worker that never saw the earlier execution fills the results the transc
   const last = h.fake.requests.at(-1)!.body.messages;
   const results = last.flatMap((m) => (typeof m.content === 'string' ? [] : m.content.flatMap((b) => (b.type === 'tool_result' ? [b.content] : []))));
   assert.deepEqual(results, ['waited 600 ms', 'waited 600 ms', 'waited 600 ms']);
+});
+
+test('a run whose turns alone pass the budget, cut after a boundary and continued: no request the model gets passes it', async () => {
+  // 24 turns of an 800-character result under a 1,200-token budget: from about turn 10 the cleared transcript alone
+  // passes it, so the oldest turns are left out. A boundary every 8 steps; the cancel cuts turn 19 (step 38), six steps
+  // after the boundary at step 32; another Agent continues.
+  const turns = 24;
+  const budget = 1200;
+  const cancelTurn = 19;
+  let cut: (() => void) | undefined;
+  const cutReached = new Promise<void>((resolve) => (cut = resolve));
+  let cutAsked = false;
+  // The turn is the last note read plus one (a request that left turns out has fewer assistant messages than its turn).
+  const turnOf = (r: RecordedRequest): number => {
+    const calls = r.body.messages.flatMap((m) => (m.role === 'assistant' && typeof m.content !== 'string' ? m.content.filter((b) => b.type === 'tool_use') : []));
+    const last = calls.at(-1);
+    return last?.type === 'tool_use' ? (last.input as { n: number }).n + 1 : 0;
+  };
+  const call = (turn: number, text: string): ReturnType<typeof toolTurn> => toolTurn([{ id: `note-${turn}`, name: 'note', input: { n: turn } }], { text, ...(text.startsWith('A turn') ? { chunkDelayMs: 500 } : {}) });
+  const turnsAsked: number[] = [];
+  h.fake.setResponder((r) => {
+    const turn = turnOf(r);
+    turnsAsked.push(turn);
+    if (turn === cancelTurn && !cutAsked) {
+      cutAsked = true;
+      cut?.();
+      return call(turn, 'A turn the cancel cuts in the middle of its text.');
+    }
+    return turn < turns ? call(turn, `Turn ${turn}. `) : textTurn('Read them all.');
+  });
+  const requestsBefore = h.fake.requests.length;
+  const task = new Task({ description: 'Read the notes.', tools: [note], maxSteps: 100, context: { budgetTokens: budget }, continueAsNewEvery: 8 });
+  const handle = await h.agent().start(task);
+  await cutReached;
+  assert.equal((await cancelRun(handle.runId, { client: h.client, wait: true })).status, 'cancelled');
+  const output = await h.agent().continueRun({ runId: handle.runId });
+  assert.equal(output.status, 'completed', JSON.stringify(output.error));
+  assert.ok(output.executions >= 5, `${output.executions} executions`);
+  // Every request the model received, counted as the fake counts the usage it reports.
+  assert.deepEqual(turnsAsked, [...Array.from({ length: cancelTurn + 1 }, (_, i) => i), ...Array.from({ length: turns - cancelTurn + 1 }, (_, i) => cancelTurn + i)]);
+  const sent = h.fake.requests.slice(requestsBefore).map((r) => ({ turn: turnOf(r), tokens: estimateTokens(withoutCacheControls(r.body)).input_tokens }));
+  assert.equal(sent.length, turns + 2, 'each turn once, the cut one twice');
+  assert.ok(sent.every((s) => s.tokens <= budget), `input tokens per request: ${sent.map((s) => `${s.turn}:${s.tokens}`).join(' ')}`);
+  assert.ok(output.stepResults.some((s) => (s.context?.droppedMessages ?? 0) > 0), 'the oldest turns were left out');
+  assert.equal(output.warnings, undefined, 'no request over its budget');
 });

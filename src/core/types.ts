@@ -248,8 +248,11 @@ export interface ContextCompaction {
   budgetTokens: number;
   /** Tool results whose content is replaced by a placeholder: the `results` ones in messages before `before`. */
   cleared?: { before: number; results: number };
-  /** The messages before `through` are sent as one user message holding `text` (the task and a summarisation step's answer). */
-  summary?: { through: number; text: string };
+  /**
+   * The messages before `through` are sent as one user message holding `text` (the task and a summarisation step's
+   * answer; `dropped`: the task and a note that they were left out, clear-tool-results' last resort).
+   */
+  summary?: { through: number; text: string; dropped?: boolean };
   /** Set on a summarisation step: the call asks the model to summarise the messages before `through`. */
   summarize?: { through: number };
 }
@@ -263,6 +266,8 @@ export interface StepContext {
   clearedToolResults: number;
   /** Messages of the transcript sent as a summary (0 without one). */
   summarizedMessages: number;
+  /** Older messages left out because the request passed the budget with every tool result cleared (clear-tool-results). */
+  droppedMessages?: number;
 }
 
 /** What a run remembers of its session: the earlier runs' conversations, assembled by the client at start. */
@@ -559,7 +564,7 @@ export interface ConversationSnapshot {
 /** What a run's context management has decided so far (src/workflows/context-window.ts), carried across a continue-as-new. */
 export interface ContextWindowState {
   cleared?: { before: number; results: number };
-  summary?: { through: number; text: string };
+  summary?: { through: number; text: string; dropped?: boolean };
   /** Tokens the character estimate missed in the last call that reported usage. */
   overhead: number;
 }

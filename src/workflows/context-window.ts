@@ -91,6 +91,17 @@ export function compactedTranscript(messages: MessageParam[], context: ContextCo
   return [...sent.slice(0, -1), withText(last, SUMMARIZE_INSTRUCTION)];
 }
 
+/**
+ * Share of the budget a request is brought down to when older turns have to be left out: the line then moves again only
+ * after the request has grown by the rest, not at every turn.
+ */
+export const DROP_TARGET_SHARE = 0.5;
+
+/** The user message sent instead of the turns clear-tool-results leaves out: the task, and what is missing. */
+export function droppedText(task: string, messages: number): string {
+  return `The ${messages} earliest messages of this conversation were left out to fit the context window.\n\nThe task:\n${task}`;
+}
+
 /** The user message a summary is sent as: the task, then the summary. */
 export function summaryText(task: string, summary: string): string {
   return `The earlier turns of this conversation were summarised to fit the context window.\n\nThe task:\n${task}\n\nSummary of the work so far:\n${summary}`;
@@ -124,7 +135,7 @@ export class ContextWindow {
   readonly strategy: ContextStrategy;
   private readonly keepRecent: number;
   private cleared: { before: number; results: number } | undefined;
-  private summary: { through: number; text: string } | undefined;
+  private summary: { through: number; text: string; dropped?: boolean } | undefined;
   /** Tokens the character estimate missed in the last call the API reported usage for. */
   private overhead = 0;
   /** The character estimate of the last call planned (the call `calibrate` reads the usage of). */
@@ -176,7 +187,7 @@ export class ContextWindow {
    * Before a model step: what its request sends. Over the budget, the strategy shrinks it: older tool results are
    * cleared, or (`summarize`, when `summarizeAllowed`) a summarisation step is asked for first.
    */
-  plan(messages: MessageParam[], summarizeAllowed = true): ContextPlan {
+  plan(messages: MessageParam[], summarizeAllowed = true, dropAllowed?: () => boolean): ContextPlan {
     let compaction = this.current(messages);
     if (compaction.estimatedTokens > this.budgetTokens && this.strategy !== 'off') {
       const through = this.strategy === 'summarize' && summarizeAllowed ? this.summaryCut(messages) : undefined;
@@ -188,6 +199,15 @@ export class ContextWindow {
         const cleared = this.clearCut(messages, keep);
         if (cleared && cleared.before > (this.cleared?.before ?? 0)) {
           this.cleared = cleared;
+          compaction = this.current(messages);
+        }
+      }
+      // Every result cleared, the turns themselves pass the budget (a run of many turns): the oldest are left out.
+      // `dropAllowed` is asked only here, so runs that never came here replay as they were recorded.
+      if (compaction.estimatedTokens > this.budgetTokens && this.strategy === 'clear-tool-results' && dropAllowed?.()) {
+        const through = this.dropCut(messages);
+        if (through !== undefined) {
+          this.summary = { through, text: droppedText(this.task, through), dropped: true };
           compaction = this.current(messages);
         }
       }
@@ -235,6 +255,31 @@ export class ContextWindow {
     return results > 0 ? { before, results } : undefined;
   }
 
+  /**
+   * Where clear-tool-results leaves out the older turns (a dropped summary ends): at the first model turn from which the
+   * request fits DROP_TARGET_SHARE of the budget, or the `keepRecent`-th last one; undefined when that leaves out
+   * nothing new. Sizes are added up per message (the request as JSON is its messages', commas and brackets), so the
+   * search costs one pass over the transcript.
+   */
+  private dropCut(messages: MessageParam[]): number | undefined {
+    const sent = this.cleared ? clearToolResults(messages, this.cleared.before) : messages;
+    const turns = messages.flatMap((message, index) => (message.role === 'assistant' ? [index] : []));
+    const last = turns[turns.length - this.keepRecent];
+    const after = this.summary?.through ?? 0;
+    if (last === undefined || last <= after + 1) return undefined;
+    // chars[i]: message i as JSON, a comma, and the content of the results it refers to; suffix sums from the end.
+    const suffix = new Array<number>(sent.length + 1).fill(0);
+    for (let i = sent.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + JSON.stringify(sent[i]).length + 1 + this.referredChars([sent[i]!]);
+    const target = this.budgetTokens * DROP_TARGET_SHARE;
+    const fixed = 1 + (this.system?.length ?? 0);
+    for (const through of turns) {
+      if (through <= after + 1 || through > last) continue;
+      const note = JSON.stringify({ role: 'user', content: droppedText(this.task, through) }).length + 1;
+      if (Math.ceil((fixed + note + suffix[through]!) / CHARS_PER_TOKEN) + this.overhead <= target) return through;
+    }
+    return last;
+  }
+
   /** Where a summary would end: at the `keepRecent`-th last model turn, if that summarises something new. */
   private summaryCut(messages: MessageParam[]): number | undefined {
     const turns = messages.flatMap((message, index) => (message.role === 'assistant' ? [index] : []));
@@ -256,7 +301,8 @@ export function stepContextOf(context: ContextCompaction): StepContext {
     estimatedTokens: context.estimatedTokens,
     budgetTokens: context.budgetTokens,
     clearedToolResults: context.cleared?.results ?? 0,
-    summarizedMessages: context.summarize?.through ?? context.summary?.through ?? 0,
+    summarizedMessages: context.summarize?.through ?? (context.summary?.dropped ? 0 : context.summary?.through) ?? 0,
+    ...(context.summary?.dropped ? { droppedMessages: context.summary.through } : {}),
   };
 }
 
@@ -264,6 +310,7 @@ export function stepContextOf(context: ContextCompaction): StepContext {
 export function describeStepContext(context: StepContext): string {
   const parts = [
     ...(context.summarizedMessages ? [`${context.summarizedMessages} messages summarised`] : []),
+    ...(context.droppedMessages ? [`${context.droppedMessages} earliest messages left out`] : []),
     ...(context.clearedToolResults ? [`${context.clearedToolResults} tool results cleared`] : []),
   ];
   return `${parts.join(', ') || 'compacted'}; about ${context.estimatedTokens} of ${context.budgetTokens} budget tokens sent`;

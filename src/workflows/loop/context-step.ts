@@ -19,11 +19,16 @@ export type ModelCallMaker = (ctx: RunContext, plan: ModelStepPlan, context: Con
  */
 export async function fitContext(ctx: RunContext, plan: ModelStepPlan, modelCall: ModelCallMaker): Promise<ContextCompaction | undefined> {
   const { contextWindow, conversation } = ctx;
-  const first = contextWindow.plan(conversation.messages);
+  const first = contextWindow.plan(conversation.messages, true, dropAllowed);
   if (!first.summarize || !first.compaction) return first.compaction;
   const summary = await summarizeStep(ctx, plan, first.compaction, modelCall);
   if (summary) contextWindow.applySummary(first.summarize.through, summary);
-  return contextWindow.plan(conversation.messages, false).compaction;
+  return contextWindow.plan(conversation.messages, false, dropAllowed).compaction;
+}
+
+/** Whether clear-tool-results may leave out the oldest turns (asked only when clearing every result is not enough). */
+function dropAllowed(): boolean {
+  return patched(PATCHES.contextDropTurns.id);
 }
 
 /** The summarisation step's summary: from the seed, or from a callModel activity; undefined when it cannot run. */

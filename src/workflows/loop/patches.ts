@@ -48,6 +48,7 @@ export const PATCHES = {
       'checkpoint-continued.json',
       'context-cleared-cancelled.json',
       'context-cleared-continued.json',
+      'context-dropped.json',
       'context-summarized.json',
       'continued-as-new-first.json',
       'continued-as-new-middle.json',
@@ -130,6 +131,7 @@ export const PATCHES = {
     histories: [
       'context-cleared-cancelled.json',
       'context-cleared-continued.json',
+      'context-dropped.json',
       'context-summarized.json',
       'gate-policy-answered.json',
       'gate-policy-paused.json',
@@ -150,6 +152,7 @@ export const PATCHES = {
     histories: [
       'context-cleared-cancelled.json',
       'context-cleared-continued.json',
+      'context-dropped.json',
       'context-summarized.json',
       'continued-as-new-first.json',
       'continued-as-new-middle.json',
@@ -175,6 +178,7 @@ export const PATCHES = {
     histories: [
       'context-cleared-cancelled.json',
       'context-cleared-continued.json',
+      'context-dropped.json',
       'context-summarized.json',
       'continued-as-new-first.json',
       'continued-as-new-middle.json',
@@ -210,9 +214,23 @@ export const PATCHES = {
     changed: 'model calls over the context budget carry how to compact the transcript; the summarize strategy\'s summarisation step',
     where: 'loop/model-step.ts, loop/context-step.ts',
     since: 'cdb6df8',
-    histories: ['context-cleared-cancelled.json', 'context-cleared-continued.json', 'context-summarized.json'],
+    histories: [
+      'context-cleared-cancelled.json',
+      'context-cleared-continued.json',
+      'context-dropped.json',
+      'context-summarized.json',
+    ],
     stage: 'patched',
     deprecateWhen: WHEN('cdb6df8'),
+  },
+  contextDropTurns: {
+    id: 'durable-agent/context-drop-turns',
+    changed: 'clear-tool-results leaves out the oldest turns when a request passes the budget with every tool result cleared',
+    where: 'context-window.ts (ContextWindow.plan), loop/context-step.ts',
+    since: '94460e7',
+    histories: ['context-dropped.json'],
+    stage: 'patched',
+    deprecateWhen: WHEN('94460e7'),
   },
   stepStops: {
     id: 'durable-agent/step-stops',
