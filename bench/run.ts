@@ -20,6 +20,7 @@ import { checkpointSection } from './checkpoint.js';
 import { cachingSection } from './caching.js';
 import { clusterSection } from './cluster.js';
 import { concurrencySection } from './concurrency.js';
+import { consoleSection } from './console.js';
 import { now, type BenchContext, type Row, type SectionResult } from './context.js';
 import { handoverSection } from './handover.js';
 import { heartbeatSection } from './heartbeat.js';
@@ -52,6 +53,7 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
   providers: providersSection,
   chat: chatSection,
   long: longSection,
+  console: consoleSection,
 };
 
 const { values } = parseArgs({
