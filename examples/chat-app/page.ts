@@ -63,12 +63,16 @@ function App(): ReactNode {
 
   useEffect(() => transport.subscribe((id, s) => id === CHAT_ID && setRun({ ...s })), [transport]);
   // A run that waited for an approval and moves on (running, or already done) while this tab has no response open
-  // was answered elsewhere (another tab): follow it again.
+  // was answered elsewhere (another tab): follow it again. Not when this tab answered it: useChat sends that answer on
+  // and reads on itself, and the run may move on before useChat's status leaves 'ready'.
   const lastRunStatus = useRef(run?.status);
+  const answeredHere = useRef(false);
   useEffect(() => {
     const was = lastRunStatus.current;
     lastRunStatus.current = run?.status;
-    if (was === 'paused' && run?.status !== 'paused' && run?.status !== 'stopping' && status === 'ready') void resumeStream();
+    const movedOn = was === 'paused' && run?.status !== 'paused' && run?.status !== 'stopping';
+    if (movedOn && status === 'ready' && !answeredHere.current) void resumeStream();
+    if (movedOn) answeredHere.current = false;
   }, [run?.status, status]);
   useEffect(() => {
     // After a reload: the finished turns from the server, then the current run's answer replayed and followed live.
@@ -84,6 +88,7 @@ function App(): ReactNode {
   }, [transport]);
 
   const approve = (id: string, approved: boolean): void => {
+    answeredHere.current = true;
     void addToolApprovalResponse({ id, approved });
     setNotice(approved ? 'approved' : 'rejected');
   };
