@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { MessageCreateParams, MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { requestProblem } from '../src/testing/fake-anthropic/request-rules.js';
+import { buildMessage } from '../src/testing/fake-anthropic/wire.js';
 
 const HEADERS = { 'x-api-key': 'k', 'anthropic-version': '2023-06-01' };
 const toolUse = (id: string): { type: 'tool_use'; id: string; name: string; input: object } => ({ type: 'tool_use', id, name: 'lookup', input: {} });
@@ -118,5 +119,25 @@ describe('the fake refuses what the Messages API refuses', () => {
     const twice = request([{ role: 'user', content: 'a' }], { tools: [{ name: 'x', input_schema: { type: 'object' } }, { name: 'x', input_schema: { type: 'object' } }] });
     assert.match(problem(twice) ?? '', /Tool names must be unique/);
     assert.match(problem(request([{ role: 'user', content: 'a' }], { tools: [{ name: 'bad name', input_schema: { type: 'object' } }] })) ?? '', /should match pattern/);
+  });
+});
+
+describe('the fake answers with tool_use ids the request does not hold yet', () => {
+  test('a transcript whose oldest turns were left out counts fewer turns: the default id is made unique', () => {
+    const turn = { kind: 'tool_use' as const, toolUses: [{ name: 'lookup', input: {} }] };
+    const usage = { input_tokens: 1, output_tokens: 1 };
+    // Turn 1 of a fresh transcript: the plain id.
+    assert.equal(buildMessage(turn, 'msg_fake_7', 'claude-sonnet-4-6', usage, 1, new Set(['toolu_fake_0_0'])).content[0]!.id, 'toolu_fake_1_0');
+    // Turn 1 again after a drop, while the request still holds toolu_fake_1_0: a new id, not a repeat the API would refuse.
+    const id = buildMessage(turn, 'msg_fake_8', 'claude-sonnet-4-6', usage, 1, new Set(['toolu_fake_1_0'])).content[0]!.id;
+    assert.equal(id, 'toolu_fake_1_0_msg_fake_8');
+    const body = request([
+      { role: 'user', content: 'Look up a.' },
+      { role: 'assistant', content: [toolUse('toolu_fake_1_0')] },
+      { role: 'user', content: [toolResult('toolu_fake_1_0')] },
+      { role: 'assistant', content: [toolUse(id!)] },
+      { role: 'user', content: [toolResult(id!)] },
+    ]);
+    assert.equal(requestProblem(body, HEADERS), undefined);
   });
 });

@@ -25,7 +25,8 @@ const bulky = tool({
 
 let h: Harness;
 before(async () => {
-  // Documents far past any model's context window (900 KB a result): the fake is given a window that takes them.
+  // Documents far past any model's context window (900 KB a result): the fake is given a window that takes them, and
+  // the runs send them whole (context strategy 'off'), so what is measured is the history, not context management.
   h = await startHarness({ tools: [bulky], fake: { contextWindow: 100_000_000 } });
 });
 after(async () => {
@@ -38,7 +39,7 @@ test('a history over 4 MB is read in pages; past it the run continues as new, an
     scriptedResponder([...[1, 2, 3, 4, 5, 9].map((part) => toolTurn([{ name: 'bulky', input: { part } }])), textTurn('read it all')]),
   );
   const agent = h.agent();
-  const pending = agent.do(new Task({ description: 'Read parts 1 to 5 and 9, one at a time.', tools: [bulky] }));
+  const pending = agent.do(new Task({ description: 'Read parts 1 to 5 and 9, one at a time.', tools: [bulky], context: { strategy: 'off' } }));
   // Each result is stored once (the model calls refer to it), so five of them make a history over 4 MB, where Temporal
   // suggests continuing as new: the run does, and part 9 runs in the second execution.
   await waitFor(() => started === 6, 'the sixth part to start', 60_000);
@@ -71,7 +72,7 @@ test('continuing a run whose seed exceeds 2 MB fails with RunTooLargeToContinueE
   started = 0;
   h.fake.setResponder(scriptedResponder([...[1, 2, 3, 9].map((part) => toolTurn([{ name: 'bulky', input: { part } }])), textTurn('read it all')]));
   const agent = h.agent();
-  const pending = agent.do(new Task({ description: 'Read parts 1 to 3 and 9, one at a time.', tools: [bulky] }));
+  const pending = agent.do(new Task({ description: 'Read parts 1 to 3 and 9, one at a time.', tools: [bulky], context: { strategy: 'off' } }));
   // Three results in one execution (under the size where Temporal suggests continuing as new): a continuation would
   // have to carry them all.
   await waitFor(() => started === 4, 'the fourth part to start', 60_000);

@@ -86,6 +86,17 @@ export function turnOf(messages: unknown): number {
   return Array.isArray(messages) ? messages.filter((m) => (m as { role?: unknown } | null)?.role === 'assistant').length : 0;
 }
 
+/** The tool_use ids the request's assistant messages already hold (Messages API content blocks). */
+export function toolUseIdsOf(messages: unknown): Set<string> {
+  const ids = new Set<string>();
+  if (!Array.isArray(messages)) return ids;
+  for (const message of messages as Array<{ role?: unknown; content?: unknown } | null>) {
+    if (message?.role !== 'assistant' || !Array.isArray(message.content)) continue;
+    for (const block of message.content as Array<{ type?: unknown; id?: unknown } | null>) if (block?.type === 'tool_use' && typeof block.id === 'string') ids.add(block.id);
+  }
+  return ids;
+}
+
 /** Records a request in `requests`; the record learns when the client goes away before the answer is complete. */
 export function recordRequest<R extends FakeRequestRecord<unknown>>(requests: R[], res: ServerResponse, fields: Omit<R, 'index' | 'aborted' | 'completed'>): R {
   const record = { index: requests.length, ...fields, aborted: false, completed: false } as R;

@@ -3,7 +3,7 @@
 // faults, and a record of every request. It refuses what the real services refuse (request-rules.ts, bedrock.ts,
 // vertex.ts), so a test cannot pass with a request Claude would not accept.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerFaultBefore, delay, FakeModelServer, headersOf, readBody, recordRequest, turnOf, writeStream } from '../fake-http.js';
+import { answerFaultBefore, delay, FakeModelServer, headersOf, readBody, recordRequest, toolUseIdsOf, turnOf, writeStream } from '../fake-http.js';
 import { anthropicSurface } from './anthropic.js';
 import { bedrockSurface } from './bedrock.js';
 import { FakePromptCache, withoutCacheControls } from './prompt-cache.js';
@@ -137,9 +137,10 @@ export class FakeAnthropicServer extends FakeModelServer<RecordedRequest> {
       return;
     }
     const id = `msg_fake_${this.counter++}`;
-    const draft = buildMessage(turn, id, request.model, { input_tokens: 0, output_tokens: 0 }, record.turn);
+    const taken = toolUseIdsOf(body.messages);
+    const draft = buildMessage(turn, id, request.model, { input_tokens: 0, output_tokens: 0 }, record.turn, taken);
     const usage = turn.usage ?? this.promptCache.account(body, estimateTokens(withoutCacheControls(body), outputChars(draft)));
-    const message = buildMessage(turn, id, request.model, usage, record.turn);
+    const message = buildMessage(turn, id, request.model, usage, record.turn, taken);
     const responseHeaders = surface.headers(message, `req_fake_${id}`);
 
     if (!record.stream) {

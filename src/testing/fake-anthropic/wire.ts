@@ -20,12 +20,19 @@ export interface FakeMessage {
   usage: FakeUsage & { cache_creation_input_tokens: number; cache_read_input_tokens: number };
 }
 
-export function buildMessage(turn: FakeTurn, id: string, model: string, usage: FakeUsage, turnIndex: number): FakeMessage {
+/**
+ * The message the fake answers with. A tool_use without an id of its own gets `toolu_fake_<turn>_<i>`, or, when the
+ * request already holds that id (a transcript whose oldest turns were left out counts fewer turns), one made unique
+ * with the message's id: the real API never repeats an id.
+ */
+export function buildMessage(turn: FakeTurn, id: string, model: string, usage: FakeUsage, turnIndex: number, taken: ReadonlySet<string> = new Set()): FakeMessage {
   const content: ContentBlock[] = [];
   if (turn.kind === 'tool_use') {
     if (turn.text) content.push({ type: 'text', text: turn.text });
     turn.toolUses.forEach((use, i) => {
-      content.push({ type: 'tool_use', id: use.id ?? `toolu_fake_${turnIndex}_${i}`, name: use.name, input: use.input });
+      const plain = `toolu_fake_${turnIndex}_${i}`;
+      const fresh = taken.has(plain) ? `${plain}_${id}` : plain;
+      content.push({ type: 'tool_use', id: use.id ?? fresh, name: use.name, input: use.input });
     });
   } else {
     content.push({ type: 'text', text: turn.text });
