@@ -33,9 +33,9 @@ after(async () => {
   await h?.close();
 });
 
-function script(ms: number): ReturnType<typeof scriptedResponder> {
+function script(ms: number, slowTurn?: { turn: number; ms: number }): ReturnType<typeof scriptedResponder> {
   return scriptedResponder([
-    ...Array.from({ length: TURNS }, (_, i) => toolTurn([{ name: 'wait', input: { ms } }], { text: `Turn ${i}. ` })),
+    ...Array.from({ length: TURNS }, (_, i) => toolTurn([{ name: 'wait', input: { ms: i === slowTurn?.turn ? slowTurn.ms : ms } }], { text: `Turn ${i}. ` })),
     textTurn('All done.'),
   ]);
 }
@@ -124,7 +124,8 @@ test('a run crossing two continue-as-new boundaries reads as one run: output, sh
 });
 
 test('cancelled after two boundaries, continued from another Agent: no completed step is requested again', async () => {
-  h.fake.setResponder(script(400));
+  // Turn 4's tool (step 9) waits 1.5 s, long enough for the cancel to land while it runs.
+  h.fake.setResponder(script(10, { turn: 4, ms: 1500 }));
   const handle = await h.agent().start(task());
   // Cancel in the third execution, while the tool of turn 4 (step 9) waits.
   for (;;) {
