@@ -103,7 +103,7 @@ export class RunStopper {
 
   /** US dollars the run's model calls cost so far (earlier executions' comes with the seed's usage). */
   private spentUsd(): number {
-    return roundUsd((this.input.seed?.usage.costUsd ?? 0) + (this.fresh.costUsd ?? 0));
+    return this.usage.costUsd ?? 0;
   }
 
   /**
@@ -119,9 +119,7 @@ export class RunStopper {
   /** Before the loop starts `nextSteps` new steps (`steps` planned so far): throws a cancellation if the run stops here. */
   beforeNewSteps(steps: number, nextSteps: number): void {
     if (!this.enabled) return;
-    const seedUsage = this.input.seed?.usage ?? { inputTokens: 0, outputTokens: 0 };
-    const usage = { inputTokens: seedUsage.inputTokens + this.fresh.inputTokens, outputTokens: seedUsage.outputTokens + this.fresh.outputTokens, costUsd: this.spentUsd() };
-    const budget = budgetExceeded(this.input.limits, { usage, steps }, nextSteps);
+    const budget = budgetExceeded(this.input.limits, { usage: this.usage, steps }, nextSteps);
     if (budget) this.take(budget);
     if (this.stop) throw new CancelledFailure(`stopped: ${this.stop.message}`);
   }
