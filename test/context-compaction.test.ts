@@ -104,6 +104,52 @@ describe('the strict fake and the window table', () => {
     assert.deepEqual(lines, [undefined, undefined, undefined, 6, 6, 10, 10, 14]);
   });
 
+  test('the estimate is the size of the request compactedTranscript builds, over cuts, drops, referred results and reused ids', () => {
+    // A transcript of a run that continued as new (results 1-3 referred to, not carried), whose model reuses tool_use
+    // ids across turns with other tools, with an error result, a text block after the results, and two results a turn.
+    const referred: Record<string, number> = { 'r-1': 900, 'r-2': 1400, 'r-3': 700 };
+    const system = 'You read reports.';
+    const window = new ContextWindow({ budgetTokens: 1500, keepRecent: 2 }, 'claude-sonnet-4-6', 256, system, 'Read.');
+    // As the snapshot of an execution that had started clearing (nothing before message 1 to clear yet) restores it.
+    window.restore({ overhead: 0, cleared: { before: 1, results: 0 } }, Object.fromEntries(Object.entries(referred).map(([id, chars]) => [id, { activityId: `step-x-${id}`, digest: `${chars}:abc`, execution: 'e-1' }])));
+    const messages: MessageParam[] = [{ role: 'user', content: 'Read.' }];
+    for (const id of Object.keys(referred)) {
+      messages.push({ role: 'assistant', content: [{ type: 'tool_use', id, name: 'fetch_page', input: {} }] });
+      messages.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: id, is_error: false }] as MessageParam['content'] });
+    }
+    let dropped = 0;
+    for (let turn = 1; turn <= 60; turn++) {
+      const tool = turn % 3 === 0 ? 'lookup' : 'fetch_page';
+      const ids = [`call-${turn % 4}`, ...(turn % 5 === 0 ? [`call-b-${turn}`] : [])];
+      messages.push({ role: 'assistant', content: [{ type: 'text', text: `Turn ${turn}.` }, ...ids.map((id) => ({ type: 'tool_use' as const, id, name: tool, input: { turn } }))] });
+      const results: MessageParam['content'] = ids.map((id) => ({ type: 'tool_result' as const, tool_use_id: id, content: `${tool} ${turn}: ${'x'.repeat(200 + turn * 7)}`, is_error: turn % 7 === 0 }));
+      messages.push({ role: 'user', content: turn % 6 === 0 ? [...results, { type: 'text', text: 'And hurry.' }] : results });
+      const { compaction } = window.plan(messages, true, () => true);
+      if (!compaction) continue;
+      const sent = compactedTranscript(messages, compaction);
+      let referredChars = 0;
+      for (const message of sent) {
+        if (typeof message.content === 'string') continue;
+        for (const block of message.content) if (block.type === 'tool_result' && !('content' in block)) referredChars += referred[block.tool_use_id] ?? 0;
+      }
+      const expected = Math.ceil((JSON.stringify(sent).length + referredChars + system.length) / 4);
+      assert.equal(compaction.estimatedTokens, expected, `turn ${turn}`);
+      if (compaction.summary?.dropped) dropped = compaction.summary.through;
+      if (turn === 1) assert.ok(referredChars > 0, 'the first request sends the referred results');
+      // A cleared result names the tool of the latest call with its id before it.
+      for (const [index, message] of sent.entries()) {
+        if (typeof message.content === 'string') continue;
+        for (const block of message.content) {
+          if (block.type !== 'tool_result' || typeof block.content !== 'string' || !block.content.startsWith('[tool result cleared')) continue;
+          const call = sent[index - 1];
+          const use = call && typeof call.content !== 'string' ? call.content.find((b) => b.type === 'tool_use' && b.id === block.tool_use_id) : undefined;
+          assert.ok(use?.type === 'tool_use' && block.content.includes(` of ${use.name} output`), `${block.content} follows its call`);
+        }
+      }
+    }
+    assert.ok(dropped > 0, 'the run left its oldest turns out');
+  });
+
   test('the default budget is a safe share of the model\'s window', () => {
     assert.equal(contextWindowOf('claude-sonnet-4-6'), 200_000);
     assert.equal(contextWindowOf('openai/gpt-5'), 400_000);

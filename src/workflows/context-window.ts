@@ -49,23 +49,34 @@ function charsOf(content: unknown): number {
   return typeof content === 'string' ? content.length : JSON.stringify(content ?? '').length;
 }
 
-/** The messages with the content of every tool_result block before `before` replaced by its placeholder. */
-function clearToolResults(messages: MessageParam[], before: number): MessageParam[] {
-  const names = new Map<string, string>();
-  return messages.map((message, index) => {
-    if (typeof message.content === 'string') return message;
-    if (message.role === 'assistant') {
-      for (const block of message.content) if (block.type === 'tool_use') names.set(block.id, block.name);
-      return message;
+/** A message whose tool_result blocks clearing replaces (a user message with at least one). */
+function isClearable(message: MessageParam): boolean {
+  return message.role === 'user' && typeof message.content !== 'string' && message.content.some((block) => block.type === 'tool_result');
+}
+
+/** The name of the tool the latest tool_use block with this id before message `index` called. */
+function toolNameBefore(messages: readonly MessageParam[], index: number, toolUseId: string): string | undefined {
+  for (let i = index - 1; i >= 0; i--) {
+    const message = messages[i]!;
+    if (message.role !== 'assistant' || typeof message.content === 'string') continue;
+    for (let b = message.content.length - 1; b >= 0; b--) {
+      const block = message.content[b]!;
+      if (block.type === 'tool_use' && block.id === toolUseId) return block.name;
     }
-    if (index >= before || !message.content.some((block) => block.type === 'tool_result')) return message;
-    const content = message.content.map((block): ContentBlockParam => {
-      if (block.type !== 'tool_result') return block;
-      const placeholder = clearedPlaceholder(charsOf(block.content), names.get(block.tool_use_id) ?? 'the tool');
-      return { type: 'tool_result', tool_use_id: block.tool_use_id, content: placeholder, ...(block.is_error !== undefined ? { is_error: block.is_error } : {}) };
-    });
-    return { role: 'user', content };
+  }
+  return undefined;
+}
+
+/** Message `index` with the content of each of its tool_result blocks replaced by its placeholder (others as they are). */
+function clearedAt(messages: readonly MessageParam[], index: number): MessageParam {
+  const message = messages[index]!;
+  if (!isClearable(message) || typeof message.content === 'string') return message;
+  const content = message.content.map((block): ContentBlockParam => {
+    if (block.type !== 'tool_result') return block;
+    const placeholder = clearedPlaceholder(charsOf(block.content), toolNameBefore(messages, index, block.tool_use_id) ?? 'the tool');
+    return { type: 'tool_result', tool_use_id: block.tool_use_id, content: placeholder, ...(block.is_error !== undefined ? { is_error: block.is_error } : {}) };
   });
+  return { role: 'user', content };
 }
 
 /** The user message with `text` added after its blocks (tool results first, as the API wants them). */
@@ -80,10 +91,12 @@ function withText(message: MessageParam, text: string): MessageParam {
  */
 export function compactedTranscript(messages: MessageParam[], context: ContextCompaction | undefined): MessageParam[] {
   if (!context) return messages;
-  const cleared = context.cleared ? clearToolResults(messages, context.cleared.before) : messages;
+  // Only the messages sent are looked at: a long run's request costs what it sends, not what the run has behind it.
   const from = context.summary?.through ?? 0;
-  const end = context.summarize?.through ?? cleared.length;
-  const kept = cleared.slice(from, end);
+  const end = context.summarize?.through ?? messages.length;
+  const before = context.cleared?.before ?? 0;
+  const kept: MessageParam[] = [];
+  for (let i = from; i < end && i < messages.length; i++) kept.push(i < before ? clearedAt(messages, i) : messages[i]!);
   const sent: MessageParam[] = context.summary ? [{ role: 'user', content: context.summary.text }, ...kept] : kept;
   if (!context.summarize) return sent;
   const last = sent[sent.length - 1];
@@ -142,6 +155,13 @@ export class ContextWindow {
   private lastCharsEstimate: number | undefined;
   /** Characters of each tool result the transcript refers to (a run that continued as new), by tool_use id. */
   private readonly referred = new Map<string, number>();
+  /**
+   * What each message adds to the estimate (its JSON, the referred results it sends), as it is and once cleared: a
+   * message never changes once in the transcript (a changed last message is a new object), so each is measured once and
+   * a request's estimate costs a sum over the messages it sends.
+   */
+  private sizes = new WeakMap<MessageParam, number>();
+  private clearedSizes = new WeakMap<MessageParam, number>();
 
   constructor(
     spec: ContextSpec | undefined,
@@ -158,11 +178,47 @@ export class ContextWindow {
   /** The compaction in effect (cleared results, summary), with the estimate of the request it makes. */
   private current(messages: MessageParam[]): ContextCompaction {
     const base = { estimatedTokens: 0, budgetTokens: this.budgetTokens, ...(this.cleared ? { cleared: this.cleared } : {}), ...(this.summary ? { summary: this.summary } : {}) };
-    return { ...base, estimatedTokens: this.estimate(compactedTranscript(messages, base)) };
+    return { ...base, estimatedTokens: this.tokensOf(this.sentChars(messages, base)) + this.overhead };
   }
 
   private charsEstimate(sent: MessageParam[]): number {
-    return Math.ceil((JSON.stringify(sent).length + this.referredChars(sent) + (this.system?.length ?? 0)) / CHARS_PER_TOKEN);
+    return this.tokensOf(JSON.stringify(sent).length + this.referredChars(sent));
+  }
+
+  /** The estimate's tokens (before the overhead) of a request whose messages are `chars` characters, referred results included. */
+  private tokensOf(chars: number): number {
+    return Math.ceil((chars + (this.system?.length ?? 0)) / CHARS_PER_TOKEN);
+  }
+
+  /**
+   * The characters of what `compactedTranscript(messages, compaction)` sends (no summarisation step), as JSON with the
+   * referred results it carries: what charsEstimate measures of the built request, added up from each message's size.
+   */
+  private sentChars(messages: MessageParam[], compaction: ContextCompaction): number {
+    const before = compaction.cleared?.before ?? 0;
+    let chars = 0;
+    let count = 0;
+    if (compaction.summary) {
+      chars += JSON.stringify({ role: 'user', content: compaction.summary.text }).length;
+      count++;
+    }
+    for (let i = compaction.summary?.through ?? 0; i < messages.length; i++, count++) chars += this.sizeAt(messages, i, before);
+    // The array's brackets and the commas between its messages.
+    return chars + 2 + Math.max(0, count - 1);
+  }
+
+  /** What message `index` adds to the estimate (its JSON and the referred results it sends), cleared if before `before`. */
+  private sizeAt(messages: MessageParam[], index: number, before: number): number {
+    const message = messages[index]!;
+    const cleared = index < before && isClearable(message);
+    const sizes = cleared ? this.clearedSizes : this.sizes;
+    let size = sizes.get(message);
+    if (size === undefined) {
+      const sent = cleared ? clearedAt(messages, index) : message;
+      size = JSON.stringify(sent).length + this.referredChars([sent]);
+      sizes.set(message, size);
+    }
+    return size;
   }
 
   /**
@@ -231,6 +287,8 @@ export class ContextWindow {
     this.summary = state.summary;
     this.overhead = state.overhead;
     for (const [toolUseId, ref] of Object.entries(results)) this.referred.set(toolUseId, Number(ref.digest.split(':')[0]) || 0);
+    this.sizes = new WeakMap();
+    this.clearedSizes = new WeakMap();
   }
 
   /** After a summarisation step: its answer stands for the messages before `through` from now on. */
@@ -248,10 +306,17 @@ export class ContextWindow {
   private clearCut(messages: MessageParam[], keep: number): { before: number; results: number } | undefined {
     // Only what is sent counts: the turns a summary stands for are not.
     const from = this.summary?.through ?? 0;
-    const withResults = messages.flatMap((message, index) => (index >= from && resultsIn(message) > 0 ? [index] : []));
-    const before = withResults[withResults.length - keep];
+    // The `keep`-th last message with results, looked for from the end: the cost is what is sent, not the whole run.
+    let before: number | undefined;
+    for (let i = messages.length - 1, found = 0; i >= from; i--) {
+      if (resultsIn(messages[i]!) > 0 && ++found === keep) {
+        before = i;
+        break;
+      }
+    }
     if (before === undefined) return undefined;
-    const results = messages.slice(from, before).reduce((sum, message) => sum + resultsIn(message), 0);
+    let results = 0;
+    for (let i = from; i < before; i++) results += resultsIn(messages[i]!);
     return results > 0 ? { before, results } : undefined;
   }
 
@@ -262,14 +327,15 @@ export class ContextWindow {
    * search costs one pass over the transcript.
    */
   private dropCut(messages: MessageParam[]): number | undefined {
-    const sent = this.cleared ? clearToolResults(messages, this.cleared.before) : messages;
     const turns = messages.flatMap((message, index) => (message.role === 'assistant' ? [index] : []));
     const last = turns[turns.length - this.keepRecent];
     const after = this.summary?.through ?? 0;
     if (last === undefined || last <= after + 1) return undefined;
-    // chars[i]: message i as JSON, a comma, and the content of the results it refers to; suffix sums from the end.
-    const suffix = new Array<number>(sent.length + 1).fill(0);
-    for (let i = sent.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + JSON.stringify(sent[i]).length + 1 + this.referredChars([sent[i]!]);
+    // suffix[i]: messages i.. as sent (cleared before the boundary), each with a comma and the content of the results it
+    // refers to; only the turns after the last cut are candidates.
+    const before = this.cleared?.before ?? 0;
+    const suffix = new Array<number>(messages.length + 1).fill(0);
+    for (let i = messages.length - 1; i > after; i--) suffix[i] = suffix[i + 1]! + this.sizeAt(messages, i, before) + 1;
     const target = this.budgetTokens * DROP_TARGET_SHARE;
     const fixed = 1 + (this.system?.length ?? 0);
     for (const through of turns) {
