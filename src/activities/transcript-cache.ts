@@ -10,10 +10,21 @@ import { carriedSettings } from '../workflows/model-call-settings.js';
 import { toolResultBlock } from '../workflows/conversation.js';
 import { digestOf, mapToolResults } from '../workflows/recorded-results.js';
 
+/** A tool result kept on this worker, with its digest once a call compared it (each result is hashed once). */
+interface KeptResult {
+  readonly result: ToolCallResult;
+  digest?: string;
+}
+
+/** The digest of a kept result's content (recorded-results.ts digestOf), computed on first use. */
+function digestOfKept(kept: KeptResult): string {
+  return (kept.digest ??= digestOf(kept.result.content));
+}
+
 export class TranscriptCache {
   private readonly entries = new Map<string, MessageParam[]>();
   /** Tool results returned on this worker, by execution and activity id, and by execution and `#` tool_use id. */
-  private readonly toolResults = new Map<string, ToolCallResult>();
+  private readonly toolResults = new Map<string, KeptResult>();
   /** The model call settings of each execution, from its first call. */
   private readonly settings = new Map<string, ModelCallSettings>();
 
@@ -29,9 +40,10 @@ export class TranscriptCache {
 
   /** Keeps what a tool step returned (called by the tool activity): the next model call refers to it. */
   rememberToolResult(result: ToolCallResult, toolUseId: string): void {
+    const kept: KeptResult = { result };
     for (const key of [this.resultKey(), this.resultKey(`#${toolUseId}`)]) {
       this.toolResults.delete(key);
-      this.toolResults.set(key, result);
+      this.toolResults.set(key, kept);
     }
     evictOldest(this.toolResults, this.capacity * 20);
   }
@@ -46,9 +58,9 @@ export class TranscriptCache {
     if (uses.length !== digests.length) return undefined;
     const content: ContentBlockParam[] = [];
     for (const [i, use] of uses.entries()) {
-      const result = this.toolResults.get(this.resultKey(`#${use.id}`));
-      if (!result || digestOf(result.content) !== digests[i]) return undefined;
-      content.push(toolResultBlock(use.id, result));
+      const kept = this.toolResults.get(this.resultKey(`#${use.id}`));
+      if (!kept || digestOfKept(kept) !== digests[i]) return undefined;
+      content.push(toolResultBlock(use.id, kept.result));
     }
     return { role: 'user', content };
   }
@@ -80,11 +92,12 @@ export class TranscriptCache {
     const filled = mapToolResults(messages, (block) => {
       const ref = recorded[block.tool_use_id];
       if (!ref) return block;
-      const content = this.toolResults.get(this.resultKey(ref.activityId))?.content;
-      if (content === undefined || digestOf(content) !== ref.digest) {
+      const kept = this.toolResults.get(this.resultKey(ref.activityId));
+      if (kept?.result.content === undefined || digestOfKept(kept) !== ref.digest) {
         missing = true;
         return block;
       }
+      const { content } = kept.result;
       // Content back where the transcript has it (after tool_use_id): the request is the very prompt the workflow's
       // transcript makes, byte for byte, so a later call that re-sends it (a continuation) reads the prompt cache.
       const { type, tool_use_id, ...rest } = block;
@@ -116,7 +129,8 @@ export class TranscriptCache {
     const ask = async (count: number): Promise<MessageParam[]> => {
       const messages = await ctx.client.workflow.getHandle(workflowId, runId).query(transcriptQuery, count);
       if (messages.length !== count) throw new Error(`workflow returned ${messages.length} messages, expected ${count}`);
-      return messages;
+      // What the workflow answers may refer to results instead of carrying them (a run that continued as new).
+      return this.fillSnapshotResults(messages);
     };
     const { base, recordedResults, toolResults } = input.transcript;
     let { messages } = input.transcript;
@@ -133,7 +147,9 @@ export class TranscriptCache {
       }
     }
     if (!head || head.length < base) head = await ask(base);
-    const full = await this.fillSnapshotResults([...head.slice(0, base), ...messages]);
+    // The kept head is filled already (so is what `ask` answered): only the new messages are looked at, so a call costs
+    // what it adds, not the length of the run behind it.
+    const full = [...head.slice(0, base), ...(await this.fillSnapshotResults(messages))];
     this.entries.delete(key);
     this.entries.set(key, full);
     evictOldest(this.entries, this.capacity);
@@ -157,11 +173,18 @@ export class TranscriptCache {
     };
     const contents = new Map<string, unknown>();
     for (const [toolUseId, ref] of Object.entries(results)) {
-      let result = this.toolResults.get(`${workflowId}/${ref.execution}/${ref.activityId}`);
-      if (!result || digestOf(result.content) !== ref.digest) result = await fromHistory(ref);
-      if (!result || digestOf(result.content) !== ref.digest) throw new Error(`the result of ${ref.activityId} (execution ${ref.execution}) is not the one the run recorded`);
+      const key = `${workflowId}/${ref.execution}/${ref.activityId}`;
+      const kept = this.toolResults.get(key);
+      let result = kept && digestOfKept(kept) === ref.digest ? kept.result : undefined;
+      if (!result) {
+        result = await fromHistory(ref);
+        if (!result || digestOf(result.content) !== ref.digest) throw new Error(`the result of ${ref.activityId} (execution ${ref.execution}) is not the one the run recorded`);
+        // Kept for the next execution's first call, which refers to it again.
+        this.toolResults.set(key, { result, digest: ref.digest });
+      }
       contents.set(toolUseId, result.content);
     }
+    evictOldest(this.toolResults, this.capacity * 20);
     return mapToolResults(messages, (block) => {
       if ('content' in block || !contents.has(block.tool_use_id)) return block;
       // Content where the transcript had it (after tool_use_id), as fill() puts it back.

@@ -18,6 +18,16 @@ export function digestOf(content: unknown): string {
   return `${text.length}:${hash.toString(16)}`;
 }
 
+/** Digests of tool_result blocks already measured: a result is referred to at the next model call and again when the run continues as new. */
+const blockDigests = new WeakMap<ToolResultBlockParam, string>();
+
+/** The digest of a tool_result block's content (digestOf), computed once per block. */
+export function digestOfBlock(block: ToolResultBlockParam): string {
+  let digest = blockDigests.get(block);
+  if (digest === undefined) blockDigests.set(block, (digest = digestOf(block.content)));
+  return digest;
+}
+
 /** The messages with each tool_result block (in user messages) replaced by what `replace` makes of it; others as they are. */
 export function mapToolResults(messages: MessageParam[], replace: (block: ToolResultBlockParam) => ContentBlockParam): MessageParam[] {
   return messages.map((message) => {
@@ -55,7 +65,7 @@ export function referToRecordedResults(transcript: ModelCallInput['transcript'],
   const messages = mapToolResults(transcript.messages, (block) => {
     const activityId = activityIds.get(block.tool_use_id);
     if (activityId === undefined) return block;
-    recordedResults[block.tool_use_id] = { activityId, digest: digestOf(block.content) };
+    recordedResults[block.tool_use_id] = { activityId, digest: digestOfBlock(block) };
     const { content: _content, ...rest } = block;
     return rest;
   });
