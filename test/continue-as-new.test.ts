@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { estimateTokens } from '../src/testing/fake-anthropic/turns.js';
 import type { RecordedRequest } from '../src/testing/fake-anthropic/index.js';
 import { withoutCacheControls } from '../src/testing/fake-anthropic/prompt-cache.js';
+import { readExecution, readPredecessors } from '../src/history/read-execution.js';
 
 const wait = waitTool;
 /** About 1,000 tokens of text a call: a few of them pass the budget of the last test. */
@@ -247,4 +248,13 @@ test('a run whose turns alone pass the budget, cut after a boundary and continue
   assert.ok(sent.every((s) => s.tokens <= budget), `input tokens per request: ${sent.map((s) => `${s.turn}:${s.tokens}`).join(' ')}`);
   assert.ok(output.stepResults.some((s) => (s.context?.droppedMessages ?? 0) > 0), 'the oldest turns were left out');
   assert.equal(output.warnings, undefined, 'no request over its budget');
+  // Every snapshot carries the tool results by reference, those the continuation's seed gave it included: a run that
+  // was continued once does not carry them whole through every later boundary.
+  const latest = await readExecution(h.client, handle.runId);
+  const chain = [...(latest.earlier ?? (await readPredecessors(h.client, handle.runId, latest, new Map()))), latest];
+  const carried = chain.flatMap((record, i) =>
+    (record.input.seed?.snapshot?.messages ?? []).flatMap((m) => (typeof m.content === 'string' ? [] : m.content.filter((b) => b.type === 'tool_result' && 'content' in b).map(() => `execution ${i + 1}`))),
+  );
+  assert.ok(chain.filter((record) => record.input.seed?.snapshot).length >= 3, 'boundaries before and after the continuation');
+  assert.deepEqual(carried, [], 'no snapshot carries a tool result whole');
 });

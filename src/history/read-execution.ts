@@ -7,6 +7,7 @@ import { payloadDecoderOf } from './payload-decoder.js';
 import { RunNotFoundError } from '../core/errors.js';
 import type { ToolCallResult } from '../core/types.js';
 import { fetchEvents } from './history-pages.js';
+import { completedOutcomes } from './projections.js';
 
 const GRPC_NOT_FOUND = 5;
 
@@ -45,10 +46,14 @@ export async function readContinued(client: Client, record: ExecutionRecord): Pr
   return last;
 }
 
-/** The tool results an execution's tool steps recorded, by activity id (a worker fills a snapshot's references from them). */
+/**
+ * The tool results an execution holds, by activity id: what its tool steps recorded and what its seed carried (a worker
+ * fills a snapshot's references from them).
+ */
 export async function recordedToolResults(client: Client, runId: string, executionRunId: string): Promise<Map<string, ToolCallResult>> {
   const record = await readOne(client, runId, executionRunId);
-  return new Map(record.activities.flatMap((a) => (a.outcome?.kind === 'tool' ? [[a.activityId, a.outcome.result] as const] : [])));
+  // What its tool steps returned, and the results of tool steps its seed gave it (a continuation's input carries them).
+  return new Map(Object.entries(completedOutcomes(record)).flatMap(([activityId, outcome]) => (outcome.kind === 'tool' ? [[activityId, outcome.result] as const] : [])));
 }
 
 async function readOne(client: Client, runId: string, executionRunId?: string): Promise<ExecutionRecord> {

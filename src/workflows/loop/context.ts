@@ -54,6 +54,8 @@ export class RunContext {
   sentMessages = 0;
   /** Tool steps run in this execution, by tool_use id: their results are in history already. */
   readonly toolStepsRun = new Map<string, string>();
+  /** Tool steps whose results this execution's seed carried (a continuation's), by tool_use id: they are in its input. */
+  readonly toolStepsSeeded = new Map<string, string>();
   readonly details: DetailsState = { status: 'running', reason: undefined, queued: false, flushAfter: Promise.resolve() };
   /** cancelRun's modes and reasons, the time limit and the budgets: one way to stop (run-stop.ts). */
   readonly stopper: RunStopper;

@@ -9,7 +9,7 @@ import { allHandlersFinished, condition, continueAsNew, patched, setHandler, wor
 import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from '../../core/payload-size.js';
 import type { ContinuationSeed, ConversationSnapshot, RunInput, SnapshotResult } from '../../core/types.js';
 import { snapshotResultsQuery } from '../definitions.js';
-import { digestOf, mapToolResults } from '../recorded-results.js';
+import { digestOfBlock, mapToolResults } from '../recorded-results.js';
 import type { agentRun } from './run.js';
 import type { RunContext } from './context.js';
 import { PATCHES } from './patches.js';
@@ -61,17 +61,18 @@ export function nextSeed(ctx: RunContext): ContinuationSeed {
 }
 
 /**
- * The snapshot with the content of every tool result a callTool step recorded left out and referred to instead (the
- * transcript by reference): the earlier snapshot's references and this execution's tool steps. What is left grows by
- * the model's own messages and a reference per tool call, not by the tool results.
+ * The snapshot with the content of every tool result this execution's history holds left out and referred to instead
+ * (the transcript by reference): the earlier snapshot's references, this execution's callTool steps and the results its
+ * seed carried (a continuation's input holds them). What is left grows by the model's own messages and a reference per
+ * tool call, not by the tool results.
  */
 function byReference(ctx: RunContext, snapshot: ConversationSnapshot): ConversationSnapshot {
   const execution = workflowInfo().runId;
   const results: Record<string, SnapshotResult> = { ...ctx.seed?.snapshot?.results };
   const messages = mapToolResults(snapshot.messages, (block) => {
-    const activityId = ctx.toolStepsRun.get(block.tool_use_id);
+    const activityId = ctx.toolStepsRun.get(block.tool_use_id) ?? ctx.toolStepsSeeded.get(block.tool_use_id);
     if (activityId === undefined || !('content' in block)) return block;
-    results[block.tool_use_id] = { activityId, digest: digestOf(block.content), execution };
+    results[block.tool_use_id] = { activityId, digest: digestOfBlock(block), execution };
     const { content: _content, ...rest } = block;
     return rest;
   });

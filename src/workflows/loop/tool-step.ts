@@ -34,7 +34,10 @@ export function applyToolResults(ctx: RunContext, tools: ToolStepPlan[], settled
 /** One tool call of a turn: seeded, or run after its human gate as a Temporal tool or callTool. */
 export async function toolCall(ctx: RunContext, plan: ToolStepPlan): Promise<ToolCallResult> {
   const recorded = ctx.seeded(plan.activityId);
-  if (recorded?.kind === 'tool') return recorded.result;
+  if (recorded?.kind === 'tool') {
+    ctx.toolStepsSeeded.set(plan.toolUseId, plan.activityId);
+    return recorded.result;
+  }
   const policy = ctx.toolPolicies.get(plan.toolName);
   const human = policy?.requires && (await gateApplies(ctx, plan, policy)) ? await awaitHuman(ctx, plan, policy.requires) : undefined;
   const summary = oneLine(`tool ${plan.toolName} ${JSON.stringify(plan.input) ?? ''}`, SUMMARY_LIMIT);
