@@ -106,7 +106,8 @@ export function startChild(config: ChildWorkerConfig): Promise<ChildProcess> {
  */
 export async function forkWorker(script: string, config: object, output?: number): Promise<ChildProcess> {
   const child = fork(script, [], {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_WORKER_NODE_OPTIONS: extra node flags for the worker alone (e.g. `--cpu-prof --cpu-prof-dir=.artifacts/prof`).
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_WORKER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [])],
     env: { ...process.env, BENCH_WORKER_CONFIG: JSON.stringify(config) },
     stdio: ['ignore', output ?? 'inherit', output ?? 'inherit', 'ipc'],
   });
