@@ -137,6 +137,22 @@ describe('fake OpenAI server', () => {
     assert.ok((cut.usage.inputTokens.total ?? 0) > 0, 'without scripted usage the fake estimates tokens');
   });
 
+  test('a transcript whose oldest turns were left out counts fewer turns: the default tool call id is not repeated', async () => {
+    fake.setResponder(() => toolTurn([{ name: 'lookup', input: { word: 'y' } }]));
+    // Turn 1 by its assistant messages, while the transcript already holds turn 1's default id (a turn was left out).
+    const prompt: LanguageModelV4Prompt = [
+      ...ask('Look up x, then y.'),
+      { role: 'assistant', content: [{ type: 'tool-call', toolCallId: 'call_fake_1_0', toolName: 'lookup', input: { word: 'x' } }] },
+      { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'call_fake_1_0', toolName: 'lookup', output: { type: 'text', value: 'x: a letter' } }] },
+    ];
+    const generated = await openai.doGenerate({ prompt, tools: [lookupTool] });
+    const call = generated.content.find((part) => part.type === 'tool-call');
+    assert.ok(call?.type === 'tool-call' && /^call_fake_1_0_chatcmpl-fake\d+$/.test(call.toolCallId), JSON.stringify(call));
+    // A fresh transcript at the same turn gets the plain id.
+    const fresh = await openai.doGenerate({ prompt: [...ask('Look up x.'), { role: 'assistant', content: [{ type: 'text', text: 'Thinking.' }] }, ...ask('Go on.')], tools: [lookupTool] });
+    assert.deepEqual(fresh.content.find((part) => part.type === 'tool-call'), { type: 'tool-call', toolCallId: 'call_fake_1_0', toolName: 'lookup', input: '{"word":"y"}' });
+  });
+
   test('response_format json_schema: the SDK sends a strict schema, the scripted JSON comes back', async () => {
     fake.setResponder(scriptedResponder([textTurn('{"city":"Paris"}')]));
     const schema = { type: 'object' as const, properties: { city: { type: 'string' as const } }, required: ['city'], additionalProperties: false };

@@ -86,13 +86,17 @@ export function turnOf(messages: unknown): number {
   return Array.isArray(messages) ? messages.filter((m) => (m as { role?: unknown } | null)?.role === 'assistant').length : 0;
 }
 
-/** The tool_use ids the request's assistant messages already hold (Messages API content blocks). */
+/**
+ * The tool call ids the request's assistant messages already hold: Messages API tool_use blocks, Chat Completions
+ * `tool_calls`.
+ */
 export function toolUseIdsOf(messages: unknown): Set<string> {
   const ids = new Set<string>();
   if (!Array.isArray(messages)) return ids;
-  for (const message of messages as Array<{ role?: unknown; content?: unknown } | null>) {
-    if (message?.role !== 'assistant' || !Array.isArray(message.content)) continue;
-    for (const block of message.content as Array<{ type?: unknown; id?: unknown } | null>) if (block?.type === 'tool_use' && typeof block.id === 'string') ids.add(block.id);
+  for (const message of messages as Array<{ role?: unknown; content?: unknown; tool_calls?: unknown } | null>) {
+    if (message?.role !== 'assistant') continue;
+    const blocks = [...(Array.isArray(message.content) ? message.content : []), ...(Array.isArray(message.tool_calls) ? message.tool_calls : [])] as Array<{ type?: unknown; id?: unknown } | null>;
+    for (const block of blocks) if ((block?.type === 'tool_use' || block?.type === 'function') && typeof block.id === 'string') ids.add(block.id);
   }
   return ids;
 }

@@ -3,7 +3,7 @@
 // a record of every request. It refuses what the real API refuses (request-rules.ts), so a test cannot pass with a
 // transcript OpenAI would not accept. Point the SDK at `${server.url}/v1`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerFaultBefore, delay, FakeModelServer, headersOf, readBody, recordRequest, sendJson, turnOf, writeStream, type HttpFault } from '../fake-http.js';
+import { answerFaultBefore, delay, FakeModelServer, headersOf, readBody, recordRequest, sendJson, toolUseIdsOf, turnOf, writeStream, type HttpFault } from '../fake-http.js';
 import { estimateTokens } from '../fake-anthropic/turns.js';
 import type { FakeTurn } from '../fake-anthropic/types.js';
 import { contextWindowOf } from '../fake-context-window.js';
@@ -106,8 +106,9 @@ export class FakeOpenAIServer extends FakeModelServer<OpenAIRecordedRequest> {
       return;
     }
     const id = `chatcmpl-fake${this.counter++}`;
-    const draft = buildCompletion(turn, id, body.model, { input_tokens: 0, output_tokens: 0 }, record.turn);
-    const completion = buildCompletion(turn, id, body.model, turn.usage ?? estimateTokens(body, outputChars(draft)), record.turn);
+    const taken = toolUseIdsOf(body.messages);
+    const draft = buildCompletion(turn, id, body.model, { input_tokens: 0, output_tokens: 0 }, record.turn, taken);
+    const completion = buildCompletion(turn, id, body.model, turn.usage ?? estimateTokens(body, outputChars(draft)), record.turn, taken);
     const requestId = { 'x-request-id': `req_fake_${id}` };
     if (!record.stream) {
       sendJson(res, 200, completion, requestId);

@@ -46,11 +46,19 @@ export function chatUsage(usage: FakeUsage): ChatUsage {
   };
 }
 
-/** The `chat.completion` answering with `turn` (tool call ids made up from the turn where the script sets none). */
-export function buildCompletion(turn: FakeTurn, id: string, model: string, usage: FakeUsage, turnIndex: number): ChatCompletion {
+/**
+ * The `chat.completion` answering with `turn`. Tool call ids the script sets none for are made up from the turn, or,
+ * where the request already holds that id (`taken`: a transcript whose oldest turns were left out counts fewer turns),
+ * made unique with the completion's id: the real API never repeats an id.
+ */
+export function buildCompletion(turn: FakeTurn, id: string, model: string, usage: FakeUsage, turnIndex: number, taken: ReadonlySet<string> = new Set()): ChatCompletion {
+  const fresh = (i: number): string => {
+    const plain = `call_fake_${turnIndex}_${i}`;
+    return taken.has(plain) ? `${plain}_${id}` : plain;
+  };
   const toolCalls: ChatToolCall[] | undefined =
     turn.kind === 'tool_use'
-      ? turn.toolUses.map((use, i) => ({ id: use.id ?? `call_fake_${turnIndex}_${i}`, type: 'function', function: { name: use.name, arguments: JSON.stringify(use.input ?? {}) } }))
+      ? turn.toolUses.map((use, i) => ({ id: use.id ?? fresh(i), type: 'function', function: { name: use.name, arguments: JSON.stringify(use.input ?? {}) } }))
       : undefined;
   const text = turn.kind === 'tool_use' ? (turn.text ?? null) : turn.text;
   return {
