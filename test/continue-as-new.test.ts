@@ -78,8 +78,12 @@ test('a run crossing two continue-as-new boundaries reads as one run: output, sh
   const handle = await agent.start(task());
   // A subscriber that joins at the start and drops once the second execution has begun, then reconnects.
   const firstPart = await collect(streamRun(handle.runId, { client: h.client }), (e) => e.type === 'run_started' && e.execution === 2);
+  // The live step list once execution 2 runs: execution 1's steps from history, then the open execution's.
+  const liveSteps = await handle.steps();
+  assert.deepEqual(liveSteps.slice(0, 4).map((s) => [s.index, s.execution, s.status]), [0, 1, 2, 3].map((i) => [i, 1, 'completed']));
   const rest = await collect(streamRun(handle.runId, { client: h.client, fromOffset: firstPart.at(-1)!.nextOffset }));
   const output = await handle.result();
+  assert.deepEqual((await handle.steps()).map((s) => `${s.index}:${s.status}`), output.stepResults.map((s) => `${s.index}:${s.status}`), 'handle.steps() lists the whole run');
 
   assert.equal(output.status, 'completed');
   assert.equal(output.output, 'All done.');

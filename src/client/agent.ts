@@ -9,11 +9,11 @@ import {
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import type { agentRun } from '../workflows/agent-run.js';
-import { requirementsQuery, resolveRequirementUpdate, stepsQuery } from '../workflows/definitions.js';
+import { requirementsQuery, resolveRequirementUpdate } from '../workflows/definitions.js';
 import { runStartOptions } from '../workflows/run-start-options.js';
 import { RunStatus, WORKFLOW_TYPE, type RequirementResolution, type RunInput, type RunLimits, type RunOutput, type StepResult, type StreamEvent } from '../core/types.js';
 import { checkLimits } from '../workflows/run-limits.js';
-import { cancelRun } from './run-control.js';
+import { cancelRun, runSteps } from './run-control.js';
 import type { ExecutionRecord } from '../history/decode.js';
 import { planContinuation, runSummary, type AnswerPlan, type ContinuationRequest } from '../history/continuation.js';
 import type { ForkEdit } from '../history/fork-edit.js';
@@ -380,7 +380,7 @@ export class Agent {
     return {
       runId,
       executionRunId,
-      steps: () => client.workflow.getHandle(runId, executionRunId).query(stepsQuery),
+      steps: () => runSteps(client, runId),
       result: () => waitForOutput(client, runId, executionRunId, canPause),
     };
   }

@@ -88,14 +88,27 @@ export async function getRunOutput(runId: string, options: ConnectionOptions = {
   return toRunOutput(await readExecution(await getClient(options), runId));
 }
 
-/** The live step list of an open run (a query); earlier executions' steps included. */
+/**
+ * The steps of a run so far, running ones included: the latest execution's live step list (a query), and the steps
+ * before it from history where that execution started after a continue-as-new (its list starts at the boundary).
+ */
 export async function getLiveSteps(runId: string, options: ConnectionOptions = {}): Promise<StepResult[]> {
   checkRunId(runId);
   const client = await getClient(options);
   try {
-    return await client.workflow.getHandle(runId).query(stepsQuery);
+    return await runSteps(client, runId);
   } catch (err) {
     if (isNotFound(err)) throw new RunNotFoundError(runId);
     throw err;
   }
+}
+
+/** getLiveSteps on a client (RunHandle.steps). */
+export async function runSteps(client: Client, runId: string): Promise<StepResult[]> {
+  const live = await client.workflow.getHandle(runId).query(stepsQuery);
+  if (live[0]?.index === 0) return live;
+  // A list that starts past step 0 (or none yet): the execution continued as new, the steps before it are in history.
+  const first = live[0]?.index ?? Number.POSITIVE_INFINITY;
+  const earlier = toRunOutput(await readExecution(client, runId)).stepResults.filter((step) => step.index < first);
+  return [...earlier, ...live];
 }
