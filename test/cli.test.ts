@@ -231,22 +231,21 @@ describe('durable-agent CLI, one process per command', () => {
   });
 
   test('bad input gets clear errors and exit codes', async () => {
-    const unknown = await finished(cli('cancel', 'run-that-does-not-exist'));
-    assert.equal(unknown.code, 4);
-    assert.match(unknown.stderr, /RunNotFoundError: No run with id "run-that-does-not-exist" was found/);
+    // A worker that cannot reach Temporal (checked last): started first, as it takes longest to give up.
+    const unreachable = cliWith({ ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' }, 'worker', '--offline');
+    const [unknown, noTask, bogus, badOption] = await Promise.all([cli('cancel', 'run-that-does-not-exist'), cli('run'), cli('frobnicate'), cli('run', '--frobnicate', 'Say hello.')].map(finished));
+    assert.equal(unknown!.code, 4);
+    assert.match(unknown!.stderr, /RunNotFoundError: No run with id "run-that-does-not-exist" was found/);
 
-    const noTask = await finished(cli('run'));
-    assert.equal(noTask.code, 2);
-    assert.match(noTask.stderr, /missing the task text/);
+    assert.equal(noTask!.code, 2);
+    assert.match(noTask!.stderr, /missing the task text/);
 
-    const bogus = await finished(cli('frobnicate'));
-    assert.equal(bogus.code, 2);
-    assert.match(bogus.stderr, /unknown command "frobnicate"/);
+    assert.equal(bogus!.code, 2);
+    assert.match(bogus!.stderr, /unknown command "frobnicate"/);
 
-    const badOption = await finished(cli('run', '--frobnicate', 'Say hello.'));
-    assert.equal(badOption.code, 2, badOption.stderr);
-    assert.match(badOption.stderr, /Unknown option '--frobnicate'/);
-    assert.doesNotMatch(badOption.stderr, /\bat \S+ \(/, 'a usage error, not a stack trace');
+    assert.equal(badOption!.code, 2, badOption!.stderr);
+    assert.match(badOption!.stderr, /Unknown option '--frobnicate'/);
+    assert.doesNotMatch(badOption!.stderr, /\bat \S+ \(/, 'a usage error, not a stack trace');
 
     // One argument layer: every bad value is a usage error, one line naming the flag, exit 2, no stack trace.
     const busy = createServer();
@@ -280,18 +279,23 @@ describe('durable-agent CLI, one process per command', () => {
           /^durable-agent: --tools \S+missing-mcp\.mjs could not be loaded: McpServerUnavailableError: MCP server durable-agent-no-such-mcp-command \(durable-agent-no-such-mcp-command\) could not be connected: .*ENOENT/,
         ],
       ];
-      for (const [args, message] of refused) {
-        const result = await finished(cli(...args));
-        assert.equal(result.code, 2, `${args.join(' ')}: exit ${result.code}: ${result.stderr}`);
-        assert.match(result.stderr, message, args.join(' '));
-        assert.equal(result.stderr.trim().split('\n').length, 1, `${args.join(' ')}: one line: ${result.stderr}`);
-      }
+      // Four processes at a time: each is a user typing one command, and none depends on another.
+      const pending = [...refused];
+      const check = async (): Promise<void> => {
+        for (let next = pending.shift(); next; next = pending.shift()) {
+          const [args, message] = next;
+          const result = await finished(cli(...args));
+          assert.equal(result.code, 2, `${args.join(' ')}: exit ${result.code}: ${result.stderr}`);
+          assert.match(result.stderr, message, args.join(' '));
+          assert.equal(result.stderr.trim().split('\n').length, 1, `${args.join(' ')}: one line: ${result.stderr}`);
+        }
+      };
+      await Promise.all([check(), check(), check(), check()]);
     } finally {
       busy.close();
     }
 
     // A worker that cannot reach Temporal says so and exits: what it had started (the offline model's server) is closed.
-    const unreachable = cliWith({ ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' }, 'worker', '--offline');
     const exited = await Promise.race([unreachable.exit, delay(60_000, 'still running after 60 s')]);
     assert.equal(exited, 4, `the worker exits 4 (${String(exited)}): ${unreachable.stderr()}`);
     assert.match(unreachable.stderr(), /ConnectionFailedError: Could not connect to Temporal at 127\.0\.0\.1:1/);
