@@ -43,6 +43,13 @@ describe('Current Details', () => {
     assert.match(text, /\*\*Tool call\*\* `lookup` `\{"key":"k2"\}` · running \(execution 2\)/);
   });
 
+  test('a result is named by its step once the step is known (rendered results are kept only then)', () => {
+    const { messages, steps } = conversation(1);
+    assert.match(renderCurrentDetails({ status: 'running', execution: 1, messages, steps: [] }), /\*\*Tool result\*\* `toolu_0`: value 0/);
+    assert.match(renderCurrentDetails({ status: 'running', execution: 1, messages, steps }), /\*\*Tool result\*\* `lookup`: value 0/);
+    assert.match(renderCurrentDetails({ status: 'running', execution: 1, messages, steps }), /\*\*Tool result\*\* `lookup`: value 0/, 'the same, from what was kept');
+  });
+
   test('a paused or failed run says why', () => {
     const { messages, steps } = conversation(1);
     assert.match(renderCurrentDetails({ status: 'paused', reason: 'waiting for a confirmation of transfer (toolu_9)', execution: 1, messages, steps }), /^\*\*Status:\*\* paused — waiting for a confirmation of transfer \(toolu_9\)/);

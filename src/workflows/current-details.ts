@@ -77,6 +77,22 @@ function renderBlocks(role: MessageParam['role'], content: MessageParam['content
   return lines;
 }
 
+/**
+ * A user message's text as rendered, once each tool result in it is named by its step: the results (up to a payload
+ * each) are flattened once, not at every activation. The model's messages show their calls' status and are rendered
+ * each time.
+ */
+const renderedResults = new WeakMap<MessageParam, string>();
+
+function renderMessage(message: MessageParam, steps: Map<string, StepResult>): string {
+  const cached = renderedResults.get(message);
+  if (cached !== undefined) return cached;
+  const text = renderBlocks(message.role, message.content, steps, false).join('\n\n');
+  const named = typeof message.content !== 'string' && message.content.every((block) => block.type !== 'tool_result' || steps.has(block.tool_use_id));
+  if (message.role === 'user' && named) renderedResults.set(message, text);
+  return text;
+}
+
 export function renderCurrentDetails(state: DetailsState): string {
   const steps = new Map<string, StepResult>();
   // The latest record of a tool call wins: a cancelled call that ran again in a continuation shows its new status.
@@ -100,7 +116,7 @@ export function renderCurrentDetails(state: DetailsState): string {
   let first = state.messages.length;
   for (let i = state.messages.length - 1; i >= 1; i--) {
     const message = state.messages[i] as MessageParam;
-    const text = renderBlocks(message.role, message.content, steps, false).join('\n\n');
+    const text = renderMessage(message, steps);
     if (latest.length && used + text.length > budget) break;
     if (text) latest.unshift(text);
     used += text.length;
