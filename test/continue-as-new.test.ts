@@ -84,6 +84,9 @@ test('a run crossing two continue-as-new boundaries reads as one run: output, sh
   const rest = await collect(streamRun(handle.runId, { client: h.client, fromOffset: firstPart.at(-1)!.nextOffset }));
   const output = await handle.result();
   assert.deepEqual((await handle.steps()).map((s) => `${s.index}:${s.status}`), output.stepResults.map((s) => `${s.index}:${s.status}`), 'handle.steps() lists the whole run');
+  // The Web UI's Current Details of the last execution count the whole run's steps too.
+  const metadata = await h.client.workflow.getHandle(handle.runId, output.executionRunId).query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+  assert.match(metadata.currentDetails ?? '', new RegExp(`\\*\\*Execution:\\*\\* 3 \\(continues \\S+\\) · \\*\\*Steps:\\*\\* ${2 * TURNS + 1}\\n`));
 
   assert.equal(output.status, 'completed');
   assert.equal(output.output, 'All done.');

@@ -41,6 +41,9 @@ describe('Current Details', () => {
     }
     assert.match(text, /\*\*Tool call\*\* `lookup` `\{"key":"k0"\}` · completed/);
     assert.match(text, /\*\*Tool call\*\* `lookup` `\{"key":"k2"\}` · running \(execution 2\)/);
+    assert.match(text, /\*\*Steps:\*\* 3$/m);
+    // After a continue-as-new the steps before the boundary are counted (they are in the earlier executions' history).
+    assert.match(renderCurrentDetails({ status: 'running', execution: 5, messages, steps, earlierSteps: 400 }), /\*\*Steps:\*\* 403$/m);
   });
 
   test('a result is named by its step once the step is known (rendered results are kept only then)', () => {

@@ -13,8 +13,10 @@ export interface DetailsState {
   /** Temporal run id of the execution this one continues. */
   continuedFrom?: string;
   messages: MessageParam[];
-  /** Every step so far, earlier executions' included. */
+  /** Every step so far, earlier executions' included (since the last continue-as-new: see `earlierSteps`). */
   steps: StepResult[];
+  /** Steps of the executions before the last continue-as-new, which `steps` leaves out (they are counted, not shown). */
+  earlierSteps?: number;
   /** Limits the run approaches and cannot pass, with what to change (run-warnings.ts). */
   warnings?: RunWarning[];
 }
@@ -99,7 +101,7 @@ export function renderCurrentDetails(state: DetailsState): string {
   for (const step of state.steps) if (step.toolUseId) steps.set(step.toolUseId, step);
   const header = [
     `**Status:** ${state.status}${state.reason ? ` — ${oneLine(state.reason, TEXT_LIMIT)}` : ''}`,
-    `**Execution:** ${state.execution}${state.continuedFrom ? ` (continues ${state.continuedFrom})` : ''} · **Steps:** ${state.steps.length}`,
+    `**Execution:** ${state.execution}${state.continuedFrom ? ` (continues ${state.continuedFrom})` : ''} · **Steps:** ${state.steps.length + (state.earlierSteps ?? 0)}`,
   ];
   // Tool calls still running have no result yet: list them where the transcript will show their results.
   const running = state.steps.filter((s) => s.status === 'running').map((s) => `${s.name} (step ${s.index})`);

@@ -41,6 +41,7 @@ export function showDetails(ctx: RunContext): void {
         ...(details.reason !== undefined ? { reason: details.reason } : {}),
         execution: ctx.execution,
         ...(seed ? { continuedFrom: seed.continuedFrom } : {}),
+        ...(seed?.snapshot ? { earlierSteps: seed.snapshot.steps } : {}),
         messages: task.memory ? conversation.messages.slice(task.memory.messages.length) : conversation.messages,
         steps,
         ...(warnings.length ? { warnings } : {}),
