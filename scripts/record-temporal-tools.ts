@@ -1,6 +1,7 @@
 // The recordings of tools that are Temporal (scripts/record-histories.ts runs them): a run whose tool is the user's
 // activity (retried once, and one that fails for good), and a run whose tool is an agent (a sub-run child workflow),
-// cancelled while the inner agent's tool runs and then continued (the sub-run's continuation planned by an activity).
+// cancelled while the inner agent's tool runs and then continued (the sub-run's continuation planned by an activity),
+// and one whose search attributes (DurableAgentModel among them) its sub-run inherits.
 import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
 import type { Agent } from '../src/client/agent.js';
@@ -89,4 +90,10 @@ export async function recordTemporalTools(h: Harness, agent: () => Agent, save: 
   if (!subRunId) throw new Error('the continued outer run has no sub-run step');
   const inner = await h.client.workflow.getHandle(subRunId).describe();
   await save('temporal-tools-sub-run-continued', subRunId, inner.runId);
+
+  // A run that carries DurableAgentModel (search attributes on): its sub-run carries it too (a patch marker).
+  const tagged = h.agent({ newRunId: () => 'sub-run-model-attribute', searchAttributes: true });
+  const withModel = await tagged.do(new Task({ description: OUTER, tools: [researcher] }));
+  if (withModel.status !== 'completed') throw new Error(`the outer run with search attributes ended ${withModel.status}`);
+  await save('sub-run-model-attribute', withModel.runId, withModel.executionRunId);
 }

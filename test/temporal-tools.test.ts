@@ -6,7 +6,8 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { z } from 'zod';
 import { activityTool, sleep, tool, agentTool, cancelRun, getLiveSteps, getRunOutput, Task, RunStatus, type RunOutput } from '../src/index.js';
-import { stepsQuery } from '../src/workflows/definitions.js';
+import { modelSearchAttribute, stepsQuery } from '../src/workflows/definitions.js';
+import { listRuns } from '../src/client/run-list.js';
 import { textTurn, toolTurn, type FakeTurn, type RecordedRequest } from '../src/testing/index.js';
 import { ToolCounter } from './helpers/counting-tools.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
@@ -319,6 +320,18 @@ describe('agentTool: an agent is the tool (a sub-run)', () => {
     assert.equal(inner.output, 'inner: otters hold hands');
     assert.deepEqual(requestsOf(INNER), [0, 1, 2]);
     assert.equal(counter.completed.get('quick:otter'), 1);
+  });
+
+  test('a run that carries its model as a search attribute starts sub-runs that carry theirs: a model filter finds them', async () => {
+    slowMs.value = 0;
+    const outer = await h.agent({ searchAttributes: true }).do(new Task({ description: OUTER, tools: [researcher] }));
+    assert.equal(outer.status, RunStatus.completed, JSON.stringify(outer.error));
+    const innerId = outer.stepResults.find((s) => s.name === 'tool:researcher')!.subRunId!;
+    const model = (await h.client.workflow.getHandle(outer.runId).describe()).typedSearchAttributes.get(modelSearchAttribute);
+    assert.ok(model, 'the outer run carries DurableAgentModel');
+    assert.equal((await h.client.workflow.getHandle(innerId).describe()).typedSearchAttributes.get(modelSearchAttribute), model);
+    // What the console's and `list --model`'s filter asks visibility.
+    await waitFor(async () => (await listRuns({ model }, { client: h.client, pageSize: 100 })).runs.some((r) => r.runId === innerId), 'the sub-run listed under its model');
   });
 
   test('a sub-run id over Temporal\'s 1000-byte limit: the model gets an error result and the run goes on (no hang)', async () => {

@@ -21,7 +21,8 @@ export interface RunFilter {
   userId?: string;
   /**
    * The run's model as runs record it (`claude-sonnet-4-6`, `openai/gpt-5`): DurableAgentModel, which runs started by
-   * a client carry where the namespace has it registered (sub-runs and runs of older namespaces do not). Written as
+   * a client carry where the namespace has it registered, with the sub-runs they start (runs of older namespaces, and
+   * runs a user's own workflow starts, do not). Written as
    * users write it, `anthropic/claude-sonnet-4-6` matches too.
    */
   model?: string;

@@ -10,9 +10,9 @@ export interface RunStartOptions {
 }
 
 /**
- * `modelAttribute`: also set DurableAgentModel. Only a client start passes it, once it has seen the attribute
- * registered: a namespace that registered only the older attributes would refuse the start. Workflow code (sub-runs,
- * startAgentRun) does not, so the commands of a parent's child starts stay as they were.
+ * `modelAttribute`: also set DurableAgentModel. A client start passes it once it has seen the attribute registered (a
+ * namespace that registered only the older attributes would refuse the start); a child start when its caller carries it
+ * (sub-run.ts, behind patch `durable-agent/sub-run-model-attribute`).
  */
 export function runStartOptions(input: RunInput, { modelAttribute = false }: { modelAttribute?: boolean } = {}): RunStartOptions {
   const searchAttributes: SearchAttributePair[] = [];

@@ -67,6 +67,7 @@ export const PATCHES = {
       'structured-continued.json',
       'sub-run-approval.json',
       'sub-run-approval.step-1-tool-treasurer-toolu_fake_0_0.json',
+      'sub-run-model-attribute.json',
       'temporal-tools-activity.json',
       'temporal-tools-agent-cancelled.json',
       'temporal-tools-agent-continued.json',
@@ -107,6 +108,7 @@ export const PATCHES = {
     since: '291b3cd',
     histories: [
       'sub-run-approval.json',
+      'sub-run-model-attribute.json',
       'temporal-tools-activity.json',
       'temporal-tools-agent-cancelled.json',
       'temporal-tools-agent-continued.json',
@@ -166,6 +168,7 @@ export const PATCHES = {
       'stop-guardrail.json',
       'sub-run-approval.json',
       'sub-run-approval.step-1-tool-treasurer-toolu_fake_0_0.json',
+      'sub-run-model-attribute.json',
     ],
     stage: 'patched',
     deprecateWhen: WHEN('f988822'),
@@ -196,6 +199,7 @@ export const PATCHES = {
       'stop-redirected.json',
       'sub-run-approval.json',
       'sub-run-approval.step-1-tool-treasurer-toolu_fake_0_0.json',
+      'sub-run-model-attribute.json',
     ],
     stage: 'patched',
     deprecateWhen: WHEN('d815f87'),
@@ -262,6 +266,15 @@ export const PATCHES = {
     histories: ['sub-run-approval.step-1-tool-treasurer-toolu_fake_0_0.json'],
     stage: 'patched',
     deprecateWhen: WHEN('79b27d9'),
+  },
+  subRunModelAttribute: {
+    id: 'durable-agent/sub-run-model-attribute',
+    changed: 'a child run (agentTool sub-run, startAgentRun) started by a run that carries DurableAgentModel carries it too',
+    where: 'sub-run.ts',
+    since: '03084a8',
+    histories: ['sub-run-model-attribute.json'],
+    stage: 'patched',
+    deprecateWhen: WHEN('03084a8'),
   },
 } as const satisfies Record<string, Patch>;
 
