@@ -271,10 +271,10 @@ export const PATCHES = {
     id: 'durable-agent/sub-run-model-attribute',
     changed: 'a child run (agentTool sub-run, startAgentRun) started by a run that carries DurableAgentModel carries it too',
     where: 'sub-run.ts',
-    since: '03084a8',
+    since: '3252e9b',
     histories: ['sub-run-model-attribute.json'],
     stage: 'patched',
-    deprecateWhen: WHEN('03084a8'),
+    deprecateWhen: WHEN('3252e9b'),
   },
 } as const satisfies Record<string, Patch>;
 
