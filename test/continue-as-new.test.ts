@@ -264,4 +264,8 @@ test('a run whose turns alone pass the budget, cut after a boundary and continue
   );
   assert.ok(chain.filter((record) => record.input.seed?.snapshot).length >= 3, 'boundaries before and after the continuation');
   assert.deepEqual(carried, [], 'no snapshot carries a tool result whole');
+  // The reader puts each referred result back, those of the continuation's seed included.
+  const results = output.messages.flatMap((m) => (typeof m.content === 'string' ? [] : m.content.filter((b) => b.type === 'tool_result')));
+  assert.equal(results.length, turns);
+  assert.deepEqual(results.filter((b) => !('content' in b)).map((b) => b.type === 'tool_result' && b.tool_use_id), [], 'every tool result in RunOutput.messages has its content');
 });

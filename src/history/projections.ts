@@ -73,6 +73,14 @@ export function stepResultOf(activity: ActivityRecord, execution: number): StepR
   };
 }
 
+/**
+ * The tool results an execution holds, by activity id: what its tool steps recorded and what its seed carried (a
+ * continuation's input). A snapshot refers to each by the execution that holds it (continue-as-new.ts).
+ */
+export function toolResultsOf(record: ExecutionRecord): Map<string, ToolCallResult> {
+  return new Map(Object.entries(completedOutcomes(record)).flatMap(([activityId, outcome]) => (outcome.kind === 'tool' ? [[activityId, outcome.result] as const] : [])));
+}
+
 /** Every completed step of the run so far: the earlier executions' (from the seed) and this one's. */
 export function completedOutcomes(record: ExecutionRecord): Record<string, StepOutcome> {
   const completed: Record<string, StepOutcome> = { ...(record.input.seed?.completed ?? {}) };
@@ -165,7 +173,7 @@ function withSnapshotResults(record: ExecutionRecord, messages: MessageParam[]):
   if (!results) return messages;
   const recorded = new Map<string, ToolCallResult>();
   for (const earlier of record.earlier ?? []) {
-    for (const a of earlier.activities) if (a.outcome?.kind === 'tool') recorded.set(`${earlier.executionRunId}/${a.activityId}`, a.outcome.result);
+    for (const [activityId, result] of toolResultsOf(earlier)) recorded.set(`${earlier.executionRunId}/${activityId}`, result);
   }
   return mapToolResults(messages, (block) => {
     const ref = results[block.tool_use_id];

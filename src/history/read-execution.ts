@@ -7,7 +7,7 @@ import { payloadDecoderOf } from './payload-decoder.js';
 import { RunNotFoundError } from '../core/errors.js';
 import type { ToolCallResult } from '../core/types.js';
 import { fetchEvents } from './history-pages.js';
-import { completedOutcomes } from './projections.js';
+import { toolResultsOf } from './projections.js';
 
 const GRPC_NOT_FOUND = 5;
 
@@ -51,9 +51,7 @@ export async function readContinued(client: Client, record: ExecutionRecord): Pr
  * fills a snapshot's references from them).
  */
 export async function recordedToolResults(client: Client, runId: string, executionRunId: string): Promise<Map<string, ToolCallResult>> {
-  const record = await readOne(client, runId, executionRunId);
-  // What its tool steps returned, and the results of tool steps its seed gave it (a continuation's input carries them).
-  return new Map(Object.entries(completedOutcomes(record)).flatMap(([activityId, outcome]) => (outcome.kind === 'tool' ? [[activityId, outcome.result] as const] : [])));
+  return toolResultsOf(await readOne(client, runId, executionRunId));
 }
 
 async function readOne(client: Client, runId: string, executionRunId?: string): Promise<ExecutionRecord> {
