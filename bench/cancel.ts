@@ -1,8 +1,13 @@
 // Cancel latency: cancelRun() → the running activity's work is aborted, and cancelRun() → do() resolves `cancelled`,
 // for a tool blocked in a 10 s sleep and for a model call in the middle of a slow stream. Default settings
-// (activity heartbeat every 200 ms, heartbeat throttle 200 ms).
+// (activity heartbeat every 200 ms, heartbeat throttle 200 ms). Then one bulk cancel (bulkCancel by a session filter,
+// as the console's bulk bar sends it) of 20 runs each stuck in that tool: how long each run takes to close after the
+// server recorded its cancel request (the console test checks the behaviour; the time is measured here).
 import type { Client } from '@temporalio/client';
 import type { Agent } from '../src/client/agent.js';
+import { Agent as DurableAgent } from '../src/client/agent.js';
+import { bulkCancel } from '../src/client/bulk-actions.js';
+import { countRuns } from '../src/client/run-list.js';
 import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
@@ -13,6 +18,9 @@ import { filler } from './tools.js';
 
 const ABORT_GOAL_MS = 750;
 const CANCELLED_GOAL_MS = 1000;
+/** Runs in the bulk cancel, and the goal for each to close after its cancel request. */
+const BULK_RUNS = 20;
+const BULK_STOP_GOAL_MS = 2000;
 const delay = (t: number): Promise<void> => new Promise((r) => setTimeout(r, t));
 
 export interface Trial {
@@ -83,6 +91,9 @@ export async function cancelSection(ctx: BenchContext): Promise<SectionResult> {
   }
   ctx.log(`cancel: ${trials} model trials done`);
 
+  const bulk = await bulkCancelTrial(ctx, ctx.quick ? 5 : BULK_RUNS);
+  ctx.log(`cancel: bulk cancel of ${bulk.runs} runs done`);
+
   const tool = {
     toAbort: summarise(toolTrials.map((t) => t.toAbort)),
     toCancelled: summarise(toolTrials.map((t) => t.toCancelled)),
@@ -98,7 +109,54 @@ export async function cancelSection(ctx: BenchContext): Promise<SectionResult> {
     { section: 'cancel', metric: 'tool sleep(10 s): cancelRun → do() cancelled', goal: `p95 ≤ ${ms(CANCELLED_GOAL_MS)}`, measured: describe(tool.toCancelled), pass: tool.toCancelled.p95 <= CANCELLED_GOAL_MS },
     { section: 'cancel', metric: 'model mid-stream: cancelRun → fake sees abort', goal: `p95 ≤ ${ms(ABORT_GOAL_MS)}`, measured: describe(model.toAbort), pass: model.toAbort.p95 <= ABORT_GOAL_MS },
     { section: 'cancel', metric: 'model mid-stream: cancelRun → do() cancelled', goal: `p95 ≤ ${ms(CANCELLED_GOAL_MS)}`, measured: describe(model.toCancelled), pass: model.toCancelled.p95 <= CANCELLED_GOAL_MS },
+    {
+      section: 'cancel',
+      metric: `bulkCancel of ${bulk.runs} runs in sleep(60 s): each run's cancel request → its close (server times)`,
+      goal: `max ≤ ${ms(BULK_STOP_GOAL_MS)}`,
+      measured: describe(bulk.toClosed),
+      pass: bulk.toClosed.max <= BULK_STOP_GOAL_MS,
+    },
+    { section: 'cancel', metric: `bulkCancel of ${bulk.runs} runs: the call → the last run closed`, measured: ms(bulk.allClosedMs) },
     { section: 'cancel', metric: 'cancelRun() call itself (describe + cancel RPCs)', measured: describe(summarise([...toolTrials, ...modelTrials].map((t) => t.cancelRunCall))) },
   ];
-  return { rows, data: { trials, heartbeatIntervalMs: 200, tool, model, toolTrials, modelTrials } };
+  return { rows, data: { trials, heartbeatIntervalMs: 200, tool, model, toolTrials, modelTrials, bulk } };
+}
+
+/** A history event's server time in ms. */
+function eventMs(e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null } | undefined): number {
+  return Number(e?.eventTime?.seconds ?? 0) * 1000 + Math.floor((e?.eventTime?.nanos ?? 0) / 1e6);
+}
+
+/** `runs` runs of one session, each in sleeper(60 s), cancelled by one bulkCancel of that session's open runs. */
+async function bulkCancelTrial(ctx: BenchContext, runs: number): Promise<{ runs: number; toClosed: Summary; allClosedMs: number; perRunMs: number[] }> {
+  const sleeper = ctx.tools.find((t) => t.name === 'sleeper')!;
+  const sessionId = `bench-bulk-${process.pid}`;
+  ctx.fake.reset();
+  ctx.fake.setResponder(scriptedResponder([toolTurn([{ name: 'sleeper', input: { ms: 60_000 } }]), textTurn('slept')]));
+  const agent = new DurableAgent('anthropic/claude-sonnet-4-6', { client: ctx.client, taskQueue: ctx.taskQueue, sessionId, searchAttributes: true });
+  const handles = await Promise.all(Array.from({ length: runs }, (_, i) => agent.start(new Task({ description: `Bulk ${i}: call sleeper with 60000 ms.`, tools: [sleeper] }))));
+  await waitUntil(() => handles.every((x) => ctx.probe.startsOf(x.runId, 'sleeper').length === 1), 'every sleeper to start', 30_000);
+  const filter = { sessionId, status: 'running' as const };
+  const visibleBy = Date.now() + 30_000;
+  while ((await countRuns(filter, { client: ctx.client })) < runs) {
+    if (Date.now() > visibleBy) throw new Error(`bulk cancel: visibility does not list the ${runs} runs`);
+    await delay(100);
+  }
+  const t0 = Date.now();
+  const result = await bulkCancel(filter, { client: ctx.client, reason: 'bench' });
+  if (result.done.length !== runs) throw new Error(`bulk cancel: ${result.done.length} of ${runs} cancel requests succeeded`);
+  for (const x of handles) {
+    const output = await x.result();
+    if (output.status !== RunStatus.cancelled) throw new Error(`bulk cancel: ${x.runId} ended ${output.status}, expected cancelled`);
+    if (ctx.probe.abortsOf(x.runId, 'sleeper').length !== 1) throw new Error(`bulk cancel: ${x.runId}'s sleeper was not aborted`);
+  }
+  const perRunMs: number[] = [];
+  let lastClose = 0;
+  for (const x of handles) {
+    const { events } = await ctx.client.workflow.getHandle(x.runId).fetchHistory();
+    const closed = eventMs(events?.at(-1));
+    perRunMs.push(closed - eventMs(events?.find((e) => e.workflowExecutionCancelRequestedEventAttributes)));
+    lastClose = Math.max(lastClose, closed);
+  }
+  return { runs, toClosed: summarise(perRunMs), allClosedMs: lastClose - t0, perRunMs };
 }

@@ -7,7 +7,8 @@
 // "deploy") stops it after its step with the reason in the page, in `show`, in the Web UI's Current Details and the
 // operator in the history; Continue with a message completes it with no turn asked twice; a fork from step k with an
 // edited tool result sends the edit in its first request, re-runs nothing before k and leaves the original as it was; a
-// filtered bulk cancel stops 20 runs stuck in a slow tool within 2 s and a bulk continue completes them all; the
+// filtered bulk cancel stops 20 runs stuck in a slow tool by aborting the tool, and a bulk continue completes them all
+// (how fast a bulk cancel stops its runs is measured in `npm run bench -- --only cancel`, not timed here); the
 // refusals (401 with no run content off loopback, continue of a completed run, a fork out of range, an answer for a run
 // that waits for nothing). Screenshots: .artifacts/console/console-list.png and
 // console-run.png (docs/images/ with UPDATE_DOC_IMAGES=1). Needs /usr/bin/chromium.
@@ -376,7 +377,7 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
     await page.close();
   });
 
-  test('bulk: 20 runs stuck in a slow tool are cancelled by one filtered action (all within 2 s) and continued by another', async () => {
+  test('bulk: 20 runs stuck in a slow tool are cancelled by one filtered action (each slow tool aborted) and continued by another', async () => {
     slowDelay.value = 60_000;
     const agent = agentFor('bulk');
     const handles = await Promise.all(Array.from({ length: 20 }, (_, i) => agent.start(new Task({ description: `bulk ${i}`, tools }))));
@@ -386,7 +387,6 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
     await page.getByTestId('bulk-preview-button').click();
     await shows(page, 'the preview', async () => /^20 executions match; 20 still open/.test(await page.getByTestId('bulk-preview').innerText()));
     await page.getByTestId('bulk-reason').fill('slow_step is broken');
-    const clicked = Date.now();
     await page.getByTestId('bulk-cancel').click();
     await shows(page, 'the bulk cancel result', async () => /Cancel requested for 20 runs\./.test(await page.getByTestId('bulk-notice').innerText()));
     const described = async () => Promise.all(handles.map((x) => h.client.workflow.getHandle(x.runId).describe()));
@@ -395,9 +395,9 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
       assert.ok(tries < 50, 'all 20 runs stop');
       await new Promise((r) => setTimeout(r, 200));
     }
-    // When each execution closed, as the server recorded it.
-    // Each run stops within 2 s of its cancel request, both times as the server recorded them; the whole action (one
-    // click: the visibility query, 20 requests, 20 stops) is logged, and bounded loosely for a loaded machine.
+    // How long each run took to close after its cancel request (server times) is logged; the goal for it (≤ 2 s) is a
+    // timing goal, so it is the cancel bench's (`bulkCancel of 20 runs`), not this test's: here the runs stop because
+    // each slow tool was aborted, none of the 60 s calls ran to its end.
     const stops = await Promise.all(
       handles.map(async (x) => {
         const { events } = await h.client.workflow.getHandle(x.runId).fetchHistory();
@@ -405,16 +405,14 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
         return at(events?.at(-1)) - at(events?.find((e) => e.workflowExecutionCancelRequestedEventAttributes));
       }),
     );
-    const tookMs = Math.max(...(await described()).map((d) => d.closeTime!.getTime())) - clicked;
-    console.log(`bulk cancel: each run closed within ${Math.max(...stops)} ms of its cancel request; all 20 within ${tookMs} ms of the click`);
-    assert.ok(Math.max(...stops) < 2000, `every run stopped within 2 s of its cancel request: ${stops.join(', ')} ms`);
-    assert.ok(tookMs < 10_000, `all 20 stopped within ${tookMs} ms of the click`);
+    console.log(`bulk cancel: each run closed within ${Math.max(...stops)} ms of its cancel request`);
     for (const x of handles) {
       const out = await getRunOutput(x.runId, { client: h.client });
       assert.equal(out.status, 'cancelled');
       assert.equal(out.stop?.message, 'slow_step is broken');
     }
     assert.equal([...counts.slowAborted.keys()].filter((k) => k.startsWith('bulk ')).length, 20, 'every slow step was aborted');
+    assert.equal([...counts.slowCompleted.keys()].filter((k) => k.startsWith('bulk ')).length, 0, 'no slow step ran to its end');
 
     // The tool is fixed; one bulk continue of the cancelled ones (no message: the cut call runs again, now fixed).
     slowDelay.value = 0;
