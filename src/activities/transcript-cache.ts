@@ -8,23 +8,15 @@ import { recordedToolResults } from '../history/read-execution.js';
 import { callSettingsQuery, snapshotResultsQuery, transcriptQuery } from '../workflows/definitions.js';
 import { carriedSettings } from '../workflows/model-call-settings.js';
 import { toolResultBlock } from '../workflows/conversation.js';
-import { digestOf, mapToolResults } from '../workflows/recorded-results.js';
-
-/** A tool result kept on this worker, with its digest once a call compared it (each result is hashed once). */
-interface KeptResult {
-  readonly result: ToolCallResult;
-  digest?: string;
-}
-
-/** The digest of a kept result's content (recorded-results.ts digestOf), computed on first use. */
-function digestOfKept(kept: KeptResult): string {
-  return (kept.digest ??= digestOf(kept.result.content));
-}
+import { digestOfHeld, mapToolResults } from '../workflows/recorded-results.js';
 
 export class TranscriptCache {
   private readonly entries = new Map<string, MessageParam[]>();
-  /** Tool results returned on this worker, by execution and activity id, and by execution and `#` tool_use id. */
-  private readonly toolResults = new Map<string, KeptResult>();
+  /**
+   * Tool results returned on this worker, by execution and activity id, and by execution and `#` tool_use id (each is
+   * hashed once, digestOfHeld).
+   */
+  private readonly toolResults = new Map<string, ToolCallResult>();
   /** The model call settings of each execution, from its first call. */
   private readonly settings = new Map<string, ModelCallSettings>();
 
@@ -40,10 +32,9 @@ export class TranscriptCache {
 
   /** Keeps what a tool step returned (called by the tool activity): the next model call refers to it. */
   rememberToolResult(result: ToolCallResult, toolUseId: string): void {
-    const kept: KeptResult = { result };
     for (const key of [this.resultKey(), this.resultKey(`#${toolUseId}`)]) {
       this.toolResults.delete(key);
-      this.toolResults.set(key, kept);
+      this.toolResults.set(key, result);
     }
     evictOldest(this.toolResults, this.capacity * 20);
   }
@@ -58,9 +49,9 @@ export class TranscriptCache {
     if (uses.length !== digests.length) return undefined;
     const content: ContentBlockParam[] = [];
     for (const [i, use] of uses.entries()) {
-      const kept = this.toolResults.get(this.resultKey(`#${use.id}`));
-      if (!kept || digestOfKept(kept) !== digests[i]) return undefined;
-      content.push(toolResultBlock(use.id, kept.result));
+      const result = this.toolResults.get(this.resultKey(`#${use.id}`));
+      if (!result || digestOfHeld(result) !== digests[i]) return undefined;
+      content.push(toolResultBlock(use.id, result));
     }
     return { role: 'user', content };
   }
@@ -93,11 +84,11 @@ export class TranscriptCache {
       const ref = recorded[block.tool_use_id];
       if (!ref) return block;
       const kept = this.toolResults.get(this.resultKey(ref.activityId));
-      if (kept?.result.content === undefined || digestOfKept(kept) !== ref.digest) {
+      if (kept?.content === undefined || digestOfHeld(kept) !== ref.digest) {
         missing = true;
         return block;
       }
-      const { content } = kept.result;
+      const { content } = kept;
       // Content back where the transcript has it (after tool_use_id): the request is the very prompt the workflow's
       // transcript makes, byte for byte, so a later call that re-sends it (a continuation) reads the prompt cache.
       const { type, tool_use_id, ...rest } = block;
@@ -175,12 +166,12 @@ export class TranscriptCache {
     for (const [toolUseId, ref] of Object.entries(results)) {
       const key = `${workflowId}/${ref.execution}/${ref.activityId}`;
       const kept = this.toolResults.get(key);
-      let result = kept && digestOfKept(kept) === ref.digest ? kept.result : undefined;
+      let result = kept && digestOfHeld(kept) === ref.digest ? kept : undefined;
       if (!result) {
         result = await fromHistory(ref);
-        if (!result || digestOf(result.content) !== ref.digest) throw new Error(`the result of ${ref.activityId} (execution ${ref.execution}) is not the one the run recorded`);
+        if (!result || digestOfHeld(result) !== ref.digest) throw new Error(`the result of ${ref.activityId} (execution ${ref.execution}) is not the one the run recorded`);
         // Kept for the next execution's first call, which refers to it again.
-        this.toolResults.set(key, { result, digest: ref.digest });
+        this.toolResults.set(key, result);
       }
       contents.set(toolUseId, result.content);
     }

@@ -18,13 +18,16 @@ export function digestOf(content: unknown): string {
   return `${text.length}:${hash.toString(16)}`;
 }
 
-/** Digests of tool_result blocks already measured: a result is referred to at the next model call and again when the run continues as new. */
-const blockDigests = new WeakMap<ToolResultBlockParam, string>();
+/**
+ * Digests already computed, by what holds the content: a tool_result block (the workflow refers to a result at the next
+ * model call and again when the run continues as new) or a tool's result the worker kept. Neither changes once made.
+ */
+const heldDigests = new WeakMap<object, string>();
 
-/** The digest of a tool_result block's content (digestOf), computed once per block. */
-export function digestOfBlock(block: ToolResultBlockParam): string {
-  let digest = blockDigests.get(block);
-  if (digest === undefined) blockDigests.set(block, (digest = digestOf(block.content)));
+/** The digest (digestOf) of the content a tool_result block or a tool's result holds, computed once per holder. */
+export function digestOfHeld(holder: { readonly content?: unknown }): string {
+  let digest = heldDigests.get(holder);
+  if (digest === undefined) heldDigests.set(holder, (digest = digestOf(holder.content)));
   return digest;
 }
 
@@ -65,7 +68,7 @@ export function referToRecordedResults(transcript: ModelCallInput['transcript'],
   const messages = mapToolResults(transcript.messages, (block) => {
     const activityId = activityIds.get(block.tool_use_id);
     if (activityId === undefined) return block;
-    recordedResults[block.tool_use_id] = { activityId, digest: digestOfBlock(block) };
+    recordedResults[block.tool_use_id] = { activityId, digest: digestOfHeld(block) };
     const { content: _content, ...rest } = block;
     return rest;
   });

@@ -9,7 +9,7 @@ import { allHandlersFinished, condition, continueAsNew, patched, setHandler, wor
 import { jsonPayloadBytes, MAX_PAYLOAD_BYTES } from '../../core/payload-size.js';
 import type { ContinuationSeed, ConversationSnapshot, RunInput, SnapshotResult } from '../../core/types.js';
 import { snapshotResultsQuery } from '../definitions.js';
-import { digestOfBlock, mapToolResults } from '../recorded-results.js';
+import { digestOfHeld, mapToolResults } from '../recorded-results.js';
 import type { agentRun } from './run.js';
 import type { RunContext } from './context.js';
 import { PATCHES } from './patches.js';
@@ -72,7 +72,7 @@ function byReference(ctx: RunContext, snapshot: ConversationSnapshot): Conversat
   const messages = mapToolResults(snapshot.messages, (block) => {
     const activityId = ctx.toolStepsRun.get(block.tool_use_id) ?? ctx.toolStepsSeeded.get(block.tool_use_id);
     if (activityId === undefined || !('content' in block)) return block;
-    results[block.tool_use_id] = { activityId, digest: digestOfBlock(block), execution };
+    results[block.tool_use_id] = { activityId, digest: digestOfHeld(block), execution };
     const { content: _content, ...rest } = block;
     return rest;
   });
