@@ -12,6 +12,7 @@ import { cancelRun } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/fake-anthropic/index.js';
 import { RunStatus } from '../src/core/types.js';
+import { timeMs } from '../src/history/decode/state.js';
 import { now, timedResponder, waitUntil, type BenchContext, type FakeRecord, type ModelRequestLog, type Row, type SectionResult } from './context.js';
 import { ms, summarise, type Summary } from './stats.js';
 import { filler } from './tools.js';
@@ -122,11 +123,6 @@ export async function cancelSection(ctx: BenchContext): Promise<SectionResult> {
   return { rows, data: { trials, heartbeatIntervalMs: 200, tool, model, toolTrials, modelTrials, bulk } };
 }
 
-/** A history event's server time in ms. */
-function eventMs(e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null } | undefined): number {
-  return Number(e?.eventTime?.seconds ?? 0) * 1000 + Math.floor((e?.eventTime?.nanos ?? 0) / 1e6);
-}
-
 /** `runs` runs of one session, each in sleeper(60 s), cancelled by one bulkCancel of that session's open runs. */
 async function bulkCancelTrial(ctx: BenchContext, runs: number): Promise<{ runs: number; toClosed: Summary; allClosedMs: number; perRunMs: number[] }> {
   const sleeper = ctx.tools.find((t) => t.name === 'sleeper')!;
@@ -154,8 +150,8 @@ async function bulkCancelTrial(ctx: BenchContext, runs: number): Promise<{ runs:
   let lastClose = 0;
   for (const x of handles) {
     const { events } = await ctx.client.workflow.getHandle(x.runId).fetchHistory();
-    const closed = eventMs(events?.at(-1));
-    perRunMs.push(closed - eventMs(events?.find((e) => e.workflowExecutionCancelRequestedEventAttributes)));
+    const closed = timeMs(events?.at(-1)?.eventTime)!;
+    perRunMs.push(closed - timeMs(events?.find((e) => e.workflowExecutionCancelRequestedEventAttributes)?.eventTime)!);
     lastClose = Math.max(lastClose, closed);
   }
   return { runs, toClosed: summarise(perRunMs), allClosedMs: lastClose - t0, perRunMs };

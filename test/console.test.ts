@@ -23,7 +23,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { z } from 'zod';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { Client } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
 import { Agent } from '../src/client/agent.js';
 import { bulkCancel } from '../src/client/bulk-actions.js';
 import { modelSearchAttributeRegistered, searchAttributesRegistered } from '../src/client/search-attributes.js';
@@ -32,6 +31,7 @@ import { cancelRun, getRunOutput } from '../src/client/run-control.js';
 import { Task } from '../src/client/task.js';
 import { agentTool } from '../src/tools/agent-tool.js';
 import { InvalidForkEditError, InvalidForkError } from '../src/core/errors.js';
+import { timeMs } from '../src/history/decode/state.js';
 import { startConsoleServer, type ConsoleServer } from '../src/server/console/server.js';
 import { textTurn, toolTurn, type FakeTurn, type RecordedRequest } from '../src/testing/fake-anthropic/index.js';
 import { sleep, tool } from '../src/tools/tool-definition.js';
@@ -401,8 +401,7 @@ describe('the operator console (Chromium, real Temporal dev server and worker, f
     const stops = await Promise.all(
       handles.map(async (x) => {
         const { events } = await h.client.workflow.getHandle(x.runId).fetchHistory();
-        const at = (e: temporal.api.history.v1.IHistoryEvent | undefined): number => Number(e?.eventTime?.seconds ?? 0) * 1000 + Math.floor((e?.eventTime?.nanos ?? 0) / 1e6);
-        return at(events?.at(-1)) - at(events?.find((e) => e.workflowExecutionCancelRequestedEventAttributes));
+        return timeMs(events?.at(-1)?.eventTime)! - timeMs(events?.find((e) => e.workflowExecutionCancelRequestedEventAttributes)?.eventTime)!;
       }),
     );
     console.log(`bulk cancel: each run closed within ${Math.max(...stops)} ms of its cancel request`);

@@ -7,6 +7,7 @@ import { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { tool, getRunOutput, Task, RunStatus } from '../src/index.js';
 import { scriptedResponder, textTurn, toolTurn } from '../src/testing/index.js';
+import { timeMs, type Timestamp } from '../src/history/decode/state.js';
 import { requirementsQuery } from '../src/workflows/definitions.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 
@@ -34,8 +35,7 @@ after(async () => {
   await h?.close();
 });
 
-const eventMs = (event: { eventTime?: { seconds?: unknown; nanos?: number | null } | null } | undefined): number =>
-  Number(String(event?.eventTime?.seconds ?? 0)) * 1000 + Math.floor((event?.eventTime?.nanos ?? 0) / 1e6);
+const eventMs = (event: { eventTime?: Timestamp } | undefined): number => timeMs(event?.eventTime)!;
 
 describe('a run-level time limit (deadline) in workflow time', () => {
   test('a 2-hour limit stops a waiting run with reason timeout; a continuation with a new limit completes', async () => {

@@ -35,9 +35,15 @@ export type EventHandlers = {
   [K in EventAttributesKey]?: (attributes: NonNullable<HistoryEvent[K]>, event: HistoryEvent, state: DecodeState, at: string | undefined) => Promise<void> | void;
 };
 
-export function isoTime(ts: Timestamp): string | undefined {
+/** A history event's time (its `eventTime`) in milliseconds since the epoch; undefined where it has none. */
+export function timeMs(ts: Timestamp): number | undefined {
   if (!ts?.seconds) return undefined;
-  return new Date(Number(ts.seconds.toString()) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString();
+  return Number(ts.seconds.toString()) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
+}
+
+export function isoTime(ts: Timestamp): string | undefined {
+  const ms = timeMs(ts);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
 export function numberOf(value: { toString(): string } | number | null | undefined): number {
