@@ -133,11 +133,7 @@ async function bulkCancelTrial(ctx: BenchContext, runs: number): Promise<{ runs:
   const handles = await Promise.all(Array.from({ length: runs }, (_, i) => agent.start(new Task({ description: `Bulk ${i}: call sleeper with 60000 ms.`, tools: [sleeper] }))));
   await waitUntil(() => handles.every((x) => ctx.probe.startsOf(x.runId, 'sleeper').length === 1), 'every sleeper to start', 30_000);
   const filter = { sessionId, status: 'running' as const };
-  const visibleBy = Date.now() + 30_000;
-  while ((await countRuns(filter, { client: ctx.client })) < runs) {
-    if (Date.now() > visibleBy) throw new Error(`bulk cancel: visibility does not list the ${runs} runs`);
-    await delay(100);
-  }
+  await waitUntil(async () => (await countRuns(filter, { client: ctx.client })) >= runs, `visibility to list the ${runs} runs`, 30_000, 100);
   const t0 = Date.now();
   const result = await bulkCancel(filter, { client: ctx.client, reason: 'bench' });
   if (result.done.length !== runs) throw new Error(`bulk cancel: ${result.done.length} of ${runs} cancel requests succeeded`);

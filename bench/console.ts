@@ -9,7 +9,7 @@ import { Task } from '../src/client/task.js';
 import { WORKFLOW_TYPE, type RunInput } from '../src/core/types.js';
 import { startConsoleServer } from '../src/server/console/server.js';
 import { runStartOptions } from '../src/workflows/run-start-options.js';
-import { now, type BenchContext, type Row, type SectionResult } from './context.js';
+import { now, waitUntil, type BenchContext, type Row, type SectionResult } from './context.js';
 import { ms, summarise } from './stats.js';
 
 /** Rows per page as the console asks for them (src/server/console/console-script.ts). */
@@ -94,11 +94,7 @@ async function measure(ctx: BenchContext, total: number, ids: string[], prefix: 
   const server = await startConsoleServer({ client: ctx.client });
   try {
     // Visibility is written after the start returns: wait until it has them all.
-    const visibleBy = Date.now() + 120_000;
-    while ((await countRuns(mine, { client: ctx.client })) < total) {
-      if (Date.now() > visibleBy) throw new Error(`console: visibility does not show ${total} runs after 120 s`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitUntil(async () => (await countRuns(mine, { client: ctx.client })) >= total, `visibility to show the ${total} runs`, 120_000, 200);
     const visibleMs = now() - t0;
 
     const count = await timed(() => countRuns(mine, { client: ctx.client }));

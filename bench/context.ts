@@ -118,9 +118,10 @@ export function historyJsonBytes(history: History): number {
 
 export const now = (): number => performance.now();
 
-export async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 30_000, intervalMs = 5): Promise<void> {
+/** Waits until `predicate` holds (it may ask a server: then give an `intervalMs` fit for it), failing after `timeoutMs`. */
+export async function waitUntil(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000, intervalMs = 5): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
