@@ -103,6 +103,9 @@ describe('chat app: Stop, Play, reload, approvals, two tabs (Chromium, real Temp
       await waitFor(() => crunchLog(since).filter((e) => e.event === 'unit').length >= 2, 'two units of crunch_numbers');
       const requestsBefore = h!.fake.requests.length;
       assert.equal(requestsBefore, 1, 'one model turn so far: the one that called the tool');
+      // The running call shows its input (before it completes): the handler looked it up in the run's live steps when
+      // the step started.
+      await shows(page, "the running tool's input", async () => (await page.locator('body').innerText()).includes('Tool crunch_numbers {"units":8,"unitMs":500} · input-available'), 'stop-input');
       let stopSentAt = 0;
       page.on('request', (r) => {
         if (r.url().endsWith('/stop')) stopSentAt = Date.now();

@@ -103,9 +103,17 @@ export async function getLiveSteps(runId: string, options: ConnectionOptions = {
   }
 }
 
+/**
+ * The open execution's own live step list (a query): the steps since the run last continued as new, running ones
+ * included. What a caller that wants a step of the current execution asks, without reading any history.
+ */
+export async function executionSteps(client: Client, runId: string): Promise<StepResult[]> {
+  return client.workflow.getHandle(runId).query(stepsQuery);
+}
+
 /** getLiveSteps on a client (RunHandle.steps). */
 export async function runSteps(client: Client, runId: string): Promise<StepResult[]> {
-  const live = await client.workflow.getHandle(runId).query(stepsQuery);
+  const live = await executionSteps(client, runId);
   if (live[0]?.index === 0) return live;
   // A list that starts past step 0 (or none yet): the execution continued as new, the steps before it are in history.
   const first = live[0]?.index ?? Number.POSITIVE_INFINITY;

@@ -12,8 +12,8 @@
 // A chat belongs to the caller who sent its first message; anyone else gets 404 for it and its runs (no content).
 import type { Client } from '@temporalio/client';
 import { Agent, type AgentOptions } from '../../client/agent.js';
-import type { ConnectionOptions } from '../../client/connection.js';
-import { cancelRun, getLiveSteps, getRunOutput } from '../../client/run-control.js';
+import { getClient, type ConnectionOptions } from '../../client/connection.js';
+import { cancelRun, executionSteps, getRunOutput } from '../../client/run-control.js';
 import { streamRun } from '../../client/run-stream.js';
 import { Task } from '../../client/task.js';
 import {
@@ -153,10 +153,11 @@ export function createChatHandler(options: ChatHandlerOptions): FetchHandler {
       yield* send(mapper.start());
       for await (const event of events) {
         offset = event.nextOffset;
-        // A tool call that starts: its input is in the run's live step list (the event names the step only).
+        // A tool call that starts: its input is in the open execution's live step list (the event names the step only);
+        // only that list is asked, so a long run's earlier executions are not read at every tool call.
         const toolInput =
           event.type === 'step_started' && event.step.name.startsWith('tool:')
-            ? (await getLiveSteps(runId, connection).catch(() => [])).find((s) => s.activityId === event.step.activityId)?.toolInput
+            ? (await getClient(connection).then((client) => executionSteps(client, runId)).catch(() => [])).find((s) => s.activityId === event.step.activityId)?.toolInput
             : undefined;
         yield* send(mapper.map(event, toolInput));
       }
